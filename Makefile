@@ -1,0 +1,75 @@
+# Carnet's commands. `make run` serves the demo; `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: help run dev demo test lint format messages clean
+
+help:
+	@echo "make run    set everything up and serve the demo blog with gunicorn on http://127.0.0.1:$(PORT)"
+	@echo "make test   set everything up and run migrations check, ruff and the whole test suite"
+	@echo "make dev    runserver with DEBUG on"
+	@echo "make demo   load the demo content and accounts only"
+
+# The virtualenv is rebuilt whenever pyproject.toml changes.
+$(BIN)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Carnet needs Python 3.12 or newer; found " + sys.version.split()[0] + ". Install it (pyenv install 3.12) or set PYTHON=python3.12.")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --group dev .
+	touch $@
+
+var/secret_key:
+	@mkdir -p var
+	@$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	@chmod 600 $@
+
+var/demo_password:
+	@mkdir -p var
+	@$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(9))' > $@
+	@chmod 600 $@
+
+messages: $(BIN)/.installed
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv -v0
+
+# make run: production-like (DEBUG off, static files through whitenoise, gunicorn).
+run: $(BIN)/.installed var/secret_key var/demo_password messages
+	$(eval export SECRET_KEY ?= $(shell cat var/secret_key))
+	$(eval export CARNET_DEMO_PASSWORD ?= $(shell cat var/demo_password))
+	$(eval export SERVE_MEDIA ?= 1)
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	@echo
+	@echo "Carnet is at http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
+	@echo "Demo logins: admin, editor, moderator; password: $$CARNET_DEMO_PASSWORD"
+	@echo
+	$(BIN)/gunicorn -c config/gunicorn.conf.py
+
+dev: $(BIN)/.installed messages
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+demo: $(BIN)/.installed
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
+	DEBUG=1 $(BIN)/python manage.py load_demo
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: $(BIN)/.installed messages lint
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var/static

@@ -1,0 +1,97 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+# The stylesheet defines one background per index: .avatar--0 to .avatar--6.
+AVATAR_COLOUR_COUNT = 7
+
+
+def initials_for(name: str) -> str:
+    """Up to two initials from a name: "Houssen Moshinaly" gives "HM"."""
+    words = [word for word in name.replace("-", " ").split() if word[:1].isalnum()]
+    return "".join(word[0] for word in words[:1] + words[1:][-1:]).upper() or "?"
+
+
+def colour_index_for(name: str) -> int:
+    """A stable avatar colour derived from a name, never from an email."""
+    return sum(name.encode()) % AVATAR_COLOUR_COUNT
+
+
+class User(AbstractUser):
+    """A Carnet account; staff accounts carry the public author profile."""
+
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The author page's address. Filled from the display name when empty."),
+    )
+    role = models.CharField(
+        _("role"), max_length=150, blank=True, help_text=_("For example “Rédacteur en chef”.")
+    )
+    bio = models.TextField(_("biography"), blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to="avatars/%Y/", blank=True)
+    website = models.URLField(_("website"), blank=True)
+    facebook_url = models.URLField(_("Facebook page"), blank=True)
+    telegram_url = models.URLField(_("Telegram channel"), blank=True)
+    x_url = models.URLField(_("X / Twitter profile"), blank=True)
+    linkedin_url = models.URLField(_("LinkedIn profile"), blank=True)
+    accepts_contact = models.BooleanField(
+        _("readers may contact me"),
+        default=False,
+        help_text=_("Shows a contact form on the author box; the address itself stays hidden."),
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["display_name", "username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.public_name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug and (self.display_name or self.get_full_name()):
+            self.slug = self._unique_slug(slugify(self.public_name) or "author")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:author", kwargs={"slug": self.slug})
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def initials(self) -> str:
+        return initials_for(self.public_name)
+
+    @property
+    def avatar_colour_index(self) -> int:
+        return colour_index_for(self.public_name)
+
+    @property
+    def social_links(self) -> list[tuple[str, str]]:
+        links = [
+            ("Facebook", self.facebook_url),
+            ("Telegram", self.telegram_url),
+            ("X", self.x_url),
+            ("LinkedIn", self.linkedin_url),
+        ]
+        return [(label, url) for label, url in links if url]
+
+    def can_be_contacted(self) -> bool:
+        return self.accepts_contact and bool(self.email) and self.is_active
+
+    def _unique_slug(self, base: str) -> str:
+        slug, n = base[:90], 2
+        while User.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug, n = f"{base[:90]}-{n}", n + 1
+        return slug

@@ -1,0 +1,87 @@
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from blog.models import Article, Category, SiteSettings
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "author", "category", "published_at", "tag_list"]
+    list_filter = ["status", "category", "author", "published_at"]
+    list_select_related = ["author", "category"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "published_at"
+    autocomplete_fields = ["category"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "standfirst", "body", "language"]}),
+        (_("Cover"), {"fields": ["cover", "cover_alt", "cover_caption"]}),
+        (
+            _("Publication"),
+            {"fields": ["status", "published_at", "author", "category", "tags", "comments_open"]},
+        ),
+        (_("Search engines"), {"fields": ["seo_description"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request).prefetch_related("tags")
+        if request.user.has_perm("blog.change_others_article"):
+            return queryset
+        return queryset.filter(author=request.user)
+
+    @admin.display(description=_("tags"))
+    def tag_list(self, article: Article) -> str:
+        return ", ".join(tag.name for tag in article.tags.all())
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        if request.user.has_perm("blog.change_others_article"):
+            return []
+        return ["author"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "author":
+            from accounts.models import User
+
+            kwargs["queryset"] = User.objects.filter(is_staff=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Article, form, change: bool) -> None:
+        if not change and not request.user.has_perm("blog.change_others_article"):
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        if obj is not None and not obj.is_editable_by(request.user):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        if obj is not None and not obj.is_editable_by(request.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        site = SiteSettings.load()
+        return HttpResponseRedirect(reverse("admin:blog_sitesettings_change", args=[site.pk]))

@@ -1,0 +1,100 @@
+from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from blog.models import Article, Category, SiteSettings
+
+FEED_SIZE = 20
+
+
+class LatestArticlesFeed(Feed):
+    """Site-wide RSS; subclasses narrow it to a category or an author."""
+
+    def title(self, obj=None) -> str:
+        return SiteSettings.load().site_name
+
+    def description(self, obj=None) -> str:
+        return SiteSettings.load().tagline
+
+    def link(self, obj=None) -> str:
+        return reverse("blog:home")
+
+    def articles(self, obj) -> QuerySet:
+        return Article.objects.published()
+
+    def items(self, obj=None) -> list[Article]:
+        return list(self.articles(obj).for_listing()[:FEED_SIZE])
+
+    def item_title(self, item: Article) -> str:
+        return item.title
+
+    def item_description(self, item: Article) -> str:
+        return item.body_html
+
+    def item_pubdate(self, item: Article):
+        return item.published_at
+
+    def item_updateddate(self, item: Article):
+        return item.updated_at
+
+    def item_author_name(self, item: Article) -> str:
+        return item.author.public_name
+
+    def item_author_link(self, item: Article) -> str:
+        return item.author.get_absolute_url()
+
+    def item_categories(self, item: Article) -> list[str]:
+        names = [item.category.name] if item.category else []
+        return names + [tag.name for tag in item.tags.all()]
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj=None) -> str:
+        return self.description(obj)
+
+
+class CategoryFeed(LatestArticlesFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Category:
+        return get_object_or_404(Category, slug=slug)
+
+    def title(self, obj: Category) -> str:
+        return _("%(site)s: %(category)s") % {
+            "site": SiteSettings.load().site_name,
+            "category": obj.name,
+        }
+
+    def description(self, obj: Category) -> str:
+        return obj.description
+
+    def link(self, obj: Category) -> str:
+        return obj.get_absolute_url()
+
+    def articles(self, obj: Category) -> QuerySet:
+        return Article.objects.published().filter(category=obj)
+
+
+class AuthorFeed(LatestArticlesFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> User:
+        return get_object_or_404(User, slug=slug)
+
+    def title(self, obj: User) -> str:
+        return _("%(site)s: articles by %(author)s") % {
+            "site": SiteSettings.load().site_name,
+            "author": obj.public_name,
+        }
+
+    def description(self, obj: User) -> str:
+        return obj.role
+
+    def link(self, obj: User) -> str:
+        return obj.get_absolute_url()
+
+    def articles(self, obj: User) -> QuerySet:
+        return Article.objects.published().filter(author=obj)

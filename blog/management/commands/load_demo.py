@@ -1,0 +1,55 @@
+import os
+import sys
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from blog import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo site built from the seed article page, with the demo accounts "
+        "admin, editor and moderator. Safe to run again: a second run changes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--articles",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also make sure N generated articles exist (for pagination and benchmarks).",
+        )
+
+    def handle(self, *args, articles: int, verbosity: int, **options) -> None:
+        if articles < 0:
+            self.stderr.write("--articles must be zero or more.")
+            sys.exit(2)
+        password = os.environ.get("CARNET_DEMO_PASSWORD") or None
+        with transaction.atomic():
+            demo.ensure_site_settings()
+            accounts = demo.ensure_accounts(password)
+            article = demo.ensure_seed_article(accounts.users["editor"])
+        self.stdout.write(f"Seed article: {article.get_absolute_url()}")
+        if accounts.created:
+            self.stdout.write(f"Created demo accounts: {', '.join(accounts.created)}")
+        if accounts.password:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Generated demo password (shown once): {accounts.password}\n"
+                    "Set CARNET_DEMO_PASSWORD to choose it."
+                )
+            )
+        if articles:
+            added = demo.ensure_generated_articles(articles, self._progress)
+            self.stderr.write("")
+            self.stdout.write(f"Generated articles: {added} added, {articles} in all.")
+
+    def _progress(self, done: int, total: int) -> None:
+        if done % max(1, total // 100) and done != total:
+            return
+        width = 30
+        filled = width * done // total
+        self.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending="")
+        self.stderr.flush()

@@ -1,0 +1,236 @@
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connections, models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator, slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from blog.markup import clean_article_html
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("blog:category", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> "ArticleQuerySet":
+        """The one rule for what the public may see: published, and its time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self) -> "ArticleQuerySet":
+        """What list pages show: author and category joined, tags prefetched."""
+        return self.select_related("author", "category").prefetch_related("tags")
+
+    def search(self, query: str) -> "ArticleQuerySet":
+        """Full-text search on PostgreSQL, a word-by-word match elsewhere."""
+        if connections[self.db].vendor == "postgresql":
+            config = "french" if settings.LANGUAGE_CODE == "fr" else "english"
+            vector = (
+                SearchVector("title", weight="A", config=config)
+                + SearchVector("standfirst", weight="B", config=config)
+                + SearchVector("body", weight="C", config=config)
+            )
+            search_query = SearchQuery(query, search_type="websearch", config=config)
+            return (
+                self.annotate(rank=SearchRank(vector, search_query))
+                .filter(rank__gt=0)
+                .order_by("-rank", "-published_at")
+            )
+        matches = Q()
+        for word in query.split()[:10]:
+            matches &= (
+                Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
+            )
+        return self.filter(matches)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    class Language(models.TextChoices):
+        FRENCH = "fr", "Français"
+        ENGLISH = "en", "English"
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, help_text=_("The article's address.")
+    )
+    standfirst = models.TextField(
+        _("standfirst"), blank=True, help_text=_("The lead shown under the title and in lists.")
+    )
+    body = models.TextField(_("body"), help_text=_("HTML; it is sanitised when saved."))
+    body_html = models.TextField(editable=False, blank=True)
+    cover = models.ImageField(_("cover image"), upload_to="covers/%Y/%m/", blank=True)
+    cover_alt = models.CharField(
+        _("cover alt text"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the image shows, for readers who cannot see it."),
+    )
+    cover_caption = models.CharField(_("cover caption"), max_length=250, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="articles",
+        null=True,
+        blank=True,
+    )
+    tags = TaggableManager(_("tags"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language, default=Language.FRENCH
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("publication time"),
+        default=timezone.now,
+        help_text=_("A time in the future schedules the article."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    comments_open = models.BooleanField(_("comments open"), default=True)
+    seo_description = models.CharField(
+        _("SEO description"),
+        max_length=300,
+        blank=True,
+        help_text=_("For search engines and link previews; the standfirst when empty."),
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_published_idx"),
+            models.Index(fields=["author", "status", "-published_at"], name="article_author_idx"),
+            models.Index(
+                fields=["category", "status", "-published_at"], name="article_category_idx"
+            ),
+        ]
+        permissions = [("change_others_article", _("Can edit other authors' articles"))]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.body_html = clean_article_html(self.body)
+        if not self.slug:
+            self.slug = slugify(self.title)[:200]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("blog:article", kwargs={"slug": self.slug})
+
+    def is_published(self) -> bool:
+        """Mirrors ArticleQuerySet.published() for one article."""
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    def is_editable_by(self, user) -> bool:
+        """Editors change their own articles; others' need change_others_article."""
+        if not (user.is_active and user.is_staff and user.has_perm("blog.change_article")):
+            return False
+        return self.author_id == user.pk or user.has_perm("blog.change_others_article")
+
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+
+    @property
+    def description(self) -> str:
+        """The meta description: the SEO text, else the standfirst, else the body's start."""
+        text = self.seo_description or self.standfirst or strip_tags(self.body_html)
+        return Truncator(" ".join(text.split())).chars(300)
+
+    @property
+    def was_updated(self) -> bool:
+        return (self.updated_at - self.published_at).total_seconds() > 3600
+
+    def get_previous_published(self) -> "Article | None":
+        return (
+            Article.objects.published()
+            .filter(
+                Q(published_at__lt=self.published_at)
+                | Q(published_at=self.published_at, pk__lt=self.pk)
+            )
+            .only("title", "slug")
+            .order_by("-published_at", "-pk")
+            .first()
+        )
+
+    def get_next_published(self) -> "Article | None":
+        return (
+            Article.objects.published()
+            .filter(
+                Q(published_at__gt=self.published_at)
+                | Q(published_at=self.published_at, pk__gt=self.pk)
+            )
+            .only("title", "slug")
+            .order_by("published_at", "pk")
+            .first()
+        )
+
+
+class SiteSettings(models.Model):
+    """Site-wide settings the owner edits in the admin; there is only ever one row."""
+
+    site_name = models.CharField(_("site name"), max_length=100, default="Carnet")
+    tagline = models.CharField(_("tagline"), max_length=200, blank=True)
+    facebook_url = models.URLField(_("Facebook page"), blank=True)
+    telegram_url = models.URLField(_("Telegram channel"), blank=True)
+    x_url = models.URLField(_("X / Twitter account"), blank=True)
+    default_meta_image = models.ImageField(
+        _("default link-preview image"), upload_to="site/", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+
+    def __str__(self) -> str:
+        return str(_("Site settings"))
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "SiteSettings":
+        """The site's settings row, created with defaults the first time."""
+        site, _created = cls.objects.get_or_create(pk=1)
+        return site
+
+    @property
+    def social_links(self) -> list[tuple[str, str]]:
+        links = [
+            ("Facebook", self.facebook_url),
+            ("Telegram", self.telegram_url),
+            ("X", self.x_url),
+        ]
+        return [(label, url) for label, url in links if url]

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from blog import feeds, views
+
+app_name = "blog"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("articles/<slug:slug>/", views.article, name="article"),
+    path("category/<slug:slug>/", views.category, name="category"),
+    path("category/<slug:slug>/feed/", feeds.CategoryFeed(), name="category_feed"),
+    path("tag/<slug:slug>/", views.tag, name="tag"),
+    path("archive/<int:year>/<int:month>/", views.archive, name="archive"),
+    path("search/", views.search, name="search"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="atom_feed"),
+]

@@ -1,0 +1,122 @@
+import datetime
+
+from django.conf import settings
+from django.core.paginator import InvalidPage, Page, Paginator
+from django.db import DatabaseError, connection
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from taggit.models import Tag
+
+from blog.models import Article, Category
+
+SEARCH_MAX_LENGTH = 200
+
+
+def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
+    """The requested page of a list; a page number that does not exist is a 404."""
+    paginator = Paginator(queryset, settings.CARNET_PAGE_SIZE, allow_empty_first_page=True)
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404("No such page.") from None
+
+
+def _article_list(request: HttpRequest, template: str, queryset: QuerySet, **context):
+    page = paginate(request, queryset.for_listing())
+    return render(request, template, {"page": page, "articles": page.object_list, **context})
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return _article_list(request, "blog/home.html", Article.objects.published())
+
+
+@require_safe
+def article(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(Article.objects.select_related("author", "category"), slug=slug)
+    is_preview = not article.is_published()
+    if is_preview and not article.is_editable_by(request.user):
+        raise Http404("No such article.")
+    response = render(
+        request,
+        "blog/article.html",
+        {
+            "article": article,
+            "tags": list(article.tags.all()),
+            "is_preview": is_preview,
+            "previous_article": article.get_previous_published(),
+            "next_article": article.get_next_published(),
+        },
+    )
+    if is_preview:
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_safe
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    category = get_object_or_404(Category, slug=slug)
+    return _article_list(
+        request,
+        "blog/category.html",
+        Article.objects.published().filter(category=category),
+        category=category,
+    )
+
+
+@require_safe
+def tag(request: HttpRequest, slug: str) -> HttpResponse:
+    tag = get_object_or_404(Tag, slug=slug)
+    return _article_list(
+        request, "blog/tag.html", Article.objects.published().filter(tags=tag), tag=tag
+    )
+
+
+@require_safe
+def archive(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    tz = timezone.get_current_timezone()
+    try:
+        start = datetime.datetime(year, month, 1, tzinfo=tz)
+        end = datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
+    except ValueError:
+        raise Http404("No such month.") from None
+    articles = Article.objects.published().filter(published_at__gte=start, published_at__lt=end)
+    return _article_list(request, "blog/archive.html", articles, month=start.date())
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
+    query = query.replace("\x00", "")
+    articles = Article.objects.published().search(query) if query else Article.objects.none()
+    return _article_list(request, "blog/search.html", articles, query=query)
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers; the database is not touched."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_safe
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "up"})

@@ -1,0 +1,81 @@
+"""Personas and make_* helpers shared by the test suite."""
+
+import datetime
+import itertools
+
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from accounts.models import User
+from blog.models import Article, Category
+
+_numbers = itertools.count(1)
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_user(**overrides) -> User:
+    n = next(_numbers)
+    groups = overrides.pop("groups", [])
+    values = {"username": f"user{n}", "email": f"user{n}@example.com", **overrides}
+    user = User.objects.create_user(password=PASSWORD, **values)
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    return user
+
+
+def make_editor(**overrides) -> User:
+    n = next(_numbers)
+    values = {
+        "username": f"editor{n}",
+        "display_name": f"Editor Number{n}",
+        "is_staff": True,
+        "groups": ["Editors"],
+        **overrides,
+    }
+    return make_user(**values)
+
+
+def make_moderator(**overrides) -> User:
+    return make_user(**{"is_staff": True, "groups": ["Moderators"], **overrides})
+
+
+def make_superuser(**overrides) -> User:
+    return make_user(**{"is_staff": True, "is_superuser": True, **overrides})
+
+
+def make_category(**overrides) -> Category:
+    n = next(_numbers)
+    return Category.objects.create(
+        **{"name": f"Category {n}", "slug": f"category-{n}", **overrides}
+    )
+
+
+def make_article(**overrides) -> Article:
+    """A published article from yesterday, unless overridden."""
+    n = next(_numbers)
+    tags = overrides.pop("tags", [])
+    values = {
+        "title": f"Article number {n}",
+        "slug": f"article-{n}",
+        "standfirst": f"The standfirst of article {n}.",
+        "body": f"<p>Body of article {n}.</p>",
+        "status": Article.Status.PUBLISHED,
+        "published_at": timezone.now() - datetime.timedelta(days=1, minutes=n),
+        **overrides,
+    }
+    if "author" not in values:
+        values["author"] = make_editor()
+    article = Article.objects.create(**values)
+    if tags:
+        article.tags.set(tags)
+    return article
+
+
+def make_draft(**overrides) -> Article:
+    return make_article(**{"status": Article.Status.DRAFT, **overrides})
+
+
+def make_scheduled(**overrides) -> Article:
+    return make_article(
+        **{"published_at": timezone.now() + datetime.timedelta(days=3), **overrides}
+    )
