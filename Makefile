@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: help run dev demo test lint format messages clean
+.PHONY: help run dev demo test lint format messages chromium clean
 
 help:
 	@echo "make run    set everything up and serve the demo blog with gunicorn on http://127.0.0.1:$(PORT)"
@@ -34,8 +34,9 @@ var/demo_password:
 	@$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(9))' > $@
 	@chmod 600 $@
 
+# Compiled translations are built here, never committed.
 messages: $(BIN)/.installed
-	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv -v0
+	cd locale && DEBUG=1 ../$(BIN)/python ../manage.py compilemessages -v0
 
 # make run: production-like (DEBUG off, static files through whitenoise, gunicorn).
 run: $(BIN)/.installed var/secret_key var/demo_password messages
@@ -67,9 +68,13 @@ format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(BIN)/.installed messages lint
+# The browser tests drive Debian's chromium through Playwright; no browser is ever downloaded.
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+test: $(BIN)/.installed messages lint chromium
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var/static
