@@ -161,7 +161,7 @@ def ensure_seed_article(author: User) -> Article:
     if article is None:
         article = Article(
             slug=SEED_SLUG,
-            published_at=timezone.now() - datetime.timedelta(days=1),
+            published_at=timezone.now(),
             **values,
         )
         article.save()
