@@ -1,6 +1,7 @@
 import json
 
 from django import template
+from django.http import HttpRequest
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -41,3 +42,16 @@ def article_json_ld(context: template.Context, article: Article) -> SafeString:
         '<script type="application/ld+json">{}</script>',
         SafeString(payload.translate(_JSON_SCRIPT_ESCAPES)),
     )
+
+
+@register.simple_tag
+def language_url(request: HttpRequest, language: str = "") -> str:
+    """This page's address in one language (``?lang=``), or with no language chosen.
+
+    Other query parameters (the page number, the search) are kept.
+    """
+    query = request.GET.copy()
+    query.pop("lang", None)
+    if language:
+        query["lang"] = language
+    return f"{request.path}?{query.urlencode()}" if query else request.path

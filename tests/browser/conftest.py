@@ -1,0 +1,141 @@
+"""Browser tests: Playwright drives Debian's chromium against pytest-django's live server.
+
+No browser is ever downloaded: `make test` installs Debian's chromium when it is missing,
+and these tests are skipped, saying why, only when /usr/bin/chromium is absent.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.test import override_settings
+
+# Playwright's sync API runs an event loop; Django's ORM calls in the test thread are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+DEMO_PASSWORD = "browser-tests-demo-password"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is absent: `make test` installs Debian's chromium.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def browser_settings(tmp_path_factory):
+    """Uploads go to a temporary folder; the comment form's anti-bot timers are off."""
+    with override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+        ROOT_URLCONF="tests.browser.urls",
+        COMMENTS_MIN_FORM_AGE=0,
+        COMMENTS_FLOOD_SECONDS=0,
+    ):
+        yield
+
+
+@pytest.fixture
+def demo(browser_settings, live_server):
+    """The demo site of `make run`: the seed article, its author and the demo accounts."""
+    from blog import demo
+
+    demo.ensure_site_settings()
+    accounts = demo.ensure_accounts(DEMO_PASSWORD)
+    article = demo.ensure_seed_article(accounts.users["editor"])
+    return article
+
+
+class Browsing:
+    """A page in a fresh browser context, with helpers that assert what a reader sees."""
+
+    def __init__(self, browser, base_url: str, **context_options):
+        self.base_url = base_url
+        self.context = browser.new_context(
+            base_url=base_url,
+            viewport=context_options.pop("viewport", DESKTOP),
+            # A French reader unless a test says otherwise: Accept-Language picks the language.
+            locale=context_options.pop("locale", "fr-FR"),
+            **context_options,
+        )
+        self.context.set_default_timeout(10_000)
+        self.page = self.context.new_page()
+        self.console_errors: list[str] = []
+        self.page.on(
+            "console",
+            lambda message: message.type == "error" and self.console_errors.append(message.text),
+        )
+
+    def go(self, path: str, status: int = 200):
+        response = self.page.goto(path)
+        assert response is not None and response.status == status, (
+            f"GET {path}: expected {status}, got {response and response.status}"
+        )
+        return response
+
+    def assert_accessible(self, label: str = "") -> None:
+        """axe-core finds no WCAG 2.x A/AA violation on the current page."""
+        results = Axe().run(
+            self.page,
+            options={
+                "runOnly": {
+                    "type": "tag",
+                    "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+                },
+                "resultTypes": ["violations"],
+            },
+        )
+        violations = results.response["violations"]
+        assert violations == [], (
+            f"axe found {len(violations)} violation(s) on {label or self.page.url}:\n"
+            + results.generate_report()
+        )
+
+    def screenshot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=SCREENSHOTS / f"{name}.png")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def browsing(browser, live_server):
+    """Open browser contexts; each is closed after the test, and none may log a CSP error."""
+    opened: list[Browsing] = []
+
+    def open_context(**options) -> Browsing:
+        context = Browsing(browser, live_server.url, **options)
+        opened.append(context)
+        return context
+
+    yield open_context
+    errors = [error for context in opened for error in context.console_errors]
+    for context in opened:
+        context.close()
+    assert errors == [], "the browser console logged errors:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def reader(browsing) -> Browsing:
+    return browsing()

@@ -1,0 +1,66 @@
+"""A reader reads the demo site in a real browser, in French and in English."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PHONE
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+SEED_PATH = "/articles/moscou-travaille-avec-les-talibans-pour-contrer-daesh/"
+
+
+def test_a_reader_reads_the_seed_article_and_switches_language(demo, reader):
+    page = reader.page
+    reader.go("/")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("h1")).to_have_count(1)
+
+    page.get_by_role("link", name="Moscou travaille avec les Talibans pour contrer Daesh").click()
+    expect(page).to_have_url(re.compile(re.escape(SEED_PATH) + "$"))
+    expect(page.locator("h1")).to_have_text("Moscou travaille avec les Talibans pour contrer Daesh")
+    expect(page.locator("article.article")).not_to_have_attribute("lang", "fr")
+    expect(page.get_by_text("Houssen Moshinaly").first).to_be_visible()
+    expect(page.locator("figcaption")).to_have_text(
+        "Zamir Kabulov, envoyé spécial de la Russie en Afghanistan."
+    )
+
+    page.get_by_role("button", name="English").click()
+    expect(page).to_have_url(re.compile(re.escape(SEED_PATH) + "$"))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    # The interface is English; the article says it is written in French.
+    expect(page.locator("article.article")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_attached()
+
+    page.get_by_role("button", name="Français").click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+
+
+def test_each_page_links_its_other_language(demo, reader):
+    reader.go(SEED_PATH)
+    alternates = reader.page.locator('link[rel="alternate"][hreflang]')
+    hrefs = {
+        alternates.nth(i).get_attribute("hreflang"): alternates.nth(i).get_attribute("href")
+        for i in range(alternates.count())
+    }
+    base = reader.base_url
+    assert hrefs == {
+        "fr": f"{base}{SEED_PATH}?lang=fr",
+        "en": f"{base}{SEED_PATH}?lang=en",
+        "x-default": f"{base}{SEED_PATH}",
+    }
+    reader.go(f"{SEED_PATH}?lang=en")
+    expect(reader.page.locator("html")).to_have_attribute("lang", "en")
+
+
+def test_the_article_reads_well_on_a_phone(demo, browsing):
+    phone = browsing(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone.go(SEED_PATH)
+    page = phone.page
+    expect(page.locator("h1")).to_be_visible()
+    # Nothing is wider than the screen: no sideways scrolling to read.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    cover = page.locator(".article__cover img")
+    assert cover.bounding_box()["width"] <= PHONE["width"]
