@@ -1,8 +1,8 @@
 import json
 
 from django import template
-from django.http import HttpRequest
 from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 

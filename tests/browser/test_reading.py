@@ -10,6 +10,7 @@ from tests.browser.conftest import PHONE
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 SEED_PATH = "/articles/moscou-travaille-avec-les-talibans-pour-contrer-daesh/"
+SEED_TITLE = "Moscou travaille avec les Talibans pour contrer Daesh"
 
 
 def test_a_reader_reads_the_seed_article_and_switches_language(demo, reader):
@@ -18,9 +19,9 @@ def test_a_reader_reads_the_seed_article_and_switches_language(demo, reader):
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("h1")).to_have_count(1)
 
-    page.get_by_role("link", name="Moscou travaille avec les Talibans pour contrer Daesh").click()
+    page.get_by_role("link", name=SEED_TITLE).click()
     expect(page).to_have_url(re.compile(re.escape(SEED_PATH) + "$"))
-    expect(page.locator("h1")).to_have_text("Moscou travaille avec les Talibans pour contrer Daesh")
+    expect(page.locator("h1")).to_have_text(SEED_TITLE)
     expect(page.locator("article.article")).not_to_have_attribute("lang", "fr")
     expect(page.get_by_text("Houssen Moshinaly").first).to_be_visible()
     expect(page.locator("figcaption")).to_have_text(
