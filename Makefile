@@ -78,3 +78,7 @@ test: $(BIN)/.installed messages lint chromium
 
 clean:
 	rm -rf $(VENV) var/static
+
+# Throughput and latency of the public pages over HTTP against gunicorn (prints figures).
+bench: $(BIN)/.installed messages
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
