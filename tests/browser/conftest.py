@@ -81,10 +81,13 @@ class Browsing:
         self.context.set_default_timeout(10_000)
         self.page = self.context.new_page()
         self.console_errors: list[str] = []
-        self.page.on(
-            "console",
-            lambda message: message.type == "error" and self.console_errors.append(message.text),
-        )
+        # CSP refusals and script errors are logged to the console; a 404 is the test's own.
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+
+    def _on_console(self, message) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.console_errors.append(message.text)
 
     def go(self, path: str, status: int = 200):
         response = self.page.goto(path)

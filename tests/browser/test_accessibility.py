@@ -1,0 +1,40 @@
+"""axe-core finds no WCAG 2.2 A/AA violation on the public pages, in both languages and themes."""
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def public_pages(article) -> dict[str, str]:
+    published = timezone.localtime(article.published_at)
+    return {
+        "home": "/",
+        "article": article.get_absolute_url(),
+        "category": article.category.get_absolute_url(),
+        "tag": "/tag/russie/",
+        "author": article.author.get_absolute_url(),
+        "search": "/search/?q=Talibans",
+        "archive": f"/archive/{published.year}/{published.month}/",
+    }
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_public_pages_have_no_axe_violations(demo, browsing, language, theme):
+    reader = browsing(locale=language, color_scheme=theme)
+    for name, path in public_pages(demo).items():
+        reader.go(path)
+        expect(reader.page.locator("html")).to_have_attribute("lang", language)
+        expect(reader.page.locator("h1")).to_have_count(1)
+        reader.assert_accessible(f"{name} ({language}, {theme})")
+    reader.go("/no-such-page/", status=404)
+    expect(reader.page.locator("h1")).to_have_count(1)
+    reader.assert_accessible(f"404 ({language}, {theme})")
+
+
+def test_the_axe_check_reports_what_it_finds(browser_settings, reader):
+    reader.page.set_content('<html lang="en"><body><main><img src="x.png"></main></body></html>')
+    with pytest.raises(AssertionError, match="image-alt"):
+        reader.assert_accessible("a page with an image without alt text")
