@@ -80,12 +80,12 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def archive(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    # Years 1 and 9999 are left out: their months overflow once converted to UTC.
+    if not (1 <= month <= 12 and datetime.MINYEAR < year < datetime.MAXYEAR):
+        raise Http404("No such month.")
     tz = timezone.get_current_timezone()
-    try:
-        start = datetime.datetime(year, month, 1, tzinfo=tz)
-        end = datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
-    except ValueError:
-        raise Http404("No such month.") from None
+    start = datetime.datetime(year, month, 1, tzinfo=tz)
+    end = datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
     articles = Article.objects.published().filter(published_at__gte=start, published_at__lt=end)
     return _article_list(request, "blog/archive.html", articles, month=start.date())
 
