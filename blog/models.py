@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Q
 from django.urls import reverse
@@ -148,6 +149,13 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("blog:article", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        """A cover image needs its alternative text: readers who cannot see it get the words."""
+        if self.cover and not self.cover_alt.strip():
+            raise ValidationError(
+                {"cover_alt": _("Describe the cover image for readers who cannot see it.")}
+            )
 
     def is_published(self) -> bool:
         """Mirrors ArticleQuerySet.published() for one article."""
