@@ -1,8 +1,11 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -36,8 +39,26 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_listing(self) -> "ArticleQuerySet":
-        """What list pages show: author and category joined, tags prefetched."""
-        return self.select_related("author", "category").prefetch_related("tags")
+        """What list pages show: author and category joined, tags prefetched, comments counted."""
+        return (
+            self.select_related("author", "category").prefetch_related("tags").with_comment_count()
+        )
+
+    def with_comment_count(self) -> "ArticleQuerySet":
+        """Annotate comment_count: the article's public comments, in the same query."""
+        from comments.models import Comment
+
+        public = (
+            Comment.objects.approved()
+            .filter(article=models.OuterRef("pk"))
+            .order_by()
+            .values("article")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            comment_count=Coalesce(models.Subquery(public), 0, output_field=models.IntegerField())
+        )
 
     def search(self, query: str) -> "ArticleQuerySet":
         """Full-text search on PostgreSQL, a word-by-word match elsewhere."""
@@ -167,6 +188,13 @@ class Article(models.Model):
             return False
         return self.author_id == user.pk or user.has_perm("blog.change_others_article")
 
+    def accepts_comments(self, site: "SiteSettings") -> bool:
+        """Readers may comment: published, comments open, and not past the site's age limit."""
+        if not (self.is_published() and self.comments_open):
+            return False
+        days = site.comments_close_after_days
+        return not days or self.published_at > timezone.now() - datetime.timedelta(days=days)
+
     def is_scheduled(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
 
@@ -216,6 +244,27 @@ class SiteSettings(models.Model):
     default_meta_image = models.ImageField(
         _("default link-preview image"), upload_to="site/", blank=True
     )
+    comments_close_after_days = models.PositiveIntegerField(
+        _("close comments after (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Articles older than this take no more comments. Empty: never close."),
+    )
+    comment_hold_words = models.TextField(
+        _("words that hold a comment"),
+        blank=True,
+        help_text=_(
+            "One word or phrase per line. A comment whose name, email, website or text "
+            "contains one waits for a moderator with the reason noted."
+        ),
+    )
+    comment_refuse_words = models.TextField(
+        _("words that refuse a comment"),
+        blank=True,
+        help_text=_(
+            "One word or phrase per line. A comment containing one is filed as spam at once."
+        ),
+    )
 
     class Meta:
         verbose_name = _("site settings")
@@ -233,6 +282,11 @@ class SiteSettings(models.Model):
         """The site's settings row, created with defaults the first time."""
         site, _created = cls.objects.get_or_create(pk=1)
         return site
+
+    @staticmethod
+    def word_list(text: str) -> list[str]:
+        """The non-empty lines of a word-list setting, lower-cased."""
+        return [line.strip().lower() for line in text.splitlines() if line.strip()]
 
     @property
     def social_links(self) -> list[tuple[str, str]]:

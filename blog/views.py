@@ -36,23 +36,24 @@ def home(request: HttpRequest) -> HttpResponse:
     return _article_list(request, "blog/home.html", Article.objects.published())
 
 
+def article_context(request: HttpRequest, article: Article) -> dict:
+    """What the article page shows; the comments app renders the same page with its form."""
+    return {
+        "article": article,
+        "tags": list(article.tags.all()),
+        "is_preview": not article.is_published(),
+        "previous_article": article.get_previous_published(),
+        "next_article": article.get_next_published(),
+    }
+
+
 @require_safe
 def article(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("author", "category"), slug=slug)
     is_preview = not article.is_published()
     if is_preview and not article.is_editable_by(request.user):
         raise Http404("No such article.")
-    response = render(
-        request,
-        "blog/article.html",
-        {
-            "article": article,
-            "tags": list(article.tags.all()),
-            "is_preview": is_preview,
-            "previous_article": article.get_previous_published(),
-            "next_article": article.get_next_published(),
-        },
-    )
+    response = render(request, "blog/article.html", article_context(request, article))
     if is_preview:
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex"

@@ -1,0 +1,201 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import colour_index_for, initials_for
+from blog.markup import render_comment_text
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self) -> "CommentQuerySet":
+        """The one rule for what the public sees: approved, and so is the thread it answers."""
+        return self.filter(status=Comment.Status.APPROVED).filter(
+            Q(parent__isnull=True) | Q(parent__status=Comment.Status.APPROVED)
+        )
+
+    def in_moderation(self) -> "CommentQuerySet":
+        """Comments waiting for a moderator's decision."""
+        return self.filter(status=Comment.Status.PENDING)
+
+    def approve(self, by) -> list[int]:
+        """Approve these comments; return the ids that were not approved before."""
+        return self._moderate(Comment.Status.APPROVED, by)
+
+    def reject(self, by) -> list[int]:
+        return self._moderate(Comment.Status.REJECTED, by)
+
+    def mark_spam(self, by) -> list[int]:
+        return self._moderate(Comment.Status.SPAM, by)
+
+    def _moderate(self, status: str, by) -> list[int]:
+        ids = list(self.exclude(status=status).values_list("pk", flat=True))
+        Comment.objects.filter(pk__in=ids).update(
+            status=status, moderated_by=by, moderated_at=timezone.now()
+        )
+        return ids
+
+    def with_commenter_history(self) -> "CommentQuerySet":
+        """Annotate how many other comments from the same email each status holds."""
+
+        def count(status: str) -> Coalesce:
+            others = (
+                Comment.objects.filter(email__iexact=OuterRef("email"), status=status)
+                .exclude(pk=OuterRef("pk"))
+                .order_by()
+                .values("email")
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
+            return Coalesce(Subquery(others), 0, output_field=models.IntegerField())
+
+        return self.annotate(
+            history_approved=count(Comment.Status.APPROVED),
+            history_rejected=count(Comment.Status.REJECTED),
+            history_spam=count(Comment.Status.SPAM),
+        )
+
+    def from_email(self, email: str) -> "CommentQuerySet":
+        return self.filter(email__iexact=email.strip())
+
+
+class Comment(models.Model):
+    """A reader's comment. The email is private: it never leaves the moderation screens."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        SPAM = "spam", _("Spam")
+        REJECTED = "rejected", _("Rejected")
+
+    article = models.ForeignKey(
+        "blog.Article",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("in reply to"),
+        on_delete=models.CASCADE,
+        related_name="replies",
+        null=True,
+        blank=True,
+    )
+    name = models.CharField(_("name"), max_length=100)
+    # Blank only once a commenter's data has been erased.
+    email = models.EmailField(_("email"), blank=True, help_text=_("Private: never published."))
+    website = models.URLField(_("website"), max_length=200, blank=True)
+    body = models.TextField(_("comment"))
+    body_html = models.TextField(editable=False, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.PENDING, db_index=True
+    )
+    reason = models.CharField(
+        _("reason"),
+        max_length=200,
+        blank=True,
+        help_text=_("Why an automatic check held or refused the comment."),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    # The one-time token of the form that sent it: a replayed form cannot store twice.
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [
+            models.Index(fields=["article", "status", "submitted_at"], name="comment_article_idx"),
+            models.Index(fields=["status", "-submitted_at"], name="comment_status_idx"),
+            models.Index(fields=["email"], name="comment_email_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(name)s on %(article)s") % {"name": self.name, "article": self.article}
+
+    def save(self, *args, **kwargs) -> None:
+        self.body_html = render_comment_text(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    def get_admin_url(self) -> str:
+        return reverse("admin:comments_comment_change", args=[self.pk])
+
+    @property
+    def initials(self) -> str:
+        return initials_for(self.name)
+
+    @property
+    def avatar_colour_index(self) -> int:
+        return colour_index_for(self.name)
+
+    @property
+    def excerpt(self) -> str:
+        return Truncator(" ".join(self.body.split())).chars(80)
+
+    def is_public(self) -> bool:
+        """Mirrors CommentQuerySet.approved() for one comment."""
+        return self.status == self.Status.APPROVED and (
+            self.parent is None or self.parent.status == self.Status.APPROVED
+        )
+
+    def approve(self, by) -> None:
+        self._moderate(self.Status.APPROVED, by)
+
+    def reject(self, by) -> None:
+        self._moderate(self.Status.REJECTED, by)
+
+    def mark_spam(self, by) -> None:
+        self._moderate(self.Status.SPAM, by)
+
+    def _moderate(self, status: str, by) -> None:
+        self.status, self.moderated_by, self.moderated_at = status, by, timezone.now()
+        self.save(update_fields=["status", "moderated_by", "moderated_at"])
+
+    def anonymise(self) -> None:
+        """Forget who wrote it; the text stays."""
+        self.name = str(_("Anonymous"))
+        self.email = ""
+        self.website = ""
+        self.ip_address = None
+        self.user_agent = ""
+        self.save()
+
+
+class PostingLimit(models.Model):
+    """When an address last posted a comment, for the flood limit; keyed by a hash of the IP."""
+
+    ip_hash = models.CharField(max_length=64, primary_key=True)
+    last_posted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_posted_at"]
+
+    def __str__(self) -> str:
+        return self.ip_hash

@@ -279,6 +279,23 @@ LOGGING = {
 }
 
 CARNET_PAGE_SIZE = 10
+
+# Notifications run as tasks. The immediate backend runs them in the web process
+# right after the commit; a failing task is logged, never raised to the reader.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+# Comments (see docs/comments.md). How many proxies in front of Carnet append to
+# X-Forwarded-For; 0 means the client address is REMOTE_ADDR and the header is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# A form posted sooner than this after it was shown is a bot's; older than the maximum, stale.
+COMMENTS_MIN_FORM_AGE = env_int("COMMENTS_MIN_FORM_AGE", 3)
+COMMENTS_MAX_FORM_AGE = env_int("COMMENTS_MAX_FORM_AGE", 24 * 3600, minimum=60)
+# One comment per address per this many seconds (0 turns the limit off).
+COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15)
+# A comment with more links than this is held with a reason.
+COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
+# IP addresses and user agents are kept this many days for moderation, then purged.
+COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 30, minimum=1)
 # Tag addresses stay ASCII ("santé" lives at /tag/sante/).
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 TAGGIT_CASE_INSENSITIVE = True

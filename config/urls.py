@@ -9,6 +9,7 @@ from blog.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", include("blog.urls")),
+    path("", include("comments.urls")),
     path("author/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -79,3 +79,22 @@ def make_scheduled(**overrides) -> Article:
     return make_article(
         **{"published_at": timezone.now() + datetime.timedelta(days=3), **overrides}
     )
+
+
+def make_comment(**overrides):
+    """An approved top-level comment on a new article, unless overridden."""
+    from comments.models import Comment
+
+    n = next(_numbers)
+    values = {
+        "name": f"Reader {n}",
+        "email": f"reader{n}@example.org",
+        "body": f"Comment number {n}.",
+        "status": Comment.Status.APPROVED,
+        **overrides,
+    }
+    if "article" not in values:
+        values["article"] = make_article()
+    comment = Comment(**values)
+    comment.save()
+    return comment

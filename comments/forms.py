@@ -1,0 +1,123 @@
+import re
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from blog.models import Article
+from comments.models import Comment, new_token
+
+BODY_MAX_LENGTH = 5000
+TOKEN_SALT = "comments.form"
+# Tab, line feed and carriage return are text; every other control character is not.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def issue_token(article: Article, issued_at: float | None = None) -> str:
+    """A signed, one-time form token: which article, when it was shown, and a unique id."""
+    issued_at = time.time() if issued_at is None else issued_at
+    return signing.dumps(
+        {"a": article.pk, "t": new_token(), "at": int(issued_at)}, salt=TOKEN_SALT
+    )
+
+
+class CommentForm(forms.Form):
+    """A reader's comment. Only these fields are read from the request; any other is ignored."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    email = forms.EmailField(
+        label=_("Email"), max_length=254, help_text=_("Never published; so that we can reach you.")
+    )
+    website = forms.URLField(
+        label=_("Website"),
+        max_length=200,
+        required=False,
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
+    body = forms.CharField(label=_("Comment"), max_length=BODY_MAX_LENGTH, widget=forms.Textarea)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Humans never see this field (it is hidden by the stylesheet); bots fill it in.
+    subject = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, article: Article, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.article = article
+        self.parent_comment: Comment | None = None
+        self.fields["name"].widget.attrs.update(autocomplete="name")
+        self.fields["email"].widget.attrs.update(autocomplete="email")
+        self.fields["website"].widget.attrs.update(autocomplete="url")
+        self.fields["body"].widget.attrs.update(rows=6, maxlength=BODY_MAX_LENGTH)
+        self.fields["subject"].widget.attrs.update(autocomplete="off", tabindex="-1")
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        if _LINE_CONTROL_CHARS.search(name):
+            raise forms.ValidationError(_("Your name cannot contain control characters."))
+        return name
+
+    def clean_email(self) -> str:
+        raw = self.data.get(self.add_prefix("email"), "")
+        if _LINE_CONTROL_CHARS.search(raw):
+            raise forms.ValidationError(_("Enter a valid email address."))
+        return self.cleaned_data["email"]
+
+    def clean_website(self) -> str:
+        website = self.cleaned_data["website"]
+        if _LINE_CONTROL_CHARS.search(website):
+            raise forms.ValidationError(_("Enter a valid URL."))
+        return website
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        if _CONTROL_CHARS.search(body):
+            raise forms.ValidationError(_("Your comment cannot contain control characters."))
+        return body
+
+    def clean_subject(self) -> str:
+        if self.cleaned_data["subject"]:
+            raise forms.ValidationError(_("This field must stay empty."))
+        return ""
+
+    def clean_parent(self) -> int | None:
+        parent_id = self.cleaned_data["parent"]
+        if parent_id is None:
+            return None
+        parent = (
+            Comment.objects.approved()
+            .filter(article=self.article, pk=parent_id)
+            .select_related("parent")
+            .first()
+        )
+        if parent is None:
+            raise forms.ValidationError(_("The comment you are replying to is not available."))
+        # Replies are one level deep: answering a reply answers its thread.
+        self.parent_comment = parent.parent or parent
+        return self.parent_comment.pk
+
+    def clean_token(self) -> str:
+        """The form's one-time token, if the form was shown recently enough to be a person's."""
+        expired = forms.ValidationError(
+            _("This form has expired. Please check your comment and send it again."),
+            code="expired",
+        )
+        try:
+            payload = signing.loads(self.cleaned_data["token"], salt=TOKEN_SALT)
+            article_id, token, issued_at = payload["a"], payload["t"], int(payload["at"])
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            raise expired from None
+        if article_id != self.article.pk or not isinstance(token, str) or len(token) > 64:
+            raise expired
+        age = time.time() - issued_at
+        if age > settings.COMMENTS_MAX_FORM_AGE:
+            raise expired
+        if age < settings.COMMENTS_MIN_FORM_AGE:
+            raise forms.ValidationError(
+                _("That was quick! Please take a moment to check your comment, then send it."),
+                code="too_fast",
+            )
+        return token

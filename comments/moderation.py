@@ -1,0 +1,234 @@
+"""Storing a reader's comment: the flood limit, the automatic checks, and notifications.
+
+Everything here is called explicitly by the comment view and the admin; nothing
+runs behind a signal. The commenter's email is never logged.
+"""
+
+import datetime
+import ipaddress
+import logging
+import math
+import re
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from blog.models import Article, SiteSettings
+from comments.models import Comment, PostingLimit
+
+logger = logging.getLogger(__name__)
+
+DUPLICATE_WINDOW = datetime.timedelta(minutes=10)
+_LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+SESSION_KEY = "comments_pending"
+SESSION_LIMIT = 50
+
+
+class Refused(Exception):
+    """A comment that is not stored; the view answers with the status given."""
+
+    status = 400
+
+    def __init__(self, message: str, retry_after: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
+class Replayed(Refused):
+    status = 409
+
+
+class TooSoon(Refused):
+    status = 429
+
+
+class Duplicate(Refused):
+    status = 400
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """REMOTE_ADDR, or the address the outermost trusted proxy saw in X-Forwarded-For."""
+    address = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [hop for hop in hops if hop]
+        # Each trusted proxy appends the address it received from: counting from the
+        # right skips anything the client itself wrote into the header.
+        if len(hops) >= proxies:
+            address = hops[-proxies]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def check_flood(ip: str | None, now: datetime.datetime) -> None:
+    """One comment per address per COMMENTS_FLOOD_SECONDS; call inside a transaction.
+
+    The row is created if missing (an insert that ignores a conflict), then locked,
+    so that concurrent posts from one address, in any worker, queue on it.
+    """
+    seconds = settings.COMMENTS_FLOOD_SECONDS
+    if not seconds or ip is None:
+        return
+    key = salted_hmac("comments.flood", ip, algorithm="sha256").hexdigest()
+    never = now - datetime.timedelta(days=1, seconds=seconds)
+    PostingLimit.objects.bulk_create(
+        [PostingLimit(ip_hash=key, last_posted_at=never)], ignore_conflicts=True
+    )
+    limit = PostingLimit.objects.select_for_update().get(pk=key)
+    wait = seconds - (now - limit.last_posted_at).total_seconds()
+    if wait > 0:
+        raise TooSoon(
+            _("You are commenting too fast. Please wait %(seconds)s seconds.")
+            % {"seconds": math.ceil(wait)},
+            retry_after=math.ceil(wait),
+        )
+    limit.last_posted_at = now
+    limit.save(update_fields=["last_posted_at"])
+
+
+def _find_word(words: list[str], fields: dict[str, str]) -> tuple[str, str] | None:
+    for word in words:
+        pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
+        for field, value in fields.items():
+            if pattern.search(value):
+                return word, field
+    return None
+
+
+def automatic_decision(data: dict, site: SiteSettings) -> tuple[str, str]:
+    """The status and reason the local checks give a reader's comment.
+
+    The reason is stored, so it is written in the site's language, not the reader's.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return _automatic_decision(data, site)
+
+
+def _automatic_decision(data: dict, site: SiteSettings) -> tuple[str, str]:
+    fields = {
+        "name": data["name"],
+        "email": data["email"],
+        "website": data.get("website") or "",
+        "body": data["body"],
+    }
+    found = _find_word(site.word_list(site.comment_refuse_words), fields)
+    if found:
+        return Comment.Status.SPAM, _("Refused: the word “%(word)s” in the %(field)s") % {
+            "word": found[0],
+            "field": found[1],
+        }
+    found = _find_word(site.word_list(site.comment_hold_words), fields)
+    if found:
+        return Comment.Status.PENDING, _("Held: the word “%(word)s” in the %(field)s") % {
+            "word": found[0],
+            "field": found[1],
+        }
+    links = len(_LINK.findall(data["body"]))
+    if links > settings.COMMENTS_MAX_LINKS:
+        return Comment.Status.PENDING, _("Held: %(links)s links (more than %(limit)s)") % {
+            "links": links,
+            "limit": settings.COMMENTS_MAX_LINKS,
+        }
+    return Comment.Status.PENDING, ""
+
+
+def store_comment(request: HttpRequest, article: Article, form, site: SiteSettings) -> Comment:
+    """Check and store a valid form's comment; call inside transaction.atomic().
+
+    Raises Refused (or a subclass) when the comment must not be stored.
+    """
+    data, now, token = form.cleaned_data, timezone.now(), form.cleaned_data["token"]
+    user = request.user
+    is_staff = user.is_authenticated and user.is_active and user.is_staff
+    ip = client_ip(request)
+    if not is_staff:
+        check_flood(ip, now)
+    # After the flood lock: a double click from one address sees the first click's comment.
+    if Comment.objects.filter(token=token).exists():
+        raise Replayed(_("This comment has already been sent."))
+    duplicate = Comment.objects.from_email(data["email"]).filter(
+        body=data["body"], submitted_at__gte=now - DUPLICATE_WINDOW
+    )
+    if duplicate.exists():
+        raise Duplicate(_("You have already sent this comment."))
+    comment = Comment(
+        article=article,
+        parent=form.parent_comment,
+        name=data["name"],
+        email=data["email"],
+        website=data.get("website") or "",
+        body=data["body"],
+        submitted_at=now,
+        ip_address=ip,
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+        token=token,
+    )
+    if is_staff:
+        comment.status, comment.moderated_by, comment.moderated_at = (
+            Comment.Status.APPROVED,
+            user,
+            now,
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            comment.reason = _("Approved at once: a staff member's comment")
+    else:
+        comment.status, comment.reason = automatic_decision(data, site)
+    try:
+        with transaction.atomic():
+            comment.save()
+    except IntegrityError:
+        raise Replayed(_("This comment has already been sent.")) from None
+    logger.info(
+        "Comment %s on article %s stored as %s%s",
+        comment.pk,
+        article.pk,
+        comment.status,
+        f" ({comment.reason})" if comment.reason else "",
+    )
+    if comment.status == Comment.Status.PENDING:
+        notify_moderators(request, comment)
+    elif comment.status == Comment.Status.APPROVED:
+        notify_author(request, [comment.pk])
+    return comment
+
+
+def remember_pending(request: HttpRequest, comment: Comment) -> None:
+    """Let this browser see its own comment while it waits for a moderator."""
+    if comment.status != Comment.Status.PENDING:
+        return
+    pending = [pk for pk in request.session.get(SESSION_KEY, []) if isinstance(pk, int)]
+    request.session[SESSION_KEY] = (pending + [comment.pk])[-SESSION_LIMIT:]
+
+
+def pending_ids(request: HttpRequest) -> list[int]:
+    session = getattr(request, "session", None)
+    if session is None or not session.session_key:
+        return []
+    return [pk for pk in session.get(SESSION_KEY, []) if isinstance(pk, int)]
+
+
+def notify_moderators(request: HttpRequest, comment: Comment) -> None:
+    """After the commit, email the moderators a link to the held comment."""
+    from comments.tasks import notify_moderators as task
+
+    admin_url = request.build_absolute_uri(comment.get_admin_url())
+    comment_id = comment.pk
+    transaction.on_commit(lambda: task.enqueue(comment_id, admin_url))
+
+
+def notify_author(request: HttpRequest, comment_ids: list[int]) -> None:
+    """After the commit, tell each approved comment's article author."""
+    from comments.tasks import notify_author as task
+
+    base = request.build_absolute_uri(reverse("blog:home"))
+    for comment_id in comment_ids:
+        transaction.on_commit(lambda pk=comment_id: task.enqueue(pk, base))

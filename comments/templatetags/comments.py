@@ -1,0 +1,75 @@
+from django import template
+from django.utils.translation import gettext, ngettext
+
+from comments import moderation
+from comments.forms import CommentForm, issue_token
+from comments.models import Comment
+
+register = template.Library()
+
+
+@register.filter
+def comment_count_label(count: int | None) -> str:
+    """ "No comments", "1 comment", "12 comments", in the reader's language."""
+    count = count or 0
+    if not count:
+        return gettext("No comments")
+    return ngettext("%(count)s comment", "%(count)s comments", count) % {"count": count}
+
+
+def _threads(comments: list[Comment]) -> list[Comment]:
+    """Top-level comments in order, each with its replies as .thread_replies."""
+    top = {c.pk: c for c in comments if c.parent_id is None}
+    for comment in top.values():
+        comment.thread_replies = []
+    threads = []
+    for comment in comments:
+        if comment.parent_id in top:
+            top[comment.parent_id].thread_replies.append(comment)
+        else:
+            comment.thread_replies = getattr(comment, "thread_replies", [])
+            threads.append(comment)
+    return threads
+
+
+@register.inclusion_tag("comments/section.html", takes_context=True)
+def comment_section(context: template.Context, article) -> dict:
+    """The comment list, its count and the form, for one article page."""
+    request = context["request"]
+    site = context["site"]
+    public = list(article.comments.approved())
+    own_ids = moderation.pending_ids(request)
+    own = list(article.comments.in_moderation().filter(pk__in=own_ids)) if own_ids else []
+    comments = sorted(public + own, key=lambda c: (c.submitted_at, c.pk))
+    form = context.get("comment_form")
+    if form is None:
+        initial = {}
+        user = request.user
+        if user.is_authenticated and user.is_staff:
+            initial = {"name": user.public_name, "email": user.email}
+        form = CommentForm(article=article, initial=initial)
+        reply_to = request.GET.get("reply_to", "")
+    else:
+        reply_to = form.data.get("parent", "")
+    replying_to = None
+    if str(reply_to).isdigit():
+        replying_to = next((c for c in public if c.pk == int(reply_to)), None)
+        if replying_to is not None and replying_to.parent_id:
+            replying_to = next((c for c in public if c.pk == replying_to.parent_id), None)
+    accepts_comments = not context.get("is_preview") and article.accepts_comments(site)
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "article": article,
+        "threads": _threads(comments),
+        "comment_count": len(public),
+        "form": form,
+        "token": issue_token(article) if accepts_comments else "",
+        "replying_to": replying_to,
+        "accepts_comments": accepts_comments,
+    }
+
+
+@register.simple_tag
+def pending_comment_count() -> int:
+    return Comment.objects.in_moderation().count()

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from comments import feeds, views
+
+app_name = "comments"
+
+urlpatterns = [
+    path("articles/<slug:slug>/comment/", views.post_comment, name="post"),
+    path("feed/comments/", feeds.LatestCommentsFeed(), name="feed"),
+]

@@ -1,0 +1,27 @@
+"""Posting comments the way a browser does, with a form token shown a minute ago."""
+
+import time
+
+from comments.forms import issue_token
+
+
+def comment_data(article, **overrides) -> dict:
+    """A valid comment form for the article, as a reader would send it."""
+    return {
+        "name": "Camille",
+        "email": "camille@example.org",
+        "website": "",
+        "body": "A thoughtful remark.",
+        "subject": "",
+        "token": issue_token(article, issued_at=time.time() - 60),
+        **overrides,
+    }
+
+
+def post_comment(client, article, ip: str = "203.0.113.7", **overrides):
+    return client.post(
+        f"/articles/{article.slug}/comment/",
+        comment_data(article, **overrides),
+        REMOTE_ADDR=ip,
+        HTTP_USER_AGENT="TestBrowser/1.0",
+    )
