@@ -58,7 +58,9 @@ class User(AbstractUser):
         return self.public_name
 
     def save(self, *args, **kwargs) -> None:
-        if not self.slug and (self.display_name or self.get_full_name()):
+        # Staff can sign articles, so they always get an author page, named after the
+        # username when they have no other name.
+        if not self.slug and (self.is_staff or self.display_name or self.get_full_name()):
             self.slug = self._unique_slug(slugify(self.public_name) or "author")
         super().save(*args, **kwargs)
 
