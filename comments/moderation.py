@@ -69,22 +69,28 @@ def client_ip(request: HttpRequest) -> str | None:
         return None
 
 
-def check_flood(ip: str | None, now: datetime.datetime) -> None:
-    """One comment per address per COMMENTS_FLOOD_SECONDS; call inside a transaction.
+def lock_flood_limit(ip: str | None, now: datetime.datetime) -> PostingLimit | None:
+    """Lock this address's flood-limit row; call inside a transaction.
 
     The row is created if missing (an insert that ignores a conflict), then locked,
     so that concurrent posts from one address, in any worker, queue on it.
     """
     seconds = settings.COMMENTS_FLOOD_SECONDS
     if not seconds or ip is None:
-        return
+        return None
     key = salted_hmac("comments.flood", ip, algorithm="sha256").hexdigest()
     never = now - datetime.timedelta(days=1, seconds=seconds)
     PostingLimit.objects.bulk_create(
         [PostingLimit(ip_hash=key, last_posted_at=never)], ignore_conflicts=True
     )
-    limit = PostingLimit.objects.select_for_update().get(pk=key)
-    wait = seconds - (now - limit.last_posted_at).total_seconds()
+    return PostingLimit.objects.select_for_update().get(pk=key)
+
+
+def check_flood_limit(limit: PostingLimit | None, now: datetime.datetime) -> None:
+    """One comment per address per COMMENTS_FLOOD_SECONDS: refuse sooner, else note the time."""
+    if limit is None:
+        return
+    wait = settings.COMMENTS_FLOOD_SECONDS - (now - limit.last_posted_at).total_seconds()
     if wait > 0:
         raise TooSoon(
             _("You are commenting too fast. Please wait %(seconds)s seconds.")
@@ -150,11 +156,11 @@ def store_comment(request: HttpRequest, article: Article, form, site: SiteSettin
     user = request.user
     is_staff = user.is_authenticated and user.is_active and user.is_staff
     ip = client_ip(request)
-    if not is_staff:
-        check_flood(ip, now)
-    # After the flood lock: a double click from one address sees the first click's comment.
+    limit = None if is_staff else lock_flood_limit(ip, now)
+    # After the lock: a double click from one address sees the first click's comment.
     if Comment.objects.filter(token=token).exists():
         raise Replayed(_("This comment has already been sent."))
+    check_flood_limit(limit, now)
     duplicate = Comment.objects.from_email(data["email"]).filter(
         body=data["body"], submitted_at__gte=now - DUPLICATE_WINDOW
     )

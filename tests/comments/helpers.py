@@ -5,7 +5,7 @@ import time
 from comments.forms import issue_token
 
 
-def comment_data(article, **overrides) -> dict:
+def comment_data(article, /, **overrides) -> dict:
     """A valid comment form for the article, as a reader would send it."""
     return {
         "name": "Camille",
@@ -18,7 +18,7 @@ def comment_data(article, **overrides) -> dict:
     }
 
 
-def post_comment(client, article, ip: str = "203.0.113.7", **overrides):
+def post_comment(client, article, /, ip: str = "203.0.113.7", **overrides):
     return client.post(
         f"/articles/{article.slug}/comment/",
         comment_data(article, **overrides),
