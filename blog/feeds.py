@@ -27,6 +27,14 @@ class LatestArticlesFeed(Feed):
     def articles(self, obj) -> QuerySet:
         return Article.objects.published()
 
+    def get_feed(self, obj, request: HttpRequest):
+        feed = super().get_feed(obj, request)
+        # Django makes item links absolute but not author links, which Atom needs absolute.
+        for item in feed.items:
+            if item["author_link"]:
+                item["author_link"] = request.build_absolute_uri(item["author_link"])
+        return feed
+
     def items(self, obj=None) -> list[Article]:
         return list(self.articles(obj).for_listing()[:FEED_SIZE])
 
