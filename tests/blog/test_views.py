@@ -724,8 +724,9 @@ class QueryBudgetTests(TestCase):
             slug="budget-article",
             tags=[f"Tag {n}" for n in range(15)],
         )
-        # article with author and category, its tags, previous, next, site settings
-        with self.assertNumQueries(5):
+        # article with author and category, its tags, previous, next, site settings,
+        # its approved comments
+        with self.assertNumQueries(6):
             response = self.client.get(article.get_absolute_url())
         self.assertEqual(response.status_code, 200)
         self.assertEqual(len(response.context["tags"]), 15)

@@ -1,0 +1,169 @@
+import datetime
+import xml.etree.ElementTree as ET
+
+from django.test import TestCase
+from django.utils import timezone
+
+from blog.models import SiteSettings
+from tests.base import make_article, make_category, make_draft, make_editor, make_scheduled
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+
+
+class FeedTestCase(TestCase):
+    def get_xml(self, url: str) -> ET.Element:
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return ET.fromstring(response.content)
+
+    def rss_titles(self, url: str) -> list[str]:
+        return [item.findtext("title") for item in self.get_xml(url).iter("item")]
+
+    def atom_titles(self, url: str) -> list[str]:
+        return [entry.findtext(f"{ATOM}title") for entry in self.get_xml(url).iter(f"{ATOM}entry")]
+
+
+class SiteFeedTests(FeedTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.objects.create(site_name="Le Carnet", tagline="Analyses")
+        cls.author = make_editor(display_name="Amina Diallo", slug="amina-diallo")
+        cls.category = make_category(name="International", slug="international")
+        now = timezone.now()
+        cls.older = make_article(
+            author=cls.author,
+            title="Older",
+            slug="older",
+            published_at=now - datetime.timedelta(days=2),
+        )
+        cls.newer = make_article(
+            author=cls.author,
+            title="Newer",
+            slug="newer",
+            body="<p>Body <script>alert(1)</script>text.</p>",
+            category=cls.category,
+            tags=["Russie"],
+            published_at=now - datetime.timedelta(days=1),
+        )
+        make_draft(author=cls.author, title="A draft")
+        make_scheduled(author=cls.author, title="A scheduled one")
+
+    def test_the_rss_feed_lists_published_articles_newest_first(self):
+        self.assertEqual(self.rss_titles("/feed/"), ["Newer", "Older"])
+
+    def test_the_rss_feed_describes_the_site(self):
+        response = self.client.get("/feed/")
+        self.assertEqual(response["Content-Type"], "application/rss+xml; charset=utf-8")
+        channel = ET.fromstring(response.content).find("channel")
+        self.assertEqual(channel.findtext("title"), "Le Carnet")
+        self.assertEqual(channel.findtext("description"), "Analyses")
+        self.assertEqual(channel.findtext("link"), "http://testserver/")
+
+    def test_an_rss_item_has_the_article_link_body_author_and_categories(self):
+        item = next(self.get_xml("/feed/").iter("item"))
+        self.assertEqual(item.findtext("link"), "http://testserver/articles/newer/")
+        self.assertEqual(item.findtext("guid"), "http://testserver/articles/newer/")
+        self.assertEqual(item.findtext("description"), "<p>Body text.</p>")
+        self.assertEqual(item.findtext(f"{DC}creator"), "Amina Diallo")
+        self.assertEqual([c.text for c in item.findall("category")], ["International", "Russie"])
+        self.assertTrue(item.findtext("pubDate"))
+
+    def test_the_atom_feed_lists_published_articles_newest_first(self):
+        response = self.client.get("/feed/atom/")
+        self.assertEqual(response["Content-Type"], "application/atom+xml; charset=utf-8")
+        self.assertEqual(self.atom_titles("/feed/atom/"), ["Newer", "Older"])
+
+    def test_an_atom_entry_has_the_article_link_author_and_dates(self):
+        feed = self.get_xml("/feed/atom/")
+        self.assertEqual(feed.findtext(f"{ATOM}title"), "Le Carnet")
+        self.assertEqual(feed.findtext(f"{ATOM}subtitle"), "Analyses")
+        entry = next(feed.iter(f"{ATOM}entry"))
+        self.assertEqual(
+            entry.find(f"{ATOM}link").get("href"), "http://testserver/articles/newer/"
+        )
+        author = entry.find(f"{ATOM}author")
+        self.assertEqual(author.findtext(f"{ATOM}name"), "Amina Diallo")
+        self.assertEqual(author.findtext(f"{ATOM}uri"), "http://testserver/author/amina-diallo/")
+        self.assertTrue(entry.findtext(f"{ATOM}published"))
+        self.assertTrue(entry.findtext(f"{ATOM}updated"))
+
+    def test_feeds_hold_at_most_20_articles(self):
+        for n in range(21):
+            make_article(author=self.author, title=f"Many {n}")
+        self.assertEqual(len(self.rss_titles("/feed/")), 20)
+        self.assertEqual(len(self.atom_titles("/feed/atom/")), 20)
+
+    def test_an_empty_site_has_an_empty_feed(self):
+        SiteSettings.objects.update(tagline="")
+        for article in [self.older, self.newer]:
+            article.delete()
+        self.assertEqual(self.rss_titles("/feed/"), [])
+        self.assertEqual(self.atom_titles("/feed/atom/"), [])
+
+
+class CategoryAndAuthorFeedTests(FeedTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.objects.create(site_name="Le Carnet")
+        cls.author = make_editor(display_name="Marc Lefèvre", slug="marc", role="Journaliste")
+        cls.category = make_category(name="Science", slug="science", description="Labs.")
+        common = {"author": cls.author, "category": cls.category}
+        make_article(title="Published here", **common)
+        make_draft(title="Draft here", **common)
+        make_scheduled(title="Scheduled here", **common)
+        make_article(title="Elsewhere", category=make_category())
+
+    def test_the_category_feed_lists_the_categorys_published_articles(self):
+        self.assertEqual(self.rss_titles("/category/science/feed/"), ["Published here"])
+        channel = self.get_xml("/category/science/feed/").find("channel")
+        self.assertEqual(channel.findtext("title"), "Le Carnet: Science")
+        self.assertEqual(channel.findtext("description"), "Labs.")
+        self.assertEqual(channel.findtext("link"), "http://testserver/category/science/")
+
+    def test_the_author_feed_lists_the_authors_published_articles(self):
+        self.assertEqual(self.rss_titles("/author/marc/feed/"), ["Published here"])
+        channel = self.get_xml("/author/marc/feed/").find("channel")
+        self.assertIn("Marc Lefèvre", channel.findtext("title"))
+        self.assertEqual(channel.findtext("description"), "Journaliste")
+        self.assertEqual(channel.findtext("link"), "http://testserver/author/marc/")
+
+    def test_unknown_categories_and_authors_have_no_feed(self):
+        self.assertEqual(self.client.get("/category/nope/feed/").status_code, 404)
+        self.assertEqual(self.client.get("/author/nope/feed/").status_code, 404)
+
+
+class FeedQueryBudgetTests(FeedTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        cls.author = make_editor(slug="budget")
+        cls.category = make_category(slug="budget")
+
+    def assertQueries(self, n: int, url: str):
+        """The feed makes n queries with 1 tagged article, and still n with 15."""
+        for count in [1, 14]:
+            for i in range(count):
+                make_article(
+                    author=self.author, category=self.category, tags=["Budget", f"Extra {i}"]
+                )
+            with self.subTest(articles=count), self.assertNumQueries(n):
+                response = self.client.get(url)
+            self.assertEqual(response.status_code, 200)
+
+    def test_rss(self):
+        # site settings for the title, for the description; articles; their tags
+        self.assertQueries(4, "/feed/")
+
+    def test_atom(self):
+        # site settings for the title, for the subtitle, for the description; articles;
+        # their tags
+        self.assertQueries(5, "/feed/atom/")
+
+    def test_category_feed(self):
+        # category, site settings for the title, articles, their tags
+        self.assertQueries(4, "/category/budget/feed/")
+
+    def test_author_feed(self):
+        # author, site settings for the title, articles, their tags
+        self.assertQueries(4, "/author/budget/feed/")
