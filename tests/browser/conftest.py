@@ -66,6 +66,20 @@ def demo(browser_settings, live_server):
     return article
 
 
+@pytest.fixture
+def approved_comment(demo):
+    """An approved reader comment on the seed article, as on the seed page."""
+    from comments.models import Comment
+
+    return Comment.objects.create(
+        article=demo,
+        name="pascal",
+        email="pascal@example.invalid",
+        body="N’importe quoi.",
+        status=Comment.Status.APPROVED,
+    )
+
+
 class Browsing:
     """A page in a fresh browser context, with helpers that assert what a reader sees."""
 
