@@ -54,7 +54,7 @@ class Duplicate(Refused):
 
 def client_ip(request: HttpRequest) -> str | None:
     """REMOTE_ADDR, or the address the outermost trusted proxy saw in X-Forwarded-For."""
-    address = request.META.get("REMOTE_ADDR", "")
+    address = _valid_ip(request.META.get("REMOTE_ADDR", ""))
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
         hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
@@ -62,9 +62,13 @@ def client_ip(request: HttpRequest) -> str | None:
         # Each trusted proxy appends the address it received from: counting from the
         # right skips anything the client itself wrote into the header.
         if len(hops) >= proxies:
-            address = hops[-proxies]
+            address = _valid_ip(hops[-proxies]) or address
+    return address
+
+
+def _valid_ip(value: str) -> str | None:
     try:
-        return str(ipaddress.ip_address(address))
+        return str(ipaddress.ip_address(value))
     except ValueError:
         return None
 

@@ -19,9 +19,12 @@ def comment_data(article, /, **overrides) -> dict:
 
 
 def post_comment(client, article, /, ip: str = "203.0.113.7", **overrides):
+    """POST the form; overrides named HTTP_* are request headers, the others form fields."""
+    headers = {key: overrides.pop(key) for key in list(overrides) if key.startswith("HTTP_")}
+    headers.setdefault("HTTP_USER_AGENT", "TestBrowser/1.0")
     return client.post(
         f"/articles/{article.slug}/comment/",
         comment_data(article, **overrides),
         REMOTE_ADDR=ip,
-        HTTP_USER_AGENT="TestBrowser/1.0",
+        **headers,
     )

@@ -69,10 +69,8 @@ class ModerationTests(TestCase):
             by=self.moderator
         )
         self.assertEqual(sorted(ids), sorted(c.pk for c in pending))
-        self.assertEqual(
-            Comment.objects.filter(moderated_by=self.moderator, moderated_at__isnull=False).count(),
-            3,
-        )
+        recorded = Comment.objects.filter(moderated_by=self.moderator, moderated_at__isnull=False)
+        self.assertEqual(recorded.count(), 3)
 
     def test_bulk_reject_and_mark_spam(self):
         a, b = make_comment(), make_comment()

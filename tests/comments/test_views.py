@@ -129,7 +129,7 @@ class ListingTests(EnglishClientMixin, TestCase):
             response = self.client.get("/")
         self.assertContains(response, "2 comments")
         self.assertContains(response, "No comments")
-        for n in range(5):
+        for _ in range(5):
             make_comment(article=make_article())
         with self.assertNumQueries(4):
             response = self.client.get("/")
