@@ -1,0 +1,172 @@
+import datetime
+
+from django.core import mail
+from django.test import TestCase
+from django.utils import timezone
+
+from blog.models import SiteSettings
+from tests.base import make_article, make_draft, make_editor, make_scheduled
+
+AUTHOR_EMAIL = "houssen.private@example.com"
+
+
+class AuthorPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        cls.author = make_editor(
+            display_name="Houssen Moshinaly",
+            slug="houssen-moshinaly",
+            role="Rédacteur en chef",
+            bio="Blogueur et essayiste.",
+            email=AUTHOR_EMAIL,
+            accepts_contact=True,
+            website="https://houssenia.example",
+            telegram_url="https://t.me/houssen",
+        )
+        now = timezone.now()
+        cls.articles = [
+            make_article(
+                author=cls.author,
+                title=f"By Houssen {n:02d}",
+                published_at=now - datetime.timedelta(hours=n),
+            )
+            for n in range(1, 12)
+        ]
+        make_draft(author=cls.author, title="Houssen's draft")
+        make_scheduled(author=cls.author, title="Houssen's scheduled article")
+        make_article(title="By somebody else")
+
+    def titles(self, response) -> list[str]:
+        return [article.title for article in response.context["articles"]]
+
+    def test_it_shows_the_author_profile(self):
+        response = self.client.get("/author/houssen-moshinaly/")
+        self.assertEqual(response.status_code, 200)
+        self.assertTemplateUsed(response, "accounts/author.html")
+        self.assertContains(response, '<h1 class="page-title">Houssen Moshinaly</h1>', html=True)
+        self.assertContains(response, "Rédacteur en chef")
+        self.assertContains(response, "<p>Blogueur et essayiste.</p>", html=True)
+        self.assertContains(response, 'href="https://houssenia.example"')
+        self.assertContains(response, 'href="https://t.me/houssen"')
+        self.assertContains(response, 'href="/author/houssen-moshinaly/contact/"')
+        self.assertContains(response, 'href="/author/houssen-moshinaly/feed/"')
+
+    def test_it_lists_only_the_authors_published_articles_ten_per_page(self):
+        response = self.client.get("/author/houssen-moshinaly/")
+        self.assertEqual(self.titles(response), [f"By Houssen {n:02d}" for n in range(1, 11)])
+        response = self.client.get("/author/houssen-moshinaly/", {"page": 2})
+        self.assertEqual(self.titles(response), ["By Houssen 11"])
+        for page in [1, 2]:
+            response = self.client.get("/author/houssen-moshinaly/", {"page": page})
+            self.assertNotContains(response, "draft")
+            self.assertNotContains(response, "scheduled")
+            self.assertNotContains(response, "somebody else")
+
+    def test_it_never_shows_the_authors_email(self):
+        self.assertNotContains(self.client.get("/author/houssen-moshinaly/"), AUTHOR_EMAIL)
+
+    def test_an_inactive_author_has_no_page(self):
+        self.author.is_active = False
+        self.author.save()
+        self.assertEqual(self.client.get("/author/houssen-moshinaly/").status_code, 404)
+
+    def test_its_query_count_does_not_grow_with_the_articles(self):
+        author = make_editor(slug="budget")
+        for count in [1, 14]:
+            for n in range(count):
+                make_article(author=author, tags=["Budget", f"Extra {n}"])
+            # site settings, author, count, articles, their tags
+            with self.subTest(articles=count), self.assertNumQueries(5):
+                self.assertEqual(self.client.get("/author/budget/").status_code, 200)
+
+
+class ContactTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.objects.create(site_name="Le Carnet")
+        cls.author = make_editor(
+            display_name="Houssen Moshinaly",
+            slug="houssen",
+            email=AUTHOR_EMAIL,
+            accepts_contact=True,
+        )
+        cls.url = "/author/houssen/contact/"
+
+    def post(self, **overrides):
+        data = {
+            "name": "Pascal",
+            "email": "pascal@example.net",
+            "message": "Bonjour,\nune question.",
+            "website": "",
+            **overrides,
+        }
+        return self.client.post(self.url, data)
+
+    def test_it_shows_the_form(self):
+        response = self.client.get(self.url)
+        self.assertEqual(response.status_code, 200)
+        self.assertTemplateUsed(response, "accounts/contact.html")
+        self.assertContains(response, 'name="message"')
+        self.assertContains(response, '<meta name="robots" content="noindex">', html=True)
+        self.assertNotContains(response, AUTHOR_EMAIL)
+
+    def test_it_sends_the_message_to_the_author_with_the_reader_as_reply_to(self):
+        response = self.post()
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(response["Location"], "/author/houssen/")
+        self.assertEqual(len(mail.outbox), 1)
+        message = mail.outbox[0]
+        self.assertEqual(message.to, [AUTHOR_EMAIL])
+        self.assertEqual(message.reply_to, ["pascal@example.net"])
+        self.assertIn("Le Carnet", message.subject)
+        self.assertIn("Pascal", message.subject)
+        self.assertEqual(message.body, "Bonjour,\nune question.")
+
+    def test_it_confirms_without_showing_the_authors_email(self):
+        response = self.post()
+        followed = self.client.get(response["Location"])
+        self.assertContains(followed, 'class="message message--success"')
+        self.assertNotContains(followed, AUTHOR_EMAIL)
+
+    def test_an_invalid_message_is_400_with_errors(self):
+        response = self.post(email="not-an-email", message="")
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(set(response.context["form"].errors), {"email", "message"})
+        self.assertContains(response, 'class="error"', status_code=400)
+        self.assertNotContains(response, AUTHOR_EMAIL, status_code=400)
+        self.assertEqual(mail.outbox, [])
+
+    def test_a_name_with_a_line_break_is_refused(self):
+        # It would end up in the subject header.
+        response = self.post(name="Pascal\nBcc: victim@example.com")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("name", response.context["form"].errors)
+        self.assertEqual(mail.outbox, [])
+
+    def test_an_empty_post_is_400(self):
+        response = self.client.post(self.url, {})
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(mail.outbox, [])
+
+    def test_a_filled_honeypot_sends_nothing_but_looks_the_same(self):
+        response = self.post(website="https://spam.example")
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(response["Location"], "/author/houssen/")
+        self.assertEqual(mail.outbox, [])
+
+    def test_an_author_who_does_not_accept_messages_has_no_form(self):
+        author = make_editor(slug="private", accepts_contact=False)
+        self.assertEqual(self.client.get("/author/private/contact/").status_code, 404)
+        response = self.client.post("/author/private/contact/", {"name": "x"})
+        self.assertEqual(response.status_code, 404)
+        self.assertNotContains(self.client.get(author.get_absolute_url()), "/contact/")
+        self.assertEqual(mail.outbox, [])
+
+    def test_an_author_without_an_email_has_no_form(self):
+        make_editor(slug="no-email", email="", accepts_contact=True)
+        self.assertEqual(self.client.get("/author/no-email/contact/").status_code, 404)
+
+    def test_other_methods_are_405(self):
+        self.assertEqual(self.client.put(self.url).status_code, 405)
+        self.assertEqual(self.client.delete(self.url).status_code, 405)
