@@ -234,18 +234,20 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
 # Mail goes out over SMTP when EMAIL_HOST is set; otherwise it is printed to the console.
-if env_str("EMAIL_HOST"):
+# The SMTP values are read either way, so that a bad one fails now, not on the first mail.
+smtp_options = {
+    "host": env_str("EMAIL_HOST"),
+    "port": env_int("EMAIL_PORT", 587, minimum=1),
+    "username": env_str("EMAIL_HOST_USER"),
+    "password": env_str("EMAIL_HOST_PASSWORD"),
+    "use_tls": env_bool("EMAIL_USE_TLS", True),
+    "timeout": 10,
+}
+if smtp_options["host"]:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": env_str("EMAIL_HOST"),
-                "port": env_int("EMAIL_PORT", 587, minimum=1),
-                "username": env_str("EMAIL_HOST_USER"),
-                "password": env_str("EMAIL_HOST_PASSWORD"),
-                "use_tls": env_bool("EMAIL_USE_TLS", True),
-                "timeout": 10,
-            },
+            "OPTIONS": smtp_options,
         }
     }
 else:
