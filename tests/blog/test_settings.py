@@ -1,0 +1,155 @@
+"""config/settings.py refuses to start on a bad environment value, naming the variable.
+
+Each case imports the settings in a fresh interpreter, as gunicorn would.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.test import SimpleTestCase
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# Everything settings.py reads; the test's own environment must not leak in.
+SETTINGS_VARIABLES = {
+    "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "DATABASE_URL", "REDIS_URL",
+    "LANGUAGE_CODE", "TIME_ZONE", "MEDIA_ROOT", "SERVE_MEDIA", "EMAIL_HOST", "EMAIL_PORT",
+    "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "DEFAULT_FROM_EMAIL",
+    "SECURE_COOKIES", "LOG_LEVEL", "DJANGO_SETTINGS_MODULE",
+}  # fmt: skip
+SHOW = (
+    "import json, config.settings as s; "
+    "db = s.DATABASES['default']; "
+    "print(json.dumps({'DEBUG': s.DEBUG, 'ENGINE': db['ENGINE'], 'NAME': str(db['NAME']), "
+    "'HOST': db.get('HOST'), 'PORT': db.get('PORT'), 'USER': db.get('USER'), "
+    "'CACHE': s.CACHES['default']['BACKEND'], 'MAIL': s.MAILERS['default']['BACKEND'], "
+    "'LANGUAGE_CODE': s.LANGUAGE_CODE, 'TIME_ZONE': s.TIME_ZONE, "
+    "'CSRF_TRUSTED_ORIGINS': s.CSRF_TRUSTED_ORIGINS, 'ALLOWED_HOSTS': s.ALLOWED_HOSTS}))"
+)
+
+
+def import_settings(code: str = "import config.settings", **env: str):
+    clean = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+class BadSettingsTests(SimpleTestCase):
+    def assertRefused(self, variable: str, **env: str):
+        result = import_settings(**{"DEBUG": "1", **env})
+        self.assertNotEqual(result.returncode, 0, f"{env} was accepted")
+        last_line = result.stderr.strip().splitlines()[-1]
+        self.assertIn("ImproperlyConfigured", last_line)
+        self.assertIn(variable, last_line)
+
+    def test_debug_must_be_a_boolean(self):
+        self.assertRefused("DEBUG", DEBUG="maybe")
+
+    def test_email_port_must_be_a_number(self):
+        self.assertRefused("EMAIL_PORT", EMAIL_HOST="smtp.example.com", EMAIL_PORT="abc")
+
+    def test_email_port_must_be_a_number_even_before_email_host_is_set(self):
+        self.assertRefused("EMAIL_PORT", EMAIL_PORT="abc")
+
+    def test_email_port_must_be_positive(self):
+        self.assertRefused("EMAIL_PORT", EMAIL_HOST="smtp.example.com", EMAIL_PORT="0")
+
+    def test_email_use_tls_must_be_a_boolean(self):
+        self.assertRefused("EMAIL_USE_TLS", EMAIL_HOST="smtp.example.com", EMAIL_USE_TLS="sure")
+
+    def test_database_url_must_be_sqlite_or_postgres(self):
+        self.assertRefused("DATABASE_URL", DATABASE_URL="mysql://x")
+
+    def test_database_url_must_name_a_database(self):
+        self.assertRefused("DATABASE_URL", DATABASE_URL="postgres://host")
+        self.assertRefused("DATABASE_URL", DATABASE_URL="postgres://host/")
+
+    def test_database_url_must_have_a_valid_port(self):
+        self.assertRefused("DATABASE_URL", DATABASE_URL="postgres://host:port/db")
+
+    def test_a_sqlite_database_url_must_have_a_path(self):
+        self.assertRefused("DATABASE_URL", DATABASE_URL="sqlite://")
+        self.assertRefused("DATABASE_URL", DATABASE_URL="sqlite://host/db.sqlite3")
+
+    def test_time_zone_must_exist(self):
+        self.assertRefused("TIME_ZONE", TIME_ZONE="Mars/Base")
+        self.assertRefused("TIME_ZONE", TIME_ZONE="../../etc/passwd")
+
+    def test_language_code_must_be_french_or_english(self):
+        self.assertRefused("LANGUAGE_CODE", LANGUAGE_CODE="de")
+
+    def test_csrf_trusted_origins_need_a_scheme(self):
+        self.assertRefused("CSRF_TRUSTED_ORIGINS", CSRF_TRUSTED_ORIGINS="example.com")
+        self.assertRefused(
+            "CSRF_TRUSTED_ORIGINS", CSRF_TRUSTED_ORIGINS="https://ok.example,example.com"
+        )
+
+    def test_redis_url_must_be_a_redis_url(self):
+        self.assertRefused("REDIS_URL", REDIS_URL="http://x")
+
+    def test_secret_key_is_required_when_debug_is_off(self):
+        self.assertRefused("SECRET_KEY", DEBUG="0")
+        self.assertRefused("SECRET_KEY", DEBUG="", SECRET_KEY="")
+        result = import_settings()
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("SECRET_KEY", result.stderr.strip().splitlines()[-1])
+
+
+class GoodSettingsTests(SimpleTestCase):
+    def load(self, **env: str) -> dict:
+        result = import_settings(SHOW, **env)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return json.loads(result.stdout)
+
+    def test_the_defaults_load_with_debug_on(self):
+        settings = self.load(DEBUG="1")
+        self.assertTrue(settings["DEBUG"])
+        self.assertEqual(settings["ENGINE"], "django.db.backends.sqlite3")
+        self.assertEqual(settings["NAME"], str(BASE_DIR / "var" / "carnet.sqlite3"))
+        self.assertEqual(settings["CACHE"], "django.core.cache.backends.locmem.LocMemCache")
+        self.assertEqual(settings["MAIL"], "django.core.mail.backends.console.EmailBackend")
+        self.assertEqual(
+            (settings["LANGUAGE_CODE"], settings["TIME_ZONE"]), ("fr", "Europe/Paris")
+        )
+
+    def test_production_values_load(self):
+        settings = self.load(
+            DEBUG="off",
+            SECRET_KEY="a-real-secret",
+            DATABASE_URL="postgres://carnet:p%40ss@db.example:5433/carnet",
+            REDIS_URL="redis://cache.example:6379/0",
+            EMAIL_HOST="smtp.example.com",
+            EMAIL_PORT="465",
+            EMAIL_USE_TLS="true",
+            LANGUAGE_CODE="en",
+            TIME_ZONE="UTC",
+            ALLOWED_HOSTS="carnet.example, www.carnet.example",
+            CSRF_TRUSTED_ORIGINS="https://carnet.example",
+        )
+        self.assertFalse(settings["DEBUG"])
+        self.assertEqual(settings["ENGINE"], "django.db.backends.postgresql")
+        self.assertEqual(
+            (settings["NAME"], settings["USER"], settings["HOST"], settings["PORT"]),
+            ("carnet", "carnet", "db.example", "5433"),
+        )
+        self.assertEqual(settings["CACHE"], "django.core.cache.backends.redis.RedisCache")
+        self.assertEqual(settings["MAIL"], "django.core.mail.backends.smtp.EmailBackend")
+        self.assertEqual((settings["LANGUAGE_CODE"], settings["TIME_ZONE"]), ("en", "UTC"))
+        self.assertEqual(settings["ALLOWED_HOSTS"], ["carnet.example", "www.carnet.example"])
+        self.assertEqual(settings["CSRF_TRUSTED_ORIGINS"], ["https://carnet.example"])
+
+    def test_an_absolute_sqlite_path_loads(self):
+        settings = self.load(DEBUG="true", DATABASE_URL="sqlite:////tmp/carnet-test.sqlite3")
+        self.assertEqual(settings["NAME"], "/tmp/carnet-test.sqlite3")
+
+    def test_empty_values_mean_the_default(self):
+        settings = self.load(DEBUG="1", EMAIL_PORT="", REDIS_URL="", TIME_ZONE="Europe/Paris")
+        self.assertEqual(settings["CACHE"], "django.core.cache.backends.locmem.LocMemCache")
