@@ -22,6 +22,8 @@ def post_comment(client, article, /, ip: str = "203.0.113.7", **overrides):
     """POST the form; overrides named HTTP_* are request headers, the others form fields."""
     headers = {key: overrides.pop(key) for key in list(overrides) if key.startswith("HTTP_")}
     headers.setdefault("HTTP_USER_AGENT", "TestBrowser/1.0")
+    # Tests read the English source strings, whatever the site's default language.
+    headers.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
     return client.post(
         f"/articles/{article.slug}/comment/",
         comment_data(article, **overrides),

@@ -1,0 +1,202 @@
+import hashlib
+from unittest import mock
+
+from django.core import mail
+from django.test import TestCase
+
+from blog.models import SiteSettings
+from comments.models import Comment
+from tests.base import make_article, make_category, make_comment, make_editor, make_moderator
+from tests.comments.helpers import post_comment
+
+EMAILS = ["Secret.Reader@Example.org", "second-secret@example.net", "reply-secret@example.com"]
+
+
+def traces(email: str) -> list[str]:
+    """The email and the hashes an avatar service or a careless template would show."""
+    forms = {email, email.lower(), email.strip().lower()}
+    found = set(forms)
+    for form in forms:
+        found.add(hashlib.md5(form.encode()).hexdigest())  # noqa: S324 - looking for Gravatar
+        found.add(hashlib.sha256(form.encode()).hexdigest())
+    return sorted(found)
+
+
+class PublicCrawlTests(TestCase):
+    """After comments with known emails are posted and approved, no public page shows them."""
+
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        cls.author = make_editor(slug="the-author")
+        cls.category = make_category(slug="world")
+        cls.article = make_article(
+            slug="crawled", author=cls.author, category=cls.category, tags=["Peace"]
+        )
+        cls.moderator = make_moderator()
+
+    def setUp(self):
+        self.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        for n, email in enumerate(EMAILS):
+            post_comment(
+                self.client,
+                self.article,
+                ip=f"198.51.100.{n + 1}",
+                name=f"Reader {n}",
+                email=email,
+                website="https://reader.example",
+                body=f"Comment body {n} mentioning nothing private.",
+            )
+        Comment.objects.all().approve(by=self.moderator)
+        top = Comment.objects.first()
+        Comment.objects.filter(email=EMAILS[2]).update(parent=top)
+
+    def test_no_public_page_shows_an_email_or_its_hash(self):
+        published = self.article.published_at
+        urls = [
+            "/",
+            "/articles/crawled/",
+            f"/articles/crawled/?reply_to={Comment.objects.first().pk}",
+            "/category/world/",
+            "/category/world/feed/",
+            "/tag/peace/",
+            "/author/the-author/",
+            "/author/the-author/feed/",
+            f"/archive/{published.year}/{published.month}/",
+            "/search/?q=Comment",
+            "/feed/",
+            "/feed/atom/",
+            "/feed/comments/",
+            "/sitemap.xml",
+            "/no-such-page/",
+            "/robots.txt",
+        ]
+        # Searching for parts of an email must not bring the whole address back.
+        urls += [f"/search/?q={part}" for email in EMAILS for part in email.split("@")]
+        self.assertContains(self.client.get("/articles/crawled/"), "3 comments")
+        self.assertContains(self.client.get("/feed/comments/"), "Reader 1")
+        for url in urls:
+            with self.subTest(url):
+                response = self.client.get(url)
+                self.assertLess(response.status_code, 500)
+                content = response.content.decode()
+                for email in EMAILS:
+                    for trace in traces(email):
+                        self.assertNotIn(trace, content)
+                self.assertNotIn("gravatar", content.lower())
+
+    def test_the_posting_browser_does_not_see_the_email_on_its_pending_comment(self):
+        post_comment(self.client, self.article, ip="198.51.100.200", email="own@example.org")
+        content = self.client.get("/articles/crawled/").content.decode()
+        self.assertIn("awaiting moderation", content)
+        self.assertNotIn("own@example.org", content)
+
+    def test_search_never_matches_a_commenter_email(self):
+        for email in EMAILS:
+            with self.subTest(email):
+                response = self.client.get("/search/", {"q": email})
+                self.assertNotContains(response, "/articles/crawled/")
+                # The page repeats the searcher's own query, and nothing else from it.
+                content = response.content.decode().replace(email, "")
+                for trace in traces(email):
+                    self.assertNotIn(trace, content)
+
+
+class FeedTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+
+    def test_the_comments_feed_carries_approved_comments_with_names_only(self):
+        article = make_article(slug="fed")
+        make_comment(article=article, name="Visible", email="visible@example.org")
+        make_comment(article=article, name="Waiting", status=Comment.Status.PENDING)
+        make_comment(article=make_article(status="draft"), name="OnDraft")
+        # 1. the site settings, 2. the approved comments on published articles
+        with self.assertNumQueries(2):
+            response = self.client.get("/feed/comments/")
+        self.assertContains(response, "Visible")
+        self.assertContains(response, "/articles/fed/#comment-")
+        for absent in ["Waiting", "OnDraft", "visible@example.org", "<author>"]:
+            self.assertNotContains(response, absent)
+
+    def test_no_feed_sets_an_author_email(self):
+        make_comment(article=make_article())
+        for url in ["/feed/", "/feed/atom/", "/feed/comments/"]:
+            with self.subTest(url):
+                content = self.client.get(url).content.decode()
+                # RSS <author> holds an email; Atom's <author> has <name> and <uri> only.
+                self.assertNotIn("<email>", content)
+                if "<rss" in content:
+                    self.assertNotIn("<author>", content)
+
+
+class NotificationTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = make_article(slug="notified")
+        cls.moderator = make_moderator(email="mod@carnet.example")
+        cls.editor_not_moderator = make_editor(email="editor@carnet.example")
+
+    def test_a_held_comment_emails_the_moderators_once_with_an_admin_link(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            post_comment(self.client, self.article, email="hidden@example.org", name="Zoé")
+        comment = Comment.objects.get()
+        self.assertEqual(len(mail.outbox), 1)
+        message = mail.outbox[0]
+        self.assertEqual(message.to, ["mod@carnet.example"])
+        self.assertIn(
+            f"http://testserver/admin/comments/comment/{comment.pk}/change/", message.body
+        )
+        self.assertIn("Zoé", message.body)
+        self.assertNotIn("hidden@example.org", message.body + message.subject)
+
+    def test_spam_does_not_email_anyone(self):
+        site = SiteSettings.load()
+        site.comment_refuse_words = "viagra"
+        site.save()
+        with self.captureOnCommitCallbacks(execute=True):
+            post_comment(self.client, self.article, body="viagra")
+        self.assertEqual(mail.outbox, [])
+
+    def test_nothing_is_sent_before_the_commit(self):
+        with self.captureOnCommitCallbacks(execute=False) as callbacks:
+            post_comment(self.client, self.article)
+        self.assertEqual(mail.outbox, [])
+        self.assertEqual(len(callbacks), 1)
+
+    def test_a_failing_mail_server_neither_loses_nor_breaks_the_comment(self):
+        with (
+            mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("down")),
+            self.assertLogs("django.tasks", level="ERROR"),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            response = post_comment(self.client, self.article)
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(Comment.objects.count(), 1)
+
+
+class LoggingTests(TestCase):
+    def test_info_logs_during_a_post_carry_no_email(self):
+        article = make_article()
+        make_moderator(email="mod@carnet.example")
+        with (
+            self.assertLogs(level="INFO") as logs,
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            post_comment(self.client, article, email="logged-not@example.org")
+            post_comment(self.client, article, email="logged-not@example.org", name="")
+        output = "\n".join(logs.output)
+        self.assertIn("stored as pending", output)
+        for trace in traces("logged-not@example.org"):
+            self.assertNotIn(trace, output)
+
+    def test_error_reports_do_not_carry_the_email(self):
+        from django.views.debug import SafeExceptionReporterFilter
+
+        article = make_article()
+        response = post_comment(self.client, article, email="reported@example.org", name="")
+        request = response.wsgi_request
+        filtered = SafeExceptionReporterFilter().get_post_parameters(request)
+        self.assertNotEqual(filtered["email"], "reported@example.org")
+        self.assertEqual(filtered["name"], "")
