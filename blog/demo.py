@@ -90,6 +90,18 @@ SITE = {
     "telegram_url": "https://t.me/housseniawriting",
 }
 CATEGORY = {"name": "International", "slug": "international"}
+# The seed page's one approved reader comment; the email is a placeholder, never shown.
+SEED_COMMENT = {
+    "name": "pascal",
+    "email": "pascal@example.invalid",
+    "body": (
+        "N’importe quoi.\n"
+        "On n’utilise pas le diable pour lutter contre le diable.\n"
+        "C’est comme l’intox des américains utilisant Al Qaeda pour lutter contre l’état "
+        "islamique.\n"
+        "Il faut arrêter de nous prendre pour des idiots."
+    ),
+}
 
 # Demo accounts: username -> (group, profile fields).
 DEMO_ACCOUNTS = {
@@ -175,6 +187,29 @@ def ensure_seed_article(author: User) -> Article:
     if set(article.tags.names()) != set(SEED_TAGS):
         article.tags.set(SEED_TAGS)
     return article
+
+
+def ensure_seed_comment(article: Article, moderator: User):
+    """The seed page's approved comment by "pascal", added once."""
+    from comments.models import Comment
+
+    comment = Comment.objects.filter(
+        article=article, name=SEED_COMMENT["name"], email=SEED_COMMENT["email"]
+    ).first()
+    if comment is None:
+        comment = Comment(
+            article=article,
+            submitted_at=article.published_at + datetime.timedelta(hours=3),
+            status=Comment.Status.APPROVED,
+            moderated_by=moderator,
+            moderated_at=article.published_at + datetime.timedelta(hours=4),
+            **SEED_COMMENT,
+        )
+        comment.save()
+    elif comment.body != SEED_COMMENT["body"] or comment.status != Comment.Status.APPROVED:
+        comment.body, comment.status = SEED_COMMENT["body"], Comment.Status.APPROVED
+        comment.save()
+    return comment
 
 
 def demo_cover_jpeg(width: int = 1200, height: int = 675) -> bytes:

@@ -31,6 +31,7 @@ class Command(BaseCommand):
             demo.ensure_site_settings()
             accounts = demo.ensure_accounts(password)
             article = demo.ensure_seed_article(accounts.users["editor"])
+            demo.ensure_seed_comment(article, accounts.users["moderator"])
         self.stdout.write(f"Seed article: {article.get_absolute_url()}")
         if accounts.created:
             self.stdout.write(f"Created demo accounts: {', '.join(accounts.created)}")
