@@ -70,9 +70,11 @@ class ArticleQuerySet(models.QuerySet):
                 + SearchVector("body", weight="C", config=config)
             )
             search_query = SearchQuery(query, search_type="websearch", config=config)
+            # Filter on the match itself: ts_rank gives a non-matching article a tiny
+            # positive rank (1e-20) as soon as the query has two words.
             return (
-                self.annotate(rank=SearchRank(vector, search_query))
-                .filter(rank__gt=0)
+                self.annotate(document=vector, rank=SearchRank(vector, search_query))
+                .filter(document=search_query)
                 .order_by("-rank", "-published_at")
             )
         matches = Q()
