@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from blog.forms import ArticleAdminForm
 from blog.models import Article, Category, SiteSettings
 
 
@@ -16,6 +17,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = ["title", "status", "author", "category", "published_at", "tag_list"]
     list_filter = ["status", "category", "author", "published_at"]
     list_select_related = ["author", "category"]

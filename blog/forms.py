@@ -1,0 +1,19 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """ArticleAdmin's form; the admin supplies the model and the fields."""
+
+    def clean_tags(self) -> list[str]:
+        # A tag lives at /tag/<slug>/, and taggit makes an ASCII slug: a name such as
+        # "Россия" or "!!!" would get an empty one, which no page could link to.
+        names = self.cleaned_data["tags"]
+        without_address = [name for name in names if not Tag().slugify(name)]
+        if without_address:
+            raise forms.ValidationError(
+                _("A tag needs a Latin letter or a digit for its address: %(names)s."),
+                params={"names": ", ".join(without_address)},
+            )
+        return names
