@@ -133,6 +133,26 @@ class EditorArticleAdminTests(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn("slug", response.context["adminform"].form.errors)
 
+    def test_a_tag_without_an_ascii_address_is_a_form_error(self):
+        # Its slug would be empty, and every page listing the article would fail to link it.
+        for tags in ["Россия", "!!!, Climat", "日本"]:
+            with self.subTest(tags=tags):
+                response = self.client.post(
+                    "/admin/blog/article/add/", article_form_data(tags=tags)
+                )
+                self.assertEqual(response.status_code, 200)
+                self.assertIn("tags", response.context["adminform"].form.errors)
+        self.assertFalse(Article.objects.filter(slug="from-the-admin").exists())
+        self.assertEqual(self.client.get("/").status_code, 200)
+
+    def test_accented_tags_get_an_ascii_address(self):
+        response = self.client.post(
+            "/admin/blog/article/add/", article_form_data(tags="Santé, Énergie")
+        )
+        self.assertEqual(response.status_code, 302)
+        article = Article.objects.get(slug="from-the-admin")
+        self.assertEqual(sorted(tag.slug for tag in article.tags.all()), ["energie", "sante"])
+
     def test_hostile_html_is_kept_as_written_and_stored_sanitised(self):
         for n, (pattern, body) in enumerate(HOSTILE_BODIES.items()):
             with self.subTest(pattern=pattern):
