@@ -7,9 +7,19 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from blog.markup import strip_control_characters
 from blog.models import Article, Category, SiteSettings
 
 FEED_SIZE = 20
+
+
+def _xml_text(value):
+    """Strings, and lists of them, without the control characters XML 1.0 cannot carry."""
+    if isinstance(value, str):
+        return strip_control_characters(value)
+    if isinstance(value, list | tuple):
+        return [_xml_text(item) for item in value]
+    return value
 
 
 class LatestArticlesFeed(Feed):
@@ -29,6 +39,11 @@ class LatestArticlesFeed(Feed):
 
     def get_feed(self, obj, request: HttpRequest):
         feed = super().get_feed(obj, request)
+        # A title pasted from a word processor may hold a \x0b, which would fail the feed.
+        feed.feed = {key: _xml_text(value) for key, value in feed.feed.items()}
+        feed.items = [
+            {key: _xml_text(value) for key, value in item.items()} for item in feed.items
+        ]
         # Django makes item links absolute but not author links, which Atom needs absolute.
         for item in feed.items:
             if item["author_link"]:

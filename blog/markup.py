@@ -73,6 +73,11 @@ def clean_article_html(html: str) -> str:
     return _IMG_TAG.sub('<img loading="lazy" decoding="async"', cleaned).strip()
 
 
+def strip_control_characters(text: str) -> str:
+    """Plain text without control characters (tabs and newlines stay): XML cannot carry them."""
+    return _CONTROL_CHARS.sub("", text or "")
+
+
 def _set_comment_rel(attrs: dict, new: bool = False) -> dict | None:
     href = attrs.get((None, "href"), "")
     if not href.startswith(("http://", "https://")):
