@@ -102,6 +102,23 @@ class SiteFeedTests(FeedTestCase):
         self.assertEqual(self.atom_titles("/feed/atom/"), [])
 
 
+class ControlCharacterTests(FeedTestCase):
+    def test_control_characters_do_not_break_the_feeds(self):
+        # A title pasted from a word processor may hold a vertical tab (\x0b).
+        SiteSettings.objects.create(site_name="Le\x07 Carnet", tagline="Tag\x1bline")
+        author = make_editor(display_name="Amina\x0b Diallo", slug="amina", role="R\x01ole")
+        category = make_category(name="Sci\x0bence", slug="science")
+        make_article(title="Line\x0bbreak", author=author, category=category, tags=["Cli\x0cmat"])
+        for url in ["/feed/", "/feed/atom/", "/category/science/feed/", "/author/amina/feed/"]:
+            with self.subTest(url=url):
+                root = self.get_xml(url)
+                titles = [el.text for el in root.iter() if el.tag in {"title", f"{ATOM}title"}]
+                self.assertIn("Linebreak", titles)
+        item = next(self.get_xml("/feed/").iter("item"))
+        self.assertEqual(item.findtext(f"{DC}creator"), "Amina Diallo")
+        self.assertEqual([c.text for c in item.findall("category")], ["Science", "Climat"])
+
+
 class CategoryAndAuthorFeedTests(FeedTestCase):
     @classmethod
     def setUpTestData(cls):

@@ -7,7 +7,7 @@ import re
 
 from django.test import SimpleTestCase
 
-from blog.markup import clean_article_html, render_comment_text
+from blog.markup import clean_article_html, render_comment_text, strip_control_characters
 
 
 class CleanArticleHtmlHostileInputTests(SimpleTestCase):
@@ -321,3 +321,11 @@ class RenderCommentTextTests(SimpleTestCase):
     def test_it_renders_nothing_for_blank_text(self):
         self.assertEqual(render_comment_text("  \n\n "), "")
         self.assertEqual(render_comment_text(None), "")
+
+
+class StripControlCharactersTests(SimpleTestCase):
+    def test_it_removes_control_characters_but_keeps_tabs_and_newlines(self):
+        self.assertEqual(
+            strip_control_characters("a\x00b\x0bc\x1bd\x7fe\tf\ng\r"), "abcde\tf\ng\r"
+        )
+        self.assertEqual(strip_control_characters(None), "")
