@@ -52,7 +52,8 @@ class AuthorSitemap(Sitemap):
 
     def items(self):
         return (
-            User.objects.filter(articles__in=Article.objects.published())
+            # Deactivated authors keep their articles but lose their page.
+            User.objects.filter(is_active=True, articles__in=Article.objects.published())
             .distinct()
             .order_by("slug")
         )
