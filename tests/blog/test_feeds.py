@@ -150,6 +150,11 @@ class CategoryAndAuthorFeedTests(FeedTestCase):
         self.assertEqual(self.client.get("/category/nope/feed/").status_code, 404)
         self.assertEqual(self.client.get("/author/nope/feed/").status_code, 404)
 
+    def test_a_deactivated_author_has_no_feed_as_they_have_no_page(self):
+        make_article(author=make_editor(slug="gone", is_active=False))
+        self.assertEqual(self.client.get("/author/gone/").status_code, 404)
+        self.assertEqual(self.client.get("/author/gone/feed/").status_code, 404)
+
 
 class FeedQueryBudgetTests(FeedTestCase):
     @classmethod

@@ -52,6 +52,13 @@ class SitemapTests(TestCase):
             with self.subTest(hidden=hidden):
                 self.assertNotIn(hidden, locations)
 
+    def test_it_leaves_out_deactivated_authors_whose_page_is_gone(self):
+        make_article(author=make_editor(slug="gone", is_active=False), slug="by-gone")
+        locations = self.locations()
+        self.assertIn("http://testserver/articles/by-gone/", locations)
+        self.assertNotIn("http://testserver/author/gone/", locations)
+        self.assertEqual(self.client.get("/author/gone/").status_code, 404)
+
     def test_it_lists_each_category_tag_and_author_once(self):
         make_article(author=self.author, category=self.category, tags=["Climat"])
         locations = self.locations()
