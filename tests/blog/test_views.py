@@ -639,9 +639,20 @@ class HostileInputTests(TestCase):
             "-",
             '"unterminated',
             "\u202e\ufeff\u200b",
+            "le la les de",
+            "!",
+            "OR",
+            "-x -y",
         ]:
             with self.subTest(query=query[:40]):
                 self.assertEqual(self.client.get("/search/", {"q": query}).status_code, 200)
+
+    def test_bad_sitemap_and_feed_parameters_are_harmless(self):
+        for page in ["0", "-1", "abc", "99999"]:
+            with self.subTest(page=page):
+                self.assertEqual(self.client.get("/sitemap.xml", {"p": page}).status_code, 404)
+        self.assertEqual(self.client.get("/feed/", {"page": "abc"}).status_code, 200)
+        self.assertEqual(self.client.get("/sitemap.xml", {"p": "1"}).status_code, 200)
 
     def test_the_search_query_is_cut_to_200_characters(self):
         response = self.client.get("/search/", {"q": "x" * 10_000})
