@@ -1,4 +1,5 @@
 import datetime
+import html
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -203,7 +204,10 @@ class Article(models.Model):
     @property
     def description(self) -> str:
         """The meta description: the SEO text, else the standfirst, else the body's start."""
-        text = self.seo_description or self.standfirst or strip_tags(self.body_html)
+        # body_html is HTML: its text comes out with entities (&amp;), which templates
+        # and JSON would escape a second time.
+        body_text = html.unescape(strip_tags(self.body_html))
+        text = self.seo_description or self.standfirst or body_text
         return Truncator(" ".join(text.split())).chars(300)
 
     @property
