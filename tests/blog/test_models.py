@@ -140,6 +140,12 @@ class ArticleDescriptionTests(TestCase):
         )
         self.assertEqual(article.description, "First para.Second.")
 
+    def test_the_body_text_comes_without_html_entities(self):
+        article = make_article(
+            author=self.editor, standfirst="", body="<p>Tom &amp; Jerry&nbsp;: 1 < 2</p>"
+        )
+        self.assertEqual(article.description, "Tom & Jerry : 1 < 2")
+
     def test_it_is_at_most_300_characters(self):
         article = make_article(author=self.editor, standfirst="word " * 200)
         self.assertEqual(len(article.description), 300)

@@ -404,6 +404,13 @@ class ArticlePageTests(TestCase):
         self.assertNotContains(response, "</script><script>alert(1)")
         self.assertEqual(json_ld(response)["headline"], "</script><script>alert(1)</script>")
 
+    def test_a_description_taken_from_the_body_is_escaped_once(self):
+        make_article(author=self.author, slug="amp", standfirst="", body="<p>Tom & Jerry</p>")
+        response = self.client.get("/articles/amp/")
+        self.assertContains(response, '<meta name="description" content="Tom &amp; Jerry">')
+        self.assertContains(response, '<meta property="og:description" content="Tom &amp; Jerry">')
+        self.assertEqual(json_ld(response)["description"], "Tom & Jerry")
+
     def test_an_article_without_cover_or_category_still_renders(self):
         make_article(author=self.author, slug="plain", title="Plain", standfirst="")
         response = self.client.get("/articles/plain/")
