@@ -95,6 +95,9 @@ class BadSettingsTests(SimpleTestCase):
     def test_redis_url_must_be_a_redis_url(self):
         self.assertRefused("REDIS_URL", REDIS_URL="http://x")
 
+    def test_log_level_must_be_a_logging_level(self):
+        self.assertRefused("LOG_LEVEL", LOG_LEVEL="verbose")
+
     def test_secret_key_is_required_when_debug_is_off(self):
         self.assertRefused("SECRET_KEY", DEBUG="0")
         self.assertRefused("SECRET_KEY", DEBUG="", SECRET_KEY="")
@@ -149,6 +152,15 @@ class GoodSettingsTests(SimpleTestCase):
     def test_an_absolute_sqlite_path_loads(self):
         settings = self.load(DEBUG="true", DATABASE_URL="sqlite:////tmp/carnet-test.sqlite3")
         self.assertEqual(settings["NAME"], "/tmp/carnet-test.sqlite3")
+
+    def test_log_level_is_read_in_any_case(self):
+        result = import_settings(
+            "import config.settings as s; print(s.LOGGING['root']['level'])",
+            DEBUG="1",
+            LOG_LEVEL="warning",
+        )
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.strip(), "WARNING")
 
     def test_empty_values_mean_the_default(self):
         settings = self.load(DEBUG="1", EMAIL_PORT="", REDIS_URL="", TIME_ZONE="Europe/Paris")
