@@ -1,6 +1,7 @@
 import xml.etree.ElementTree as ET
 
 from django.test import TestCase
+from django.utils import timezone
 
 from tests.base import make_article, make_category, make_draft, make_editor, make_scheduled
 
@@ -69,7 +70,19 @@ class SitemapTests(TestCase):
         root = ET.fromstring(self.client.get("/sitemap.xml").content)
         article = root.find("s:url[s:loc='http://testserver/articles/visible/']", NS)
         self.assertEqual(
-            article.findtext("s:lastmod", namespaces=NS), f"{self.article.updated_at:%Y-%m-%d}"
+            article.findtext("s:lastmod", namespaces=NS),
+            f"{timezone.localtime(self.article.updated_at):%Y-%m-%d}",
+        )
+
+    def test_a_categorys_last_change_is_its_newest_published_article(self):
+        # The scheduled and draft articles in the category must not date it.
+        make_scheduled(author=self.author, category=self.category)
+        make_draft(author=self.author, category=self.category, published_at=timezone.now())
+        root = ET.fromstring(self.client.get("/sitemap.xml").content)
+        category = root.find("s:url[s:loc='http://testserver/category/science/']", NS)
+        self.assertEqual(
+            category.findtext("s:lastmod", namespaces=NS),
+            f"{timezone.localtime(self.article.published_at):%Y-%m-%d}",
         )
 
     def test_its_query_count_does_not_grow_with_the_articles(self):
