@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from blog import images
 from blog.models import Article
 
 register = template.Library()
@@ -55,3 +56,9 @@ def language_url(request: HttpRequest, language: str = "") -> str:
     if language:
         query["lang"] = language
     return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
+@register.simple_tag
+def cover_srcset(image) -> str:
+    """The srcset of a cover image, its smaller renditions made when first asked for."""
+    return images.srcset(image)

@@ -1,6 +1,13 @@
-from django.core.exceptions import ValidationError
-from django.test import SimpleTestCase
+import io
+import tempfile
 
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.test import SimpleTestCase, override_settings
+from PIL import Image
+
+from blog import images
 from blog.models import Article
 
 
@@ -16,3 +23,27 @@ class CoverAltTextTests(SimpleTestCase):
 
     def test_an_article_without_a_cover_needs_no_alt_text(self):
         Article(title="No cover", cover_alt="").clean()
+
+
+@override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="carnet-test-media-"))
+class CoverRenditionTests(SimpleTestCase):
+    def cover(self, width: int, height: int) -> Article:
+        buffer = io.BytesIO()
+        Image.new("RGB", (width, height), (40, 90, 140)).save(buffer, "JPEG")
+        article = Article(title="Cover")
+        article.cover.save("covers/2026/11/alpes.jpg", ContentFile(buffer.getvalue()), save=False)
+        return article
+
+    def test_a_wide_cover_gets_narrower_renditions(self):
+        article = self.cover(1000, 500)
+        name = article.cover.name.removesuffix(".jpg")
+        self.assertEqual(
+            images.srcset(article.cover),
+            f"/media/{name}-480w.jpg 480w, /media/{name}-800w.jpg 800w, /media/{name}.jpg 1000w",
+        )
+        with default_storage.open(f"{name}-480w.jpg") as rendition, Image.open(rendition) as image:
+            self.assertEqual(image.size, (480, 240))
+
+    def test_a_narrow_cover_is_its_own_only_source(self):
+        article = self.cover(400, 300)
+        self.assertEqual(images.srcset(article.cover), f"/media/{article.cover.name} 400w")

@@ -65,3 +65,6 @@ def test_the_article_reads_well_on_a_phone(demo, browsing):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     cover = page.locator(".article__cover img")
     assert cover.bounding_box()["width"] <= PHONE["width"]
+    # The phone downloads the 480 px rendition, not the 1200 px original.
+    assert cover.evaluate("image => image.complete && image.naturalWidth > 0")
+    assert cover.evaluate("image => image.currentSrc").endswith("-480w.jpg")
