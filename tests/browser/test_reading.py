@@ -68,3 +68,16 @@ def test_the_article_reads_well_on_a_phone(demo, browsing):
     # The phone downloads the 480 px rendition, not the 1200 px original.
     assert cover.evaluate("image => image.complete && image.naturalWidth > 0")
     assert cover.evaluate("image => image.currentSrc").endswith("-480w.jpg")
+
+
+def test_the_first_tab_shows_a_skip_link_to_the_content(demo, reader):
+    page = reader.page
+    reader.go(SEED_PATH)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Aller au contenu")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    # The focus is visible: a 3 px outline.
+    assert skip.evaluate("link => getComputedStyle(link).outlineWidth") == "3px"
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("#main$"))
