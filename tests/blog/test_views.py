@@ -213,8 +213,15 @@ class HomeTests(TestCase):
         self.assertContains(response, 'href="https://t.me/carnet"')
 
 
-@override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="carnet-test-media-"))
 class ArticlePageTests(TestCase):
+    @classmethod
+    def setUpClass(cls):
+        # The cover goes to a temporary MEDIA_ROOT, never to var/.
+        media_root = tempfile.mkdtemp(prefix="carnet-test-media-")
+        cls.addClassCleanup(shutil.rmtree, media_root, ignore_errors=True)
+        cls.enterClassContext(override_settings(MEDIA_ROOT=media_root))
+        super().setUpClass()
+
     @classmethod
     def setUpTestData(cls):
         SiteSettings.objects.create(
@@ -254,11 +261,6 @@ class ArticlePageTests(TestCase):
             slug="next",
             published_at=PUBLISHED_AT + datetime.timedelta(days=1),
         )
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        shutil.rmtree(cls._overridden_settings["MEDIA_ROOT"], ignore_errors=True)
 
     def setUp(self):
         self.response = self.client.get("/articles/moscou/")
