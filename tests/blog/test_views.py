@@ -757,6 +757,34 @@ class QueryBudgetTests(TestCase):
         self.assertEqual(len(response.context["tags"]), 15)
 
 
+class ContentSecurityPolicyTests(TestCase):
+    """Pages hold no inline script or style, so that the strict policy never blocks them."""
+
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.objects.create(site_name="Le Carnet", telegram_url="https://t.me/x")
+        author = make_editor(slug="csp", bio="Bio.", accepts_contact=True, website="https://x.org")
+        make_article(
+            author=author, slug="csp", category=make_category(slug="csp"), tags=["CSP"],
+            published_at=PUBLISHED_AT,
+        )  # fmt: skip
+
+    def test_public_pages_have_no_inline_script_or_style(self):
+        urls = ["/", "/articles/csp/", "/category/csp/", "/tag/csp/", "/author/csp/",
+                "/author/csp/contact/", "/archive/2026/3/", "/search/?q=csp",
+                "/nowhere/"]  # fmt: skip
+        for url in urls:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                html = response.content.decode()
+                self.assertIn("script-src 'self'", response["Content-Security-Policy"])
+                self.assertNotRegex(html, r"\sstyle=")
+                self.assertNotRegex(html, r"\son[a-z]+=")
+                self.assertNotIn("<style", html)
+                for script in re.findall(r"<script\b[^>]*>", html):
+                    self.assertRegex(script, r'type="application/ld\+json"|\ssrc=')
+
+
 class HealthTests(TestCase):
     def test_healthz_answers_without_the_database(self):
         with self.assertNumQueries(0):
