@@ -88,6 +88,11 @@ class SiteFeedTests(FeedTestCase):
         self.assertTrue(entry.findtext(f"{ATOM}published"))
         self.assertTrue(entry.findtext(f"{ATOM}updated"))
 
+    def test_feeds_never_show_the_authors_email(self):
+        for url in ["/feed/", "/feed/atom/", "/author/amina-diallo/feed/"]:
+            with self.subTest(url=url):
+                self.assertNotContains(self.client.get(url), self.author.email)
+
     def test_feeds_hold_at_most_20_articles(self):
         for n in range(21):
             make_article(author=self.author, title=f"Many {n}")
