@@ -165,10 +165,15 @@ def store_comment(request: HttpRequest, article: Article, form, site: SiteSettin
     if Comment.objects.filter(token=token).exists():
         raise Replayed(_("This comment has already been sent."))
     check_flood_limit(limit, now)
-    duplicate = Comment.objects.from_email(data["email"]).filter(
-        body=data["body"], submitted_at__gte=now - DUPLICATE_WINDOW
+    recent_tokens = set(
+        Comment.objects.from_email(data["email"])
+        .filter(body=data["body"], submitted_at__gte=now - DUPLICATE_WINDOW)
+        .values_list("token", flat=True)
     )
-    if duplicate.exists():
+    if token in recent_tokens:
+        # The same form, committed by a concurrent request since the check above.
+        raise Replayed(_("This comment has already been sent."))
+    if recent_tokens:
         raise Duplicate(_("You have already sent this comment."))
     comment = Comment(
         article=article,
