@@ -24,7 +24,10 @@ def rendition_name(name: str, width: int) -> str:
 
 
 def srcset(image: ImageFieldFile) -> str:
-    """The srcset of an uploaded image: its renditions narrower than it, then itself."""
+    """The srcset of an uploaded image: its renditions narrower than it, then itself.
+
+    Empty when there is nothing smaller to offer.
+    """
     try:
         original_width = image.width
     except (OSError, UnidentifiedImageError):
@@ -33,6 +36,8 @@ def srcset(image: ImageFieldFile) -> str:
     for width in RENDITION_WIDTHS:
         if width < original_width and _ensure_rendition(image, width):
             candidates.append(f"{image.storage.url(rendition_name(image.name, width))} {width}w")
+    if not candidates:
+        return ""
     candidates.append(f"{image.url} {original_width}w")
     return ", ".join(candidates)
 
