@@ -3,7 +3,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -22,8 +22,25 @@ def _xml_text(value):
     return value
 
 
+class RssWithCommentCount(Rss201rev2Feed):
+    """RSS 2.0 with each item's approved comment count, as <slash:comments>."""
+
+    def rss_attributes(self) -> dict:
+        return {
+            **super().rss_attributes(),
+            "xmlns:slash": "http://purl.org/rss/1.0/modules/slash/",
+        }
+
+    def add_item_elements(self, handler, item) -> None:
+        super().add_item_elements(handler, item)
+        if item.get("comment_count") is not None:
+            handler.addQuickElement("slash:comments", str(item["comment_count"]))
+
+
 class LatestArticlesFeed(Feed):
     """Site-wide RSS; subclasses narrow it to a category or an author."""
+
+    feed_type = RssWithCommentCount
 
     def title(self, obj=None) -> str:
         return SiteSettings.load().site_name
@@ -70,6 +87,9 @@ class LatestArticlesFeed(Feed):
 
     def item_author_link(self, item: Article) -> str:
         return item.author.get_absolute_url()
+
+    def item_extra_kwargs(self, item: Article) -> dict:
+        return {"comment_count": getattr(item, "comment_count", None)}
 
     def item_categories(self, item: Article) -> list[str]:
         names = [item.category.name] if item.category else []

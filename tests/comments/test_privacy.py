@@ -120,6 +120,14 @@ class FeedTests(TestCase):
         for absent in ["Waiting", "OnDraft", "visible@example.org", "<author>"]:
             self.assertNotContains(response, absent)
 
+    def test_the_article_feed_carries_the_approved_comment_count(self):
+        article = make_article(slug="counted")
+        make_comment(article=article)
+        make_comment(article=article, status=Comment.Status.PENDING)
+        content = self.client.get("/feed/").content.decode()
+        self.assertIn('xmlns:slash="http://purl.org/rss/1.0/modules/slash/"', content)
+        self.assertIn("<slash:comments>1</slash:comments>", content)
+
     def test_no_feed_sets_an_author_email(self):
         make_comment(article=make_article())
         for url in ["/feed/", "/feed/atom/", "/feed/comments/"]:
