@@ -81,3 +81,13 @@ def test_the_first_tab_shows_a_skip_link_to_the_content(demo, reader):
     assert skip.evaluate("link => getComputedStyle(link).outlineWidth") == "3px"
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile("#main$"))
+
+
+def test_a_printed_article_keeps_the_article_and_drops_the_rest(demo, approved_comment, reader):
+    page = reader.page
+    reader.go(SEED_PATH)
+    page.emulate_media(media="print")
+    for hidden in [".site-header", ".site-footer", "#comments", ".article-nav", ".follow"]:
+        expect(page.locator(hidden).first).to_be_hidden()
+    for shown in ["h1", ".article__cover img", ".article__body", ".author-box__name"]:
+        expect(page.locator(shown)).to_be_visible()
