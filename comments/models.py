@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -179,8 +179,9 @@ class Comment(models.Model):
         self.save(update_fields=["status", "moderated_by", "moderated_at"])
 
     def anonymise(self) -> None:
-        """Forget who wrote it; the text stays."""
-        self.name = str(_("Anonymous"))
+        """Forget who wrote it; the text stays. The new name is in the site's language."""
+        with translation.override(settings.LANGUAGE_CODE):
+            self.name = str(_("Anonymous"))
         self.email = ""
         self.website = ""
         self.ip_address = None

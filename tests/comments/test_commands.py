@@ -3,7 +3,7 @@ import json
 from io import StringIO
 
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from blog import demo
@@ -44,10 +44,11 @@ class CommenterCommandTests(TestCase):
         self.assertEqual(first["website"], "https://jeanne.example")
         self.assertEqual(first["article"], self.mine.article.title)
 
+    @override_settings(LANGUAGE_CODE="fr")
     def test_erase_anonymises_and_keeps_the_text(self):
         run("commenter", "erase", "jeanne@example.org")
         self.mine.refresh_from_db()
-        self.assertIn(self.mine.name, {"Anonymous", "Anonyme"})
+        self.assertEqual(self.mine.name, "Anonyme")  # in the site's language, French
         self.assertEqual(
             (self.mine.email, self.mine.website, self.mine.ip_address, self.mine.user_agent),
             ("", "", None, ""),
