@@ -197,12 +197,15 @@ def ensure_seed_comment(article: Article, moderator: User):
         article=article, name=SEED_COMMENT["name"], email=SEED_COMMENT["email"]
     ).first()
     if comment is None:
+        # A few hours after the article, and never in the future.
+        now = timezone.now()
+        submitted_at = min(article.published_at + datetime.timedelta(hours=3), now)
         comment = Comment(
             article=article,
-            submitted_at=article.published_at + datetime.timedelta(hours=3),
+            submitted_at=submitted_at,
             status=Comment.Status.APPROVED,
             moderated_by=moderator,
-            moderated_at=article.published_at + datetime.timedelta(hours=4),
+            moderated_at=min(submitted_at + datetime.timedelta(hours=1), now),
             **SEED_COMMENT,
         )
         comment.save()

@@ -96,6 +96,7 @@ class DemoTests(TestCase):
         self.assertEqual(comment.name, "pascal")
         self.assertTrue(comment.body.startswith("N’importe quoi.\nOn n’utilise pas le diable"))
         self.assertEqual(comment.email, "pascal@example.invalid")
+        self.assertLessEqual(comment.submitted_at, timezone.now())
         response = self.client.get(article.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
         self.assertContains(response, "1 comment")
         self.assertContains(response, "Il faut arrêter de nous prendre pour des idiots.")
