@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from blog.models import Article, SiteSettings
@@ -120,7 +121,8 @@ def automatic_decision(data: dict, site: SiteSettings) -> tuple[str, str]:
     The reason is stored, so it is written in the site's language, not the reader's.
     """
     with translation.override(settings.LANGUAGE_CODE):
-        return _automatic_decision(data, site)
+        status, reason = _automatic_decision(data, site)
+    return status, Truncator(reason).chars(Comment._meta.get_field("reason").max_length)
 
 
 def _automatic_decision(data: dict, site: SiteSettings) -> tuple[str, str]:

@@ -201,6 +201,14 @@ class ContentRuleTests(TestCase):
         # The poster is not told, and does not see it as awaiting moderation.
         self.assertNotContains(self.client.get(self.article.get_absolute_url()), "Cheap VIAGRA")
 
+    def test_a_long_hold_word_still_fits_the_reason(self):
+        site = SiteSettings.load()
+        site.comment_hold_words = "x" * 300
+        site.save()
+        comment = self.stored(body="x" * 300)
+        self.assertEqual(comment.status, "pending")
+        self.assertEqual(len(comment.reason), 200)
+
     def test_words_match_whole_words_only(self):
         self.assertEqual(self.stored(body="The casinos of Monaco").reason, "")
 

@@ -222,6 +222,7 @@ class PostCommentTests(EnglishClientMixin, TestCase):
                 "parent": make_comment(article=self.article, status="pending").pk
             },
             "reply to a nonsense id": {"parent": "x"},
+            "reply to an id too big for the database": {"parent": "9" * 30},
         }
         before = Comment.objects.count()
         for label, overrides in cases.items():
