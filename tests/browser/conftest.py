@@ -4,6 +4,7 @@ No browser is ever downloaded: `make test` installs Debian's chromium when it is
 and these tests are skipped, saying why, only when /usr/bin/chromium is absent.
 """
 
+import io
 import os
 from importlib import import_module
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.test import override_settings
+from PIL import Image, ImageChops
 from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop; Django's ORM calls in the test thread are safe.
@@ -159,11 +161,23 @@ class Browsing:
         )
 
     def screenshot(self, name: str) -> None:
+        """Write docs/screenshots/<name>.png, unless the picture there is already this one."""
+        png = self.page.screenshot()
+        path = SCREENSHOTS / f"{name}.png"
+        if path.exists() and _same_pixels(path.read_bytes(), png):
+            return
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=SCREENSHOTS / f"{name}.png")
+        path.write_bytes(png)
 
     def close(self) -> None:
         self.context.close()
+
+
+def _same_pixels(png: bytes, other: bytes) -> bool:
+    with Image.open(io.BytesIO(png)) as first, Image.open(io.BytesIO(other)) as second:
+        if first.size != second.size:
+            return False
+        return ImageChops.difference(first.convert("RGB"), second.convert("RGB")).getbbox() is None
 
 
 @pytest.fixture
