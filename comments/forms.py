@@ -57,7 +57,9 @@ class CommentForm(forms.Form):
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]
         if _LINE_CONTROL_CHARS.search(name):
-            raise forms.ValidationError(_("Your name cannot contain control characters."))
+            raise forms.ValidationError(
+                _("Your name cannot contain control characters."), code="control_characters"
+            )
         return name
 
     def clean_email(self) -> str:
@@ -75,12 +77,14 @@ class CommentForm(forms.Form):
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]
         if _CONTROL_CHARS.search(body):
-            raise forms.ValidationError(_("Your comment cannot contain control characters."))
+            raise forms.ValidationError(
+                _("Your comment cannot contain control characters."), code="control_characters"
+            )
         return body
 
     def clean_subject(self) -> str:
         if self.cleaned_data["subject"]:
-            raise forms.ValidationError(_("This field must stay empty."))
+            raise forms.ValidationError(_("This field must stay empty."), code="honeypot")
         return ""
 
     def clean_parent(self) -> int | None:

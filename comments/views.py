@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -11,6 +13,8 @@ from blog.models import Article, SiteSettings
 from blog.views import article_context
 from comments import moderation
 from comments.forms import CommentForm
+
+logger = logging.getLogger(__name__)
 
 
 def _refused(request: HttpRequest, article: Article, message: str, status: int) -> HttpResponse:
@@ -41,14 +45,25 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         return _refused(request, article, _("Comments are closed on this article."), 403)
     form = CommentForm(request.POST, article=article)
     if not form.is_valid():
+        # Field names and error codes only: never what the reader typed.
+        codes = sorted(
+            f"{field}:{error.code or 'invalid'}"
+            for field, errors in form.errors.as_data().items()
+            for error in errors
+        )
+        logger.info("Comment refused on article %s: %s", article.pk, ", ".join(codes))
         return _invalid(request, article, form)
     try:
         with transaction.atomic():
             comment = moderation.store_comment(request, article, form, site)
     except moderation.Duplicate as refusal:
+        logger.info("Comment refused on article %s: duplicate", article.pk)
         form.add_error("body", refusal.message)
         return _invalid(request, article, form)
     except moderation.Refused as refusal:
+        logger.info(
+            "Comment refused on article %s: %s", article.pk, type(refusal).__name__.lower()
+        )
         response = _refused(request, article, refusal.message, refusal.status)
         if refusal.retry_after:
             response["Retry-After"] = str(refusal.retry_after)

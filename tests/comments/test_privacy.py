@@ -196,6 +196,8 @@ class LoggingTests(TestCase):
             post_comment(self.client, article, email="logged-not@example.org", name="")
         output = "\n".join(logs.output)
         self.assertIn("stored as pending", output)
+        self.assertIn("Comment refused on article", output)
+        self.assertIn("name:required", output)
         for trace in traces("logged-not@example.org"):
             self.assertNotIn(trace, output)
 
