@@ -130,6 +130,12 @@ class Browsing:
         # CSP refusals and script errors are logged to the console; a 404 is the test's own.
         self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        # Carnet makes no third-party request: everything comes from the site itself.
+        self.page.on("request", self._on_request)
+
+    def _on_request(self, request) -> None:
+        if not request.url.startswith((self.base_url, "data:")):
+            self.console_errors.append(f"third-party request: {request.url}")
 
     def _on_console(self, message) -> None:
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
@@ -140,6 +146,8 @@ class Browsing:
         assert response is not None and response.status == status, (
             f"GET {path}: expected {status}, got {response and response.status}"
         )
+        policy = response.headers.get("content-security-policy", "")
+        assert "script-src 'self'" in policy and "style-src 'self'" in policy, policy
         return response
 
     def assert_accessible(self, label: str = "") -> None:
@@ -182,7 +190,11 @@ def _same_pixels(png: bytes, other: bytes) -> bool:
 
 @pytest.fixture
 def browsing(browser, live_server):
-    """Open browser contexts; each is closed after the test, and none may log a CSP error."""
+    """Open browser contexts, closed after the test.
+
+    A test fails if its pages logged an error (a CSP refusal, a script error) or asked
+    anything of another site.
+    """
     opened: list[Browsing] = []
 
     def open_context(**options) -> Browsing:

@@ -132,3 +132,11 @@ def test_a_reader_comments_from_a_phone(demo, browsing):
     post_comment(phone.page, "Lu dans le métro.")
     expect(phone.page.locator(".comment--pending")).to_contain_text("Lu dans le métro.")
     assert phone.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_reading_and_commenting_need_no_javascript(demo, browsing):
+    reader = browsing(java_script_enabled=False)
+    reader.go(demo.get_absolute_url())
+    expect(reader.page.locator("h1")).to_have_text(demo.title)
+    post_comment(reader.page, "Sans JavaScript, tout marche.")
+    expect(reader.page.locator(".comment--pending")).to_contain_text("Sans JavaScript")
