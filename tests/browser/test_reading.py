@@ -35,8 +35,12 @@ def test_a_reader_reads_the_seed_article_and_switches_language(demo, reader):
     expect(page.locator("article.article")).to_have_attribute("lang", "fr")
     expect(page.get_by_role("link", name="Skip to content")).to_be_attached()
 
+    reader.go("/")
+    expect(page.locator("article.card")).to_have_attribute("lang", "fr")
+
     page.get_by_role("button", name="Français").click()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("article.card")).not_to_have_attribute("lang", "fr")
 
 
 def test_each_page_links_its_other_language(demo, reader):
