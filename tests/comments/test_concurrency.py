@@ -4,7 +4,7 @@ import unittest
 from concurrent.futures import ThreadPoolExecutor
 
 from django.db import connection
-from django.test import Client, TransactionTestCase
+from django.test import Client, TransactionTestCase, override_settings
 
 from comments.models import Comment
 from tests.base import make_article, make_user
@@ -12,6 +12,9 @@ from tests.comments.helpers import comment_data
 
 
 @unittest.skipUnless(connection.vendor == "postgresql", "needs PostgreSQL row locks")
+# Stated here, because the browser tests' session-wide settings (which run first) turn
+# the flood limit off.
+@override_settings(COMMENTS_FLOOD_SECONDS=15, COMMENTS_MIN_FORM_AGE=3)
 class ConcurrentPostTests(TransactionTestCase):
     serialized_rollback = False
 
