@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blog.forms import ArticleAdminForm
 from blog.models import Article, Category, SiteSettings
+from comments.models import Comment
 
 
 @admin.register(Category)
@@ -74,6 +75,12 @@ class ArticleAdmin(admin.ModelAdmin):
         if obj is not None and not obj.is_editable_by(request.user):
             return False
         return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """An article's comments go with it: deleting it needs no comment permission."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(Comment._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
 
 
 @admin.register(SiteSettings)

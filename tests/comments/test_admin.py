@@ -143,3 +143,18 @@ class ChangelistTests(TestCase):
         self.pending.refresh_from_db()
         self.assertEqual(self.pending.status, Comment.Status.REJECTED)
         self.assertEqual(self.pending.moderated_by, self.moderator)
+
+
+class ArticleDeletionTests(TestCase):
+    def test_an_editor_can_delete_their_article_with_its_comments(self):
+        editor = make_editor()
+        article = make_article(author=editor)
+        make_comment(article=article, email="gone@example.org")
+        self.client.force_login(editor)
+        url = f"/admin/blog/article/{article.pk}/delete/"
+        page = self.client.get(url)
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, "gone@example.org")
+        response = self.client.post(url, {"post": "yes"})
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(Comment.objects.exists())
