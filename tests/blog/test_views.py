@@ -183,6 +183,12 @@ class HomeTests(TestCase):
         self.assertContains(response, 'href="?page=1"')
         self.assertNotContains(response, 'href="?page=3"')
 
+    def test_its_canonical_link_drops_other_query_parameters(self):
+        response = self.client.get("/?utm_source=newsletter")
+        self.assertContains(response, '<link rel="canonical" href="http://testserver/">')
+        response = self.client.get("/?page=2&utm_source=newsletter")
+        self.assertContains(response, '<link rel="canonical" href="http://testserver/?page=2">')
+
     def test_it_shows_the_standfirst_author_and_tags_of_each_article(self):
         make_article(
             author=self.author,
