@@ -19,5 +19,9 @@ def test_screenshots_of_home_and_article(demo, browsing, theme):
         expect(reader.page.locator("h1")).to_be_visible()
         reader.screenshot(f"home-{device}-{theme}")
         reader.go(demo.get_absolute_url())
-        expect(reader.page.locator(".article__cover img")).to_be_visible()
+        cover = reader.page.locator(".article__cover img")
+        expect(cover).to_be_visible()
+        # A progressive JPEG paints in passes: wait for the whole picture.
+        cover.evaluate("image => image.decode()")
+        reader.page.wait_for_load_state("networkidle")
         reader.screenshot(f"article-{device}-{theme}")
