@@ -201,6 +201,15 @@ class LoggingTests(TestCase):
         for trace in traces("logged-not@example.org"):
             self.assertNotIn(trace, output)
 
+    def test_a_word_list_holding_an_address_does_not_bring_it_into_the_logs(self):
+        site = SiteSettings.load()
+        site.comment_hold_words = "watched@example.org"
+        site.save()
+        with self.assertLogs(level="INFO") as logs:
+            post_comment(self.client, make_article(), email="watched@example.org")
+        self.assertIn("watched@example.org", Comment.objects.get().reason)
+        self.assertNotIn("watched@example.org", "\n".join(logs.output))
+
     def test_error_reports_do_not_carry_the_email(self):
         from django.views.debug import SafeExceptionReporterFilter
 
