@@ -1,7 +1,8 @@
 """Notification emails, run as django.tasks after the comment is committed.
 
-Neither email carries the commenter's address: moderators find it on the
-moderation screen, authors never need it.
+Neither email carries the commenter's address, nor the automatic reason (a
+word list may name an address): moderators find both on the moderation
+screen, authors never need them.
 """
 
 from django.conf import settings
@@ -42,8 +43,6 @@ def notify_moderators(comment_id: int, admin_url: str) -> int:
             "",
             _("From: %(name)s") % {"name": comment.name},
         ]
-        if comment.reason:
-            lines.append(_("Reason: %(reason)s") % {"reason": comment.reason})
         lines += ["", comment.body, "", _("Moderate it: %(url)s") % {"url": admin_url}]
         subject = _("[%(site)s] Comment to moderate on “%(article)s”") % {
             "site": site_name,
