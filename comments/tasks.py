@@ -1,8 +1,7 @@
 """Notification emails, run as django.tasks after the comment is committed.
 
-Neither email carries the commenter's address, nor the automatic reason (a
-word list may name an address): moderators find both on the moderation
-screen, authors never need them.
+Neither email carries the commenter's address: moderators find it on the
+moderation screen, authors never need it.
 """
 
 from django.conf import settings
@@ -43,6 +42,8 @@ def notify_moderators(comment_id: int, admin_url: str) -> int:
             "",
             _("From: %(name)s") % {"name": comment.name},
         ]
+        if comment.reason:
+            lines.append(_("Reason: %(reason)s") % {"reason": comment.reason})
         lines += ["", comment.body, "", _("Moderate it: %(url)s") % {"url": admin_url}]
         subject = _("[%(site)s] Comment to moderate on “%(article)s”") % {
             "site": site_name,
