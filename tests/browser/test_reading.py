@@ -72,6 +72,7 @@ def test_the_article_reads_well_on_a_phone(demo, browsing):
     # The phone downloads the 480 px rendition, not the 1200 px original.
     assert cover.evaluate("image => image.complete && image.naturalWidth > 0")
     assert cover.evaluate("image => image.currentSrc").endswith("-480w.jpg")
+    phone.assert_accessible("the article on a phone")
 
 
 def test_the_first_tab_shows_a_skip_link_to_the_content(demo, reader):
