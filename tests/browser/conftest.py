@@ -49,9 +49,13 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser_settings(tmp_path_factory):
-    """Uploads go to a temporary folder; the comment form's anti-bot timers are off."""
+    """Uploads go to a temporary folder; the comment form's anti-bot timers are off.
+
+    Package-scoped so that the overrides end with the browser tests instead of leaking
+    into the tests that run after them.
+    """
     with override_settings(
         MEDIA_ROOT=tmp_path_factory.mktemp("media"),
         ROOT_URLCONF="tests.browser.urls",
