@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: help run dev demo test lint format messages chromium clean
+.PHONY: help run dev demo test lint format messages chromium clean bench
 
 help:
 	@echo "make run    set everything up and serve the demo blog with gunicorn on http://127.0.0.1:$(PORT)"
