@@ -52,6 +52,7 @@ class CommentQuerySet(models.QuerySet):
             others = (
                 Comment.objects.filter(email__iexact=OuterRef("email"), status=status)
                 .exclude(pk=OuterRef("pk"))
+                .exclude(email="")
                 .order_by()
                 .values("email")
                 .annotate(n=Count("pk"))
@@ -184,6 +185,8 @@ class Comment(models.Model):
             self.name = str(_("Anonymous"))
         self.email = ""
         self.website = ""
+        # A word-list reason may quote what matched in the email or the name.
+        self.reason = ""
         self.ip_address = None
         self.user_agent = ""
         self.save()

@@ -52,8 +52,9 @@ def comment_section(context: template.Context, article) -> dict:
     else:
         reply_to = form.data.get("parent", "")
     replying_to = None
-    if str(reply_to).isdigit():
-        replying_to = next((c for c in public if c.pk == int(reply_to)), None)
+    reply_id = _as_id(reply_to)
+    if reply_id is not None:
+        replying_to = next((c for c in public if c.pk == reply_id), None)
         if replying_to is not None and replying_to.parent_id:
             replying_to = next((c for c in public if c.pk == replying_to.parent_id), None)
     accepts_comments = not context.get("is_preview") and article.accepts_comments(site)
@@ -73,3 +74,11 @@ def comment_section(context: template.Context, article) -> dict:
 @register.simple_tag
 def pending_comment_count() -> int:
     return Comment.objects.in_moderation().count()
+
+
+def _as_id(value: str) -> int | None:
+    """A comment id from a query string or form value; None for anything else."""
+    value = str(value)
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):
+        return None
+    return int(value)

@@ -93,6 +93,16 @@ class ModerationTests(TestCase):
             (1, 1, 2),
         )
 
+    def test_erased_comments_share_no_history(self):
+        for _ in range(2):
+            make_comment(email="", status=Comment.Status.SPAM)
+        current = make_comment(email="", status=Comment.Status.PENDING)
+        annotated = Comment.objects.with_commenter_history().get(pk=current.pk)
+        self.assertEqual(
+            (annotated.history_approved, annotated.history_rejected, annotated.history_spam),
+            (0, 0, 0),
+        )
+
 
 class RenderingTests(TestCase):
     def test_the_body_is_rendered_on_save(self):
@@ -114,12 +124,14 @@ class RenderingTests(TestCase):
             name="Jean", email="jean@example.org", website="https://jean.example",
             ip_address="198.51.100.1", user_agent="Browser",
         )  # fmt: skip
+        comment.reason = "Held: “jean@example.org” is on the hold list."
         comment.anonymise()
         comment.refresh_from_db()
         self.assertEqual(
             (comment.email, comment.website, comment.ip_address, comment.user_agent),
             ("", "", None, ""),
         )
+        self.assertEqual(comment.reason, "")
         self.assertIn(comment.name, {"Anonymous", "Anonyme"})
         self.assertTrue(comment.body)
 

@@ -71,6 +71,14 @@ class ArticlePageTests(EnglishClientMixin, TestCase):
         response = self.client.get(f"/articles/commented/?reply_to={comment.pk}")
         self.assertNotContains(response, 'name="parent"')
 
+    def test_a_malformed_reply_link_opens_a_plain_form(self):
+        make_comment(article=self.article)
+        for value in ["%C2%B2", "9" * 5000, "-1", "1.5", "abc"]:
+            with self.subTest(value=value[:10]):
+                response = self.client.get(f"/articles/commented/?reply_to={value}")
+                self.assertEqual(response.status_code, 200)
+                self.assertNotContains(response, 'name="parent"')
+
     def test_a_closed_article_shows_no_form(self):
         article = make_article(slug="closed", comments_open=False)
         make_comment(article=article, body="Still shown")
