@@ -5,6 +5,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from PIL import UnidentifiedImageError
 
 from blog import images
 from blog.models import Article
@@ -59,6 +60,10 @@ def language_url(request: HttpRequest, language: str = "") -> str:
 
 
 @register.simple_tag
-def cover_srcset(image) -> str:
-    """The srcset of a cover image, its smaller renditions made when first asked for."""
-    return images.srcset(image)
+def cover_image(image) -> dict | None:
+    """A cover's URL, size and srcset; None when its file is missing or unreadable."""
+    try:
+        width, height = image.width, image.height
+    except (OSError, UnidentifiedImageError):
+        return None
+    return {"url": image.url, "width": width, "height": height, "srcset": images.srcset(image)}

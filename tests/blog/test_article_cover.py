@@ -4,11 +4,12 @@ import tempfile
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.test import SimpleTestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
 from PIL import Image
 
 from blog import images
 from blog.models import Article
+from tests.base import make_article
 
 
 class CoverAltTextTests(SimpleTestCase):
@@ -47,3 +48,12 @@ class CoverRenditionTests(SimpleTestCase):
     def test_a_narrow_cover_needs_no_srcset(self):
         article = self.cover(400, 300)
         self.assertEqual(images.srcset(article.cover), "")
+
+
+class MissingCoverFileTests(TestCase):
+    def test_an_article_whose_cover_file_is_gone_still_renders(self):
+        with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+            make_article(slug="lost-cover", cover="covers/2026/11/gone.jpg", cover_alt="Gone")
+            response = self.client.get("/articles/lost-cover/")
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, '<figure class="article__cover">')
