@@ -1,3 +1,6 @@
+import logging
+import smtplib
+
 from django.contrib import messages
 from django.core.mail import EmailMessage
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -10,6 +13,8 @@ from accounts.forms import ContactForm
 from accounts.models import User
 from blog.models import Article, SiteSettings
 from blog.views import paginate
+
+logger = logging.getLogger(__name__)
 
 
 def _author_or_404(slug: str) -> User:
@@ -41,13 +46,23 @@ def contact(request: HttpRequest, slug: str) -> HttpResponse:
             )
         if not form.is_spam():
             site_name = SiteSettings.load().site_name
-            EmailMessage(
-                subject=_("[%(site)s] Message from %(name)s")
-                % {"site": site_name, "name": form.cleaned_data["name"]},
-                body=form.cleaned_data["message"],
-                to=[author.email],
-                reply_to=[form.cleaned_data["email"]],
-            ).send()
+            try:
+                EmailMessage(
+                    subject=_("[%(site)s] Message from %(name)s")
+                    % {"site": site_name, "name": form.cleaned_data["name"]},
+                    body=form.cleaned_data["message"],
+                    to=[author.email],
+                    reply_to=[form.cleaned_data["email"]],
+                ).send()
+            except (OSError, smtplib.SMTPException):
+                # The reader keeps what they wrote and can send it again later.
+                logger.exception("Could not send a contact message to author %s", author.pk)
+                form.add_error(
+                    None, _("Your message could not be sent just now. Please try again later.")
+                )
+                return render(
+                    request, "accounts/contact.html", {"author": author, "form": form}, status=503
+                )
         messages.success(
             request, _("Your message has been sent to %(name)s.") % {"name": author.public_name}
         )

@@ -1,4 +1,5 @@
 import datetime
+from unittest import mock
 
 from django.core import mail
 from django.test import TestCase
@@ -122,6 +123,17 @@ class ContactTests(TestCase):
         self.assertIn("Le Carnet", message.subject)
         self.assertIn("Pascal", message.subject)
         self.assertEqual(message.body, "Bonjour,\nune question.")
+
+    def test_a_failing_mail_server_keeps_the_message_and_says_so(self):
+        with mock.patch(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages",
+            side_effect=ConnectionRefusedError,
+        ):
+            response = self.post()
+        self.assertEqual(response.status_code, 503)
+        self.assertContains(response, "could not be sent just now", status_code=503)
+        self.assertContains(response, "Bonjour,\nune question.", status_code=503)
+        self.assertNotContains(response, AUTHOR_EMAIL, status_code=503)
 
     def test_it_confirms_without_showing_the_authors_email(self):
         response = self.post()

@@ -264,3 +264,9 @@ class SiteSettingsAdminTests(TestCase):
         self.client.force_login(make_editor())
         response = self.client.get("/admin/blog/sitesettings/1/change/")
         self.assertEqual(response.status_code, 403)
+
+    def test_an_editor_cannot_open_its_changelist(self):
+        self.client.force_login(make_editor())
+        response = self.client.get("/admin/blog/sitesettings/")
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(SiteSettings.objects.exists())
