@@ -47,6 +47,14 @@ def article_json_ld(context: template.Context, article: Article) -> SafeString:
 
 
 @register.simple_tag
+def page_url(request: HttpRequest, number: int) -> str:
+    """A link to another page of this list, keeping the search and the language."""
+    query = request.GET.copy()
+    query["page"] = number
+    return f"?{query.urlencode()}"
+
+
+@register.simple_tag
 def language_url(request: HttpRequest, language: str = "") -> str:
     """This page's address in one language (``?lang=``), or with no language chosen.
 

@@ -4,6 +4,7 @@ from unittest import mock
 from django.core import mail
 from django.test import TestCase
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from blog.models import SiteSettings
 from tests.base import make_article, make_draft, make_editor, make_scheduled
@@ -131,7 +132,10 @@ class ContactTests(TestCase):
         ):
             response = self.post()
         self.assertEqual(response.status_code, 503)
-        self.assertContains(response, "could not be sent just now", status_code=503)
+        self.assertEqual(
+            response.context["form"].non_field_errors(),
+            [_("Your message could not be sent just now. Please try again later.")],
+        )
         self.assertContains(response, "Bonjour,\nune question.", status_code=503)
         self.assertNotContains(response, AUTHOR_EMAIL, status_code=503)
 

@@ -189,6 +189,10 @@ class HomeTests(TestCase):
         response = self.client.get("/?page=2&utm_source=newsletter")
         self.assertContains(response, '<link rel="canonical" href="http://testserver/?page=2">')
 
+    def test_its_page_links_keep_the_language(self):
+        response = self.client.get("/?lang=en")
+        self.assertContains(response, 'href="?lang=en&amp;page=2"')
+
     def test_it_shows_the_standfirst_author_and_tags_of_each_article(self):
         make_article(
             author=self.author,
@@ -580,7 +584,7 @@ class SearchTests(TestCase):
         for n in range(11):
             make_article(author=author, title=f"Paged walrus {n}")
         response = self.client.get("/search/", {"q": "Paged  walrus"})
-        self.assertContains(response, 'href="?q=Paged%20walrus&amp;page=2"')
+        self.assertContains(response, 'href="?q=Paged++walrus&amp;page=2"')
 
 
 class HostileInputTests(TestCase):
