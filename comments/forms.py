@@ -44,6 +44,9 @@ class CommentForm(forms.Form):
     # Humans never see this field (it is hidden by the stylesheet); bots fill it in.
     subject = forms.CharField(label=_("Leave this field empty"), required=False)
 
+    # The page shows the comment box first; the error summary follows the same order.
+    field_order = ["body", "name", "email", "website"]
+
     def __init__(self, *args, article: Article, **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article

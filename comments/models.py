@@ -1,7 +1,7 @@
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -39,10 +39,19 @@ class CommentQuerySet(models.QuerySet):
         return self._moderate(Comment.Status.SPAM, by)
 
     def _moderate(self, status: str, by) -> list[int]:
-        ids = list(self.exclude(status=status).values_list("pk", flat=True))
-        Comment.objects.filter(pk__in=ids).update(
-            status=status, moderated_by=by, moderated_at=timezone.now()
-        )
+        # Locked, so that two moderators acting at once cannot both count (and notify) a change.
+        with transaction.atomic():
+            # The admin's queryset may carry joins and annotations FOR UPDATE refuses.
+            chosen = list(self.values_list("pk", flat=True))
+            ids = list(
+                Comment.objects.select_for_update()
+                .filter(pk__in=chosen)
+                .exclude(status=status)
+                .values_list("pk", flat=True)
+            )
+            Comment.objects.filter(pk__in=ids).update(
+                status=status, moderated_by=by, moderated_at=timezone.now()
+            )
         return ids
 
     def with_commenter_history(self) -> "CommentQuerySet":

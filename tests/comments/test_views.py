@@ -206,6 +206,10 @@ class PostCommentTests(EnglishClientMixin, TestCase):
         self.assertContains(response, "Kept text", status_code=400)
         self.assertFalse(Comment.objects.exists())
 
+    def test_errors_are_listed_in_the_order_of_the_fields_on_the_page(self):
+        response = post_comment(self.client, self.article, name="", email="", body="")
+        self.assertEqual(list(response.context["comment_form"].errors), ["body", "name", "email"])
+
     def test_refusals_answer_4xx_and_store_nothing(self):
         cases = {
             "missing name": {"name": ""},
