@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from blog.markup import has_control_characters
+
 
 class ContactForm(forms.Form):
     """A reader's message to an author; the author's address is never shown."""
@@ -15,7 +17,7 @@ class ContactForm(forms.Form):
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]
-        if any(ord(char) < 32 for char in name):
+        if has_control_characters(name, multiline=False):
             raise forms.ValidationError(_("Your name cannot contain control characters."))
         return name
 

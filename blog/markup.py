@@ -40,7 +40,9 @@ _DROPPED_ELEMENTS = re.compile(
     r"<(script|style|template|iframe|object|embed|noscript|svg|math)\b.*?</\1\s*>",
     re.IGNORECASE | re.DOTALL,
 )
+# Tab, line feed and carriage return are text; every other control character is not.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _IMG_TAG = re.compile(r"<img(?=[\s>/])")
 _CODE_CLASS = re.compile(r"^language-[\w+-]{1,30}$")
@@ -71,6 +73,11 @@ def clean_article_html(html: str) -> str:
     cleaned = _article_cleaner.clean(html)
     # Images inside a body sit below the cover, so they never block the first paint.
     return _IMG_TAG.sub('<img loading="lazy" decoding="async"', cleaned).strip()
+
+
+def has_control_characters(text: str, *, multiline: bool = True) -> bool:
+    """Whether text holds control characters; tabs and line breaks count only on one line."""
+    return bool((_CONTROL_CHARS if multiline else _LINE_CONTROL_CHARS).search(text or ""))
 
 
 def strip_control_characters(text: str) -> str:

@@ -1,4 +1,3 @@
-import re
 import time
 
 from django import forms
@@ -7,14 +6,12 @@ from django.core import signing
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from blog.markup import has_control_characters
 from blog.models import Article
 from comments.models import Comment, new_token
 
 BODY_MAX_LENGTH = 5000
 TOKEN_SALT = "comments.form"
-# Tab, line feed and carriage return are text; every other control character is not.
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_LINE_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def issue_token(article: Article, issued_at: float | None = None) -> str:
@@ -59,7 +56,7 @@ class CommentForm(forms.Form):
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]
-        if _LINE_CONTROL_CHARS.search(name):
+        if has_control_characters(name, multiline=False):
             raise forms.ValidationError(
                 _("Your name cannot contain control characters."), code="control_characters"
             )
@@ -67,19 +64,19 @@ class CommentForm(forms.Form):
 
     def clean_email(self) -> str:
         raw = self.data.get(self.add_prefix("email"), "")
-        if _LINE_CONTROL_CHARS.search(raw):
+        if has_control_characters(raw, multiline=False):
             raise forms.ValidationError(_("Enter a valid email address."))
         return self.cleaned_data["email"]
 
     def clean_website(self) -> str:
         website = self.cleaned_data["website"]
-        if _LINE_CONTROL_CHARS.search(website):
+        if has_control_characters(website, multiline=False):
             raise forms.ValidationError(_("Enter a valid URL."))
         return website
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]
-        if _CONTROL_CHARS.search(body):
+        if has_control_characters(body):
             raise forms.ValidationError(
                 _("Your comment cannot contain control characters."), code="control_characters"
             )

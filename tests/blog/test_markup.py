@@ -7,7 +7,12 @@ import re
 
 from django.test import SimpleTestCase
 
-from blog.markup import clean_article_html, render_comment_text, strip_control_characters
+from blog.markup import (
+    clean_article_html,
+    has_control_characters,
+    render_comment_text,
+    strip_control_characters,
+)
 
 
 class CleanArticleHtmlHostileInputTests(SimpleTestCase):
@@ -329,3 +334,12 @@ class StripControlCharactersTests(SimpleTestCase):
             strip_control_characters("a\x00b\x0bc\x1bd\x7fe\tf\ng\r"), "abcde\tf\ng\r"
         )
         self.assertEqual(strip_control_characters(None), "")
+
+    def test_it_tells_which_text_holds_control_characters(self):
+        self.assertFalse(has_control_characters("Line one\nline two\tend\r"))
+        self.assertFalse(has_control_characters(None))
+        for text in ["a\x00b", "a\x7fb", "a\x1bb"]:
+            with self.subTest(text=text):
+                self.assertTrue(has_control_characters(text))
+        self.assertTrue(has_control_characters("one\nline", multiline=False))
+        self.assertFalse(has_control_characters("one line", multiline=False))
