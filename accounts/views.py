@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.forms import ContactForm
 from accounts.models import User
 from blog.models import Article, SiteSettings
-from blog.views import paginate
+from blog.views import render_article_list
 
 logger = logging.getLogger(__name__)
 
@@ -24,11 +24,11 @@ def _author_or_404(slug: str) -> User:
 @require_safe
 def author(request: HttpRequest, slug: str) -> HttpResponse:
     author = _author_or_404(slug)
-    page = paginate(request, Article.objects.published().filter(author=author).for_listing())
-    return render(
+    return render_article_list(
         request,
         "accounts/author.html",
-        {"author": author, "page": page, "articles": page.object_list},
+        Article.objects.published().filter(author=author),
+        author=author,
     )
 
 

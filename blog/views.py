@@ -26,14 +26,17 @@ def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
         raise Http404("No such page.") from None
 
 
-def _article_list(request: HttpRequest, template: str, queryset: QuerySet, **context):
+def render_article_list(
+    request: HttpRequest, template: str, queryset: QuerySet, **context
+) -> HttpResponse:
+    """A paginated list page of articles, as every list (home, category, author…) shows it."""
     page = paginate(request, queryset.for_listing())
     return render(request, template, {"page": page, "articles": page.object_list, **context})
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return _article_list(request, "blog/home.html", Article.objects.published())
+    return render_article_list(request, "blog/home.html", Article.objects.published())
 
 
 def article_context(request: HttpRequest, article: Article) -> dict:
@@ -63,7 +66,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
-    return _article_list(
+    return render_article_list(
         request,
         "blog/category.html",
         Article.objects.published().filter(category=category),
@@ -74,7 +77,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
-    return _article_list(
+    return render_article_list(
         request, "blog/tag.html", Article.objects.published().filter(tags=tag), tag=tag
     )
 
@@ -88,7 +91,7 @@ def archive(request: HttpRequest, year: int, month: int) -> HttpResponse:
     start = datetime.datetime(year, month, 1, tzinfo=tz)
     end = datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
     articles = Article.objects.published().filter(published_at__gte=start, published_at__lt=end)
-    return _article_list(request, "blog/archive.html", articles, month=start.date())
+    return render_article_list(request, "blog/archive.html", articles, month=start.date())
 
 
 @require_safe
@@ -96,7 +99,7 @@ def search(request: HttpRequest) -> HttpResponse:
     query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
     query = query.replace("\x00", "")
     articles = Article.objects.published().search(query) if query else Article.objects.none()
-    return _article_list(request, "blog/search.html", articles, query=query)
+    return render_article_list(request, "blog/search.html", articles, query=query)
 
 
 @require_safe
