@@ -26,8 +26,12 @@ class CoverAltTextTests(SimpleTestCase):
         Article(title="No cover", cover_alt="").clean()
 
 
-@override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="carnet-test-media-"))
 class CoverRenditionTests(SimpleTestCase):
+    def setUp(self):
+        media = tempfile.TemporaryDirectory(prefix="carnet-test-media-")
+        self.addCleanup(media.cleanup)
+        self.enterContext(override_settings(MEDIA_ROOT=media.name))
+
     def cover(self, width: int, height: int) -> Article:
         buffer = io.BytesIO()
         Image.new("RGB", (width, height), (40, 90, 140)).save(buffer, "JPEG")

@@ -1,5 +1,6 @@
 import datetime
 import json
+import tempfile
 from io import StringIO
 
 from django.core.management import call_command
@@ -88,6 +89,12 @@ class PurgeIpsCommandTests(TestCase):
 
 
 class DemoTests(TestCase):
+    def setUp(self):
+        # load_demo writes the generated cover: keep it out of the real MEDIA_ROOT.
+        media = tempfile.TemporaryDirectory()
+        self.addCleanup(media.cleanup)
+        self.enterContext(override_settings(MEDIA_ROOT=media.name))
+
     def test_load_demo_adds_pascals_approved_comment_once(self):
         run("load_demo")
         run("load_demo")
