@@ -13,7 +13,6 @@ import re
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.text import Truncator
@@ -241,6 +240,7 @@ def notify_author(request: HttpRequest, comment_ids: list[int]) -> None:
     """After the commit, tell each approved comment's article author."""
     from comments.tasks import notify_author as task
 
-    base = request.build_absolute_uri(reverse("blog:home"))
+    # The site's origin only: get_absolute_url() already carries any script prefix.
+    base = request.build_absolute_uri("/")
     for comment_id in comment_ids:
         transaction.on_commit(lambda pk=comment_id: task.enqueue(pk, base))
