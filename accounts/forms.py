@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from blog.markup import has_control_characters
+from sitewide.markup import has_control_characters
 
 
 class ContactForm(forms.Form):

@@ -65,7 +65,7 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("accounts:author", kwargs={"slug": self.slug})
+        return reverse("blog:author", kwargs={"slug": self.slug})
 
     @property
     def public_name(self) -> str:

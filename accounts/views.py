@@ -7,29 +7,17 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ContactForm
 from accounts.models import User
-from blog.models import Article, SiteSettings
-from blog.views import render_article_list
+from sitewide.models import SiteSettings
 
 logger = logging.getLogger(__name__)
 
 
 def _author_or_404(slug: str) -> User:
     return get_object_or_404(User, slug=slug, is_active=True)
-
-
-@require_safe
-def author(request: HttpRequest, slug: str) -> HttpResponse:
-    author = _author_or_404(slug)
-    return render_article_list(
-        request,
-        "accounts/author.html",
-        Article.objects.published().filter(author=author),
-        author=author,
-    )
 
 
 @sensitive_post_parameters("email", "message")

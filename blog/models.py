@@ -6,7 +6,6 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -14,7 +13,9 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from blog.markup import clean_article_html
+from sitewide import languages
+from sitewide.markup import clean_article_html
+from sitewide.models import SiteSettings
 
 
 class Category(models.Model):
@@ -40,31 +41,20 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_listing(self) -> "ArticleQuerySet":
-        """What list pages show: author and category joined, tags prefetched, comments counted."""
-        return (
-            self.select_related("author", "category").prefetch_related("tags").with_comment_count()
-        )
-
-    def with_comment_count(self) -> "ArticleQuerySet":
-        """Annotate comment_count: the article's public comments, in the same query."""
-        from comments.models import Comment
-
-        public = (
-            Comment.objects.approved()
-            .filter(article=models.OuterRef("pk"))
-            .order_by()
-            .values("article")
-            .annotate(count=models.Count("pk"))
-            .values("count")
-        )
-        return self.annotate(
-            comment_count=Coalesce(models.Subquery(public), 0, output_field=models.IntegerField())
-        )
+        """What list pages show: author and category joined, tags prefetched."""
+        return self.select_related("author", "category").prefetch_related("tags")
 
     def search(self, query: str) -> "ArticleQuerySet":
         """Full-text search on PostgreSQL, a word-by-word match elsewhere."""
         if connections[self.db].vendor == "postgresql":
-            config = "french" if settings.LANGUAGE_CODE == "fr" else "english"
+            # Each article is stemmed in its own language, and so is the query against it.
+            config = models.Case(
+                *[
+                    models.When(language=language.code, then=models.Value(language.search_config))
+                    for language in languages.LANGUAGES
+                ],
+                default=models.Value("simple"),
+            )
             vector = (
                 SearchVector("title", weight="A", config=config)
                 + SearchVector("standfirst", weight="B", config=config)
@@ -90,10 +80,6 @@ class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
-
-    class Language(models.TextChoices):
-        FRENCH = "fr", "Français"
-        ENGLISH = "en", "English"
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
@@ -128,7 +114,7 @@ class Article(models.Model):
     )
     tags = TaggableManager(_("tags"), blank=True)
     language = models.CharField(
-        _("language"), max_length=5, choices=Language, default=Language.FRENCH
+        _("language"), max_length=5, choices=languages.CHOICES, default=languages.site_code
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
@@ -139,6 +125,8 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     comments_open = models.BooleanField(_("comments open"), default=True)
+    # Kept exact by the comments app, in the transaction of every change to a comment.
+    comment_count = models.PositiveIntegerField(_("approved comments"), default=0, editable=False)
     seo_description = models.CharField(
         _("SEO description"),
         max_length=300,
@@ -191,7 +179,7 @@ class Article(models.Model):
             return False
         return self.author_id == user.pk or user.has_perm("blog.change_others_article")
 
-    def accepts_comments(self, site: "SiteSettings") -> bool:
+    def accepts_comments(self, site: SiteSettings) -> bool:
         """Readers may comment: published, comments open, and not past the site's age limit."""
         if not (self.is_published() and self.comments_open):
             return False
@@ -237,68 +225,3 @@ class Article(models.Model):
             .order_by("published_at", "pk")
             .first()
         )
-
-
-class SiteSettings(models.Model):
-    """Site-wide settings the owner edits in the admin; there is only ever one row."""
-
-    site_name = models.CharField(_("site name"), max_length=100, default="Carnet")
-    tagline = models.CharField(_("tagline"), max_length=200, blank=True)
-    facebook_url = models.URLField(_("Facebook page"), blank=True)
-    telegram_url = models.URLField(_("Telegram channel"), blank=True)
-    x_url = models.URLField(_("X / Twitter account"), blank=True)
-    default_meta_image = models.ImageField(
-        _("default link-preview image"), upload_to="site/", blank=True
-    )
-    comments_close_after_days = models.PositiveIntegerField(
-        _("close comments after (days)"),
-        null=True,
-        blank=True,
-        help_text=_("Articles older than this take no more comments. Empty: never close."),
-    )
-    comment_hold_words = models.TextField(
-        _("words that hold a comment"),
-        blank=True,
-        help_text=_(
-            "One word or phrase per line. A comment whose name, email, website or text "
-            "contains one waits for a moderator with the reason noted."
-        ),
-    )
-    comment_refuse_words = models.TextField(
-        _("words that refuse a comment"),
-        blank=True,
-        help_text=_(
-            "One word or phrase per line. A comment containing one is filed as spam at once."
-        ),
-    )
-
-    class Meta:
-        verbose_name = _("site settings")
-        verbose_name_plural = _("site settings")
-
-    def __str__(self) -> str:
-        return str(_("Site settings"))
-
-    def save(self, *args, **kwargs) -> None:
-        self.pk = 1
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls) -> "SiteSettings":
-        """The site's settings row, created with defaults the first time."""
-        site, _created = cls.objects.get_or_create(pk=1)
-        return site
-
-    @staticmethod
-    def word_list(text: str) -> list[str]:
-        """The non-empty lines of a word-list setting, lower-cased."""
-        return [line.strip().lower() for line in text.splitlines() if line.strip()]
-
-    @property
-    def social_links(self) -> list[tuple[str, str]]:
-        links = [
-            ("Facebook", self.facebook_url),
-            ("Telegram", self.telegram_url),
-            ("X", self.x_url),
-        ]
-        return [(label, url) for label, url in links if url]

@@ -2,16 +2,15 @@ import datetime
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Page, Paginator
-from django.db import DatabaseError, connection
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
+from accounts.models import User
 from blog.models import Article, Category
 
 SEARCH_MAX_LENGTH = 200
@@ -83,6 +82,17 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+def author(request: HttpRequest, slug: str) -> HttpResponse:
+    author = get_object_or_404(User, slug=slug, is_active=True)
+    return render_article_list(
+        request,
+        "blog/author.html",
+        Article.objects.published().filter(author=author),
+        author=author,
+    )
+
+
+@require_safe
 def archive(request: HttpRequest, year: int, month: int) -> HttpResponse:
     # Years 1 and 9999 are left out: their months overflow once converted to UTC.
     if not (1 <= month <= 12 and datetime.MINYEAR < year < datetime.MAXYEAR):
@@ -100,27 +110,3 @@ def search(request: HttpRequest) -> HttpResponse:
     query = query.replace("\x00", "")
     articles = Article.objects.published().search(query) if query else Article.objects.none()
     return render_article_list(request, "blog/search.html", articles, query=query)
-
-
-@require_safe
-def robots_txt(request: HttpRequest) -> HttpResponse:
-    return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
-
-
-@never_cache
-@require_safe
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness: the process answers; the database is not touched."""
-    return JsonResponse({"status": "ok"})
-
-
-@never_cache
-@require_safe
-def readyz(request: HttpRequest) -> JsonResponse:
-    """Readiness: 200 when the database answers, 503 when it does not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "up"})

@@ -2,8 +2,9 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from blog.models import Article, SiteSettings
+from blog.models import Article
 from comments.models import Comment
+from sitewide.models import SiteSettings
 
 FEED_SIZE = 30
 

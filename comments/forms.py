@@ -6,9 +6,9 @@ from django.core import signing
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from blog.markup import has_control_characters
 from blog.models import Article
 from comments.models import Comment, new_token
+from sitewide.markup import has_control_characters
 
 BODY_MAX_LENGTH = 5000
 TOKEN_SALT = "comments.form"

@@ -10,7 +10,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import colour_index_for, initials_for
-from blog.markup import render_comment_text
+from blog.models import Article
+from sitewide.markup import render_comment_text
 
 
 def new_token() -> str:
@@ -43,16 +44,25 @@ class CommentQuerySet(models.QuerySet):
         with transaction.atomic():
             # The admin's queryset may carry joins and annotations FOR UPDATE refuses.
             chosen = list(self.values_list("pk", flat=True))
-            ids = list(
+            changed = list(
                 Comment.objects.select_for_update()
                 .filter(pk__in=chosen)
                 .exclude(status=status)
-                .values_list("pk", flat=True)
+                .values_list("pk", "article_id")
             )
+            ids = [pk for pk, _article in changed]
             Comment.objects.filter(pk__in=ids).update(
                 status=status, moderated_by=by, moderated_at=timezone.now()
             )
+            recount_articles({article for _pk, article in changed})
         return ids
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        with transaction.atomic():
+            articles = set(self.values_list("article_id", flat=True))
+            deleted = super().delete()
+            recount_articles(articles)
+        return deleted
 
     def with_commenter_history(self) -> "CommentQuerySet":
         """Annotate how many other comments from the same email each status holds."""
@@ -89,7 +99,7 @@ class Comment(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     article = models.ForeignKey(
-        "blog.Article",
+        Article,
         verbose_name=_("article"),
         on_delete=models.CASCADE,
         related_name="comments",
@@ -149,10 +159,27 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.body_html = render_comment_text(self.body)
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            # Only an approved comment, or one that was, can change what the public counts.
+            if Comment.Status.APPROVED in {self.status, getattr(self, "_stored_status", None)}:
+                recount_articles({self.article_id})
+        self._stored_status = self.status
 
     def get_absolute_url(self) -> str:
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
+        with transaction.atomic():
+            deleted = super().delete(*args, **kwargs)
+            recount_articles({self.article_id})
+        return deleted
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs) -> "Comment":
+        comment = super().from_db(db, field_names, values, **kwargs)
+        comment._stored_status = comment.__dict__.get("status")
+        return comment
 
     def get_admin_url(self) -> str:
         return reverse("admin:comments_comment_change", args=[self.pk])
@@ -199,6 +226,34 @@ class Comment(models.Model):
         self.ip_address = None
         self.user_agent = ""
         self.save()
+
+
+def recount_articles(article_ids: set[int]) -> None:
+    """Set each article's comment_count to its approved comments; call in the transaction
+    that changed them.
+
+    The articles are locked first: a concurrent change waits, then counts what this
+    transaction committed, so that two moderators approving at once both count.
+    """
+    if not article_ids:
+        return
+    list(
+        Article.objects.select_for_update()
+        .filter(pk__in=article_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    approved = (
+        Comment.objects.approved()
+        .filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Article.objects.filter(pk__in=article_ids).update(
+        comment_count=Coalesce(Subquery(approved), 0)
+    )
 
 
 class PostingLimit(models.Model):

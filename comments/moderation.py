@@ -5,7 +5,6 @@ runs behind a signal. The commenter's email is never logged.
 """
 
 import datetime
-import ipaddress
 import logging
 import math
 import re
@@ -18,8 +17,10 @@ from django.utils.crypto import salted_hmac
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from blog.models import Article, SiteSettings
+from blog.models import Article
 from comments.models import Comment, PostingLimit
+from sitewide.http import client_ip
+from sitewide.models import SiteSettings
 
 logger = logging.getLogger(__name__)
 
@@ -50,27 +51,6 @@ class TooSoon(Refused):
 
 class Duplicate(Refused):
     status = 400
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """REMOTE_ADDR, or the address the outermost trusted proxy saw in X-Forwarded-For."""
-    address = _valid_ip(request.META.get("REMOTE_ADDR", ""))
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        hops = [hop for hop in hops if hop]
-        # Each trusted proxy appends the address it received from: counting from the
-        # right skips anything the client itself wrote into the header.
-        if len(hops) >= proxies:
-            address = _valid_ip(hops[-proxies]) or address
-    return address
-
-
-def _valid_ip(value: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return None
 
 
 def lock_flood_limit(ip: str | None, now: datetime.datetime) -> PostingLimit | None:

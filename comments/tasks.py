@@ -12,8 +12,8 @@ from django.tasks import task
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from blog.models import SiteSettings
 from comments.models import Comment
+from sitewide.models import SiteSettings
 
 
 def moderator_addresses() -> list[str]:

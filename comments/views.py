@@ -9,10 +9,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from blog.models import Article, SiteSettings
+from blog.models import Article
 from blog.views import article_context
 from comments import moderation
 from comments.forms import CommentForm
+from sitewide.models import SiteSettings
 
 logger = logging.getLogger(__name__)
 

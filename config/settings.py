@@ -12,6 +12,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from sitewide import languages
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -106,10 +108,16 @@ def parse_database_url(url: str, name: str = "DATABASE_URL") -> dict:
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
+# Without SECRET_KEY, the key in this file: by default the one `make run` generated, so
+# that management commands run as the README shows them.
+SECRET_KEY_FILE = Path(env_str("SECRET_KEY_FILE", str(VAR_DIR / "secret_key")))
+if not SECRET_KEY and SECRET_KEY_FILE.is_file():
+    SECRET_KEY = SECRET_KEY_FILE.read_text().strip()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off (make run keeps one in var/secret_key)."
+            "SECRET_KEY (or a SECRET_KEY_FILE holding it) must be set when DEBUG is off "
+            "(make run keeps one in var/secret_key)."
         )
     SECRET_KEY = "insecure-development-key-only-used-with-DEBUG-on"
 
@@ -122,9 +130,11 @@ for origin in CSRF_TRUSTED_ORIGINS:
         )
 
 INSTALLED_APPS = [
+    "sitewide",
     "accounts",
     "blog",
     "comments",
+    "demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -142,7 +152,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "blog.middleware.LocaleMiddleware",
+    "sitewide.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -164,7 +174,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "blog.context_processors.site",
+                "sitewide.context_processors.site",
             ],
         },
     },
@@ -189,7 +199,13 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files under var/, so that every gunicorn worker sees one cache and an invalidation.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache",
+        }
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "admin:login"
@@ -201,9 +217,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "fr")
-LANGUAGES = [("fr", "Français"), ("en", "English")]
-if LANGUAGE_CODE not in dict(LANGUAGES):
-    raise ImproperlyConfigured(f"LANGUAGE_CODE must be one of fr, en, not {LANGUAGE_CODE!r}.")
+LANGUAGES = languages.CHOICES
+if LANGUAGE_CODE not in languages.BY_CODE:
+    raise ImproperlyConfigured(
+        f"LANGUAGE_CODE must be one of {', '.join(languages.BY_CODE)}, not {LANGUAGE_CODE!r}."
+    )
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Paris")
 try:

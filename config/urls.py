@@ -4,8 +4,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from blog import views as blog_views
 from blog.sitemaps import SITEMAPS
+from sitewide import views as sitewide_views
 
 urlpatterns = [
     path("", include("blog.urls")),
@@ -19,9 +19,9 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
-    path("robots.txt", blog_views.robots_txt, name="robots_txt"),
-    path("healthz", blog_views.healthz, name="healthz"),
-    path("readyz", blog_views.readyz, name="readyz"),
+    path("robots.txt", sitewide_views.robots_txt, name="robots_txt"),
+    path("healthz", sitewide_views.healthz, name="healthz"),
+    path("readyz", sitewide_views.readyz, name="readyz"),
 ]
 
 if settings.SERVE_MEDIA:

@@ -1,8 +1,9 @@
 from django.contrib.auth.models import Permission
 from django.test import TestCase
 
-from blog.markup import clean_article_html
-from blog.models import Article, SiteSettings
+from blog.models import Article
+from sitewide.markup import clean_article_html
+from sitewide.models import SiteSettings
 from tests.base import make_article, make_category, make_editor, make_superuser
 
 HOSTILE_BODIES = {
@@ -236,14 +237,14 @@ class SiteSettingsAdminTests(TestCase):
         self.client.force_login(self.admin)
 
     def test_the_changelist_redirects_to_the_one_row(self):
-        response = self.client.get("/admin/blog/sitesettings/")
-        self.assertRedirects(response, "/admin/blog/sitesettings/1/change/")
+        response = self.client.get("/admin/sitewide/sitesettings/")
+        self.assertRedirects(response, "/admin/sitewide/sitesettings/1/change/")
         self.assertEqual(SiteSettings.objects.count(), 1)
 
     def test_the_row_can_be_changed(self):
         SiteSettings.load()
         response = self.client.post(
-            "/admin/blog/sitesettings/1/change/",
+            "/admin/sitewide/sitesettings/1/change/",
             {"site_name": "Le Carnet", "tagline": "Analyses", "telegram_url": "https://t.me/x"},
         )
         self.assertEqual(response.status_code, 302)
@@ -251,22 +252,22 @@ class SiteSettingsAdminTests(TestCase):
         self.assertEqual((site.site_name, site.tagline), ("Le Carnet", "Analyses"))
 
     def test_no_row_can_be_added(self):
-        self.assertEqual(self.client.get("/admin/blog/sitesettings/add/").status_code, 403)
+        self.assertEqual(self.client.get("/admin/sitewide/sitesettings/add/").status_code, 403)
 
     def test_the_row_cannot_be_deleted(self):
         SiteSettings.load()
-        response = self.client.post("/admin/blog/sitesettings/1/delete/", {"post": "yes"})
+        response = self.client.post("/admin/sitewide/sitesettings/1/delete/", {"post": "yes"})
         self.assertEqual(response.status_code, 403)
         self.assertEqual(SiteSettings.objects.count(), 1)
 
     def test_an_editor_cannot_change_it(self):
         SiteSettings.load()
         self.client.force_login(make_editor())
-        response = self.client.get("/admin/blog/sitesettings/1/change/")
+        response = self.client.get("/admin/sitewide/sitesettings/1/change/")
         self.assertEqual(response.status_code, 403)
 
     def test_an_editor_cannot_open_its_changelist(self):
         self.client.force_login(make_editor())
-        response = self.client.get("/admin/blog/sitesettings/")
+        response = self.client.get("/admin/sitewide/sitesettings/")
         self.assertEqual(response.status_code, 403)
         self.assertFalse(SiteSettings.objects.exists())

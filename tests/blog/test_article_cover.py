@@ -7,8 +7,8 @@ from django.core.files.storage import default_storage
 from django.test import SimpleTestCase, TestCase, override_settings
 from PIL import Image
 
-from blog import images
 from blog.models import Article
+from sitewide import images
 from tests.base import make_article
 
 

@@ -1,4 +1,4 @@
-"""blog.markup is the one sanitiser: hostile input in, safe HTML out.
+"""sitewide.markup is the one sanitiser: hostile input in, safe HTML out.
 
 One test per attack pattern, so that a failure names the pattern that got through.
 """
@@ -7,7 +7,7 @@ import re
 
 from django.test import SimpleTestCase
 
-from blog.markup import (
+from sitewide.markup import (
     clean_article_html,
     has_control_characters,
     render_comment_text,

@@ -5,7 +5,8 @@ from django.db import IntegrityError
 from django.test import TestCase
 from django.utils import timezone
 
-from blog.models import Article, Category, SiteSettings
+from blog.models import Article, Category
+from sitewide.models import SiteSettings
 from tests.base import (
     make_article,
     make_category,

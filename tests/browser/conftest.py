@@ -68,7 +68,7 @@ def browser_settings(tmp_path_factory):
 @pytest.fixture
 def demo(browser_settings, live_server):
     """The demo site of `make run`: the seed article, its author and the demo accounts."""
-    from blog import demo
+    from demo import content as demo
 
     ensure_roles()
     demo.ensure_site_settings()

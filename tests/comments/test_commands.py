@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from blog import demo
 from blog.models import Article
 from comments.models import Comment, PostingLimit
+from demo import content as demo
 from tests.base import make_comment
 
 

@@ -1,10 +1,10 @@
-"""Hostile comment bodies come out as inert text, through blog.markup.render_comment_text."""
+"""Hostile comment bodies come out as inert text, through sitewide.markup.render_comment_text."""
 
 from html.parser import HTMLParser
 
 from django.test import SimpleTestCase, TestCase
 
-from blog.markup import render_comment_text
+from sitewide.markup import render_comment_text
 from tests.base import make_comment
 from tests.comments.helpers import post_comment
 

@@ -3,8 +3,9 @@ import datetime
 from django.test import TestCase
 from django.utils import timezone
 
-from blog.models import Article, SiteSettings
+from blog.models import Article
 from comments.models import Comment
+from sitewide.models import SiteSettings
 from tests.base import make_article, make_comment, make_moderator
 
 

@@ -3,10 +3,10 @@ from datetime import timedelta
 
 from django.test import RequestFactory, TestCase, override_settings
 
-from blog.models import SiteSettings
 from comments.forms import issue_token
 from comments.models import Comment, PostingLimit
-from comments.moderation import client_ip
+from sitewide.http import client_ip
+from sitewide.models import SiteSettings
 from tests.base import make_article, make_editor
 from tests.comments.helpers import post_comment
 

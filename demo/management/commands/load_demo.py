@@ -4,7 +4,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from blog import demo
+from demo import content
 
 
 class Command(BaseCommand):
@@ -28,10 +28,10 @@ class Command(BaseCommand):
             sys.exit(2)
         password = os.environ.get("CARNET_DEMO_PASSWORD") or None
         with transaction.atomic():
-            demo.ensure_site_settings()
-            accounts = demo.ensure_accounts(password)
-            article = demo.ensure_seed_article(accounts.users["editor"])
-            demo.ensure_seed_comment(article, accounts.users["moderator"])
+            content.ensure_site_settings()
+            accounts = content.ensure_accounts(password)
+            article = content.ensure_seed_article(accounts.users["editor"])
+            content.ensure_seed_comment(article, accounts.users["moderator"])
         self.stdout.write(f"Seed article: {article.get_absolute_url()}")
         if accounts.created:
             self.stdout.write(f"Created demo accounts: {', '.join(accounts.created)}")
@@ -43,7 +43,7 @@ class Command(BaseCommand):
                 )
             )
         if articles:
-            added = demo.ensure_generated_articles(articles, self._progress)
+            added = content.ensure_generated_articles(articles, self._progress)
             self.stderr.write("")
             self.stdout.write(f"Generated articles: {added} added, {articles} in all.")
 

@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
-from blog.models import Article, Category, SiteSettings
+from blog.models import Article, Category
+from sitewide.models import SiteSettings
 
 SEED_SLUG = "moscou-travaille-avec-les-talibans-pour-contrer-daesh"
 SEED_TITLE = "Moscou travaille avec les Talibans pour contrer Daesh"
@@ -167,7 +168,7 @@ def ensure_seed_article(author: User) -> Article:
         "author": author,
         "category": category,
         "status": Article.Status.PUBLISHED,
-        "language": Article.Language.FRENCH,
+        "language": "fr",
     }
     article = Article.objects.filter(slug=SEED_SLUG).first()
     if article is None:

@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from blog.models import SiteSettings
+from sitewide.models import SiteSettings
 
 
 def site(request: HttpRequest) -> dict:

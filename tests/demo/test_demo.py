@@ -11,8 +11,9 @@ from django.utils.html import escape
 from taggit.models import Tag, TaggedItem
 
 from accounts.models import User
-from blog import demo
-from blog.models import Article, Category, SiteSettings
+from blog.models import Article, Category
+from demo import content as demo
+from sitewide.models import SiteSettings
 
 SEED_URL = "/articles/moscou-travaille-avec-les-talibans-pour-contrer-daesh/"
 

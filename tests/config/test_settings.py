@@ -7,14 +7,16 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from django.test import SimpleTestCase
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 # Everything settings.py reads; the test's own environment must not leak in.
 SETTINGS_VARIABLES = {
-    "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "DATABASE_URL", "REDIS_URL",
+    "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS",
+    "DATABASE_URL", "REDIS_URL",
     "LANGUAGE_CODE", "TIME_ZONE", "MEDIA_ROOT", "SERVE_MEDIA", "EMAIL_HOST", "EMAIL_PORT",
     "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "DEFAULT_FROM_EMAIL",
     "SECURE_COOKIES", "LOG_LEVEL", "DJANGO_SETTINGS_MODULE",
@@ -30,8 +32,13 @@ SHOW = (
 )
 
 
+NO_KEY_FILE = str(BASE_DIR / "var" / "no-such-secret-key")
+
+
 def import_settings(code: str = "import config.settings", **env: str):
     clean = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
+    # Not the key `make run` may have left in var/ on this machine, unless a test says so.
+    clean["SECRET_KEY_FILE"] = NO_KEY_FILE
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=BASE_DIR,
@@ -105,6 +112,18 @@ class BadSettingsTests(SimpleTestCase):
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("SECRET_KEY", result.stderr.strip().splitlines()[-1])
 
+    def test_without_secret_key_the_key_file_is_read(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".key") as key_file:
+            key_file.write("a-key-from-the-file\n")
+            key_file.flush()
+            result = import_settings(
+                "import config.settings as s; print(s.SECRET_KEY)",
+                DEBUG="0",
+                SECRET_KEY_FILE=key_file.name,
+            )
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.strip(), "a-key-from-the-file")
+
 
 class GoodSettingsTests(SimpleTestCase):
     def load(self, **env: str) -> dict:
@@ -117,7 +136,7 @@ class GoodSettingsTests(SimpleTestCase):
         self.assertTrue(settings["DEBUG"])
         self.assertEqual(settings["ENGINE"], "django.db.backends.sqlite3")
         self.assertEqual(settings["NAME"], str(BASE_DIR / "var" / "carnet.sqlite3"))
-        self.assertEqual(settings["CACHE"], "django.core.cache.backends.locmem.LocMemCache")
+        self.assertEqual(settings["CACHE"], "django.core.cache.backends.filebased.FileBasedCache")
         self.assertEqual(settings["MAIL"], "django.core.mail.backends.console.EmailBackend")
         self.assertEqual(
             (settings["LANGUAGE_CODE"], settings["TIME_ZONE"]), ("fr", "Europe/Paris")
@@ -164,4 +183,4 @@ class GoodSettingsTests(SimpleTestCase):
 
     def test_empty_values_mean_the_default(self):
         settings = self.load(DEBUG="1", EMAIL_PORT="", REDIS_URL="", TIME_ZONE="Europe/Paris")
-        self.assertEqual(settings["CACHE"], "django.core.cache.backends.locmem.LocMemCache")
+        self.assertEqual(settings["CACHE"], "django.core.cache.backends.filebased.FileBasedCache")

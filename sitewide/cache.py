@@ -1,0 +1,37 @@
+"""The configured cache, read so that an outage of it slows the site down, never breaks it.
+
+With REDIS_URL set the cache is a server that can go away; every read and write
+here then answers as a miss, and the caller computes what it needed.
+"""
+
+import logging
+from typing import Any
+
+from django.core.cache import cache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+CACHE_ERRORS = (RedisError, OSError)
+
+
+def get(key: str) -> Any:
+    try:
+        return cache.get(key)
+    except CACHE_ERRORS:
+        logger.warning("Cache unavailable: reading %s from its source", key, exc_info=True)
+        return None
+
+
+def set(key: str, value: Any, timeout: int | None = None) -> None:  # noqa: A001
+    try:
+        cache.set(key, value, timeout)
+    except CACHE_ERRORS:
+        logger.warning("Cache unavailable: %s not stored", key, exc_info=True)
+
+
+def delete(key: str) -> None:
+    try:
+        cache.delete(key)
+    except CACHE_ERRORS:
+        logger.warning("Cache unavailable: %s not deleted", key, exc_info=True)

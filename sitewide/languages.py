@@ -1,0 +1,47 @@
+"""The languages Carnet speaks, in one table.
+
+Settings, the article's language choices, the OpenGraph locale and the PostgreSQL
+search configuration all read this table; adding a language is one line here plus
+its catalogue in locale/.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import translation
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str  # in the language itself, as a reader looks for it
+    opengraph_locale: str
+    search_config: str  # a PostgreSQL text search configuration
+
+
+LANGUAGES = (
+    Language("fr", "Français", "fr_FR", "french"),
+    Language("en", "English", "en_GB", "english"),
+)
+BY_CODE = {language.code: language for language in LANGUAGES}
+CHOICES = [(language.code, language.name) for language in LANGUAGES]
+
+
+def site_code() -> str:
+    """The site's language: the default of an article's language."""
+    return settings.LANGUAGE_CODE
+
+
+def get(code: str) -> Language:
+    """The language with this code; the site's own for an unknown one."""
+    return BY_CODE.get(code) or BY_CODE[settings.LANGUAGE_CODE]
+
+
+@contextmanager
+def in_site_language() -> Iterator[None]:
+    """Translate in the site's language: for text that is stored or mailed, not shown to
+    the reader who caused it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield

@@ -1,0 +1,38 @@
+from django import template
+from django.http import HttpRequest
+from PIL import UnidentifiedImageError
+
+from sitewide import images
+
+register = template.Library()
+
+
+@register.simple_tag
+def page_url(request: HttpRequest, number: int) -> str:
+    """A link to another page of this list, keeping the search and the language."""
+    query = request.GET.copy()
+    query["page"] = number
+    return f"?{query.urlencode()}"
+
+
+@register.simple_tag
+def language_url(request: HttpRequest, language: str = "") -> str:
+    """This page's address in one language (``?lang=``), or with no language chosen.
+
+    Other query parameters (the page number, the search) are kept.
+    """
+    query = request.GET.copy()
+    query.pop("lang", None)
+    if language:
+        query["lang"] = language
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
+@register.simple_tag
+def cover_image(image) -> dict | None:
+    """A cover's URL, size and srcset; None when its file is missing or unreadable."""
+    try:
+        width, height = image.width, image.height
+    except (OSError, UnidentifiedImageError):
+        return None
+    return {"url": image.url, "width": width, "height": height, "srcset": images.srcset(image)}

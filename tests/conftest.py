@@ -1,0 +1,28 @@
+"""Settings every test runs with, and a clean cache for each test."""
+
+import pytest
+from django.core.cache import cache
+from django.test.utils import override_settings
+
+TEST_SETTINGS = override_settings(
+    # For speed: the whole suite pays for PBKDF2 otherwise (healthchecks does the same).
+    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    # In-process, so that a test run never touches the cache `make run` serves from.
+    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    TEST_SETTINGS.enable()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    TEST_SETTINGS.disable()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The database is rolled back after each test; what the cache kept of it goes too."""
+    cache.clear()
+    yield
+    cache.clear()
