@@ -304,6 +304,13 @@ LOGGING = {
 }
 
 CARNET_PAGE_SIZE = 10
+# Anonymous pages are public for this many seconds in every cache, Carnet's own
+# included, then served stale while one request refreshes them.
+CARNET_PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)
+CARNET_PAGE_STALE_SECONDS = env_int("PAGE_STALE_SECONDS", 300)
+# Cookies Carnet sets for one reader (besides the session, CSRF and messages cookies):
+# a request carrying one is answered privately.
+CARNET_READER_COOKIES = ["carnet_pending"]
 
 # Notifications run as tasks. The immediate backend runs them in the web process
 # right after the commit; a failing task is logged, never raised to the reader.

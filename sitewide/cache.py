@@ -23,6 +23,14 @@ def get(key: str) -> Any:
         return None
 
 
+def get_many(keys: list[str]) -> dict[str, Any]:
+    try:
+        return cache.get_many(keys)
+    except CACHE_ERRORS:
+        logger.warning("Cache unavailable: reading %s from their source", keys, exc_info=True)
+        return {}
+
+
 def set(key: str, value: Any, timeout: int | None = None) -> None:  # noqa: A001
     try:
         cache.set(key, value, timeout)

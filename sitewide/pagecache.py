@@ -1,0 +1,116 @@
+"""Pages every cache can keep: the same bytes for every anonymous reader.
+
+A GET from a reader who carries none of Carnet's cookies is answered for
+everyone: marked public for shared caches (a short max-age, then
+stale-while-revalidate), given an ETag, and kept in the configured cache until
+its max-age ends or any published content changes (`pages_changed()`). A
+reader who carries one of Carnet's cookies (a session, their pending comments,
+a message) is answered privately, never from or into a shared copy.
+"""
+
+import hashlib
+import re
+import time
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control, set_response_etag
+
+from sitewide import cache
+
+GENERATION_KEY = "pages:generation"
+SHAREABLE_STATUSES = {200, 301, 404, 410}
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def personal_cookies() -> frozenset[str]:
+    """The cookies that make a page a reader's own."""
+    return frozenset(
+        {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, "messages"}
+        | set(settings.CARNET_READER_COOKIES)
+    )
+
+
+def is_anonymous_read(request: HttpRequest) -> bool:
+    return request.method in {"GET", "HEAD"} and not personal_cookies() & request.COOKIES.keys()
+
+
+def pages_changed(using: str | None = None) -> None:
+    """Every kept page is stale: call when anything a reader can see has changed.
+
+    Now, and again after the commit, so that a page rendered from the old rows
+    in between cannot outlive the change.
+    """
+
+    def bump() -> None:
+        cache.set(GENERATION_KEY, time.time_ns(), None)
+
+    bump()
+    transaction.on_commit(bump, using=using)
+
+
+class PageCacheMiddleware:
+    """Answers anonymous reads from the page cache, and marks every read public or private."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not is_anonymous_read(request):
+            response = self.get_response(request)
+            if request.method in {"GET", "HEAD"} and not response.has_header("Cache-Control"):
+                patch_cache_control(response, private=True)
+            return response
+        key = _key(request)
+        found = cache.get_many([GENERATION_KEY, key])
+        generation, entry = found.get(GENERATION_KEY), found.get(key)
+        if entry is not None and generation is not None and entry["generation"] == generation:
+            return _from_entry(entry)
+        response = self.get_response(request)
+        if not _is_shareable(response):
+            return response
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=settings.CARNET_PAGE_MAX_AGE,
+            stale_while_revalidate=settings.CARNET_PAGE_STALE_SECONDS,
+        )
+        set_response_etag(response)
+        if request.method == "GET" and generation is not None:
+            cache.set(key, _to_entry(response, generation), settings.CARNET_PAGE_MAX_AGE)
+        elif generation is None:
+            # The first page since the cache was emptied: start counting changes.
+            cache.set(GENERATION_KEY, time.time_ns(), None)
+        return response
+
+
+def _key(request: HttpRequest) -> str:
+    # The kept copy is compressed when the reader's browser accepts it (GZipMiddleware
+    # sits below): one copy per encoding.
+    encoding = "gzip" if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else ""
+    address = f"{encoding} {request.build_absolute_uri()}"
+    return "pages:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+def _is_shareable(response: HttpResponse) -> bool:
+    """A response the view left for everyone: no cookie set, no caching rule of its own."""
+    return (
+        response.status_code in SHAREABLE_STATUSES
+        and not response.streaming
+        and not response.cookies
+        and not response.has_header("Cache-Control")
+    )
+
+
+def _to_entry(response: HttpResponse, generation: int) -> dict:
+    return {
+        "generation": generation,
+        "status": response.status_code,
+        "headers": dict(response.headers.items()),
+        "content": response.content,
+    }
+
+
+def _from_entry(entry: dict) -> HttpResponse:
+    return HttpResponse(entry["content"], status=entry["status"], headers=entry["headers"])

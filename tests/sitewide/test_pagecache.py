@@ -1,0 +1,109 @@
+"""sitewide.pagecache: anonymous reads shared and kept, personal ones private."""
+
+from django.http import HttpResponse
+from django.test import RequestFactory, TestCase, override_settings
+from django.views.decorators.cache import never_cache
+
+from sitewide import pagecache
+
+
+class Counter:
+    """A view that counts its renders and answers what it was told."""
+
+    def __init__(self, **response_options):
+        self.renders = 0
+        self.response_options = response_options
+
+    def __call__(self, request):
+        self.renders += 1
+        response = HttpResponse(f"page {request.path}", **self.response_options)
+        return response
+
+
+@override_settings(CARNET_PAGE_MAX_AGE=60, CARNET_PAGE_STALE_SECONDS=300)
+class PageCacheTests(TestCase):
+    def setUp(self):
+        self.factory = RequestFactory()
+
+    def get(self, middleware, path="/", **headers):
+        return middleware(self.factory.get(path, headers=headers))
+
+    def test_an_anonymous_read_is_public_with_an_etag(self):
+        response = self.get(pagecache.PageCacheMiddleware(Counter()))
+        self.assertEqual(
+            response["Cache-Control"], "public, max-age=60, stale-while-revalidate=300"
+        )
+        self.assertTrue(response["ETag"])
+
+    def test_an_anonymous_read_is_rendered_once_then_served_from_the_cache(self):
+        view = Counter()
+        middleware = pagecache.PageCacheMiddleware(view)
+        responses = [self.get(middleware) for _ in range(4)]
+        # The first page only starts the count of changes; the second is kept.
+        self.assertEqual(view.renders, 2)
+        self.assertEqual({r.content for r in responses}, {b"page /"})
+        self.assertEqual(len({r["ETag"] for r in responses}), 1)
+
+    def test_each_address_and_encoding_is_kept_apart(self):
+        view = Counter()
+        middleware = pagecache.PageCacheMiddleware(view)
+        for _ in range(2):
+            self.get(middleware, "/a/")
+            self.get(middleware, "/a/?page=2")
+            self.get(middleware, "/a/", **{"Accept-Encoding": "gzip"})
+        self.assertEqual(view.renders, 4)
+        self.assertEqual(self.get(middleware, "/a/?page=2").content, b"page /a/")
+
+    def test_a_content_change_makes_every_kept_page_fresh_at_once(self):
+        view = Counter()
+        middleware = pagecache.PageCacheMiddleware(view)
+        self.get(middleware)
+        self.get(middleware)
+        self.assertEqual(view.renders, 2)
+        with self.captureOnCommitCallbacks(execute=True):
+            pagecache.pages_changed()
+            self.get(middleware)
+        self.assertEqual(view.renders, 3)
+        # Rendered again after the change but before its commit: not kept past the commit.
+        self.get(middleware)
+        self.assertEqual(view.renders, 4)
+        self.get(middleware)
+        self.assertEqual(view.renders, 4)
+
+    def test_a_reader_with_a_cookie_of_carnets_is_answered_privately(self):
+        for cookie in ["sessionid", "csrftoken", "messages", "carnet_pending"]:
+            with self.subTest(cookie=cookie):
+                view = Counter()
+                middleware = pagecache.PageCacheMiddleware(view)
+                for _ in range(3):
+                    response = self.get(middleware, Cookie=f"{cookie}=x")
+                self.assertEqual(view.renders, 3)
+                self.assertEqual(response["Cache-Control"], "private")
+
+    def test_a_cookie_of_another_site_on_the_domain_changes_nothing(self):
+        view = Counter()
+        middleware = pagecache.PageCacheMiddleware(view)
+        for _ in range(3):
+            response = self.get(middleware, Cookie="_ga=1")
+        self.assertEqual(view.renders, 2)
+        self.assertIn("public", response["Cache-Control"])
+
+    def test_a_response_with_its_own_rule_or_a_cookie_is_never_shared(self):
+        def sets_cookie(request):
+            response = HttpResponse("mine")
+            response.set_cookie("carnet_pending", "1")
+            return response
+
+        for view in [never_cache(Counter()), sets_cookie, Counter(status=500)]:
+            with self.subTest(view=view):
+                middleware = pagecache.PageCacheMiddleware(view)
+                for _ in range(2):
+                    response = self.get(middleware)
+                self.assertNotIn("public", response.get("Cache-Control", ""))
+
+    def test_posts_pass_through(self):
+        view = Counter()
+        middleware = pagecache.PageCacheMiddleware(view)
+        for _ in range(3):
+            middleware(self.factory.post("/"))
+        self.assertEqual(view.renders, 3)
