@@ -6,7 +6,6 @@ and these tests are skipped, saying why, only when /usr/bin/chromium is absent.
 
 import io
 import os
-from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -70,36 +69,11 @@ def demo(browser_settings, live_server):
     """The demo site of `make run`: the seed article, its author and the demo accounts."""
     from demo import content as demo
 
-    ensure_roles()
+    # The Editors and Moderators groups are there: a flush re-emits post_migrate.
     demo.ensure_site_settings()
     accounts = demo.ensure_accounts(DEMO_PASSWORD)
     article = demo.ensure_seed_article(accounts.users["editor"])
     return article
-
-
-def ensure_roles() -> None:
-    """The Editors and Moderators groups that migrations create.
-
-    A transactional test's flush empties every table; when the test database was not
-    serialized (pytest-django serializes only in some runs), the groups must be remade.
-    """
-    from django.contrib.auth.models import Group, Permission
-
-    roles = import_module("accounts.migrations.0002_roles")
-    moderation = import_module("comments.migrations.0002_moderator_permissions")
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.add(
-        *[
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            for app_label, codename in roles.EDITOR_PERMISSIONS
-        ]
-    )
-    moderators, _ = Group.objects.get_or_create(name="Moderators")
-    moderators.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="comments", codename__in=moderation.MODERATOR_PERMISSIONS
-        )
-    )
 
 
 @pytest.fixture
