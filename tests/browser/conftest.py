@@ -30,7 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-default-apps",
     "--no-first-run",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 DEMO_PASSWORD = "browser-tests-demo-password"
@@ -46,6 +45,16 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots_dir(tmp_path_factory) -> Path:
+    """Where screenshots go: a temporary folder, so that no test writes a tracked file.
+
+    `make screenshots` sets CARNET_SCREENSHOTS_DIR=docs/screenshots to refresh the README's.
+    """
+    folder = os.environ.get("CARNET_SCREENSHOTS_DIR")
+    return Path(folder).resolve() if folder else tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="package")
@@ -93,8 +102,9 @@ def approved_comment(demo):
 class Browsing:
     """A page in a fresh browser context, with helpers that assert what a reader sees."""
 
-    def __init__(self, browser, base_url: str, **context_options):
+    def __init__(self, browser, base_url: str, screenshots_dir: Path, **context_options):
         self.base_url = base_url
+        self.screenshots_dir = screenshots_dir
         self.context = browser.new_context(
             base_url=base_url,
             viewport=context_options.pop("viewport", DESKTOP),
@@ -146,14 +156,14 @@ class Browsing:
             + results.generate_report()
         )
 
-    def screenshot(self, name: str) -> None:
-        """Write docs/screenshots/<name>.png, unless the picture there is already this one."""
+    def screenshot(self, name: str) -> Path:
+        """Write <screenshots_dir>/<name>.png, unless the picture there is already this one."""
         png = self.page.screenshot()
-        path = SCREENSHOTS / f"{name}.png"
-        if path.exists() and _same_pixels(path.read_bytes(), png):
-            return
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(png)
+        path = self.screenshots_dir / f"{name}.png"
+        if not (path.exists() and _same_pixels(path.read_bytes(), png)):
+            self.screenshots_dir.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(png)
+        return path
 
     def close(self) -> None:
         self.context.close()
@@ -169,7 +179,7 @@ def _same_pixels(png: bytes, other: bytes) -> bool:
 
 
 @pytest.fixture
-def browsing(browser, live_server):
+def browsing(browser, live_server, screenshots_dir):
     """Open browser contexts, closed after the test.
 
     A test fails if its pages logged an error (a CSP refusal, a script error) or asked
@@ -178,7 +188,7 @@ def browsing(browser, live_server):
     opened: list[Browsing] = []
 
     def open_context(**options) -> Browsing:
-        context = Browsing(browser, live_server.url, **options)
+        context = Browsing(browser, live_server.url, screenshots_dir, **options)
         opened.append(context)
         return context
 
