@@ -8,13 +8,14 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: help run dev demo test lint format messages chromium clean bench
+.PHONY: help run dev demo test lint format messages chromium clean bench screenshots
 
 help:
 	@echo "make run    set everything up and serve the demo blog with gunicorn on http://127.0.0.1:$(PORT)"
 	@echo "make test   set everything up and run migrations check, ruff and the whole test suite"
 	@echo "make dev    runserver with DEBUG on"
 	@echo "make demo   load the demo content and accounts only"
+	@echo "make screenshots  refresh the README's screenshots in docs/screenshots"
 
 # The virtualenv is rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -63,6 +64,7 @@ demo: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
@@ -75,6 +77,10 @@ chromium:
 test: $(BIN)/.installed messages lint chromium
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests write their screenshots to a temporary folder; this refreshes the README's.
+screenshots: $(BIN)/.installed messages chromium
+	CARNET_SCREENSHOTS_DIR=docs/screenshots DEBUG=1 $(BIN)/python -m pytest -q tests/browser/test_screenshots.py
 
 clean:
 	rm -rf $(VENV) var/static

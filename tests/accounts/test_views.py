@@ -1,87 +1,13 @@
-import datetime
 from unittest import mock
 
 from django.core import mail
 from django.test import TestCase
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sitewide.models import SiteSettings
-from tests.base import make_article, make_draft, make_editor, make_scheduled
+from tests.base import make_editor
 
 AUTHOR_EMAIL = "houssen.private@example.com"
-
-
-class AuthorPageTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        SiteSettings.load()
-        cls.author = make_editor(
-            display_name="Houssen Moshinaly",
-            slug="houssen-moshinaly",
-            role="Rédacteur en chef",
-            bio="Blogueur et essayiste.",
-            email=AUTHOR_EMAIL,
-            accepts_contact=True,
-            website="https://houssenia.example",
-            telegram_url="https://t.me/houssen",
-        )
-        now = timezone.now()
-        cls.articles = [
-            make_article(
-                author=cls.author,
-                title=f"By Houssen {n:02d}",
-                published_at=now - datetime.timedelta(hours=n),
-            )
-            for n in range(1, 12)
-        ]
-        make_draft(author=cls.author, title="Houssen's draft")
-        make_scheduled(author=cls.author, title="Houssen's scheduled article")
-        make_article(title="By somebody else")
-
-    def titles(self, response) -> list[str]:
-        return [article.title for article in response.context["articles"]]
-
-    def test_it_shows_the_author_profile(self):
-        response = self.client.get("/author/houssen-moshinaly/")
-        self.assertEqual(response.status_code, 200)
-        self.assertTemplateUsed(response, "blog/author.html")
-        self.assertContains(response, '<h1 class="page-title">Houssen Moshinaly</h1>', html=True)
-        self.assertContains(response, "Rédacteur en chef")
-        self.assertContains(response, "<p>Blogueur et essayiste.</p>", html=True)
-        self.assertContains(response, 'href="https://houssenia.example"')
-        self.assertContains(response, 'href="https://t.me/houssen"')
-        self.assertContains(response, 'href="/author/houssen-moshinaly/contact/"')
-        self.assertContains(response, 'href="/author/houssen-moshinaly/feed/"')
-
-    def test_it_lists_only_the_authors_published_articles_ten_per_page(self):
-        response = self.client.get("/author/houssen-moshinaly/")
-        self.assertEqual(self.titles(response), [f"By Houssen {n:02d}" for n in range(1, 11)])
-        response = self.client.get("/author/houssen-moshinaly/", {"page": 2})
-        self.assertEqual(self.titles(response), ["By Houssen 11"])
-        for page in [1, 2]:
-            response = self.client.get("/author/houssen-moshinaly/", {"page": page})
-            self.assertNotContains(response, "draft")
-            self.assertNotContains(response, "scheduled")
-            self.assertNotContains(response, "somebody else")
-
-    def test_it_never_shows_the_authors_email(self):
-        self.assertNotContains(self.client.get("/author/houssen-moshinaly/"), AUTHOR_EMAIL)
-
-    def test_an_inactive_author_has_no_page(self):
-        self.author.is_active = False
-        self.author.save()
-        self.assertEqual(self.client.get("/author/houssen-moshinaly/").status_code, 404)
-
-    def test_its_query_count_does_not_grow_with_the_articles(self):
-        author = make_editor(slug="budget")
-        for count in [1, 14]:
-            for n in range(count):
-                make_article(author=author, tags=["Budget", f"Extra {n}"])
-            SiteSettings.load()  # from the cache, as on every page but a worker's first
-            # author, count, articles, their tags
-            with self.subTest(articles=count), self.assertNumQueries(4):
-                self.assertEqual(self.client.get("/author/budget/").status_code, 200)
 
 
 class ContactTests(TestCase):

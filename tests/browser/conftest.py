@@ -6,7 +6,6 @@ and these tests are skipped, saying why, only when /usr/bin/chromium is absent.
 
 import io
 import os
-from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -31,7 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-default-apps",
     "--no-first-run",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 DEMO_PASSWORD = "browser-tests-demo-password"
@@ -47,6 +45,16 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots_dir(tmp_path_factory) -> Path:
+    """Where screenshots go: a temporary folder, so that no test writes a tracked file.
+
+    `make screenshots` sets CARNET_SCREENSHOTS_DIR=docs/screenshots to refresh the README's.
+    """
+    folder = os.environ.get("CARNET_SCREENSHOTS_DIR")
+    return Path(folder).resolve() if folder else tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="package")
@@ -70,36 +78,11 @@ def demo(browser_settings, live_server):
     """The demo site of `make run`: the seed article, its author and the demo accounts."""
     from demo import content as demo
 
-    ensure_roles()
+    # The Editors and Moderators groups are there: a flush re-emits post_migrate.
     demo.ensure_site_settings()
     accounts = demo.ensure_accounts(DEMO_PASSWORD)
     article = demo.ensure_seed_article(accounts.users["editor"])
     return article
-
-
-def ensure_roles() -> None:
-    """The Editors and Moderators groups that migrations create.
-
-    A transactional test's flush empties every table; when the test database was not
-    serialized (pytest-django serializes only in some runs), the groups must be remade.
-    """
-    from django.contrib.auth.models import Group, Permission
-
-    roles = import_module("accounts.migrations.0002_roles")
-    moderation = import_module("comments.migrations.0002_moderator_permissions")
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.add(
-        *[
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            for app_label, codename in roles.EDITOR_PERMISSIONS
-        ]
-    )
-    moderators, _ = Group.objects.get_or_create(name="Moderators")
-    moderators.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="comments", codename__in=moderation.MODERATOR_PERMISSIONS
-        )
-    )
 
 
 @pytest.fixture
@@ -119,8 +102,9 @@ def approved_comment(demo):
 class Browsing:
     """A page in a fresh browser context, with helpers that assert what a reader sees."""
 
-    def __init__(self, browser, base_url: str, **context_options):
+    def __init__(self, browser, base_url: str, screenshots_dir: Path, **context_options):
         self.base_url = base_url
+        self.screenshots_dir = screenshots_dir
         self.context = browser.new_context(
             base_url=base_url,
             viewport=context_options.pop("viewport", DESKTOP),
@@ -172,14 +156,14 @@ class Browsing:
             + results.generate_report()
         )
 
-    def screenshot(self, name: str) -> None:
-        """Write docs/screenshots/<name>.png, unless the picture there is already this one."""
+    def screenshot(self, name: str) -> Path:
+        """Write <screenshots_dir>/<name>.png, unless the picture there is already this one."""
         png = self.page.screenshot()
-        path = SCREENSHOTS / f"{name}.png"
-        if path.exists() and _same_pixels(path.read_bytes(), png):
-            return
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(png)
+        path = self.screenshots_dir / f"{name}.png"
+        if not (path.exists() and _same_pixels(path.read_bytes(), png)):
+            self.screenshots_dir.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(png)
+        return path
 
     def close(self) -> None:
         self.context.close()
@@ -195,7 +179,7 @@ def _same_pixels(png: bytes, other: bytes) -> bool:
 
 
 @pytest.fixture
-def browsing(browser, live_server):
+def browsing(browser, live_server, screenshots_dir):
     """Open browser contexts, closed after the test.
 
     A test fails if its pages logged an error (a CSP refusal, a script error) or asked
@@ -204,7 +188,7 @@ def browsing(browser, live_server):
     opened: list[Browsing] = []
 
     def open_context(**options) -> Browsing:
-        context = Browsing(browser, live_server.url, **options)
+        context = Browsing(browser, live_server.url, screenshots_dir, **options)
         opened.append(context)
         return context
 

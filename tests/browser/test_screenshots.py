@@ -1,9 +1,13 @@
 """Screenshots of the home and article pages for the README: desktop and phone, light and dark.
 
-Written to docs/screenshots/ on every run, so the pictures always show the current design.
+Every run takes them, so a page that no longer renders fails here; they go to a temporary
+folder. `make screenshots` writes them to docs/screenshots/ instead, for the README.
 """
 
+from pathlib import Path
+
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE
@@ -17,11 +21,18 @@ def test_screenshots_of_home_and_article(demo, browsing, theme):
         reader = browsing(viewport=viewport, color_scheme=theme, is_mobile=device == "phone")
         reader.go("/")
         expect(reader.page.locator("h1")).to_be_visible()
-        reader.screenshot(f"home-{device}-{theme}")
+        assert_png(reader.screenshot(f"home-{device}-{theme}"), viewport)
         reader.go(demo.get_absolute_url())
         cover = reader.page.locator(".article__cover img")
         expect(cover).to_be_visible()
         # A progressive JPEG paints in passes: wait for the whole picture.
         cover.evaluate("image => image.decode()")
         reader.page.wait_for_load_state("networkidle")
-        reader.screenshot(f"article-{device}-{theme}")
+        assert_png(reader.screenshot(f"article-{device}-{theme}"), viewport)
+
+
+def assert_png(path: Path, viewport: dict) -> None:
+    """The picture is the page as the reader's screen shows it."""
+    with Image.open(path) as image:
+        assert image.format == "PNG"
+        assert image.size == (viewport["width"], viewport["height"]), image.size

@@ -19,7 +19,7 @@ class ConcurrentPostTests(TransactionTestCase):
     serialized_rollback = False
 
     def setUp(self):
-        # Each test here flushes the database, groups from data migrations included.
+        # Each test here flushes the database; post_migrate brings back only the groups.
         author = make_user(is_staff=True, display_name="Busy Author")
         self.article = make_article(slug="busy", author=author)
 

@@ -12,9 +12,17 @@ from django.conf import settings
 from django.test import SimpleTestCase
 
 ROOT = Path(settings.BASE_DIR)
-WRITER = """
+# Each process keeps its cache in memory, not in the checkout's var/cache.
+SETUP = """
 import django
+from django.conf import settings
+settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 django.setup()
+"""
+MIGRATE = (
+    SETUP + "from django.core.management import call_command; call_command('migrate', verbosity=0)"
+)
+WRITER = """
 from django.db import transaction
 from blog.models import Category
 for n in range({count}):
@@ -37,12 +45,10 @@ class SQLiteWritersTests(SimpleTestCase):
                 "DJANGO_SETTINGS_MODULE": "config.settings",
                 "DEBUG": "1",
             }
-            subprocess.run(
-                [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
-            )
+            subprocess.run([sys.executable, "-c", MIGRATE], cwd=ROOT, env=env, check=True)
             processes = [
                 subprocess.Popen(
-                    [sys.executable, "-c", WRITER.format(count=count, worker=worker)],
+                    [sys.executable, "-c", SETUP + WRITER.format(count=count, worker=worker)],
                     cwd=ROOT,
                     env=env,
                     stderr=subprocess.PIPE,
@@ -56,8 +62,7 @@ class SQLiteWritersTests(SimpleTestCase):
                 [
                     sys.executable,
                     "-c",
-                    "import django; django.setup(); from blog.models import Category; "
-                    "print(Category.objects.count())",
+                    SETUP + "from blog.models import Category; print(Category.objects.count())",
                 ],
                 cwd=ROOT,
                 env=env,

@@ -1,0 +1,64 @@
+"""Carnet's roles: the groups staff accounts join, and what each may do.
+
+Data migrations created the groups once (accounts 0002, comments 0002); this
+table says what they hold now. ensure_roles() runs after every migrate and
+every flush (post_migrate, connected in AccountsConfig.ready), so a new
+database, or a test database a TransactionTestCase emptied, always has them.
+
+Other apps' permissions are named by app label and codename, as strings:
+accounts sits below blog and comments and imports neither.
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.db import DEFAULT_DB_ALIAS
+
+ROLES = {
+    "Editors": [
+        ("blog", "add_article"),
+        ("blog", "change_article"),
+        ("blog", "delete_article"),
+        ("blog", "view_article"),
+        ("blog", "add_category"),
+        ("blog", "change_category"),
+        ("blog", "view_category"),
+        ("taggit", "add_tag"),
+        ("taggit", "change_tag"),
+        ("taggit", "view_tag"),
+        ("accounts", "view_user"),
+        ("accounts", "change_user"),
+    ],
+    "Moderators": [
+        ("comments", "view_comment"),
+        ("comments", "change_comment"),
+    ],
+}
+
+
+def ensure_roles(*, using: str = DEFAULT_DB_ALIAS, apps=global_apps, **kwargs) -> None:
+    """Create the groups and give each its permissions; running it again changes nothing.
+
+    It only adds: a permission an administrator granted a group on top is kept.
+    A permission missing from the database is an error (a typo in ROLES, say).
+    """
+    try:
+        Group = apps.get_model("auth", "Group")
+        Permission = apps.get_model("auth", "Permission")
+    except LookupError:  # auth is not migrated (yet, or any more)
+        return
+    # post_migrate reaches accounts before the apps named in ROLES have their
+    # permissions; make them now, as the migrations did.
+    for app_label in sorted({app_label for role in ROLES.values() for app_label, _ in role}):
+        create_permissions(
+            global_apps.get_app_config(app_label), verbosity=0, using=using, apps=apps
+        )
+    for name, permissions in ROLES.items():
+        group, _ = Group.objects.using(using).get_or_create(name=name)
+        group.permissions.add(
+            *[
+                Permission.objects.using(using).get(
+                    content_type__app_label=app_label, codename=codename
+                )
+                for app_label, codename in permissions
+            ]
+        )
