@@ -86,6 +86,20 @@ class CommentForm(forms.Form):
         self.fields["body"].widget.attrs.update(rows=6, maxlength=BODY_MAX_LENGTH)
         self.fields["subject"].widget.attrs.update(autocomplete="off", tabindex="-1")
 
+    def get_comment_object(self, **fields) -> Comment:
+        """An unsaved Comment from the valid form; fields adds what only the request knows."""
+        data = self.cleaned_data
+        return Comment(
+            article=self.article,
+            parent=self.parent_comment,
+            name=data["name"],
+            email=data["email"],
+            website=data["website"] or "",
+            body=data["body"],
+            token=data["token"],
+            **fields,
+        )
+
     def clean_subject(self) -> str:
         if self.cleaned_data["subject"]:
             raise forms.ValidationError(_("This field must stay empty."), code="honeypot")
