@@ -1,8 +1,4 @@
-import logging
-import smtplib
-
 from django.contrib import messages
-from django.core.mail import EmailMessage
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -11,9 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ContactForm
 from accounts.models import User
-from sitewide.models import SiteSettings
-
-logger = logging.getLogger(__name__)
+from sitewide import mail
 
 
 def _author_or_404(slug: str) -> User:
@@ -33,24 +27,14 @@ def contact(request: HttpRequest, slug: str) -> HttpResponse:
                 request, "accounts/contact.html", {"author": author, "form": form}, status=400
             )
         if not form.is_spam():
-            site_name = SiteSettings.load().site_name
-            try:
-                EmailMessage(
-                    subject=_("[%(site)s] Message from %(name)s")
-                    % {"site": site_name, "name": form.cleaned_data["name"]},
-                    body=form.cleaned_data["message"],
-                    to=[author.email],
-                    reply_to=[form.cleaned_data["email"]],
-                ).send()
-            except (OSError, smtplib.SMTPException):
-                # The reader keeps what they wrote and can send it again later.
-                logger.exception("Could not send a contact message to author %s", author.pk)
-                form.add_error(
-                    None, _("Your message could not be sent just now. Please try again later.")
-                )
-                return render(
-                    request, "accounts/contact.html", {"author": author, "form": form}, status=503
-                )
+            # Sent by a task after the response's transaction: a mail server that is down
+            # is logged there, like every other message, and the reader is not kept waiting.
+            mail.send(
+                "author-contact",
+                [author.email],
+                {"name": form.cleaned_data["name"], "message": form.cleaned_data["message"]},
+                reply_to=form.cleaned_data["email"],
+            )
         messages.success(
             request, _("Your message has been sent to %(name)s.") % {"name": author.public_name}
         )

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from comments import moderation
+from comments import notifications
 from comments.models import Comment
 
 
@@ -85,12 +85,12 @@ class CommentAdmin(admin.ModelAdmin):
             obj.moderated_at = timezone.now()
         super().save_model(request, obj, form, change)
         if "status" in form.changed_data and obj.status == Comment.Status.APPROVED:
-            moderation.notify_author(request, [obj.pk])
+            notifications.notify_authors(request, [obj.pk])
 
     @admin.action(description=_("Approve the selected comments"), permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
         ids = queryset.approve(by=request.user)
-        moderation.notify_author(request, ids)
+        notifications.notify_authors(request, ids)
         count = len(ids)
         self.message_user(
             request,

@@ -8,10 +8,24 @@ from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
 from comments.models import Comment, new_token
-from sitewide.markup import has_control_characters
+from sitewide.validators import ProhibitControlCharactersValidator
 
 BODY_MAX_LENGTH = 5000
 TOKEN_SALT = "comments.form"
+
+
+class EmailField(forms.EmailField):
+    """An EmailField that checks the address as typed: stripping would forgive a
+    trailing line break, which has no place in an address."""
+
+    typed_validator = ProhibitControlCharactersValidator(
+        _("Enter a valid email address."), "invalid"
+    )
+
+    def to_python(self, value: object) -> str:
+        if isinstance(value, str):
+            self.typed_validator(value)
+        return super().to_python(value)
 
 
 def issue_token(article: Article, issued_at: float | None = None) -> str:
@@ -25,17 +39,35 @@ def issue_token(article: Article, issued_at: float | None = None) -> str:
 class CommentForm(forms.Form):
     """A reader's comment. Only these fields are read from the request; any other is ignored."""
 
-    name = forms.CharField(label=_("Name"), max_length=100)
-    email = forms.EmailField(
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        validators=[
+            ProhibitControlCharactersValidator(_("Your name cannot contain control characters."))
+        ],
+    )
+    email = EmailField(
         label=_("Email"), max_length=254, help_text=_("Never published; so that we can reach you.")
     )
     website = forms.URLField(
         label=_("Website"),
         max_length=200,
         required=False,
-        validators=[URLValidator(schemes=["http", "https"])],
+        validators=[
+            URLValidator(schemes=["http", "https"]),
+            ProhibitControlCharactersValidator(_("Enter a valid URL."), "invalid"),
+        ],
     )
-    body = forms.CharField(label=_("Comment"), max_length=BODY_MAX_LENGTH, widget=forms.Textarea)
+    body = forms.CharField(
+        label=_("Comment"),
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea,
+        validators=[
+            ProhibitControlCharactersValidator(
+                _("Your comment cannot contain control characters."), multiline=True
+            )
+        ],
+    )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     token = forms.CharField(required=False, widget=forms.HiddenInput)
     # Humans never see this field (it is hidden by the stylesheet); bots fill it in.
@@ -54,33 +86,19 @@ class CommentForm(forms.Form):
         self.fields["body"].widget.attrs.update(rows=6, maxlength=BODY_MAX_LENGTH)
         self.fields["subject"].widget.attrs.update(autocomplete="off", tabindex="-1")
 
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"]
-        if has_control_characters(name, multiline=False):
-            raise forms.ValidationError(
-                _("Your name cannot contain control characters."), code="control_characters"
-            )
-        return name
-
-    def clean_email(self) -> str:
-        raw = self.data.get(self.add_prefix("email"), "")
-        if has_control_characters(raw, multiline=False):
-            raise forms.ValidationError(_("Enter a valid email address."))
-        return self.cleaned_data["email"]
-
-    def clean_website(self) -> str:
-        website = self.cleaned_data["website"]
-        if has_control_characters(website, multiline=False):
-            raise forms.ValidationError(_("Enter a valid URL."))
-        return website
-
-    def clean_body(self) -> str:
-        body = self.cleaned_data["body"]
-        if has_control_characters(body):
-            raise forms.ValidationError(
-                _("Your comment cannot contain control characters."), code="control_characters"
-            )
-        return body
+    def get_comment_object(self, **fields) -> Comment:
+        """An unsaved Comment from the valid form; fields adds what only the request knows."""
+        data = self.cleaned_data
+        return Comment(
+            article=self.article,
+            parent=self.parent_comment,
+            name=data["name"],
+            email=data["email"],
+            website=data["website"] or "",
+            body=data["body"],
+            token=data["token"],
+            **fields,
+        )
 
     def clean_subject(self) -> str:
         if self.cleaned_data["subject"]:

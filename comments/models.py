@@ -5,12 +5,13 @@ from django.db import models, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import colour_index_for, initials_for
 from blog.models import Article
+from sitewide import languages
 from sitewide.markup import render_comment_text
 
 
@@ -217,7 +218,7 @@ class Comment(models.Model):
 
     def anonymise(self) -> None:
         """Forget who wrote it; the text stays. The new name is in the site's language."""
-        with translation.override(settings.LANGUAGE_CODE):
+        with languages.in_site_language():
             self.name = str(_("Anonymous"))
         self.email = ""
         self.website = ""

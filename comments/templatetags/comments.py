@@ -1,7 +1,7 @@
 from django import template
 from django.utils.translation import gettext, ngettext
 
-from comments import moderation
+from comments import posting
 from comments.forms import CommentForm, issue_token
 from comments.models import Comment
 
@@ -38,7 +38,7 @@ def comment_section(context: template.Context, article) -> dict:
     request = context["request"]
     site = context["site"]
     public = list(article.comments.approved())
-    own_ids = moderation.pending_ids(request)
+    own_ids = posting.pending_ids(request)
     own = list(article.comments.in_moderation().filter(pk__in=own_ids)) if own_ids else []
     comments = sorted(public + own, key=lambda c: (c.submitted_at, c.pk))
     form = context.get("comment_form")

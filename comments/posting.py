@@ -1,0 +1,91 @@
+"""Posting a reader's comment: check it, store it in one transaction, tell whoever
+must know, and let the reader's browser find it again while it waits.
+
+Called explicitly by the comment view; nothing runs behind a signal.
+"""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from comments import notifications, spam
+from comments.forms import CommentForm
+from comments.models import Comment
+from sitewide import languages
+from sitewide.http import client_ip
+from sitewide.models import SiteSettings
+
+logger = logging.getLogger(__name__)
+
+SESSION_KEY = "comments_pending"
+SESSION_LIMIT = 50
+
+
+class Closed(spam.Refused):
+    message = gettext_lazy("Comments are closed on this article.")
+
+
+class Invalid(spam.Refused):
+    """The form has errors; they are on the form, next to the fields."""
+
+
+def post(request: HttpRequest, form: CommentForm) -> Comment:
+    """Store the form's comment, or raise a spam.Refused saying why it is not stored."""
+    article, site = form.article, SiteSettings.load()
+    if not article.accepts_comments(site):
+        raise Closed
+    if not form.is_valid():
+        raise Invalid
+    with transaction.atomic():
+        comment = _store(request, form, site)
+    # Not the reason: a word list may hold an address, and so would the reason.
+    logger.info("Comment %s on article %s stored as %s", comment.pk, article.pk, comment.status)
+    remember_pending(request, comment)
+    return comment
+
+
+def _store(request: HttpRequest, form: CommentForm, site: SiteSettings) -> Comment:
+    user = request.user
+    is_staff = user.is_authenticated and user.is_active and user.is_staff
+    comment = form.get_comment_object(
+        submitted_at=timezone.now(),
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+    )
+    spam.check_repeats(comment, flood_limited=not is_staff)
+    if is_staff:
+        comment.status = Comment.Status.APPROVED
+        comment.moderated_by, comment.moderated_at = user, comment.submitted_at
+        with languages.in_site_language():
+            comment.reason = _("Approved at once: a staff member's comment")
+    else:
+        comment.status, comment.reason = spam.automatic_decision(comment, site)
+    try:
+        with transaction.atomic():
+            comment.save()
+    except IntegrityError:
+        raise spam.Replayed from None
+    if comment.status == Comment.Status.PENDING:
+        notifications.notify_moderators(request, comment)
+    elif comment.status == Comment.Status.APPROVED:
+        notifications.notify_authors(request, [comment.pk])
+    return comment
+
+
+def remember_pending(request: HttpRequest, comment: Comment) -> None:
+    """Let this browser see its own comment while it waits for a moderator."""
+    if comment.status != Comment.Status.PENDING:
+        return
+    request.session[SESSION_KEY] = (pending_ids(request) + [comment.pk])[-SESSION_LIMIT:]
+
+
+def pending_ids(request: HttpRequest) -> list[int]:
+    """The ids of the held comments this browser sent."""
+    session = getattr(request, "session", None)
+    if session is None or not session.session_key:
+        return []
+    return [pk for pk in session.get(SESSION_KEY, []) if isinstance(pk, int)]
