@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from blog.models import Article
+from sitewide.http import absolute_url
 
 register = template.Library()
 
@@ -25,15 +26,15 @@ def article_json_ld(context: template.Context, article: Article) -> SafeString:
         "datePublished": article.published_at,
         "dateModified": article.updated_at,
         "inLanguage": article.language,
-        "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
+        "mainEntityOfPage": absolute_url(request, article.get_absolute_url()),
         "author": {
             "@type": "Person",
             "name": article.author.public_name,
-            "url": request.build_absolute_uri(article.author.get_absolute_url()),
+            "url": absolute_url(request, article.author.get_absolute_url()),
         },
     }
     if article.cover:
-        data["image"] = request.build_absolute_uri(article.cover.url)
+        data["image"] = absolute_url(request, article.cover.url)
     if article.category:
         data["articleSection"] = article.category.name
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)

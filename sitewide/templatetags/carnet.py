@@ -2,9 +2,16 @@ from django import template
 from django.http import HttpRequest
 from PIL import UnidentifiedImageError
 
-from sitewide import images
+from sitewide import http, images
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context: template.Context, path: str) -> str:
+    """A path of this site as a full address, for links read outside the page (feeds,
+    link previews, search engines)."""
+    return http.absolute_url(context["request"], path)
 
 
 @register.simple_tag
