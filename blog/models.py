@@ -74,9 +74,11 @@ class ArticleQuerySet(models.QuerySet):
             )
             search_query = SearchQuery(query, search_type="websearch", config=config)
             # Filter on the match itself: ts_rank gives a non-matching article a tiny
-            # positive rank (1e-20) as soon as the query has two words.
+            # positive rank (1e-20) as soon as the query has two words. The document is
+            # an alias, not an annotation: each row would otherwise bring back its tsvector.
             return (
-                self.annotate(document=vector, rank=SearchRank(vector, search_query))
+                self.alias(document=vector)
+                .annotate(rank=SearchRank(vector, search_query))
                 .filter(document=search_query)
                 .order_by("-rank", "-published_at")
             )
