@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from blog.models import Article, Category
+from sitewide.http import absolute_url
 from sitewide.markup import strip_control_characters
 from sitewide.models import SiteSettings
 
@@ -65,7 +66,7 @@ class LatestArticlesFeed(Feed):
         # Django makes item links absolute but not author links, which Atom needs absolute.
         for item in feed.items:
             if item["author_link"]:
-                item["author_link"] = request.build_absolute_uri(item["author_link"])
+                item["author_link"] = absolute_url(request, item["author_link"])
         return feed
 
     def items(self, obj=None) -> list[Article]:

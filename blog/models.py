@@ -1,11 +1,13 @@
 import datetime
 import html
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Q
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from sitewide import languages
+from sitewide.http import absolute_url
 from sitewide.markup import clean_article_html
 from sitewide.models import SiteSettings
 
@@ -33,6 +36,15 @@ class Category(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("blog:category", kwargs={"slug": self.slug})
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    """What a page tells search engines and link previews about itself."""
+
+    url: str  # the canonical address
+    meta: list[tuple[str, str, str]]  # each <meta>: attribute, its value, content
+    json_ld: dict  # a schema.org description
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -62,9 +74,11 @@ class ArticleQuerySet(models.QuerySet):
             )
             search_query = SearchQuery(query, search_type="websearch", config=config)
             # Filter on the match itself: ts_rank gives a non-matching article a tiny
-            # positive rank (1e-20) as soon as the query has two words.
+            # positive rank (1e-20) as soon as the query has two words. The document is
+            # an alias, not an annotation: each row would otherwise bring back its tsvector.
             return (
-                self.annotate(document=vector, rank=SearchRank(vector, search_query))
+                self.alias(document=vector)
+                .annotate(rank=SearchRank(vector, search_query))
                 .filter(document=search_query)
                 .order_by("-rank", "-published_at")
             )
@@ -197,6 +211,66 @@ class Article(models.Model):
         body_text = html.unescape(strip_tags(self.body_html))
         text = self.seo_description or self.standfirst or body_text
         return Truncator(" ".join(text.split())).chars(300)
+
+    def metadata(self, request: HttpRequest, site: SiteSettings, tags: list) -> PageMetadata:
+        """The OpenGraph, Twitter and schema.org descriptions of the article's page.
+
+        Built from one set of values, so that a link preview and a search engine are told
+        the same thing; ``tags`` are the article's, already fetched for the page.
+        """
+        url = absolute_url(request, self.get_absolute_url())
+        description = self.description
+        published = timezone.localtime(self.published_at).isoformat()
+        modified = timezone.localtime(self.updated_at).isoformat()
+        image = self.cover or site.default_meta_image
+        image_url = absolute_url(request, image.url) if image else ""
+        section = self.category.name if self.category else ""
+
+        meta = [
+            ("property", "og:type", "article"),
+            ("property", "og:site_name", site.site_name),
+            ("property", "og:title", self.title),
+            ("property", "og:description", description),
+            ("property", "og:url", url),
+            ("property", "og:locale", languages.get(self.language).opengraph_locale),
+            ("property", "article:published_time", published),
+            ("property", "article:modified_time", modified),
+        ]
+        if section:
+            meta.append(("property", "article:section", section))
+        meta += [("property", "article:tag", tag.name) for tag in tags]
+        if image_url:
+            meta.append(("property", "og:image", image_url))
+        if self.cover:
+            meta.append(("property", "og:image:alt", self.cover_alt))
+        meta += [
+            ("name", "twitter:card", "summary_large_image" if image_url else "summary"),
+            ("name", "twitter:title", self.title),
+            ("name", "twitter:description", description),
+        ]
+
+        json_ld = {
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "headline": self.title,
+            "description": description,
+            "datePublished": published,
+            "dateModified": modified,
+            "inLanguage": self.language,
+            "mainEntityOfPage": url,
+            "author": {
+                "@type": "Person",
+                "name": self.author.public_name,
+                "url": absolute_url(request, self.author.get_absolute_url()),
+            },
+        }
+        # The site's default image stands for the article in link previews only: it
+        # does not show the article, which schema.org's image is about.
+        if self.cover:
+            json_ld["image"] = image_url
+        if section:
+            json_ld["articleSection"] = section
+        return PageMetadata(url=url, meta=meta, json_ld=json_ld)
 
     @property
     def was_updated(self) -> bool:

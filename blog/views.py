@@ -12,6 +12,7 @@ from taggit.models import Tag
 
 from accounts.models import User
 from blog.models import Article, Category
+from sitewide.models import SiteSettings
 
 SEARCH_MAX_LENGTH = 200
 
@@ -40,9 +41,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def article_context(request: HttpRequest, article: Article) -> dict:
     """What the article page shows; the comments app renders the same page with its form."""
+    tags = list(article.tags.all())
     return {
         "article": article,
-        "tags": list(article.tags.all()),
+        "tags": tags,
+        "metadata": article.metadata(request, SiteSettings.load(), tags),
         "is_preview": not article.is_published(),
         "previous_article": article.get_previous_published(),
         "next_article": article.get_next_published(),

@@ -1,7 +1,8 @@
-from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
+
+from sitewide import languages
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
@@ -13,7 +14,7 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
 
     def process_request(self, request: HttpRequest) -> None:
         language = request.GET.get("lang", "")
-        if language in dict(settings.LANGUAGES):
+        if language in languages.BY_CODE:
             translation.activate(language)
             request.LANGUAGE_CODE = language
             return

@@ -1,10 +1,25 @@
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from PIL import UnidentifiedImageError
 
-from sitewide import images
+from sitewide import http, images
 
 register = template.Library()
+
+# Inside <script>, these characters could end the element or open a comment.
+_JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context: template.Context, path: str) -> str:
+    """A path of this site as a full address, for links read outside the page (feeds,
+    link previews, search engines)."""
+    return http.absolute_url(context["request"], path)
 
 
 @register.simple_tag
@@ -36,3 +51,13 @@ def cover_image(image) -> dict | None:
     except (OSError, UnidentifiedImageError):
         return None
     return {"url": image.url, "width": width, "height": height, "srcset": images.srcset(image)}
+
+
+@register.simple_tag
+def json_ld(data: dict) -> SafeString:
+    """A JSON-LD data block (schema.org), which CSP does not execute."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        SafeString(payload.translate(_JSON_SCRIPT_ESCAPES)),
+    )

@@ -1,0 +1,43 @@
+"""The pages read what they know of languages from sitewide.languages, the one table."""
+
+import itertools
+
+from django.test import RequestFactory, TestCase
+from django.utils import translation
+from django.views.defaults import server_error
+
+from sitewide import languages
+from sitewide.models import SiteSettings
+
+
+class LanguageTableTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+
+    def test_the_switcher_names_each_language_of_the_table_in_itself(self):
+        for page_language, language in itertools.product(languages.LANGUAGES, repeat=2):
+            with self.subTest(page=page_language.code, language=language.code):
+                response = self.client.get("/", {"lang": page_language.code})
+                self.assertRegex(
+                    response.content.decode(),
+                    rf'class="language-switcher__\w+"[^>]* lang="{language.code}"[^>]*>'
+                    rf"{language.name}</",
+                )
+
+    def test_each_language_of_the_table_can_be_chosen_for_one_page(self):
+        for language in languages.LANGUAGES:
+            with self.subTest(language=language.code):
+                response = self.client.get("/", {"lang": language.code})
+                self.assertContains(response, f'<html lang="{language.code}">')
+
+    def test_a_code_outside_the_table_is_ignored(self):
+        response = self.client.get("/", {"lang": "de"}, HTTP_ACCEPT_LANGUAGE="en")
+        self.assertContains(response, '<html lang="en">')
+
+    def test_the_500_page_is_in_the_language_it_is_written_in(self):
+        request = RequestFactory().get("/")
+        for language in languages.LANGUAGES:
+            with self.subTest(language=language.code), translation.override(language.code):
+                response = server_error(request)
+                self.assertIn(f'<html lang="{language.code}">'.encode(), response.content)
