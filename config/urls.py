@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
@@ -7,12 +8,15 @@ from django.views.static import serve
 from blog.sitemaps import SITEMAPS
 from sitewide import views as sitewide_views
 
-urlpatterns = [
+# Reader pages: in the site's language at the root, in the others under their prefix.
+urlpatterns = i18n_patterns(
     path("", include("blog.urls")),
     path("", include("comments.urls")),
     path("author/", include("accounts.urls")),
+    prefix_default_language=False,
+)
+urlpatterns += [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
     path(
         "sitemap.xml",
         sitemap,

@@ -1,21 +1,46 @@
-from django.http import HttpRequest
-from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.middleware.locale import LocaleMiddleware as BrowserLocaleMiddleware
+from django.urls import reverse, translate_url
 from django.utils import translation
+from django.utils.functional import cached_property
 
 from sitewide import languages
 
 
-class LocaleMiddleware(DjangoLocaleMiddleware):
-    """Django's, plus ``?lang=en``: one address per language, for the hreflang alternates.
+class LocaleMiddleware:
+    """The interface language comes from the address alone: the site's language at the
+    root, another under its prefix (``/en/``); never a cookie or Accept-Language, so that
+    one address is one page for every reader and every cache.
 
-    The reader's own choice is still made with the switcher (Django's set_language),
-    which keeps it in a cookie; ``?lang=`` only chooses the language of one response.
+    Old ``?lang=`` links answer 301 with the page's address in that language. The admin,
+    private to staff, follows the browser's language as Django does.
     """
 
-    def process_request(self, request: HttpRequest) -> None:
-        language = request.GET.get("lang", "")
-        if language in languages.BY_CODE:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
-            return
-        super().process_request(request)
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.browser_locale = BrowserLocaleMiddleware(get_response)
+
+    @cached_property
+    def admin_path(self) -> str:
+        return reverse("admin:index")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith(self.admin_path):
+            return self.browser_locale(request)
+        code = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = code
+        if "lang" in request.GET and request.method in {"GET", "HEAD"}:
+            return self._redirect_old_address(request)
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", code)
+        return response
+
+    def _redirect_old_address(self, request: HttpRequest) -> HttpResponse:
+        query = request.GET.copy()
+        code = query.pop("lang")[-1]
+        if code not in languages.BY_CODE:
+            code = request.LANGUAGE_CODE
+        path = f"{request.path}?{query.urlencode()}" if query else request.path
+        return HttpResponsePermanentRedirect(translate_url(path, code))

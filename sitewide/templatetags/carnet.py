@@ -1,8 +1,10 @@
 import json
 
 from django import template
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
+from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from PIL import UnidentifiedImageError
@@ -32,15 +34,11 @@ def page_url(request: HttpRequest, number: int) -> str:
 
 @register.simple_tag
 def language_url(request: HttpRequest, language: str = "") -> str:
-    """This page's address in one language (``?lang=``), or with no language chosen.
+    """This page's address in one language (the site's own when none is given).
 
     Other query parameters (the page number, the search) are kept.
     """
-    query = request.GET.copy()
-    query.pop("lang", None)
-    if language:
-        query["lang"] = language
-    return f"{request.path}?{query.urlencode()}" if query else request.path
+    return translate_url(request.get_full_path(), language or settings.LANGUAGE_CODE)
 
 
 @register.simple_tag
