@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from sitewide.pagecache import pages_changed
+
 # The stylesheet defines one background per index: .avatar--0 to .avatar--6.
 AVATAR_COLOUR_COUNT = 7
 
@@ -63,6 +65,9 @@ class User(AbstractUser):
         if not self.slug and (self.is_staff or self.display_name or self.get_full_name()):
             self.slug = self._unique_slug(slugify(self.public_name) or "author")
         super().save(*args, **kwargs)
+        # A signing-in (last_login) changes no page; a profile shown on them does.
+        if not set(kwargs.get("update_fields") or ["*"]) <= {"last_login", "password"}:
+            pages_changed()
 
     def get_absolute_url(self) -> str:
         return reverse("blog:author", kwargs={"slug": self.slug})

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.forms import ContactForm
 from accounts.models import User
 from sitewide import mail
+from sitewide.csrf import origin_protected
 
 
 def _author_or_404(slug: str) -> User:
@@ -16,6 +17,7 @@ def _author_or_404(slug: str) -> User:
 
 @sensitive_post_parameters("email", "message")
 @require_http_methods(["GET", "HEAD", "POST"])
+@origin_protected
 def contact(request: HttpRequest, slug: str) -> HttpResponse:
     author = _author_or_404(slug)
     if not author.can_be_contacted():

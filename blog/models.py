@@ -19,6 +19,7 @@ from sitewide import languages
 from sitewide.http import absolute_url
 from sitewide.markup import clean_article_html
 from sitewide.models import SiteSettings
+from sitewide.pagecache import pages_changed
 
 
 class Category(models.Model):
@@ -34,8 +35,16 @@ class Category(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        pages_changed()
+
     def get_absolute_url(self) -> str:
         return reverse("blog:category", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
+        pages_changed()
+        return super().delete(*args, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,10 @@ class PageMetadata:
 
 
 class ArticleQuerySet(models.QuerySet):
+    def delete(self) -> tuple[int, dict[str, int]]:
+        pages_changed()
+        return super().delete()
+
     def published(self) -> "ArticleQuerySet":
         """The one rule for what the public may see: published, and its time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
@@ -172,9 +185,14 @@ class Article(models.Model):
         if not self.slug:
             self.slug = slugify(self.title)[:200]
         super().save(*args, **kwargs)
+        pages_changed()
 
     def get_absolute_url(self) -> str:
         return reverse("blog:article", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
+        pages_changed()
+        return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
         """A cover image needs its alternative text: readers who cannot see it get the words."""

@@ -13,6 +13,7 @@ from accounts.models import colour_index_for, initials_for
 from blog.models import Article
 from sitewide import languages
 from sitewide.markup import render_comment_text
+from sitewide.pagecache import pages_changed
 
 
 def new_token() -> str:
@@ -140,7 +141,7 @@ class Comment(models.Model):
     )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
-    # The one-time token of the form that sent it: a replayed form cannot store twice.
+    # The post's replay key (comments.forms.replay_key): a form sent twice stores once.
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
 
     objects = CommentQuerySet.as_manager()
@@ -255,6 +256,7 @@ def recount_articles(article_ids: set[int]) -> None:
     Article.objects.filter(pk__in=article_ids).update(
         comment_count=Coalesce(Subquery(approved), 0)
     )
+    pages_changed()
 
 
 class PostingLimit(models.Model):

@@ -6,8 +6,9 @@ Called explicitly by the comment view; nothing runs behind a signal.
 
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,13 +17,14 @@ from comments import notifications, spam
 from comments.forms import CommentForm
 from comments.models import Comment
 from sitewide import languages
-from sitewide.http import client_ip
+from sitewide.http import client_ip, signed_in_user
 from sitewide.models import SiteSettings
 
 logger = logging.getLogger(__name__)
 
-SESSION_KEY = "comments_pending"
-SESSION_LIMIT = 50
+PENDING_COOKIE = "carnet_pending"
+PENDING_LIMIT = 50
+PENDING_SECONDS = 30 * 24 * 3600
 
 
 class Closed(spam.Refused):
@@ -44,12 +46,11 @@ def post(request: HttpRequest, form: CommentForm) -> Comment:
         comment = _store(request, form, site)
     # Not the reason: a word list may hold an address, and so would the reason.
     logger.info("Comment %s on article %s stored as %s", comment.pk, article.pk, comment.status)
-    remember_pending(request, comment)
     return comment
 
 
 def _store(request: HttpRequest, form: CommentForm, site: SiteSettings) -> Comment:
-    user = request.user
+    user = signed_in_user(request)
     is_staff = user.is_authenticated and user.is_active and user.is_staff
     comment = form.get_comment_object(
         submitted_at=timezone.now(),
@@ -76,16 +77,29 @@ def _store(request: HttpRequest, form: CommentForm, site: SiteSettings) -> Comme
     return comment
 
 
-def remember_pending(request: HttpRequest, comment: Comment) -> None:
-    """Let this browser see its own comment while it waits for a moderator."""
+def remember_pending(request: HttpRequest, response: HttpResponse, comment: Comment) -> None:
+    """Let this browser see its own comment while it waits for a moderator.
+
+    The list is a signed cookie: nothing to write after the comment is stored, and a
+    reader carrying it is answered privately, never from a shared cache.
+    """
     if comment.status != Comment.Status.PENDING:
         return
-    request.session[SESSION_KEY] = (pending_ids(request) + [comment.pk])[-SESSION_LIMIT:]
+    pending = (pending_ids(request) + [comment.pk])[-PENDING_LIMIT:]
+    response.set_signed_cookie(
+        PENDING_COOKIE,
+        ",".join(map(str, pending)),
+        salt=PENDING_COOKIE,
+        max_age=PENDING_SECONDS,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def pending_ids(request: HttpRequest) -> list[int]:
     """The ids of the held comments this browser sent."""
-    session = getattr(request, "session", None)
-    if session is None or not session.session_key:
-        return []
-    return [pk for pk in session.get(SESSION_KEY, []) if isinstance(pk, int)]
+    value = request.get_signed_cookie(
+        PENDING_COOKIE, default="", salt=PENDING_COOKIE, max_age=PENDING_SECONDS
+    )
+    return [int(pk) for pk in value.split(",") if pk.isascii() and pk.isdigit()][-PENDING_LIMIT:]

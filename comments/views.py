@@ -13,6 +13,7 @@ from blog.views import article_context
 from comments import posting, spam
 from comments.forms import CommentForm
 from comments.models import Comment
+from sitewide.csrf import origin_protected
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,7 @@ REFUSAL_STATUS = {posting.Closed: 403, spam.Replayed: 409, spam.TooSoon: 429}
 @sensitive_post_parameters("email")
 @never_cache
 @require_POST
+@origin_protected
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(
         Article.objects.published().select_related("author", "category"), slug=slug
@@ -41,7 +43,9 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     # A comment filed as spam is not shown, even to its sender: back to the list.
     if comment.status == Comment.Status.SPAM:
         return HttpResponseRedirect(f"{article.get_absolute_url()}#comments", status=303)
-    return HttpResponseRedirect(comment.get_absolute_url(), status=303)
+    response = HttpResponseRedirect(comment.get_absolute_url(), status=303)
+    posting.remember_pending(request, response, comment)
+    return response
 
 
 def _refused(request: HttpRequest, form: CommentForm, refusal: spam.Refused) -> HttpResponse:

@@ -151,6 +151,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A kept page answers 304 to a reader who has it; the page cache keeps pages
+    # compressed, so GZip sits below it.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "sitewide.pagecache.PageCacheMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sitewide.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -276,6 +281,8 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Carnet <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Messages ride in a cookie of their own: the session is only for signed-in staff.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -322,8 +329,7 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 # Comments (see docs/comments.md). How many proxies in front of Carnet append to
 # X-Forwarded-For; 0 means the client address is REMOTE_ADDR and the header is ignored.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-# A form posted sooner than this after it was shown is a bot's; older than the maximum, stale.
-COMMENTS_MIN_FORM_AGE = env_int("COMMENTS_MIN_FORM_AGE", 3)
+# A form shown longer ago than this is stale.
 COMMENTS_MAX_FORM_AGE = env_int("COMMENTS_MAX_FORM_AGE", 24 * 3600, minimum=60)
 # One comment per address per this many seconds (0 turns the limit off).
 COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15)

@@ -3,6 +3,7 @@
 import ipaddress
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
 
@@ -34,3 +35,15 @@ def absolute_url(request: HttpRequest, path: str) -> str:
     script prefix, and the query of the current page is never added.
     """
     return f"{request.scheme}://{request.get_host()}{path}"
+
+
+def signed_in_user(request: HttpRequest):
+    """The signed-in user, or an anonymous one without touching the session.
+
+    A request without a session cookie has no user to look up; reading the
+    session anyway would mark the response as varying on cookies, and no shared
+    cache could keep it.
+    """
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return AnonymousUser()
+    return request.user

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.middleware.locale import LocaleMiddleware as BrowserLocaleMiddleware
 from django.urls import reverse, translate_url
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 
 from sitewide import languages
@@ -19,21 +19,24 @@ class LocaleMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.browser_locale = BrowserLocaleMiddleware(get_response)
 
     @cached_property
     def admin_path(self) -> str:
         return reverse("admin:index")
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path_info.startswith(self.admin_path):
-            return self.browser_locale(request)
-        code = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        in_admin = request.path_info.startswith(self.admin_path)
+        if in_admin:
+            code = translation.get_language_from_request(request)
+        else:
+            code = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
         translation.activate(code)
         request.LANGUAGE_CODE = code
-        if "lang" in request.GET and request.method in {"GET", "HEAD"}:
+        if "lang" in request.GET and request.method in {"GET", "HEAD"} and not in_admin:
             return self._redirect_old_address(request)
         response = self.get_response(request)
+        if in_admin:
+            patch_vary_headers(response, ["Accept-Language", "Cookie"])
         response.headers.setdefault("Content-Language", code)
         return response
 

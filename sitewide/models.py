@@ -2,6 +2,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from sitewide import cache
+from sitewide.pagecache import pages_changed
 
 # Every page reads the settings; a save invalidates them at once, and the timeout only
 # bounds how long a cache that missed an invalidation (a restarted Redis) can lag.
@@ -53,6 +54,7 @@ class SiteSettings(models.Model):
         self.pk = 1
         first_save = self._state.adding
         super().save(*args, **kwargs)
+        pages_changed()
         if first_save:
             return  # no process can have cached a row that did not exist
         # Now for this process, and again once the row is committed, so that no other

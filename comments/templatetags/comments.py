@@ -4,6 +4,7 @@ from django.utils.translation import gettext, ngettext
 from comments import posting
 from comments.forms import CommentForm, issue_token
 from comments.models import Comment
+from sitewide.http import signed_in_user
 
 register = template.Library()
 
@@ -44,7 +45,7 @@ def comment_section(context: template.Context, article) -> dict:
     form = context.get("comment_form")
     if form is None:
         initial = {}
-        user = request.user
+        user = signed_in_user(request)
         if user.is_authenticated and user.is_staff:
             initial = {"name": user.public_name, "email": user.email}
         form = CommentForm(article=article, initial=initial)
@@ -60,7 +61,6 @@ def comment_section(context: template.Context, article) -> dict:
     accepts_comments = not context.get("is_preview") and article.accepts_comments(site)
     return {
         "request": request,
-        "csrf_token": context.get("csrf_token"),
         "article": article,
         "threads": _threads(comments),
         "comment_count": len(public),

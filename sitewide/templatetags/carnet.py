@@ -4,12 +4,13 @@ from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from PIL import UnidentifiedImageError
 
-from sitewide import http, images
+from sitewide import csrf, http, images
 
 register = template.Library()
 
@@ -22,6 +23,18 @@ def absolute_url(context: template.Context, path: str) -> str:
     """A path of this site as a full address, for links read outside the page (feeds,
     link previews, search engines)."""
     return http.absolute_url(context["request"], path)
+
+
+@register.simple_tag(takes_context=True)
+def csrf_token_if_needed(context: template.Context) -> str:
+    """Django's CSRF field for a reader with a session; nothing for the others, whose
+    page stays the same for everyone (sitewide.csrf protects their posts)."""
+    request = context["request"]
+    if not csrf.needs_token(request):
+        return ""
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
 
 
 @register.simple_tag

@@ -51,8 +51,9 @@ class HomeTests(TestCase):
         self.assertContains(response, '<link rel="canonical" href="http://testserver/?page=2">')
 
     def test_its_page_links_keep_the_language(self):
-        response = self.client.get("/?lang=en")
-        self.assertContains(response, 'href="?lang=en&amp;page=2"')
+        response = self.client.get("/en/")
+        self.assertContains(response, 'href="?page=2"')
+        self.assertEqual(self.client.get("/en/?page=2").context["LANGUAGE_CODE"], "en")
 
     def test_it_shows_the_standfirst_author_and_tags_of_each_article(self):
         make_article(

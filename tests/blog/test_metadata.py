@@ -189,7 +189,7 @@ class ArticlePageMetadataTests(TestCase):
         self.assertEqual(response.status_code, 400)
         self.assertContains(
             response,
-            '<meta property="og:url" content="http://testserver/articles/moscou/">',
+            '<meta property="og:url" content="http://testserver/en/articles/moscou/">',
             status_code=400,
         )
         self.assertEqual(self.json_ld(response)["headline"], "Moscou & Kaboul")

@@ -67,7 +67,6 @@ def browser_settings(tmp_path_factory):
     with override_settings(
         MEDIA_ROOT=tmp_path_factory.mktemp("media"),
         ROOT_URLCONF="tests.browser.urls",
-        COMMENTS_MIN_FORM_AGE=0,
         COMMENTS_FLOOD_SECONDS=0,
     ):
         yield

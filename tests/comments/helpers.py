@@ -1,4 +1,4 @@
-"""Posting comments the way a browser does, with a form token shown a minute ago."""
+"""Posting comments the way a browser does, with a form stamp shown a minute ago."""
 
 import time
 
@@ -22,10 +22,9 @@ def post_comment(client, article, /, ip: str = "203.0.113.7", **overrides):
     """POST the form; overrides named HTTP_* are request headers, the others form fields."""
     headers = {key: overrides.pop(key) for key in list(overrides) if key.startswith("HTTP_")}
     headers.setdefault("HTTP_USER_AGENT", "TestBrowser/1.0")
-    # Tests read the English source strings, whatever the site's default language.
-    headers.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+    # Tests read the English source strings: the English address, whatever the site's.
     return client.post(
-        f"/articles/{article.slug}/comment/",
+        f"/en/articles/{article.slug}/comment/",
         comment_data(article, **overrides),
         REMOTE_ADDR=ip,
         **headers,

@@ -14,7 +14,7 @@ from tests.comments.helpers import comment_data
 @unittest.skipUnless(connection.vendor == "postgresql", "needs PostgreSQL row locks")
 # Stated here, because the browser tests' session-wide settings (which run first) turn
 # the flood limit off.
-@override_settings(COMMENTS_FLOOD_SECONDS=15, COMMENTS_MIN_FORM_AGE=3)
+@override_settings(COMMENTS_FLOOD_SECONDS=15)
 class ConcurrentPostTests(TransactionTestCase):
     serialized_rollback = False
 

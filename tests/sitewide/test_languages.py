@@ -2,12 +2,18 @@
 
 import itertools
 
+from django.conf import settings
 from django.test import RequestFactory, TestCase
 from django.utils import translation
 from django.views.defaults import server_error
 
 from sitewide import languages
 from sitewide.models import SiteSettings
+
+
+def home(code: str) -> str:
+    """The home page in one language: the site's own at the root, the others under /code/."""
+    return "/" if code == settings.LANGUAGE_CODE else f"/{code}/"
 
 
 class LanguageTableTests(TestCase):
@@ -18,22 +24,21 @@ class LanguageTableTests(TestCase):
     def test_the_switcher_names_each_language_of_the_table_in_itself(self):
         for page_language, language in itertools.product(languages.LANGUAGES, repeat=2):
             with self.subTest(page=page_language.code, language=language.code):
-                response = self.client.get("/", {"lang": page_language.code})
+                response = self.client.get(home(page_language.code))
                 self.assertRegex(
                     response.content.decode(),
                     rf'class="language-switcher__\w+"[^>]* lang="{language.code}"[^>]*>'
                     rf"{language.name}</",
                 )
 
-    def test_each_language_of_the_table_can_be_chosen_for_one_page(self):
+    def test_each_language_of_the_table_has_its_address(self):
         for language in languages.LANGUAGES:
             with self.subTest(language=language.code):
-                response = self.client.get("/", {"lang": language.code})
+                response = self.client.get(home(language.code))
                 self.assertContains(response, f'<html lang="{language.code}">')
 
-    def test_a_code_outside_the_table_is_ignored(self):
-        response = self.client.get("/", {"lang": "de"}, HTTP_ACCEPT_LANGUAGE="en")
-        self.assertContains(response, '<html lang="en">')
+    def test_a_prefix_outside_the_table_is_no_page(self):
+        self.assertEqual(self.client.get("/de/").status_code, 404)
 
     def test_the_500_page_is_in_the_language_it_is_written_in(self):
         request = RequestFactory().get("/")

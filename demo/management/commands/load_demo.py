@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from demo import content
+from sitewide import languages
 
 
 class Command(BaseCommand):
@@ -32,7 +33,8 @@ class Command(BaseCommand):
             accounts = content.ensure_accounts(password)
             article = content.ensure_seed_article(accounts.users["editor"])
             content.ensure_seed_comment(article, accounts.users["moderator"])
-        self.stdout.write(f"Seed article: {article.get_absolute_url()}")
+        with languages.in_site_language():
+            self.stdout.write(f"Seed article: {article.get_absolute_url()}")
         if accounts.created:
             self.stdout.write(f"Created demo accounts: {', '.join(accounts.created)}")
         if accounts.password:
