@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: help run dev demo test lint format messages chromium clean bench screenshots
+.PHONY: help run dev demo test lint format messages chromium redis clean bench screenshots
 
 help:
 	@echo "make run    set everything up and serve the demo blog with gunicorn on http://127.0.0.1:$(PORT)"
@@ -74,7 +74,13 @@ format: $(BIN)/.installed
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
-test: $(BIN)/.installed messages lint chromium
+# The tests use the Redis on 127.0.0.1:6379 (the page cache's real backend); start it if it sleeps.
+redis:
+	@command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --save '' --appendonly no
+	@for i in $$(seq 20); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.5; done
+
+test: $(BIN)/.installed messages lint chromium redis
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 

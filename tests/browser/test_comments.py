@@ -36,7 +36,7 @@ def test_a_reader_comments_and_a_moderator_approves_it(demo, browsing):
     page = reader.page
     reader.go("/")
     page.get_by_role("link", name=demo.title).click()
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
     post_comment(page, "Une analyse utile, merci.")

@@ -28,17 +28,19 @@ def test_a_reader_reads_the_seed_article_and_switches_language(demo, reader):
         "Zamir Kabulov, envoyé spécial de la Russie en Afghanistan."
     )
 
-    page.get_by_role("button", name="English").click()
-    expect(page).to_have_url(re.compile(re.escape(SEED_PATH) + "$"))
+    page.get_by_role("link", name="English").click()
+    expect(page).to_have_url(re.compile(re.escape("/en" + SEED_PATH) + "$"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
     # The interface is English; the article says it is written in French.
     expect(page.locator("article.article")).to_have_attribute("lang", "fr")
     expect(page.get_by_role("link", name="Skip to content")).to_be_attached()
 
-    reader.go("/")
+    page.locator(".site-title a").click()
+    expect(page).to_have_url(re.compile("/en/$"))
     expect(page.locator("article.card")).to_have_attribute("lang", "fr")
 
-    page.get_by_role("button", name="Français").click()
+    page.get_by_role("link", name="Français").click()
+    expect(page).to_have_url(re.compile(r"[^n]/$"))
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("article.card")).not_to_have_attribute("lang", "fr")
 
@@ -52,12 +54,15 @@ def test_each_page_links_its_other_language(demo, reader):
     }
     base = reader.base_url
     assert hrefs == {
-        "fr": f"{base}{SEED_PATH}?lang=fr",
-        "en": f"{base}{SEED_PATH}?lang=en",
+        "fr": f"{base}{SEED_PATH}",
+        "en": f"{base}/en{SEED_PATH}",
         "x-default": f"{base}{SEED_PATH}",
     }
-    reader.go(f"{SEED_PATH}?lang=en")
+    reader.go(hrefs["en"])
     expect(reader.page.locator("html")).to_have_attribute("lang", "en")
+    # An old ?lang= link still leads there.
+    reader.go(f"{SEED_PATH}?lang=en")
+    expect(reader.page).to_have_url(hrefs["en"])
 
 
 def test_the_article_reads_well_on_a_phone(demo, browsing):

@@ -1,0 +1,58 @@
+"""The page cache and the site settings on a real Redis, and without one when it is down.
+
+Redis runs on 127.0.0.1:6379 on every machine Carnet is tested on (.ci/run starts it).
+"""
+
+from django.core.cache import cache
+from django.test import Client, TestCase, override_settings
+
+from sitewide.models import SiteSettings
+from tests.base import make_article
+
+
+def redis_cache(url: str) -> dict:
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "carnet-tests",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+
+@override_settings(CACHES=redis_cache("redis://127.0.0.1:6379/15"))
+class RedisPageCacheTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        make_article(slug="kept", title="Kept in Redis")
+
+    def setUp(self):
+        cache.clear()
+
+    def test_a_kept_page_is_served_from_redis_without_a_query(self):
+        for _ in range(2):
+            Client().get("/articles/kept/")
+        with self.assertNumQueries(0):
+            response = Client().get("/articles/kept/")
+        self.assertContains(response, "Kept in Redis")
+
+    def test_the_site_settings_come_from_redis(self):
+        SiteSettings.load()
+        with self.assertNumQueries(0):
+            self.assertEqual(SiteSettings.load().site_name, "Carnet")
+
+
+@override_settings(CACHES=redis_cache("redis://127.0.0.1:1/0"))
+class RedisOutageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        make_article(slug="served", title="Served all the same")
+
+    def test_pages_are_rendered_when_redis_is_down(self):
+        with self.assertLogs("sitewide.cache", level="WARNING"):
+            for url in ["/", "/articles/served/", "/feed/", "/en/articles/served/"]:
+                with self.subTest(url=url):
+                    response = Client().get(url)
+                    self.assertEqual(response.status_code, 200)
+        self.assertContains(Client().get("/articles/served/"), "Served all the same")
