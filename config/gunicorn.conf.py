@@ -14,3 +14,6 @@ accesslog = "-"
 # The path without its query string: an admin search for a commenter's email stays out of logs.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 wsgi_app = "config.wsgi:application"
+# No control socket: gunicorn's default is one shared path per user, which `make run`
+# and `make bench` running side by side would both claim.
+control_socket_disable = True

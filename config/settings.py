@@ -311,6 +311,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's own console handler would print each of its lines a second time.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
 
 CARNET_PAGE_SIZE = 10
