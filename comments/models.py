@@ -27,6 +27,19 @@ class CommentQuerySet(models.QuerySet):
             Q(parent__isnull=True) | Q(parent__status=Comment.Status.APPROVED)
         )
 
+    def thread_page(self, number: int, per_page: int) -> tuple[list["Comment"], bool]:
+        """Page number of these comments' threads: its top-level comments with their
+        replies, in order, and whether a later page exists; in one query."""
+        start = (number - 1) * per_page
+        # One thread more than the page holds: its presence says a later page exists.
+        tops = self.filter(parent__isnull=True).values("pk")[start : start + per_page + 1]
+        comments = list(self.filter(Q(pk__in=tops) | Q(parent__in=tops)))
+        top_ids = [comment.pk for comment in comments if comment.parent_id is None]
+        if len(top_ids) <= per_page:
+            return comments, False
+        later = top_ids[-1]
+        return [c for c in comments if later not in (c.pk, c.parent_id)], True
+
     def in_moderation(self) -> "CommentQuerySet":
         """Comments waiting for a moderator's decision."""
         return self.filter(status=Comment.Status.PENDING)
@@ -169,7 +182,8 @@ class Comment(models.Model):
         self._stored_status = self.status
 
     def get_absolute_url(self) -> str:
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+        """A lasting address: it leads to whichever page of comments holds this one."""
+        return reverse("comments:comment", kwargs={"slug": self.article.slug, "pk": self.pk})
 
     def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
         with transaction.atomic():
@@ -182,6 +196,22 @@ class Comment(models.Model):
         comment = super().from_db(db, field_names, values, **kwargs)
         comment._stored_status = comment.__dict__.get("status")
         return comment
+
+    def get_page_url(self) -> str:
+        """The article page showing this comment, with its anchor."""
+        thread = self.parent or self
+        earlier = (
+            Comment.objects.approved()
+            .filter(article_id=self.article_id, parent__isnull=True)
+            .filter(
+                Q(submitted_at__lt=thread.submitted_at)
+                | Q(submitted_at=thread.submitted_at, pk__lt=thread.pk)
+            )
+            .count()
+        )
+        page = earlier // settings.COMMENTS_PER_PAGE + 1
+        query = f"?comments={page}" if page > 1 else ""
+        return f"{self.article.get_absolute_url()}{query}#comment-{self.pk}"
 
     def get_admin_url(self) -> str:
         return reverse("admin:comments_comment_change", args=[self.pk])

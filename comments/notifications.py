@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from comments.models import Comment
-from sitewide import mail
+from sitewide import languages, mail
 from sitewide.http import absolute_url
 
 
@@ -51,6 +51,9 @@ def notify_authors(request: HttpRequest, comment_ids: list[int]) -> None:
         author = comment.article.author
         if not comment.is_public() or not author.email or not author.is_active:
             continue
+        # The mail is in the site's language: so is the address in it.
+        with languages.in_site_language():
+            comment_url = comment.get_absolute_url()
         mail.send(
             "comment-published",
             [author.email],
@@ -58,6 +61,6 @@ def notify_authors(request: HttpRequest, comment_ids: list[int]) -> None:
                 "article": str(comment.article),
                 "name": comment.name,
                 "body": comment.body,
-                "url": absolute_url(request, comment.get_absolute_url()),
+                "url": absolute_url(request, comment_url),
             },
         )

@@ -1,12 +1,12 @@
 import logging
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from blog.models import Article
 from blog.views import article_context
@@ -43,9 +43,20 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     # A comment filed as spam is not shown, even to its sender: back to the list.
     if comment.status == Comment.Status.SPAM:
         return HttpResponseRedirect(f"{article.get_absolute_url()}#comments", status=303)
-    response = HttpResponseRedirect(comment.get_absolute_url(), status=303)
+    response = HttpResponseRedirect(comment.get_page_url(), status=303)
     posting.remember_pending(request, response, comment)
     return response
+
+
+@require_safe
+def comment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A comment's lasting address: to the page of comments that holds it now."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("article", "parent"), pk=pk, article__slug=slug
+    )
+    if not (comment.article.is_published() and comment.is_public()):
+        raise Http404("No such comment.")
+    return HttpResponseRedirect(comment.get_page_url())
 
 
 def _refused(request: HttpRequest, form: CommentForm, refusal: spam.Refused) -> HttpResponse:

@@ -1,4 +1,8 @@
 from django import template
+from django.conf import settings
+from django.http import Http404
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext, ngettext
 
 from comments import posting
@@ -19,7 +23,17 @@ def comment_count_label(count: int | None) -> str:
 
 
 def _threads(comments: list[Comment]) -> list[Comment]:
-    """Top-level comments in order, each with its replies as .thread_replies."""
+    """Top-level comments in order, each with its replies as .thread_replies.
+
+    Each also gets its time as the page shows it (.submitted_iso, .submitted_text):
+    formatted here once, as the date filter in a loop cost a third of the article
+    page's time with 50 comments.
+    """
+    date_format = get_format("DATETIME_FORMAT")
+    for comment in comments:
+        local = timezone.localtime(comment.submitted_at)
+        comment.submitted_iso = local.isoformat(timespec="seconds")
+        comment.submitted_text = dateformat.format(local, date_format)
     top = {c.pk: c for c in comments if c.parent_id is None}
     for comment in top.values():
         comment.thread_replies = []
@@ -38,9 +52,17 @@ def comment_section(context: template.Context, article) -> dict:
     """The comment list, its count and the form, for one article page."""
     request = context["request"]
     site = context["site"]
-    public = list(article.comments.approved())
-    own_ids = posting.pending_ids(request)
-    own = list(article.comments.in_moderation().filter(pk__in=own_ids)) if own_ids else []
+    page = _as_id(request.GET.get("comments", "1")) or 1
+    public, has_later = article.comments.approved().thread_page(page, settings.COMMENTS_PER_PAGE)
+    if page > 1 and not public:
+        raise Http404("No such page of comments.")
+    shown = {comment.pk for comment in public}
+    # The reader's own held comments: replies under their thread, new threads at the end.
+    own = [
+        comment
+        for comment in _own_pending(request, article)
+        if comment.parent_id in shown or (comment.parent_id is None and not has_later)
+    ]
     comments = sorted(public + own, key=lambda c: (c.submitted_at, c.pk))
     form = context.get("comment_form")
     if form is None:
@@ -63,12 +85,19 @@ def comment_section(context: template.Context, article) -> dict:
         "request": request,
         "article": article,
         "threads": _threads(comments),
-        "comment_count": len(public),
+        "comment_count": article.comment_count,
+        "comments_page": page,
+        "has_later_comments": has_later,
         "form": form,
         "token": issue_token(article) if accepts_comments else "",
         "replying_to": replying_to,
         "accepts_comments": accepts_comments,
     }
+
+
+def _own_pending(request, article) -> list[Comment]:
+    own_ids = posting.pending_ids(request)
+    return list(article.comments.in_moderation().filter(pk__in=own_ids)) if own_ids else []
 
 
 @register.simple_tag

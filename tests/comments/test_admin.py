@@ -125,7 +125,10 @@ class ChangelistTests(TestCase):
         message = mail.outbox[0]
         self.assertEqual(message.to, [self.article.author.email])
         self.assertIn("Pending Paul", message.body)
-        self.assertIn(f"/articles/{self.article.slug}/#comment-{self.pending.pk}", message.body)
+        self.assertIn(
+            f"http://testserver/articles/{self.article.slug}/comments/{self.pending.pk}/",
+            message.body,
+        )
         self.assertNotIn(self.pending.email, message.body + message.subject)
 
     def test_changing_the_status_in_the_form_records_who(self):

@@ -118,7 +118,7 @@ class FeedTests(TestCase):
         with self.assertNumQueries(1):
             response = self.client.get("/feed/comments/")
         self.assertContains(response, "Visible")
-        self.assertContains(response, "/articles/fed/#comment-")
+        self.assertContains(response, "/articles/fed/comments/")
         for absent in ["Waiting", "OnDraft", "visible@example.org", "<author>"]:
             self.assertNotContains(response, absent)
 
