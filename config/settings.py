@@ -319,6 +319,8 @@ CARNET_PAGE_SIZE = 10
 # Anonymous pages are public for this many seconds in every cache, Carnet's own
 # included, then served stale while one request refreshes them.
 CARNET_PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)
+# Carnet's own page cache; off, pages keep their public headers but each is rendered.
+CARNET_PAGE_CACHE = env_bool("PAGE_CACHE", True)
 CARNET_PAGE_STALE_SECONDS = env_int("PAGE_STALE_SECONDS", 300)
 # Cookies Carnet sets for one reader (besides the session, CSRF and messages cookies):
 # a request carrying one is answered privately.

@@ -62,14 +62,27 @@ class PageCacheMiddleware:
             if request.method in {"GET", "HEAD"} and not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True)
             return response
+        if not settings.CARNET_PAGE_CACHE:
+            return _share(self.get_response(request))
         key = _key(request)
         found = cache.get_many([GENERATION_KEY, key])
         generation, entry = found.get(GENERATION_KEY), found.get(key)
         if entry is not None and generation is not None and entry["generation"] == generation:
             return _from_entry(entry)
-        response = self.get_response(request)
-        if not _is_shareable(response):
+        response = _share(self.get_response(request))
+        if "public" not in response.get("Cache-Control", ""):
             return response
+        if generation is None:
+            # The first page since the cache was emptied: start counting changes.
+            cache.set(GENERATION_KEY, time.time_ns(), None)
+        elif request.method == "GET":
+            cache.set(key, _to_entry(response, generation), settings.CARNET_PAGE_MAX_AGE)
+        return response
+
+
+def _share(response: HttpResponse) -> HttpResponse:
+    """Mark a response the view left for everyone as public, with an ETag."""
+    if _is_shareable(response):
         patch_cache_control(
             response,
             public=True,
@@ -77,12 +90,7 @@ class PageCacheMiddleware:
             stale_while_revalidate=settings.CARNET_PAGE_STALE_SECONDS,
         )
         set_response_etag(response)
-        if request.method == "GET" and generation is not None:
-            cache.set(key, _to_entry(response, generation), settings.CARNET_PAGE_MAX_AGE)
-        elif generation is None:
-            # The first page since the cache was emptied: start counting changes.
-            cache.set(GENERATION_KEY, time.time_ns(), None)
-        return response
+    return response
 
 
 def _key(request: HttpRequest) -> str:

@@ -107,3 +107,15 @@ class PageCacheTests(TestCase):
         for _ in range(3):
             middleware(self.factory.post("/"))
         self.assertEqual(view.renders, 3)
+
+
+@override_settings(CARNET_PAGE_CACHE=False, CARNET_PAGE_MAX_AGE=60, CARNET_PAGE_STALE_SECONDS=300)
+class PageCacheOffTests(TestCase):
+    def test_every_read_is_rendered_and_still_public(self):
+        view = Counter()
+        middleware = pagecache.PageCacheMiddleware(view)
+        for _ in range(3):
+            response = middleware(RequestFactory().get("/"))
+        self.assertEqual(view.renders, 3)
+        self.assertIn("public", response["Cache-Control"])
+        self.assertTrue(response["ETag"])
