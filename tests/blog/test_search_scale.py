@@ -1,0 +1,82 @@
+"""Search at the scale of a news site: a stored vector and its GIN index."""
+
+from django.db import connection
+from django.test import TestCase
+
+from blog.models import Article
+from sitewide.models import SiteSettings
+from tests.base import make_article, make_editor
+
+
+def on_postgresql(test):
+    """The stored vector and its index exist on PostgreSQL only."""
+
+    def run(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("the search vector is PostgreSQL's")
+        test(self)
+
+    return run
+
+
+class SearchVectorTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        cls.author = make_editor()
+
+    def titles(self, query: str) -> set[str]:
+        return set(Article.objects.published().search(query).values_list("title", flat=True))
+
+    def test_a_saved_article_is_found_by_its_title_standfirst_and_body(self):
+        make_article(author=self.author, title="Walrus", standfirst="Narwhal", body="<p>Orca</p>")
+        for word in ["walrus", "narwhal", "orca"]:
+            with self.subTest(word=word):
+                self.assertEqual(self.titles(word), {"Walrus"})
+
+    def test_an_edited_article_is_found_by_its_new_words_only(self):
+        article = make_article(author=self.author, title="Penguin", body="<p>Glacier</p>")
+        article.title, article.body = "Puffin", "<p>Cliff</p>"
+        article.save()
+        self.assertEqual(self.titles("puffin"), {"Puffin"})
+        self.assertEqual(self.titles("cliff"), {"Puffin"})
+        self.assertEqual(self.titles("penguin"), set())
+        self.assertEqual(self.titles("glacier"), set())
+
+    @on_postgresql
+    def test_the_vector_is_stored_and_weighs_the_title_most(self):
+        article = make_article(author=self.author, title="Toucan", body="<p>Toucan Parrot</p>")
+        article.refresh_from_db()
+        self.assertIn("'toucan':1A", article.search_vector)
+        self.assertIn("parrot", article.search_vector)
+        make_article(author=self.author, title="Parrot", body="<p>Nothing</p>")
+        self.assertEqual(
+            list(Article.objects.published().search("parrot").values_list("title", flat=True)),
+            ["Parrot", "Toucan"],
+        )
+
+    @on_postgresql
+    def test_saving_other_fields_leaves_the_vector_alone(self):
+        article = make_article(author=self.author, title="Heron")
+        with self.assertNumQueries(1):  # the UPDATE of comments_open only
+            article.comments_open = False
+            article.save(update_fields=["comments_open"])
+
+    @on_postgresql
+    def test_each_article_is_stemmed_in_its_own_language(self):
+        make_article(author=self.author, language="en", title="The runners were running")
+        make_article(author=self.author, language="fr", title="Le running du dimanche")
+        make_article(author=self.author, language="fr", title="Les scrutins du Sahel")
+        # English stemming finds "running" from "runs"; French stemming does not.
+        self.assertEqual(self.titles("runs"), {"The runners were running"})
+        self.assertEqual(self.titles("scrutin"), {"Les scrutins du Sahel"})
+
+    @on_postgresql
+    def test_the_gin_index_serves_the_search(self):
+        make_article(author=self.author, title="Kingfisher")
+        with connection.cursor() as cursor:
+            # A handful of rows: without this, reading the whole table is cheaper and chosen.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = Article.objects.search("kingfisher").explain()
+        self.assertIn("Bitmap Index Scan on article_search_idx", plan)
