@@ -46,8 +46,17 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_listing(self) -> "ArticleQuerySet":
-        """What list pages show: author and category joined, tags prefetched."""
-        return self.select_related("author", "category").prefetch_related("tags")
+        """What list pages show: the card's columns, author and category joined, tags
+        prefetched. The text and its search vector stay in the database."""
+        return (
+            self.select_related("author", "category")
+            .prefetch_related("tags")
+            .defer(*LISTING_LEAVES_OUT)
+        )
+
+    def for_feed(self) -> "ArticleQuerySet":
+        """A list with each article's whole text, as feeds carry it."""
+        return self.for_listing().defer(None)
 
     def search(self, query: str) -> "ArticleQuerySet":
         """Full-text search on PostgreSQL, a word-by-word match elsewhere.
@@ -78,6 +87,16 @@ class ArticleQuerySet(models.QuerySet):
             )
         return self.filter(matches)
 
+
+# Columns list pages never show: the text, and what is derived from it.
+LISTING_LEAVES_OUT = (
+    "body",
+    "body_html",
+    "search_vector",
+    "seo_description",
+    "cover_caption",
+    "author__bio",
+)
 
 # What the search vector is made from: saving any of them recomputes it.
 SEARCHED_FIELDS = {"title", "standfirst", "body", "body_html", "language"}

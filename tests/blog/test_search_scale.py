@@ -1,7 +1,11 @@
-"""Search at the scale of a news site: a stored vector and its GIN index."""
+"""Search at the scale of a news site: a stored vector, its GIN index, a bounded count."""
 
+from unittest import mock
+
+from django.conf import settings
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from blog.models import Article
 from sitewide.models import SiteSettings
@@ -80,3 +84,36 @@ class SearchVectorTests(TestCase):
             cursor.execute("SET LOCAL enable_indexscan = off")
         plan = Article.objects.search("kingfisher").explain()
         self.assertIn("Bitmap Index Scan on article_search_idx", plan)
+
+
+class BoundedSearchCountTests(TestCase):
+    def setUp(self):
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        author = make_editor()
+        for n in range(5):
+            make_article(author=author, title=f"Albatross {n}")
+
+    def test_it_says_how_many_it_found_below_the_limit(self):
+        response = self.client.get("/search/", {"q": "albatross"})
+        self.assertContains(response, "5 articles found.")
+
+    @override_settings(CARNET_PAGE_SIZE=2)
+    def test_past_the_limit_it_says_more_than(self):
+        with mock.patch("blog.views.SEARCH_COUNT_LIMIT", 3):
+            response = self.client.get("/search/", {"q": "albatross"})
+        self.assertContains(response, "More than 3 articles found.")
+        self.assertEqual(len(response.context["articles"]), 2)
+
+    @override_settings(CARNET_PAGE_SIZE=2)
+    def test_the_count_stops_at_the_limit(self):
+        with (
+            mock.patch("blog.views.SEARCH_COUNT_LIMIT", 3),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            self.client.get("/search/", {"q": "albatross"})
+        count = next(query["sql"] for query in queries if "COUNT(" in query["sql"])
+        self.assertIn("LIMIT 4", count)
