@@ -4,7 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from blog.sitemaps import SITEMAPS
+from blog import sitemaps
 from sitewide import views as sitewide_views
 
 urlpatterns = [
@@ -13,10 +13,11 @@ urlpatterns = [
     path("author/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", sitemaps.index, name="django.contrib.sitemaps.views.index"),
     path(
-        "sitemap.xml",
+        "sitemap-<section>.xml",
         sitemap,
-        {"sitemaps": SITEMAPS},
+        {"sitemaps": sitemaps.SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", sitewide_views.robots_txt, name="robots_txt"),
