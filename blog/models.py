@@ -58,15 +58,19 @@ class ArticleQuerySet(models.QuerySet):
         """A list with each article's whole text, as feeds carry it."""
         return self.for_listing().defer(None)
 
-    def search(self, query: str) -> "ArticleQuerySet":
+    def search(self, query: str, limit: int | None = None) -> "ArticleQuerySet":
         """Full-text search on PostgreSQL, a word-by-word match elsewhere.
 
         On PostgreSQL each article is matched against its stored search vector, with the
         query parsed in the article's own language: one match per language, OR-ed, so that
-        the GIN index on search_vector serves every one of them.
+        the GIN index on search_vector serves every one of them; the best ranked come
+        first. With a limit, only the newest `limit` matches are kept: a common word
+        matches tens of thousands of articles, and ranking them all would cost more than
+        the rest of the page.
         """
-        if connections[self.db].vendor == "postgresql":
-            matches, ranks = Q(), []
+        postgresql = connections[self.db].vendor == "postgresql"
+        matches, ranks = Q(), []
+        if postgresql:
             for language in languages.LANGUAGES:
                 search_query = SearchQuery(
                     query, search_type="websearch", config=language.search_config
@@ -78,14 +82,21 @@ class ArticleQuerySet(models.QuerySet):
                         then=SearchRank(models.F("search_vector"), search_query),
                     )
                 )
-            rank = models.Case(*ranks, default=models.Value(0.0))
-            return self.filter(matches).annotate(rank=rank).order_by("-rank", "-published_at")
-        matches = Q()
-        for word in query.split()[:10]:
-            matches &= (
-                Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
-            )
-        return self.filter(matches)
+        else:
+            for word in query.split()[:10]:
+                matches &= (
+                    Q(title__icontains=word)
+                    | Q(standfirst__icontains=word)
+                    | Q(body__icontains=word)
+                )
+        found = self.filter(matches)
+        if limit is not None:
+            newest = found.order_by("-published_at", "-pk").values("pk")[:limit]
+            found = self.filter(pk__in=newest)
+        if not postgresql:
+            return found
+        rank = models.Case(*ranks, default=models.Value(0.0))
+        return found.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
 
 
 # Columns list pages never show: the text, and what is derived from it.

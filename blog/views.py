@@ -17,7 +17,8 @@ from sitewide.pagination import BoundedPaginator
 SEARCH_MAX_LENGTH = 200
 # Lists count at most this many articles (more for a deep page): past it, "Page 3 of many".
 LIST_COUNT_LIMIT = 500
-# Search says how many articles it found up to this many, then "more than 1,000".
+# Search ranks the newest 1,000 matches and says how many it found up to there, then
+# "More than 1,000".
 SEARCH_COUNT_LIMIT = 1000
 
 
@@ -119,7 +120,12 @@ def archive(request: HttpRequest, year: int, month: int) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
     query = query.replace("\x00", "")
-    articles = Article.objects.published().search(query) if query else Article.objects.none()
+    articles = (
+        # One more match than the count shows, for "More than 1,000 articles found."
+        Article.objects.published().search(query, limit=SEARCH_COUNT_LIMIT + 1)
+        if query
+        else Article.objects.none()
+    )
     return render_article_list(
         request, "blog/search.html", articles, count_limit=SEARCH_COUNT_LIMIT, query=query
     )

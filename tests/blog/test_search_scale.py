@@ -1,11 +1,13 @@
 """Search at the scale of a news site: a stored vector, its GIN index, a bounded count."""
 
+import datetime
 from unittest import mock
 
 from django.conf import settings
 from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from blog.models import Article
 from sitewide.models import SiteSettings
@@ -84,6 +86,31 @@ class SearchVectorTests(TestCase):
             cursor.execute("SET LOCAL enable_indexscan = off")
         plan = Article.objects.search("kingfisher").explain()
         self.assertIn("Bitmap Index Scan on article_search_idx", plan)
+
+
+class SearchLimitTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        author = make_editor()
+        for n, title in enumerate(["Oldest gannet", "Older gannet", "New gannet gannet"]):
+            make_article(
+                author=author,
+                title=title,
+                published_at=timezone.now() - datetime.timedelta(days=3 - n),
+            )
+
+    def test_it_keeps_the_newest_matches_only(self):
+        found = Article.objects.published().search("gannet", limit=2)
+        self.assertEqual(
+            set(found.values_list("title", flat=True)), {"Older gannet", "New gannet gannet"}
+        )
+
+    @on_postgresql
+    def test_it_ranks_what_it_keeps(self):
+        found = Article.objects.published().search("gannet", limit=2)
+        self.assertEqual(
+            list(found.values_list("title", flat=True)), ["New gannet gannet", "Older gannet"]
+        )
 
 
 class BoundedSearchCountTests(TestCase):
