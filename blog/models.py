@@ -210,8 +210,11 @@ class Article(models.Model):
                 fields=["category", "status", "-published_at", "-id"],
                 name="article_category_idx",
             ),
-            # The sitemap's pages go through the published articles in pk order.
-            models.Index(fields=["status", "id"], name="article_sitemap_idx"),
+            # The sitemap's pages go through the published articles in pk order; with
+            # published_at in it, a page's keys are found from the index alone.
+            models.Index(fields=["status", "id", "published_at"], name="article_sitemap_idx"),
+            # The sitemap index dates the articles by the latest change.
+            models.Index(fields=["status", "-updated_at"], name="article_updated_idx"),
         ]
         permissions = [("change_others_article", _("Can edit other authors' articles"))]
 
