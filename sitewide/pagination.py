@@ -58,8 +58,9 @@ class BoundedPaginator(LateRowPaginator):
         """The rows counted, up to horizon + 1: one more than horizon means "and more"."""
         if not isinstance(self.object_list, QuerySet):
             return len(self.object_list)
-        # A LIMITed subquery: the database stops counting at horizon + 1 rows.
-        return self.object_list.order_by()[: self.horizon + 1].count()
+        # A LIMITed subquery of keys only: the database stops counting at horizon + 1
+        # rows, and computes none of the annotations (a search's rank) for them.
+        return self.object_list.order_by().values("pk")[: self.horizon + 1].count()
 
     @property
     def is_bounded(self) -> bool:
