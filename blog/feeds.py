@@ -70,7 +70,7 @@ class LatestArticlesFeed(Feed):
         return feed
 
     def items(self, obj=None) -> list[Article]:
-        return list(self.articles(obj).for_listing()[:FEED_SIZE])
+        return list(self.articles(obj).for_feed()[:FEED_SIZE])
 
     def item_title(self, item: Article) -> str:
         return item.title

@@ -3,9 +3,14 @@ import html
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import connections, models, router, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
@@ -66,41 +71,88 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_listing(self) -> "ArticleQuerySet":
-        """What list pages show: author and category joined, tags prefetched."""
-        return self.select_related("author", "category").prefetch_related("tags")
+        """What list pages show: the card's columns, author and category joined, tags
+        prefetched. The text and its search vector stay in the database."""
+        return (
+            self.select_related("author", "category")
+            .prefetch_related("tags")
+            .defer(*LISTING_LEAVES_OUT)
+        )
 
-    def search(self, query: str) -> "ArticleQuerySet":
-        """Full-text search on PostgreSQL, a word-by-word match elsewhere."""
-        if connections[self.db].vendor == "postgresql":
-            # Each article is stemmed in its own language, and so is the query against it.
-            config = models.Case(
-                *[
-                    models.When(language=language.code, then=models.Value(language.search_config))
-                    for language in languages.LANGUAGES
-                ],
-                default=models.Value("simple"),
-            )
-            vector = (
-                SearchVector("title", weight="A", config=config)
-                + SearchVector("standfirst", weight="B", config=config)
-                + SearchVector("body", weight="C", config=config)
-            )
-            search_query = SearchQuery(query, search_type="websearch", config=config)
-            # Filter on the match itself: ts_rank gives a non-matching article a tiny
-            # positive rank (1e-20) as soon as the query has two words. The document is
-            # an alias, not an annotation: each row would otherwise bring back its tsvector.
-            return (
-                self.alias(document=vector)
-                .annotate(rank=SearchRank(vector, search_query))
-                .filter(document=search_query)
-                .order_by("-rank", "-published_at")
-            )
-        matches = Q()
-        for word in query.split()[:10]:
-            matches &= (
-                Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
-            )
-        return self.filter(matches)
+    def for_feed(self) -> "ArticleQuerySet":
+        """A list with each article's whole text, as feeds carry it."""
+        return self.for_listing().defer(None)
+
+    def search(self, query: str, limit: int | None = None) -> "ArticleQuerySet":
+        """Full-text search on PostgreSQL, a word-by-word match elsewhere.
+
+        On PostgreSQL each article is matched against its stored search vector, with the
+        query parsed in the article's own language: one match per language, OR-ed, so that
+        the GIN index on search_vector serves every one of them; the best ranked come
+        first. With a limit, only the newest `limit` matches are kept: a common word
+        matches tens of thousands of articles, and ranking them all would cost more than
+        the rest of the page.
+        """
+        postgresql = connections[self.db].vendor == "postgresql"
+        matches, ranks = Q(), []
+        if postgresql:
+            for language in languages.LANGUAGES:
+                search_query = SearchQuery(
+                    query, search_type="websearch", config=language.search_config
+                )
+                matches |= Q(language=language.code, search_vector=search_query)
+                ranks.append(
+                    models.When(
+                        language=language.code,
+                        then=SearchRank(models.F("search_vector"), search_query),
+                    )
+                )
+        else:
+            for word in query.split()[:10]:
+                matches &= (
+                    Q(title__icontains=word)
+                    | Q(standfirst__icontains=word)
+                    | Q(body__icontains=word)
+                )
+        found = self.filter(matches)
+        if limit is not None:
+            newest = found.order_by("-published_at", "-pk").values("pk")[:limit]
+            found = self.filter(pk__in=newest)
+        if not postgresql:
+            return found
+        rank = models.Case(*ranks, default=models.Value(0.0))
+        return found.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
+
+
+# Columns list pages never show: the text, and what is derived from it.
+LISTING_LEAVES_OUT = (
+    "body",
+    "body_html",
+    "search_vector",
+    "seo_description",
+    "cover_caption",
+    "author__bio",
+)
+
+# What the search vector is made from: saving any of them recomputes it.
+SEARCHED_FIELDS = {"title", "standfirst", "body", "body_html", "language"}
+
+
+def search_vector() -> SearchVector:
+    """An article's search document, in its own language: title, then standfirst, then the
+    body's text (PostgreSQL's parser skips the HTML tags of body_html)."""
+    config = models.Case(
+        *[
+            models.When(language=language.code, then=models.Value(language.search_config))
+            for language in languages.LANGUAGES
+        ],
+        default=models.Value("simple"),
+    )
+    return (
+        SearchVector("title", weight="A", config=config)
+        + SearchVector("standfirst", weight="B", config=config)
+        + SearchVector("body_html", weight="C", config=config)
+    )
 
 
 class Article(models.Model):
@@ -161,6 +213,10 @@ class Article(models.Model):
         help_text=_("For search engines and link previews; the standfirst when empty."),
     )
 
+    # Written by save() on PostgreSQL, in the article's language; its GIN index is made by a
+    # PostgreSQL-only migration (0006), out of Meta, since SQLite cannot build one.
+    search_vector = SearchVectorField(null=True, editable=False)
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -168,12 +224,22 @@ class Article(models.Model):
         get_latest_by = "published_at"
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        # Each list's filter then its order (newest first, the pk breaking ties), so that a
+        # page is read off an index instead of sorting every match.
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_published_idx"),
-            models.Index(fields=["author", "status", "-published_at"], name="article_author_idx"),
+            models.Index(fields=["status", "-published_at", "-id"], name="article_published_idx"),
             models.Index(
-                fields=["category", "status", "-published_at"], name="article_category_idx"
+                fields=["author", "status", "-published_at", "-id"], name="article_author_idx"
             ),
+            models.Index(
+                fields=["category", "status", "-published_at", "-id"],
+                name="article_category_idx",
+            ),
+            # The sitemap's pages go through the published articles in pk order; with
+            # published_at in it, a page's keys are found from the index alone.
+            models.Index(fields=["status", "id", "published_at"], name="article_sitemap_idx"),
+            # The sitemap index dates the articles by the latest change.
+            models.Index(fields=["status", "-updated_at"], name="article_updated_idx"),
         ]
         permissions = [("change_others_article", _("Can edit other authors' articles"))]
 
@@ -184,7 +250,19 @@ class Article(models.Model):
         self.body_html = clean_article_html(self.body)
         if not self.slug:
             self.slug = slugify(self.title)[:200]
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(Article, instance=self)
+        update_fields = kwargs.get("update_fields")
+        if connections[using].vendor == "postgresql" and (
+            update_fields is None or SEARCHED_FIELDS & set(update_fields)
+        ):
+            # Computed by the database from the text just written, in the same transaction.
+            with transaction.atomic(using=using):
+                super().save(*args, **kwargs)
+                Article.objects.using(using).filter(pk=self.pk).update(
+                    search_vector=search_vector()
+                )
+        else:
+            super().save(*args, **kwargs)
         pages_changed()
 
     def get_absolute_url(self) -> str:

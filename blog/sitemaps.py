@@ -1,21 +1,44 @@
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.contrib.sitemaps import views as sitemap_views
+from django.db.models import Exists, OuterRef, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from accounts.models import User
 from blog.models import Article, Category
+from sitewide.pagination import LateRowPaginator
 
 
 class ArticleSitemap(Sitemap):
     changefreq = "monthly"
     priority = 0.8
+    # URLs per page of /sitemap-articles.xml (the protocol allows 50,000). Rendering
+    # costs about 0.2 ms of CPU per URL: 500 keep a page near 100 ms.
+    limit = 500
 
     def items(self):
-        return Article.objects.published().only("slug", "updated_at")
+        # In pk order, read off the (status, id) index: a page's articles stay on it when
+        # new ones are published, and each article is on exactly one page.
+        return Article.objects.published().only("slug", "updated_at").order_by("pk")
 
     def lastmod(self, item: Article):
         return item.updated_at
+
+    @property
+    def paginator(self) -> LateRowPaginator:
+        # A deep page's skipped articles are read off the index, not the table.
+        return LateRowPaginator(self._items(), self.limit)
+
+    def get_latest_lastmod(self):
+        # Django's default would load every article to take the latest of their times;
+        # this reads the newest off the (status, -updated_at) index.
+        return self.items().order_by("-updated_at").values_list("updated_at", flat=True).first()
+
+
+# Categories, tags and authors are listed when one published article at least has them:
+# an EXISTS stops at that first article, where a join would go through all of them.
 
 
 class CategorySitemap(Sitemap):
@@ -23,9 +46,10 @@ class CategorySitemap(Sitemap):
     priority = 0.5
 
     def items(self):
+        published = Article.objects.published().filter(category=OuterRef("pk"))
         return (
-            Category.objects.filter(articles__in=Article.objects.published())
-            .annotate(last_article=Max("articles__published_at"))
+            Category.objects.filter(Exists(published))
+            .annotate(last_article=Subquery(published.values("published_at")[:1]))
             .order_by("slug")
         )
 
@@ -38,8 +62,13 @@ class TagSitemap(Sitemap):
     priority = 0.3
 
     def items(self):
+        # A scalar subquery, which PostgreSQL runs tag by tag, each stopping at its first
+        # published article: an EXISTS it would turn into a join with every tagged item.
+        first = Article.objects.published().filter(tags=OuterRef("pk")).values("pk")[:1]
         return (
-            Tag.objects.filter(article__in=Article.objects.published()).distinct().order_by("slug")
+            Tag.objects.annotate(first_article=Subquery(first))
+            .filter(first_article__isnull=False)
+            .order_by("slug")
         )
 
     def location(self, item: Tag) -> str:
@@ -51,12 +80,9 @@ class AuthorSitemap(Sitemap):
     priority = 0.4
 
     def items(self):
-        return (
-            # Deactivated authors keep their articles but lose their page.
-            User.objects.filter(is_active=True, articles__in=Article.objects.published())
-            .distinct()
-            .order_by("slug")
-        )
+        published = Article.objects.published().filter(author=OuterRef("pk"))
+        # Deactivated authors keep their articles but lose their page.
+        return User.objects.filter(Exists(published), is_active=True).order_by("slug")
 
 
 class StaticSitemap(Sitemap):
@@ -68,6 +94,18 @@ class StaticSitemap(Sitemap):
 
     def location(self, item: str) -> str:
         return reverse(item)
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    """/sitemap.xml: the index of the sections' pages, /sitemap-<section>.xml?p=N.
+
+    The index itself is one page; a ?p= left over from when /sitemap.xml listed the
+    URLs itself names no other.
+    """
+    if request.GET.get("p", "1") != "1":
+        raise Http404("No such page.")
+    return sitemap_views.index(request, SITEMAPS)
 
 
 SITEMAPS = {

@@ -1,7 +1,7 @@
 import datetime
 
 from django.conf import settings
-from django.core.paginator import InvalidPage, Page, Paginator
+from django.core.paginator import InvalidPage, Page
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -13,13 +13,21 @@ from taggit.models import Tag
 from accounts.models import User
 from blog.models import Article, Category
 from sitewide.models import SiteSettings
+from sitewide.pagination import BoundedPaginator
 
 SEARCH_MAX_LENGTH = 200
+# Lists count at most this many articles (more for a deep page): past it, "Page 3 of many".
+LIST_COUNT_LIMIT = 500
+# Search ranks the newest 1,000 matches and says how many it found up to there, then
+# "More than 1,000".
+SEARCH_COUNT_LIMIT = 1000
 
 
-def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
+def paginate(request: HttpRequest, queryset: QuerySet, count_limit: int) -> Page:
     """The requested page of a list; a page number that does not exist is a 404."""
-    paginator = Paginator(queryset, settings.CARNET_PAGE_SIZE, allow_empty_first_page=True)
+    paginator = BoundedPaginator(
+        queryset, settings.CARNET_PAGE_SIZE, allow_empty_first_page=True, count_limit=count_limit
+    )
     try:
         return paginator.page(request.GET.get("page") or 1)
     except InvalidPage:
@@ -27,10 +35,14 @@ def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
 
 
 def render_article_list(
-    request: HttpRequest, template: str, queryset: QuerySet, **context
+    request: HttpRequest,
+    template: str,
+    queryset: QuerySet,
+    count_limit: int | None = None,
+    **context,
 ) -> HttpResponse:
     """A paginated list page of articles, as every list (home, category, author…) shows it."""
-    page = paginate(request, queryset.for_listing())
+    page = paginate(request, queryset.for_listing(), count_limit or LIST_COUNT_LIMIT)
     return render(request, template, {"page": page, "articles": page.object_list, **context})
 
 
@@ -111,5 +123,12 @@ def archive(request: HttpRequest, year: int, month: int) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
     query = query.replace("\x00", "")
-    articles = Article.objects.published().search(query) if query else Article.objects.none()
-    return render_article_list(request, "blog/search.html", articles, query=query)
+    articles = (
+        # One more match than the count shows, for "More than 1,000 articles found."
+        Article.objects.published().search(query, limit=SEARCH_COUNT_LIMIT + 1)
+        if query
+        else Article.objects.none()
+    )
+    return render_article_list(
+        request, "blog/search.html", articles, count_limit=SEARCH_COUNT_LIMIT, query=query
+    )

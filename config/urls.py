@@ -5,7 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from blog.sitemaps import SITEMAPS
+from blog import sitemaps
 from sitewide import views as sitewide_views
 
 # Reader pages: in the site's language at the root, in the others under their prefix.
@@ -17,10 +17,11 @@ urlpatterns = i18n_patterns(
 )
 urlpatterns += [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemaps.index, name="django.contrib.sitemaps.views.index"),
     path(
-        "sitemap.xml",
+        "sitemap-<section>.xml",
         sitemap,
-        {"sitemaps": SITEMAPS},
+        {"sitemaps": sitemaps.SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", sitewide_views.robots_txt, name="robots_txt"),

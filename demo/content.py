@@ -5,6 +5,7 @@ first run left it.
 """
 
 import datetime
+import functools
 import io
 import random
 import secrets
@@ -13,13 +14,18 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
+from taggit.models import Tag, TaggedItem
 
 from accounts.models import User
-from blog.models import Article, Category
+from blog.models import Article, Category, search_vector
+from sitewide.markup import clean_article_html, render_comment_text
 from sitewide.models import SiteSettings
 
 SEED_SLUG = "moscou-travaille-avec-les-talibans-pour-contrer-daesh"
@@ -250,8 +256,18 @@ EXTRA_CATEGORIES = ["Politique", "Économie", "Science", "Technologie"]
 EXTRA_AUTHORS = ["Claire Dubois", "Marc Lefèvre", "Amina Diallo"]
 
 
+# Rows written per INSERT: under PostgreSQL's 65,535 parameters for every model here.
+BATCH_SIZE = 2000
+# A site this big publishes several articles a day; a small demo, one a day.
+GENERATED_SPAN = datetime.timedelta(days=3650)
+
+
 def ensure_generated_articles(count: int, progress: Callable[[int, int], None]) -> int:
-    """Make sure demo-0001 … demo-<count> exist; return how many were added."""
+    """Make sure demo-0001 … demo-<count> exist; return how many were added.
+
+    Written in batches with bulk_create (a hundred thousand take a few minutes), each batch
+    in its transaction; the search vectors are then computed by one UPDATE.
+    """
     rng = random.Random(count)
     categories = [Category.objects.get(slug=CATEGORY["slug"])] + [
         Category.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
@@ -260,34 +276,158 @@ def ensure_generated_articles(count: int, progress: Callable[[int, int], None]) 
     authors = [User.objects.get(username="editor")] + [
         _generated_author(name) for name in EXTRA_AUTHORS
     ]
+    tags = {topic: _tag(topic) for topic in TOPICS}
+    article_type = ContentType.objects.get_for_model(Article)
     existing = set(
         Article.objects.filter(slug__startswith=GENERATED_PREFIX).values_list("slug", flat=True)
     )
-    now, added = timezone.now(), 0
+    step = min(datetime.timedelta(days=1), GENERATED_SPAN / max(count, 1))
+    now, added, batch = timezone.now(), 0, []
+    body_html = functools.lru_cache(maxsize=None)(clean_article_html)
     for number in range(1, count + 1):
         slug = f"{GENERATED_PREFIX}{number:04d}"
+        # Drawn for every number: an interrupted run, run again, makes the same articles.
+        topic, place, angle = rng.choice(TOPICS), rng.choice(PLACES), rng.choice(ANGLES)
+        author, category = rng.choice(authors), rng.choice(categories)
+        hours, second_topic = rng.randint(0, 23), rng.choice(TOPICS)
         if slug not in existing:
-            topic, place, angle = rng.choice(TOPICS), rng.choice(PLACES), rng.choice(ANGLES)
-            with transaction.atomic():
-                article = Article.objects.create(
-                    slug=slug,
-                    title=f"{angle} : {topic.lower()} {place}",
-                    standfirst=f"{topic} {place} : une analyse de ce qui se joue vraiment.",
-                    body="".join(
-                        f"<p>{angle} de la question « {topic.lower()} » {place}, "
-                        f"vus depuis le terrain (paragraphe {p}).</p>"
-                        for p in range(1, 5)
-                    ),
-                    author=rng.choice(authors),
-                    category=rng.choice(categories),
-                    status=Article.Status.PUBLISHED,
-                    published_at=now
-                    - datetime.timedelta(days=2 + number, hours=rng.randint(0, 23)),
-                )
-                article.tags.set([topic, rng.choice(TOPICS)])
-            added += 1
+            body = "".join(
+                f"<p>{angle} de la question « {topic.lower()} » {place}, "
+                f"vus depuis le terrain (paragraphe {p}).</p>"
+                for p in range(1, 5)
+            )
+            article = Article(
+                slug=slug,
+                title=f"{angle} : {topic.lower()} {place}",
+                standfirst=f"{topic} {place} : une analyse de ce qui se joue vraiment.",
+                body=body,
+                body_html=body_html(body),
+                author=author,
+                category=category,
+                status=Article.Status.PUBLISHED,
+                published_at=now - datetime.timedelta(days=2, hours=hours) - step * number,
+            )
+            batch.append((article, {topic, second_topic}))
+        if len(batch) == BATCH_SIZE or (batch and number == count):
+            _insert_articles(batch, tags, article_type)
+            added += len(batch)
+            batch = []
         progress(number, count)
+    if added:
+        fill_search_vectors()
     return added
+
+
+def _insert_articles(batch: list, tags: dict, article_type: ContentType) -> None:
+    with transaction.atomic():
+        articles = Article.objects.bulk_create([article for article, _topics in batch])
+        TaggedItem.objects.bulk_create(
+            [
+                TaggedItem(tag=tags[topic], content_type=article_type, object_id=article.pk)
+                for article, (_same, topics) in zip(articles, batch, strict=True)
+                for topic in sorted(topics)
+            ]
+        )
+
+
+def fill_search_vectors() -> None:
+    """Compute, in one UPDATE, the search vectors bulk_create left empty (PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        Article.objects.filter(search_vector__isnull=True).update(search_vector=search_vector())
+
+
+def _tag(name: str) -> Tag:
+    return Tag.objects.filter(name=name).first() or Tag.objects.create(name=name)
+
+
+COMMENT_PREFIX = "demo-"
+# The seed article carries this many approved comments, pascal's among them: a long thread.
+SEED_THREAD = 50
+COMMENT_BODIES = [
+    "Merci pour cette analyse, très claire.",
+    "Je ne suis pas d'accord : les faits sur le terrain racontent autre chose.\n\n"
+    "Il faudrait citer vos sources.",
+    "Article intéressant, mais qu'en pensent les habitants de la région ?",
+    "Enfin quelqu'un qui explique les enjeux sans jargon.",
+    "Le dernier paragraphe mériterait un article à lui seul.",
+]
+
+
+def ensure_generated_comments(count: int, progress: Callable[[int, int], None]) -> int:
+    """Make sure demo comments 1 … <count> exist; return how many were added.
+
+    The first ones complete the seed article's thread to SEED_THREAD approved comments;
+    the others are spread over the generated articles, one in twenty waiting for
+    moderation and one in fifty spam. The articles' comment counts are then set by one
+    UPDATE.
+    """
+    from comments.models import Comment
+
+    seed = Article.objects.get(slug=SEED_SLUG)
+    moderator = User.objects.get(username="moderator")
+    articles = list(
+        Article.objects.filter(slug__startswith=GENERATED_PREFIX)
+        .order_by("pk")
+        .values_list("pk", "published_at")
+    ) or [(seed.pk, seed.published_at)]
+    seed_extra = SEED_THREAD - 1  # pascal's comment is the first
+    already = Comment.objects.filter(token__startswith=COMMENT_PREFIX).count()
+    now, added, batch = timezone.now(), 0, []
+    bodies = [(body, render_comment_text(body)) for body in COMMENT_BODIES]
+    for number in range(already + 1, count + 1):
+        if number <= seed_extra:
+            article, published_at = seed.pk, seed.published_at
+            status = Comment.Status.APPROVED
+        else:
+            # A multiplier prime to most counts walks the articles in a scattered order.
+            article, published_at = articles[(number * 7919) % len(articles)]
+            status = (
+                Comment.Status.PENDING
+                if number % 20 == 0
+                else Comment.Status.SPAM
+                if number % 50 == 1
+                else Comment.Status.APPROVED
+            )
+        submitted_at = min(published_at + datetime.timedelta(minutes=number % 5000), now)
+        body, html = bodies[number % len(bodies)]
+        batch.append(
+            Comment(
+                article_id=article,
+                name=f"Lecteur {number}",
+                email=f"lecteur{number}@example.invalid",
+                body=body,
+                body_html=html,
+                status=status,
+                submitted_at=submitted_at,
+                moderated_by=None if status == Comment.Status.PENDING else moderator,
+                moderated_at=None if status == Comment.Status.PENDING else submitted_at,
+                token=f"{COMMENT_PREFIX}{number}",
+            )
+        )
+        if len(batch) == BATCH_SIZE or number == count:
+            with transaction.atomic():
+                Comment.objects.bulk_create(batch)
+            added += len(batch)
+            batch = []
+        progress(number, count)
+    if added:
+        count_comments()
+    return added
+
+
+def count_comments() -> None:
+    """Set every article's comment_count from its approved comments, in one UPDATE."""
+    from comments.models import Comment
+
+    approved = (
+        Comment.objects.approved()
+        .filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Article.objects.update(comment_count=Coalesce(Subquery(approved), 0))
 
 
 def _generated_author(name: str) -> User:

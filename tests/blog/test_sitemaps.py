@@ -1,8 +1,10 @@
 import xml.etree.ElementTree as ET
+from unittest import mock
 
 from django.test import TestCase
 from django.utils import timezone
 
+from blog.sitemaps import ArticleSitemap
 from tests.base import make_article, make_category, make_draft, make_editor, make_scheduled
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -22,12 +24,46 @@ class SitemapTests(TestCase):
         make_draft(slug="a-draft", tags=["Hidden tag"], **hidden)
         make_scheduled(slug="a-scheduled-one", tags=["Hidden tag"], **hidden)
 
-    def locations(self) -> list[str]:
-        response = self.client.get("/sitemap.xml")
+    def get_xml(self, url: str) -> ET.Element:
+        response = self.client.get(url)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["Content-Type"], "application/xml")
-        root = ET.fromstring(response.content)
-        return [loc.text for loc in root.findall("s:url/s:loc", NS)]
+        return ET.fromstring(response.content)
+
+    def pages(self) -> list[str]:
+        """The sitemap pages /sitemap.xml, the index, points to, as paths."""
+        root = self.get_xml("/sitemap.xml")
+        return [
+            loc.text.removeprefix("http://testserver")
+            for loc in root.findall("s:sitemap/s:loc", NS)
+        ]
+
+    def locations(self) -> list[str]:
+        """Every URL of every page of the index, in its order."""
+        return [
+            loc.text
+            for page in self.pages()
+            for loc in self.get_xml(page).findall("s:url/s:loc", NS)
+        ]
+
+    def entry(self, url: str) -> ET.Element:
+        for page in self.pages():
+            found = self.get_xml(page).find(f"s:url[s:loc='{url}']", NS)
+            if found is not None:
+                return found
+        self.fail(f"{url} is in no sitemap page")
+
+    def test_the_index_points_to_one_page_per_section(self):
+        self.assertEqual(
+            self.pages(),
+            [
+                "/sitemap-home.xml",
+                "/sitemap-articles.xml",
+                "/sitemap-categories.xml",
+                "/sitemap-tags.xml",
+                "/sitemap-authors.xml",
+            ],
+        )
 
     def test_it_lists_the_home_page_articles_categories_tags_and_authors(self):
         self.assertEqual(
@@ -67,8 +103,7 @@ class SitemapTests(TestCase):
         self.assertEqual(len(locations), 6)
 
     def test_articles_have_their_update_time(self):
-        root = ET.fromstring(self.client.get("/sitemap.xml").content)
-        article = root.find("s:url[s:loc='http://testserver/articles/visible/']", NS)
+        article = self.entry("http://testserver/articles/visible/")
         self.assertEqual(
             article.findtext("s:lastmod", namespaces=NS),
             f"{timezone.localtime(self.article.updated_at):%Y-%m-%d}",
@@ -78,11 +113,19 @@ class SitemapTests(TestCase):
         # The scheduled and draft articles in the category must not date it.
         make_scheduled(author=self.author, category=self.category)
         make_draft(author=self.author, category=self.category, published_at=timezone.now())
-        root = ET.fromstring(self.client.get("/sitemap.xml").content)
-        category = root.find("s:url[s:loc='http://testserver/category/science/']", NS)
+        category = self.entry("http://testserver/category/science/")
         self.assertEqual(
             category.findtext("s:lastmod", namespaces=NS),
             f"{timezone.localtime(self.article.published_at):%Y-%m-%d}",
+        )
+
+    def test_the_index_dates_the_articles_by_their_latest_change(self):
+        make_draft(author=self.author, published_at=timezone.now())  # changed later, unseen
+        root = self.get_xml("/sitemap.xml")
+        articles = root.find("s:sitemap[s:loc='http://testserver/sitemap-articles.xml']", NS)
+        self.assertEqual(
+            articles.findtext("s:lastmod", namespaces=NS),
+            timezone.localtime(self.article.updated_at).isoformat(),
         )
 
     def test_its_query_count_does_not_grow_with_the_articles(self):
@@ -93,6 +136,55 @@ class SitemapTests(TestCase):
                     category=make_category(),
                     tags=[f"Tag {count}-{n}", f"Other {count}-{n}"],
                 )
-            # For each of articles, categories, tags and authors: count, then the page.
-            with self.subTest(articles=count), self.assertNumQueries(8):
+            # Articles: count, latest change; categories: count, the page (for its
+            # lastmod); tags and authors: count.
+            with self.subTest(articles=count, page="index"), self.assertNumQueries(6):
                 self.assertEqual(self.client.get("/sitemap.xml").status_code, 200)
+            # Count, then the page.
+            with self.subTest(articles=count, page="articles"), self.assertNumQueries(2):
+                self.assertEqual(self.client.get("/sitemap-articles.xml").status_code, 200)
+
+
+class SitemapPagesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        author = make_editor()
+        cls.published = {
+            f"http://testserver/articles/{make_article(author=author).slug}/" for _ in range(7)
+        }
+        make_draft(author=author, slug="a-draft")
+        make_scheduled(author=author, slug="a-scheduled-one")
+
+    def test_every_published_article_is_on_exactly_one_page(self):
+        with mock.patch.object(ArticleSitemap, "limit", 3):
+            index = ET.fromstring(self.client.get("/sitemap.xml").content)
+            pages = [loc.text for loc in index.findall("s:sitemap/s:loc", NS)]
+            articles = [page for page in pages if "/sitemap-articles.xml" in page]
+            self.assertEqual(
+                articles,
+                [
+                    "http://testserver/sitemap-articles.xml",
+                    "http://testserver/sitemap-articles.xml?p=2",
+                    "http://testserver/sitemap-articles.xml?p=3",
+                ],
+            )
+            listed = []
+            for page in articles:
+                response = self.client.get(page.removeprefix("http://testserver"))
+                self.assertEqual(response.status_code, 200)
+                root = ET.fromstring(response.content)
+                locations = [loc.text for loc in root.findall("s:url/s:loc", NS)]
+                self.assertLessEqual(len(locations), 3)
+                listed += locations
+        self.assertEqual(len(listed), len(set(listed)))
+        self.assertEqual(set(listed), self.published)
+
+    def test_a_page_past_the_last_is_404(self):
+        with mock.patch.object(ArticleSitemap, "limit", 3):
+            self.assertEqual(self.client.get("/sitemap-articles.xml?p=4").status_code, 404)
+        self.assertEqual(self.client.get("/sitemap-nowhere.xml").status_code, 404)
+
+    def test_robots_txt_names_the_index(self):
+        self.assertContains(
+            self.client.get("/robots.txt"), "Sitemap: http://testserver/sitemap.xml\n"
+        )

@@ -22,10 +22,17 @@ class Command(BaseCommand):
             metavar="N",
             help="Also make sure N generated articles exist (for pagination and benchmarks).",
         )
+        parser.add_argument(
+            "--comments",
+            type=int,
+            default=0,
+            metavar="M",
+            help="Also make sure M generated reader comments exist, spread over the articles.",
+        )
 
-    def handle(self, *args, articles: int, verbosity: int, **options) -> None:
-        if articles < 0:
-            self.stderr.write("--articles must be zero or more.")
+    def handle(self, *args, articles: int, comments: int, verbosity: int, **options) -> None:
+        if articles < 0 or comments < 0:
+            self.stderr.write("--articles and --comments must be zero or more.")
             sys.exit(2)
         password = os.environ.get("CARNET_DEMO_PASSWORD") or None
         with transaction.atomic():
@@ -48,6 +55,10 @@ class Command(BaseCommand):
             added = content.ensure_generated_articles(articles, self._progress)
             self.stderr.write("")
             self.stdout.write(f"Generated articles: {added} added, {articles} in all.")
+        if comments:
+            added = content.ensure_generated_comments(comments, self._progress)
+            self.stderr.write("")
+            self.stdout.write(f"Generated comments: {added} added, {comments} in all.")
 
     def _progress(self, done: int, total: int) -> None:
         if done % max(1, total // 100) and done != total:
