@@ -95,7 +95,7 @@ class LatestArticlesFeed(Feed):
 
     def item_categories(self, item: Article) -> list[str]:
         names = [item.category.name] if item.category else []
-        return names + [tag.name for tag in item.tags.all()]
+        return names + [tag.name for tag in item.listed_tags]
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

@@ -11,7 +11,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -75,7 +75,9 @@ class ArticleQuerySet(models.QuerySet):
         prefetched. The text and its search vector stay in the database."""
         return (
             self.select_related("author", "category")
-            .prefetch_related("tags")
+            # Into a plain list: taggit's manager builds a queryset per article otherwise,
+            # a fifth of a list page's time.
+            .prefetch_related(Prefetch("tags", to_attr="listed_tags"))
             .defer(*LISTING_LEAVES_OUT)
         )
 
