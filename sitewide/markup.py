@@ -6,7 +6,9 @@ bodies keep a rich allowlist; readers' comments are plain text, escaped, with
 paragraphs kept and bare URLs turned into links.
 """
 
+import html
 import re
+from urllib.parse import urlsplit
 
 import bleach
 from bleach.linkifier import Linker
@@ -32,7 +34,9 @@ ARTICLE_ATTRIBUTES = {
     "code": ["class"],
     "*": ["lang", "dir"],
 }
-SAFE_PROTOCOLS = frozenset({"http", "https", "mailto"})
+SAFE_PROTOCOLS = frozenset({"http", "https", "mailto", "tel"})
+# Attributes whose value is an address, checked by _is_safe_url whatever bleach decides.
+URL_ATTRIBUTES = frozenset({("a", "href"), ("img", "src"), ("blockquote", "cite"), ("q", "cite")})
 COMMENT_LINK_REL = "nofollow ugc noopener"
 
 # Contents of these elements are never text a reader should see: drop them whole.
@@ -46,6 +50,29 @@ _LINE_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _IMG_TAG = re.compile(r"<img(?=[\s>/])")
 _CODE_CLASS = re.compile(r"^language-[\w+-]{1,30}$")
+# Browsers drop these from an address before reading its scheme (ASCII tab and
+# newlines anywhere, C0 controls and spaces at the ends); dropping all of them
+# everywhere can only make more addresses look like they have a scheme.
+_URL_IGNORED = re.compile(r"[\x00-\x20\x7f]")
+_URL_SCHEME_END = re.compile(r"[/?#]")
+
+
+def _is_safe_url(value: str) -> bool:
+    """An http, https, mailto or tel address, a same-site relative one, or a fragment.
+
+    bleach reads "javascript:1337" as a host and a port, so the scheme is decided
+    here: entities decoded, ignored characters dropped, a colon before any / ? or #
+    means a scheme, and only SAFE_PROTOCOLS pass. A protocol-relative "//host"
+    (or "/\\host", which browsers read alike) is another site, not a relative
+    address: an editor writes https:// for that, and a feed reader or mail client
+    has no scheme to resolve it against.
+    """
+    url = _URL_IGNORED.sub("", html.unescape(value)).replace("\\", "/")
+    head = _URL_SCHEME_END.split(url, maxsplit=1)[0]
+    if ":" in head:
+        scheme = urlsplit(url).scheme.lower()
+        return head.partition(":")[0].lower() == scheme and scheme in SAFE_PROTOCOLS
+    return not url.startswith("//")
 
 
 def _keep_attribute(tag: str, name: str, value: str) -> bool:
@@ -53,6 +80,8 @@ def _keep_attribute(tag: str, name: str, value: str) -> bool:
         return bool(_CODE_CLASS.match(value))
     if tag == "img" and name in {"width", "height"}:
         return value.isdigit()
+    if (tag, name) in URL_ATTRIBUTES and not _is_safe_url(value):
+        return False
     allowed = ARTICLE_ATTRIBUTES.get(tag, []) + ARTICLE_ATTRIBUTES["*"]
     return name in allowed
 

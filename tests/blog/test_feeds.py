@@ -124,6 +124,28 @@ class ControlCharacterTests(FeedTestCase):
         self.assertEqual([c.text for c in item.findall("category")], ["Science", "Climat"])
 
 
+class HostileLinkTests(FeedTestCase):
+    def test_a_feed_item_carries_no_script_address(self):
+        # Feeds have no Content Security Policy: the sanitiser alone keeps these out.
+        make_article(
+            slug="links",
+            body='<p><a href="javascript:1337">a</a><a href="vbscript:1">b</a>'
+            '<a href="data:1">c</a><img src="javascript:1" alt="d">'
+            '<a href="jAvAsCrIpT:alert(1)">e</a><a href=" javascript:1">f</a>'
+            '<a href="java&#x09;script:1">g</a><a href="&#106;avascript:1">h</a>'
+            '<a href="https://example.com/">i</a></p>',
+        )
+        rss = next(self.get_xml("/feed/").iter("item")).findtext("description")
+        atom = next(self.get_xml("/feed/atom/").iter(f"{ATOM}entry"))
+        for body in [rss, atom.findtext(f"{ATOM}summary") or atom.findtext(f"{ATOM}content")]:
+            with self.subTest(body=body):
+                self.assertIn('<a href="https://example.com/">i</a>', body)
+                self.assertEqual(body.count("href="), 1)
+                self.assertNotIn("src=", body)
+                for scheme in ["javascript", "vbscript", "data", "&#"]:
+                    self.assertNotIn(scheme, body.lower())
+
+
 class CategoryAndAuthorFeedTests(FeedTestCase):
     @classmethod
     def setUpTestData(cls):

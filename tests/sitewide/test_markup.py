@@ -61,6 +61,19 @@ ARTICLE_ATTACKS = [
      "<a>x</a>"),
     ("javascript: src", '<img src="javascript:alert(1)" alt="x">', f'{IMG} alt="x">'),
     ("data: src", '<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="x">', f'{IMG} alt="x">'),
+    ("javascript: with a port-like number", '<a href="javascript:1337">x</a>', "<a>x</a>"),
+    ("vbscript: with a port-like number", '<a href="vbscript:1">x</a>', "<a>x</a>"),
+    ("data: with a port-like number", '<a href="data:1">x</a>', "<a>x</a>"),
+    ("javascript: src with a port-like number", '<img src="javascript:1">', IMG + ">"),
+    ("javascript: href in alternating case", '<a href="jAvAsCrIpT:alert(1)">x</a>', "<a>x</a>"),
+    ("javascript: with a port after a space", '<a href=" javascript:1">x</a>', "<a>x</a>"),
+    ("javascript: with a port split by an entity tab", '<a href="java&#x09;script:1">x</a>',
+     "<a>x</a>"),
+    ("javascript: with a port behind an entity", '<a href="&#106;avascript:1">x</a>', "<a>x</a>"),
+    ("unknown scheme with a port-like number", '<a href="evil:80">x</a>', "<a>x</a>"),
+    ("javascript: cite", '<q cite="javascript:1">x</q>', "<q>x</q>"),
+    ("protocol-relative href", '<a href="//evil.example/">x</a>', "<a>x</a>"),
+    ("protocol-relative href with a backslash", '<a href="/\\evil.example/">x</a>', "<a>x</a>"),
     ("iframe", '<iframe src="https://evil.example"></iframe><p>ok</p>', "<p>ok</p>"),
     ("unclosed iframe", '<iframe src="https://evil.example">', absent()),
     ("object", '<object data="x.swf"><param name="a" value="b"></object><p>ok</p>', "<p>ok</p>"),
@@ -239,6 +252,12 @@ class CleanArticleHtmlAllowedContentTests(SimpleTestCase):
             '<p><a href="https://example.com/a?b=1&amp;c=2" title="t">s</a> '
             '<a href="http://example.com">h</a> <a href="mailto:ed@example.com">m</a> '
             '<a href="/articles/x/">r</a> <a href="#note">n</a></p>'
+        )
+
+    def test_it_keeps_tel_and_same_site_relative_addresses(self):
+        self.assertKept(
+            '<p><a href="tel:+33123456789">t</a> <a href="x/y">r</a> <a href="?q=1">q</a> '
+            '<a href="#a">f</a> <a href="https://example.com:8443/a:b">p</a></p>'
         )
 
     def test_it_keeps_emphasis(self):
