@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from comments.models import Comment, PostingLimit
 from sitewide import languages
+from sitewide.http import address_network
 from sitewide.models import SiteSettings
 
 DUPLICATE_WINDOW = datetime.timedelta(minutes=10)
@@ -56,12 +57,13 @@ def lock_flood_limit(ip: str | None, now: datetime.datetime) -> PostingLimit | N
     """Lock this address's flood-limit row; call inside a transaction.
 
     The row is created if missing (an insert that ignores a conflict), then locked,
-    so that concurrent posts from one address, in any worker, queue on it.
+    so that concurrent posts from one address, in any worker, queue on it. An IPv6
+    client is counted by its /64, so that rotating addresses does not reset the limit.
     """
     seconds = settings.COMMENTS_FLOOD_SECONDS
     if not seconds or ip is None:
         return None
-    key = salted_hmac("comments.flood", ip, algorithm="sha256").hexdigest()
+    key = salted_hmac("comments.flood", address_network(ip), algorithm="sha256").hexdigest()
     never = now - datetime.timedelta(days=1, seconds=seconds)
     PostingLimit.objects.bulk_create(
         [PostingLimit(ip_hash=key, last_posted_at=never)], ignore_conflicts=True

@@ -21,6 +21,27 @@ def client_ip(request: HttpRequest) -> str | None:
     return address
 
 
+def client_network(request: HttpRequest) -> str | None:
+    """The client address as the limits count it (comment flood, login lockouts).
+
+    An IPv6 client is its /64: one subscriber or host holds a whole /64, and
+    rotating addresses inside it must not reset a limit.
+    """
+    return address_network(client_ip(request))
+
+
+def address_network(address: str | None) -> str | None:
+    """An IPv4 address as is, an IPv6 one as its /64 network address ("2001:db8:1:2::")."""
+    if address is None:
+        return None
+    ip = ipaddress.ip_address(address)
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.IPv6Network((ip, 64), strict=False).network_address)
+
+
 def _valid_ip(value: str) -> str | None:
     try:
         return str(ipaddress.ip_address(value))

@@ -5,7 +5,7 @@ from django.test import RequestFactory, TestCase, override_settings
 
 from comments.forms import issue_token
 from comments.models import Comment, PostingLimit
-from sitewide.http import client_ip
+from sitewide.http import address_network, client_ip, client_network
 from sitewide.models import SiteSettings
 from tests.base import make_article, make_editor
 from tests.comments.helpers import post_comment
@@ -114,6 +114,15 @@ class FloodLimitTests(TestCase):
             ["198.51.100.5", "198.51.100.6"],
         )
 
+    def test_an_ipv6_client_is_limited_by_its_64(self):
+        post_comment(self.client, self.article, body="one", ip="2001:db8:1:2::1")
+        response = post_comment(
+            self.client, self.article, body="two", ip="2001:db8:1:2:ffff:ffff:ffff:fffe"
+        )
+        self.assertEqual(response.status_code, 429)
+        response = post_comment(self.client, self.article, body="three", ip="2001:db8:1:3::1")
+        self.assertEqual(response.status_code, 303)
+
     @override_settings(COMMENTS_FLOOD_SECONDS=0)
     def test_the_limit_can_be_turned_off(self):
         post_comment(self.client, self.article, body="one")
@@ -219,3 +228,26 @@ class ContentRuleTests(TestCase):
         self.client.force_login(make_editor())
         comment = self.stored(body="About viagra regulation")
         self.assertEqual(comment.status, Comment.Status.APPROVED)
+
+
+class ClientNetworkTests(TestCase):
+    def test_an_ipv4_address_is_itself(self):
+        self.assertEqual(address_network("198.51.100.1"), "198.51.100.1")
+
+    def test_an_ipv6_address_is_its_64(self):
+        for address in ["2001:db8:1:2::1", "2001:DB8:1:2:abcd:ef01:2345:6789"]:
+            with self.subTest(address):
+                self.assertEqual(address_network(address), "2001:db8:1:2::")
+
+    def test_an_ipv4_mapped_ipv6_address_is_the_ipv4_one(self):
+        self.assertEqual(address_network("::ffff:198.51.100.1"), "198.51.100.1")
+
+    def test_no_address_is_none(self):
+        self.assertIsNone(address_network(None))
+
+    @override_settings(TRUSTED_PROXY_COUNT=1)
+    def test_the_request_s_network_follows_the_trusted_proxy_rule(self):
+        request = RequestFactory().get(
+            "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="2001:db8::1, 2001:db8:5:6::7"
+        )
+        self.assertEqual(client_network(request), "2001:db8:5:6::")
