@@ -127,7 +127,7 @@ class CategoryFeed(LatestArticlesFeed):
 
 class AuthorFeed(LatestArticlesFeed):
     def get_object(self, request: HttpRequest, slug: str) -> User:
-        return get_object_or_404(User, slug=slug, is_active=True)
+        return get_object_or_404(Article.objects.published().authors(), slug=slug)
 
     def title(self, obj: User) -> str:
         return _("%(site)s: articles by %(author)s") % {

@@ -11,7 +11,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from accounts.models import User
 from sitewide import languages
 from sitewide.http import absolute_url
 from sitewide.markup import clean_article_html
@@ -69,6 +70,14 @@ class ArticleQuerySet(models.QuerySet):
     def published(self) -> "ArticleQuerySet":
         """The one rule for what the public may see: published, and its time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def authors(self) -> models.QuerySet:
+        """The active users who wrote one of these articles at least.
+
+        As `published().authors()`, the one rule for who has a public author page,
+        feed and sitemap entry: a staff account with nothing published has none.
+        """
+        return User.objects.filter(Exists(self.filter(author=OuterRef("pk"))), is_active=True)
 
     def for_listing(self) -> "ArticleQuerySet":
         """What list pages show: the card's columns, author and category joined, tags

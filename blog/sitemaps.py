@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from accounts.models import User
 from blog.models import Article, Category
 from sitewide.pagination import LateRowPaginator
 
@@ -80,9 +79,8 @@ class AuthorSitemap(Sitemap):
     priority = 0.4
 
     def items(self):
-        published = Article.objects.published().filter(author=OuterRef("pk"))
         # Deactivated authors keep their articles but lose their page.
-        return User.objects.filter(Exists(published), is_active=True).order_by("slug")
+        return Article.objects.published().authors().order_by("slug")
 
 
 class StaticSitemap(Sitemap):

@@ -10,7 +10,6 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from accounts.models import User
 from blog.models import Article, Category
 from sitewide.models import SiteSettings
 from sitewide.pagination import BoundedPaginator
@@ -98,7 +97,7 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def author(request: HttpRequest, slug: str) -> HttpResponse:
-    author = get_object_or_404(User, slug=slug, is_active=True)
+    author = get_object_or_404(Article.objects.published().authors(), slug=slug)
     return render_article_list(
         request,
         "blog/author.html",

@@ -4,7 +4,7 @@ from django.core import mail
 from django.test import TestCase
 
 from sitewide.models import SiteSettings
-from tests.base import make_editor
+from tests.base import make_article, make_editor
 
 AUTHOR_EMAIL = "houssen.private@example.com"
 
@@ -19,6 +19,8 @@ class ContactTests(TestCase):
             email=AUTHOR_EMAIL,
             accepts_contact=True,
         )
+        # The contact form sends the reader back to the author page, which needs an article.
+        make_article(author=cls.author)
         cls.url = "/author/houssen/contact/"
 
     def post(self, **overrides):
@@ -113,6 +115,7 @@ class ContactTests(TestCase):
 
     def test_an_author_who_does_not_accept_messages_has_no_form(self):
         author = make_editor(slug="private", accepts_contact=False)
+        make_article(author=author)
         self.assertEqual(self.client.get("/author/private/contact/").status_code, 404)
         response = self.client.post("/author/private/contact/", {"name": "x"})
         self.assertEqual(response.status_code, 404)

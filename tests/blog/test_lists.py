@@ -6,7 +6,14 @@ from django.test import TestCase
 from django.utils import timezone
 
 from sitewide.models import SiteSettings
-from tests.base import make_article, make_category, make_draft, make_editor, make_scheduled
+from tests.base import (
+    make_article,
+    make_category,
+    make_draft,
+    make_editor,
+    make_scheduled,
+    make_superuser,
+)
 
 AUTHOR_EMAIL = "houssen.private@example.com"
 
@@ -160,6 +167,19 @@ class AuthorPageTests(TestCase):
         self.author.is_active = False
         self.author.save()
         self.assertEqual(self.client.get("/author/houssen-moshinaly/").status_code, 404)
+
+    def test_a_staff_account_with_nothing_published_has_no_page_and_no_feed(self):
+        quiet = make_editor(slug="quiet")
+        make_draft(author=quiet)
+        make_scheduled(author=quiet)
+        admin = make_superuser(slug="the-admin")
+        for slug in [quiet.slug, admin.slug]:
+            for url in [f"/author/{slug}/", f"/author/{slug}/feed/", f"/en/author/{slug}/"]:
+                with self.subTest(url=url):
+                    self.assertEqual(self.client.get(url).status_code, 404)
+        make_article(author=quiet)
+        self.assertEqual(self.client.get("/author/quiet/").status_code, 200)
+        self.assertEqual(self.client.get("/author/quiet/feed/").status_code, 200)
 
     def test_its_query_count_does_not_grow_with_the_articles(self):
         author = make_editor(slug="budget")
