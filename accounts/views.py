@@ -1,4 +1,7 @@
-from django.contrib import messages
+import math
+
+from django.conf import settings
+from django.contrib import admin, messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -42,3 +45,16 @@ def contact(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return HttpResponseRedirect(author.get_absolute_url(), status=303)
     return render(request, "accounts/contact.html", {"author": author, "form": form})
+
+
+def sign_in_locked(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer to a locked-out sign-in: 429, and how long the lock lasts."""
+    seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Signing in is locked"),
+        "minutes": math.ceil(seconds / 60),
+    }
+    response = render(request, "admin/sign_in_locked.html", context, status=429)
+    response["Retry-After"] = str(seconds)
+    return response

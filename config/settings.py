@@ -5,6 +5,7 @@ ImproperlyConfigured error naming the variable. See the settings table in the
 README.
 """
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -145,6 +146,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "taggit",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +165,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -217,6 +221,30 @@ else:
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "admin:login"
+# django-axes refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed sign-ins are counted per account and per client address (an IPv6 client by
+# its /64, behind TRUSTED_PROXY_COUNT proxies like comments), in the database: the
+# LOGIN_FAILURE_LIMIT-th failure in a row locks for LOGIN_COOLOFF_MINUTES.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "sitewide.http.client_network"
+AXES_LOCKOUT_CALLABLE = "accounts.views.sign_in_locked"
+# A sign-in that succeeds starts the count again ("in a row"); tries during a lockout
+# do not extend it, so that it ends on its own COOLOFF after it began.
+AXES_RESET_ON_SUCCESS = True
+# Its log names the account and the address (masked by default): what a lockout needs.
+AXES_SENSITIVE_PARAMETERS = []
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Staff sessions end after a working day without a request; each request starts the
+# day again. Readers have no session, and none is created for them.
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_SAVE_EVERY_REQUEST = True
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
