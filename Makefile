@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: help run dev demo test lint format messages chromium redis clean bench screenshots
+.PHONY: help run dev demo test lint format messages chromium redis clean bench screenshots backup restore
 
 help:
 	@echo "make run    set everything up and serve the demo blog with gunicorn on http://127.0.0.1:$(PORT)"
@@ -90,6 +90,16 @@ screenshots: $(BIN)/.installed messages chromium
 
 clean:
 	rm -rf $(VENV) var/static
+
+# A timestamped archive of the database and MEDIA_ROOT in var/backups, taken while
+# the site runs (SQLite online backup or pg_dump, after DATABASE_URL); see docs/operations.md.
+backup: $(BIN)/.installed
+	$(BIN)/python manage.py backup
+
+# make restore FILE=var/backups/carnet-….tar.gz: asks before replacing the database.
+restore: $(BIN)/.installed
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/carnet-YYYYMMDD-HHMMSS-….tar.gz"; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)"
 
 # Throughput and latency of the public pages over HTTP against gunicorn (prints figures).
 bench: $(BIN)/.installed messages
