@@ -314,6 +314,21 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS, once the site is served over TLS (docs/operations.md lists the production
+# values). Off by default: a development server has no certificate.
+# Browsers remember HSTS for this many seconds (a year, 31536000, in production).
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", False)
+# The probes of a load balancer or systemd ask over plain HTTP, on the machine itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Behind a TLS proxy that sets X-Forwarded-Proto (and strips the client's): requests
+# are then known to be HTTPS, for the redirect and for the https:// links in mail.
+# Never set it without such a proxy: any client could claim HTTPS.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("PROXY_SSL_HEADER", False) else None
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -327,6 +342,8 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
+    # Browsers post what the policy blocked here; sitewide.views.csp_report logs it.
+    "report-uri": ["/csp-report"],
 }
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()

@@ -27,6 +27,7 @@ urlpatterns += [
     path("robots.txt", sitewide_views.robots_txt, name="robots_txt"),
     path("healthz", sitewide_views.healthz, name="healthz"),
     path("readyz", sitewide_views.readyz, name="readyz"),
+    path("csp-report", sitewide_views.csp_report, name="csp_report"),
 ]
 
 if settings.SERVE_MEDIA:

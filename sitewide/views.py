@@ -1,8 +1,12 @@
+import json
+import logging
+
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 
 
 @require_safe
@@ -27,3 +31,50 @@ def readyz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "up"})
+
+
+# A browser's report is a few hundred bytes; anything much larger is not one.
+CSP_REPORT_MAX_BYTES = 16 * 1024
+csp_logger = logging.getLogger("carnet.csp")
+# What a report says about what was blocked where, in report-uri's and the Reporting
+# API's spelling; the rest (the page's whole policy, a script sample) is left out.
+CSP_REPORT_FIELDS = frozenset({
+    "document-uri", "documentURL", "violated-directive", "effective-directive",
+    "effectiveDirective", "blocked-uri", "blockedURL", "source-file", "sourceFile",
+    "line-number", "lineNumber",
+})  # fmt: skip
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request: HttpRequest) -> HttpResponse:
+    """Log a Content Security Policy violation a browser reports (report-uri).
+
+    The body is the browser's JSON, logged at WARNING with the fields that say what
+    was blocked where; it is never trusted, and no input answers 500.
+    """
+    try:
+        length = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        length = 0
+    if length > CSP_REPORT_MAX_BYTES:
+        return HttpResponse(status=413)
+    body = request.read(CSP_REPORT_MAX_BYTES + 1)
+    if len(body) > CSP_REPORT_MAX_BYTES:
+        return HttpResponse(status=413)
+    try:
+        report = json.loads(body)
+    except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
+        return HttpResponse(status=400)
+    # report-uri sends {"csp-report": {...}}; the Reporting API a list of {"body": {...}}.
+    reports = report if isinstance(report, list) else [report]
+    for item in reports[:10]:
+        if not isinstance(item, dict):
+            continue
+        details = item.get("csp-report", item.get("body", item))
+        if not isinstance(details, dict):
+            continue
+        fields = {k: str(v)[:300] for k, v in details.items() if k in CSP_REPORT_FIELDS}
+        # %r: the values come from the client; no line break reaches the log as is.
+        csp_logger.warning("CSP violation: %r", fields)
+    return HttpResponse(status=204)

@@ -20,6 +20,8 @@ SETTINGS_VARIABLES = {
     "LANGUAGE_CODE", "TIME_ZONE", "MEDIA_ROOT", "SERVE_MEDIA", "EMAIL_HOST", "EMAIL_PORT",
     "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "DEFAULT_FROM_EMAIL",
     "SECURE_COOKIES", "LOG_LEVEL", "DJANGO_SETTINGS_MODULE",
+    "HSTS_SECONDS", "HSTS_INCLUDE_SUBDOMAINS", "HSTS_PRELOAD", "SSL_REDIRECT", "PROXY_SSL_HEADER",
+    "LOGIN_FAILURE_LIMIT", "LOGIN_COOLOFF_MINUTES",
 }  # fmt: skip
 SHOW = (
     "import json, config.settings as s; "
@@ -184,3 +186,55 @@ class GoodSettingsTests(SimpleTestCase):
     def test_empty_values_mean_the_default(self):
         settings = self.load(DEBUG="1", EMAIL_PORT="", REDIS_URL="", TIME_ZONE="Europe/Paris")
         self.assertEqual(settings["CACHE"], "django.core.cache.backends.filebased.FileBasedCache")
+
+
+# The production environment docs/operations.md documents (with a real key and hosts).
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz-_ABCDEF",
+    "ALLOWED_HOSTS": "blog.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://blog.example.org",
+    "SECURE_COOKIES": "true",
+    "HSTS_SECONDS": "31536000",
+    "HSTS_INCLUDE_SUBDOMAINS": "true",
+    "HSTS_PRELOAD": "true",
+    "SSL_REDIRECT": "true",
+    "PROXY_SSL_HEADER": "true",
+    "TRUSTED_PROXY_COUNT": "1",
+    "EMAIL_HOST": "smtp.example.org",
+}
+
+
+class DeployCheckTests(SimpleTestCase):
+    def check_deploy(self, **env: str) -> subprocess.CompletedProcess:
+        return import_settings(
+            "import sys; from django.core.management import execute_from_command_line; "
+            "execute_from_command_line(['manage.py', 'check', '--deploy'])",
+            DJANGO_SETTINGS_MODULE="config.settings",
+            **env,
+        )
+
+    def test_check_deploy_is_clean_with_the_documented_production_environment(self):
+        result = self.check_deploy(**PRODUCTION_ENV)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("System check identified no issues", result.stdout)
+
+    def test_without_https_settings_check_deploy_warns(self):
+        env = {**PRODUCTION_ENV, "HSTS_SECONDS": "", "SSL_REDIRECT": ""}
+        result = self.check_deploy(**env)
+        self.assertIn("security.W004", result.stderr + result.stdout)
+        self.assertIn("security.W008", result.stderr + result.stdout)
+
+    def test_https_settings_are_off_by_default_and_read_from_the_environment(self):
+        show = (
+            "import json, config.settings as s; print(json.dumps([s.SECURE_HSTS_SECONDS, "
+            "s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD, s.SECURE_SSL_REDIRECT, "
+            "s.SECURE_PROXY_SSL_HEADER]))"
+        )
+        result = import_settings(show, DEBUG="1")
+        self.assertEqual(json.loads(result.stdout), [0, False, False, False, None])
+        result = import_settings(show, **PRODUCTION_ENV)
+        self.assertEqual(
+            json.loads(result.stdout),
+            [31536000, True, True, True, ["HTTP_X_FORWARDED_PROTO", "https"]],
+        )
