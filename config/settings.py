@@ -241,6 +241,8 @@ AXES_RESET_ON_SUCCESS = True
 # Its log names the account and the address (masked by default): what a lockout needs.
 AXES_SENSITIVE_PARAMETERS = []
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Its start-up banner would open the output of every manage.py command.
+AXES_VERBOSE = False
 # Staff sessions end after a working day without a request; each request starts the
 # day again. Readers have no session, and none is created for them.
 SESSION_COOKIE_AGE = 8 * 3600
