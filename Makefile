@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: help run dev demo test lint format messages chromium redis clean bench screenshots backup restore
+.PHONY: help run dev demo test lint format messages chromium redis clean bench bench-cache screenshots backup restore
 
 help:
 	@echo "make run    set everything up and serve the demo blog with gunicorn on http://127.0.0.1:$(PORT)"
@@ -104,3 +104,8 @@ restore: $(BIN)/.installed
 # Throughput and latency of the public pages over HTTP against gunicorn (prints figures).
 bench: $(BIN)/.installed messages
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+
+# The article and front pages behind nginx's cache (docs/deploy.md), Carnet's own cache and none,
+# beside nginx serving a static copy; needs wrk, nginx, PostgreSQL and Redis on 127.0.0.1.
+bench-cache: $(BIN)/.installed messages redis
+	$(BIN)/python bench/cache.py $(BENCH_ARGS)

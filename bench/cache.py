@@ -1,0 +1,372 @@
+"""Measure Carnet's anonymous pages behind each cache, in one run.
+
+Builds a throwaway PostgreSQL database (the demo, N generated articles and 50
+approved comments on the demo article), then measures the article page and
+the front page with wrk in four modes:
+
+  static        nginx serving a copy of the same page bytes (the ceiling)
+  nginx-cache   the nginx shared cache of docs/deploy.md (bench/nginx-cache.conf.template)
+  carnet-cache  gunicorn directly, Carnet's own page cache in Redis
+  uncached      gunicorn directly, PAGE_CACHE=off (every request renders)
+
+It prints a table and the ratios; it measures, it asserts nothing about the
+figures. Needs wrk, nginx, psql (PostgreSQL on 127.0.0.1, user postgres) and
+Redis on 127.0.0.1:6379. Everything listens on 127.0.0.1, and everything it
+starts is stopped when it ends, on failure too.
+
+  .venv/bin/python bench/cache.py [--articles 10000] [--duration 10] [--keep-db]
+"""
+
+import argparse
+import datetime
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from contextlib import ExitStack
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "bench" / "nginx-cache.conf.template"
+ARTICLE = "/articles/moscou-travaille-avec-les-talibans-pour-contrer-daesh/"
+# (page, path, what must appear in it)
+PAGES = [("article", ARTICLE, '<article class="comment"'), ("front", "/", '<article class="card"')]
+MODES = ["static", "nginx-cache", "carnet-cache", "uncached"]
+# The values of the template that a deployment changes; the benchmark changes only these.
+TEMPLATE_VALUES = {
+    "listen": "listen 80;",
+    "upstream": "http://127.0.0.1:8000",
+    "cache": "/var/cache/nginx/carnet",
+    "static": "/srv/carnet/var/static/",
+    "media": "/srv/carnet/var/media/",
+}
+
+# 50 approved comments on the demo article, through the model (save() renders and counts).
+ADD_COMMENTS = """
+import datetime
+from django.utils import timezone
+from blog.models import Article
+from comments.models import Comment
+article = Article.objects.get(slug="moscou-travaille-avec-les-talibans-pour-contrer-daesh")
+start = timezone.now() - datetime.timedelta(days=1)
+for n in range(50):
+    Comment(
+        article=article, name=f"Lecteur {n + 1}", email=f"lecteur{n + 1}@example.org",
+        body=f"Commentaire numéro {n + 1} : merci pour cet article, très éclairant.\\n\\n"
+        "Une seconde ligne, pour que le commentaire ait deux paragraphes.",
+        status=Comment.Status.APPROVED, submitted_at=start + datetime.timedelta(minutes=n),
+    ).save()
+print(article.comments.count(), "comments")
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def psql(sql: str, database: str = "postgres") -> str:
+    command = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-Atqc", sql]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            get(url)
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"no answer from {url} after {seconds}s")
+
+
+def build_database(args, env: dict) -> None:
+    exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{args.database}'")
+    if exists and args.keep_db:
+        print(f"reusing database {args.database} (--keep-db)", flush=True)
+        return
+    psql(f'DROP DATABASE IF EXISTS "{args.database}"')
+    psql(f'CREATE DATABASE "{args.database}"')
+    print(f"loading {args.articles} articles into {args.database}…", flush=True)
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "load_demo", f"--articles={args.articles}")
+    manage(env, "shell", "-c", ADD_COMMENTS)
+    psql("VACUUM ANALYZE", args.database)
+
+
+def manage(env: dict, *command: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise RuntimeError(f"manage.py {command[0]} failed")
+
+
+def start_gunicorn(stack: ExitStack, env: dict, log: Path) -> str:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py"]
+        + ["--access-logfile", str(log)],
+        cwd=ROOT,
+        env={**env, "PORT": str(port)},
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("a"),
+    )
+    stack.callback(stop, server)
+    base = f"http://127.0.0.1:{port}"
+    wait_for(base + "/healthz")
+    return base
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def nginx_config(work: Path, upstream: str, cache_port: int, static_port: int) -> Path:
+    """The documented server block, with only its deployment values changed, plus a static one."""
+    text = TEMPLATE.read_text()
+    values = {
+        "listen": f"listen 127.0.0.1:{cache_port};",
+        "upstream": upstream,
+        "cache": str(work / "cache"),
+        "static": f"{ROOT / 'var' / 'static'}/",
+        "media": f"{work / 'media'}/",
+    }
+    for name, old in TEMPLATE_VALUES.items():
+        if old not in text:
+            raise RuntimeError(f"{TEMPLATE.name} no longer contains {old!r} ({name})")
+        text = text.replace(old, values[name])
+    (work / "carnet.conf").write_text(text)
+    for folder in ("cache", "media", "tmp"):
+        (work / folder).mkdir(exist_ok=True)
+    main = work / "nginx.conf"
+    # Workers run as the user running the benchmark: the files are in its private folder.
+    user = "user root;" if os.geteuid() == 0 else ""
+    main.write_text(f"""{user}
+worker_processes auto;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_timeout 65;
+    access_log off;
+    client_body_temp_path {work}/tmp/body;
+    proxy_temp_path {work}/tmp/proxy;
+    fastcgi_temp_path {work}/tmp/fastcgi;
+    uwsgi_temp_path {work}/tmp/uwsgi;
+    scgi_temp_path {work}/tmp/scgi;
+    include {work}/carnet.conf;
+    server {{
+        listen 127.0.0.1:{static_port};
+        root {work}/html;
+        index index.html;
+        location / {{ try_files $uri $uri/index.html =404; }}
+    }}
+}}
+""")
+    return main
+
+
+def start_nginx(stack: ExitStack, work: Path, config: Path) -> None:
+    nginx = ["nginx", "-p", f"{work}/", "-e", f"{work}/nginx-error.log", "-c", str(config)]
+    subprocess.run(nginx + ["-t", "-q"], check=True)
+    subprocess.run(nginx, check=True)
+
+    def stop_nginx() -> None:
+        pid_file = work / "nginx.pid"
+        if pid_file.exists():
+            os.kill(int(pid_file.read_text()), signal.SIGTERM)
+            for _ in range(100):
+                if not pid_file.exists():
+                    break
+                time.sleep(0.1)
+
+    stack.callback(stop_nginx)
+
+
+def check_page(url: str, marker: str) -> tuple[bytes, dict]:
+    status, headers, body = get(url)
+    count = body.count(marker.encode())
+    if status != 200 or not count:
+        raise RuntimeError(f"{url} answered {status} with {count} × {marker!r}")
+    if "Set-Cookie" in headers:
+        raise RuntimeError(f"{url} set a cookie for an anonymous reader")
+    return body, headers
+
+
+def check_nginx(url: str) -> None:
+    """Print what the documented cache does: a hit, a bypass for a cookie, a 304 for an ETag."""
+    get(url)
+    _status, headers, _body = get(url)
+    cookie = get(url, {"Cookie": "carnet_pending=1"})[1]
+    not_modified = get(url, {"If-None-Match": headers.get("ETag", "")})[0]
+    print(
+        f"  nginx {url}: second GET {headers.get('X-Cache-Status')}; with a Carnet cookie "
+        f"{cookie.get('X-Cache-Status')} ({cookie.get('Cache-Control')}); "
+        f"If-None-Match {not_modified}"
+    )
+
+
+def wrk(url: str, args) -> dict:
+    wrk = ["wrk", f"-t{args.threads}", f"-c{args.connections}", "--timeout", "10s"]
+    subprocess.run(wrk + ["-d2s", url], check=True, capture_output=True)  # warm-up
+    time.sleep(1)  # let the server drain what the warm-up left queued
+    output = subprocess.run(
+        wrk + [f"-d{args.duration}s", "--latency", url], check=True, capture_output=True, text=True
+    ).stdout
+    result = {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        "p50": latency(re.search(r"^\s+50%\s+(\S+)", output, re.M)[1]),
+        "p99": latency(re.search(r"^\s+99%\s+(\S+)", output, re.M)[1]),
+        "errors": 0,
+    }
+    if found := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
+        result["errors"] += int(found[1])
+    if found := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    ):
+        result["errors"] += sum(int(n) for n in found.groups())
+    return result
+
+
+def latency(text: str) -> float:
+    """wrk's '1.23ms' / '45.00us' / '1.02s' in milliseconds."""
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def measure(results: dict, mode: str, base: str, args) -> None:
+    for page, path, marker in PAGES:
+        check_page(base + path, marker)
+        results[mode, page] = figures = wrk(base + path, args)
+        print(
+            f"  {mode:<13} {page:<8} {figures['rps']:9.0f} req/s  p50 {figures['p50']:7.2f} ms"
+            f"  p99 {figures['p99']:7.2f} ms  errors {figures['errors']}",
+            flush=True,
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--database", default="carnet_bench_cache")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/8")
+    parser.add_argument("--keep-db", action="store_true", help="reuse the database, keep it after")
+    args = parser.parse_args()
+    for tool in ("wrk", "nginx", "psql", "redis-cli"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is missing (apt-get install -y wrk nginx postgresql-client redis)")
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{args.database}",
+        "SECRET_KEY": "benchmark-only-secret-key-not-used-elsewhere",
+        "DEBUG": "false",
+        "HOST": "127.0.0.1",
+        "WEB_CONCURRENCY": str(args.workers),
+        "LOG_LEVEL": "WARNING",
+        "REDIS_URL": args.redis_url,
+        "TRUSTED_PROXY_COUNT": "1",
+        "PAGE_CACHE": "on",
+    }
+    results: dict = {}
+    with ExitStack() as stack:
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="carnet-bench-")))
+        os.chmod(work, 0o755)
+        build_database(args, env)
+        if not args.keep_db:
+            stack.callback(psql, f'DROP DATABASE IF EXISTS "{args.database}"')
+        manage(env, "collectstatic", "--noinput", "-v0")
+        subprocess.run(
+            ["redis-cli", "-u", args.redis_url, "flushdb"], check=True, stdout=subprocess.DEVNULL
+        )
+        started = datetime.datetime.now().astimezone()
+        print(
+            f"{started:%Y-%m-%d %H:%M %Z}, {os.cpu_count()} cores, load average "
+            f"{os.getloadavg()[0]:.2f}; {args.articles} articles, {args.workers} gunicorn "
+            f"workers; wrk -t{args.threads} -c{args.connections} -d{args.duration}s",
+            flush=True,
+        )
+
+        cached = stack.enter_context(ExitStack())
+        base = start_gunicorn(cached, env, work / "gunicorn-cache.log")
+        for _page, path, marker in PAGES:
+            body, headers = check_page(base + path, marker)
+            print(f"  {path}: {len(body)} bytes, Cache-Control: {headers.get('Cache-Control')}")
+            copy = work / "html" / path.strip("/") / "index.html"
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_bytes(body)
+        cache_port, static_port = free_port(), free_port()
+        start_nginx(stack, work, nginx_config(work, base, cache_port, static_port))
+
+        measure(results, "static", f"http://127.0.0.1:{static_port}", args)
+        through_nginx = f"http://127.0.0.1:{cache_port}"
+        for _page, path, _marker in PAGES:
+            check_nginx(through_nginx + path)
+        measure(results, "nginx-cache", through_nginx, args)
+        measure(results, "carnet-cache", base, args)
+        cached.close()
+
+        base = start_gunicorn(stack, {**env, "PAGE_CACHE": "off"}, work / "gunicorn-off.log")
+        measure(results, "uncached", base, args)
+        print(f"load average at the end {os.getloadavg()[0]:.2f}")
+
+    report(results)
+
+
+def report(results: dict) -> None:
+    print()
+    print("| mode | page | req/s | p50 ms | p99 ms | errors |")
+    print("|---|---|---:|---:|---:|---:|")
+    for mode in MODES:
+        for page, _path, _marker in PAGES:
+            r = results[mode, page]
+            print(
+                f"| {mode} | {page} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} "
+                f"| {r['errors']} |"
+            )
+    print()
+    for page, _path, _marker in PAGES:
+        ratio = results["nginx-cache", page]["rps"] / results["static", page]["rps"]
+        print(f"{page}: nginx-cache / static = {ratio:.2f} (target ≥ 0.5)")
+    article_rps = results["carnet-cache", "article"]["rps"]
+    article_p99 = results["uncached", "article"]["p99"]
+    print(f"article: Carnet's cache {article_rps:.0f} req/s (target ≥ 2000)")
+    print(f"article: uncached p99 {article_p99:.1f} ms (target < 50 ms)")
+
+
+if __name__ == "__main__":
+    main()

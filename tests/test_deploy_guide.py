@@ -1,0 +1,15 @@
+"""The deployment guide shows the nginx configuration the benchmark measures."""
+
+from pathlib import Path
+
+from django.test import SimpleTestCase
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class DeployGuideTests(SimpleTestCase):
+    def test_it_shows_the_nginx_config_that_bench_cache_measures(self):
+        guide = (ROOT / "docs" / "deploy.md").read_text()
+        config = (ROOT / "bench" / "nginx-cache.conf.template").read_text()
+
+        self.assertIn(f"```nginx\n{config}```\n", guide)
