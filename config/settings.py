@@ -202,7 +202,7 @@ if REDIS_URL:
         )
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "sitewide.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "carnet",
             # A Redis that hangs costs a request half a second, then the page is

@@ -8,6 +8,8 @@ import logging
 from typing import Any
 
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -43,3 +45,26 @@ def delete(key: str) -> None:
         cache.delete(key)
     except CACHE_ERRORS:
         logger.warning("Cache unavailable: %s not deleted", key, exc_info=True)
+
+
+class _OneClientPerPool(RedisCacheClient):
+    """Django's client builds a new redis.Redis, with its table of response callbacks,
+    on every call: a fifth of a page served from the cache. One per pool serves all."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key=None, *, write: bool = False) -> Any:
+        index = self._get_connection_pool_index(write)
+        if index not in self._clients:
+            self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return self._clients[index]
+
+
+class RedisCache(DjangoRedisCache):
+    """Django's Redis cache, with one client per connection pool."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _OneClientPerPool

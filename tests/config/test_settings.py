@@ -164,7 +164,7 @@ class GoodSettingsTests(SimpleTestCase):
             (settings["NAME"], settings["USER"], settings["HOST"], settings["PORT"]),
             ("carnet", "carnet", "db.example", "5433"),
         )
-        self.assertEqual(settings["CACHE"], "django.core.cache.backends.redis.RedisCache")
+        self.assertEqual(settings["CACHE"], "sitewide.cache.RedisCache")
         self.assertEqual(settings["MAIL"], "django.core.mail.backends.smtp.EmailBackend")
         self.assertEqual((settings["LANGUAGE_CODE"], settings["TIME_ZONE"]), ("en", "UTC"))
         self.assertEqual(settings["ALLOWED_HOSTS"], ["carnet.example", "www.carnet.example"])

@@ -13,7 +13,7 @@ from tests.base import make_article
 def redis_cache(url: str) -> dict:
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "sitewide.cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "carnet-tests",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
@@ -36,6 +36,12 @@ class RedisPageCacheTests(TestCase):
         with self.assertNumQueries(0):
             response = Client().get("/articles/kept/")
         self.assertContains(response, "Kept in Redis")
+
+    def test_one_redis_client_serves_every_call(self):
+        cache.set("carnet-test", 1)
+        client = cache._cache.get_client()
+        self.assertIs(cache._cache.get_client(write=True), client)
+        self.assertEqual(cache.get("carnet-test"), 1)
 
     def test_the_site_settings_come_from_redis(self):
         SiteSettings.load()
