@@ -16,7 +16,7 @@ from comments.templatetags.comments import comment_count_label
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGUAGES = ["fr", "en"]
-# The same options as the documented makemessages command (docs/browser.md).
+# The same options as the documented makemessages command (README.md, Testing).
 MAKEMESSAGES_IGNORE = [".venv", "var", "build", "tests", "docs", "node_modules"]
 
 
@@ -63,7 +63,7 @@ class CatalogueTests(SimpleTestCase):
                 self.assertEqual(
                     sorted(expected - kept, key=str),
                     [],
-                    f"strings missing from locale/{language}: run makemessages (docs/browser.md)",
+                    f"strings missing from locale/{language}: run makemessages (README.md, Testing)",
                 )
                 self.assertEqual(
                     sorted(kept - expected, key=str),
