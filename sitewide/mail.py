@@ -6,17 +6,30 @@ Every word of a message is in ``templates/emails/<name>-subject.txt`` and
 fixed text and the site's name: what a reader typed goes in the body only, and
 the reader's address only in Reply-To, once a form has validated it.
 
-A failure to send is the task's: the task backend logs it (the immediate backend
-at ERROR on the ``django.tasks`` logger), and the web request never fails.
+The task runs in the worker (``manage.py db_worker``), never in a web request. A
+send that fails is tried again later, after each of RETRY_DELAYS; after the last
+attempt the message is kept as a FailedMail, which an administrator can send again
+from the admin. With the immediate backend (no worker, no deferred tasks) a failed
+send is kept at once. Either way the failure is logged, and no request fails.
 """
+
+import datetime
+import logging
 
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from sitewide import languages
-from sitewide.models import SiteSettings
+from sitewide.models import FailedMail, SiteSettings
+
+logger = logging.getLogger(__name__)
+
+# Seconds before each new attempt of a failed send: 1 min, 5 min, 30 min, 2 h, 6 h,
+# so that a mail server down for most of a day still gets every message.
+RETRY_DELAYS = (60, 300, 1800, 7200, 21600)
 
 
 def send(name: str, to: list[str], context: dict, *, reply_to: str = "") -> None:
@@ -34,6 +47,13 @@ def send(name: str, to: list[str], context: dict, *, reply_to: str = "") -> None
     transaction.on_commit(enqueue, robust=True)
 
 
+def send_again(failed: list[FailedMail]) -> None:
+    """Queue messages that had failed for a new series of attempts, and forget the failures."""
+    for message in failed:
+        send(message.name, message.to, message.context, reply_to=message.reply_to)
+        message.delete()
+
+
 def render(name: str, context: dict) -> EmailMessage:
     """The message called name, rendered in the site's language; not sent."""
     with languages.in_site_language():
@@ -45,10 +65,47 @@ def render(name: str, context: dict) -> EmailMessage:
 
 
 @task
-def deliver(name: str, to: list[str], context: dict, reply_to: str = "") -> int:
-    """Render and send one message; return how many were sent. Errors are the backend's."""
+def deliver(name: str, to: list[str], context: dict, reply_to: str = "", attempt: int = 1) -> int:
+    """Render and send one message; return how many were sent.
+
+    A failed send (the mail server down, hung past its timeout, or refusing) is retried
+    later by a new task, then kept as a FailedMail; the error is raised either way, so
+    the task's result records each failed attempt.
+    """
     message = render(name, context)
     message.to = to
     if reply_to:
         message.reply_to = [reply_to]
-    return message.send()
+    try:
+        return message.send()
+    except OSError as error:  # smtplib's errors, refused connections and timeouts
+        _after_failure(name, to, context, reply_to, attempt, error)
+        raise
+
+
+def _after_failure(
+    name: str, to: list[str], context: dict, reply_to: str, attempt: int, error: OSError
+) -> None:
+    can_defer = deliver.get_backend().supports_defer
+    if can_defer and attempt <= len(RETRY_DELAYS):
+        delay = RETRY_DELAYS[attempt - 1]
+        run_after = timezone.now() + datetime.timedelta(seconds=delay)
+        deliver.using(run_after=run_after).enqueue(name, to, context, reply_to, attempt + 1)
+        # The error's kind only: its text may name a recipient.
+        logger.warning(
+            "Mail %s failed (attempt %s, %s); trying again in %s s",
+            name,
+            attempt,
+            type(error).__name__,
+            delay,
+        )
+        return
+    FailedMail.objects.create(
+        name=name,
+        to=to,
+        context=context,
+        reply_to=reply_to,
+        attempts=attempt,
+        error=f"{type(error).__name__}: {error}",
+    )
+    logger.error("Mail %s failed after %s attempts; kept for an administrator", name, attempt)

@@ -11,6 +11,9 @@ TEST_SETTINGS = override_settings(
     PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     # In-process, so that a test run never touches the cache `make run` serves from.
     CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    # Mail runs right after the commit, so that a test reads it in mail.outbox;
+    # tests/sitewide/test_mail.py runs the database queue and its worker too.
+    TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
 )
 
 
