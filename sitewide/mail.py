@@ -21,6 +21,7 @@ from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django_tasks_db import DatabaseBackend
 
 from sitewide import languages
 from sitewide.models import FailedMail, SiteSettings
@@ -33,7 +34,7 @@ RETRY_DELAYS = (60, 300, 1800, 7200, 21600)
 
 
 def send(name: str, to: list[str], context: dict, *, reply_to: str = "") -> None:
-    """Send the message called name after the commit (at once outside a transaction).
+    """Send the message called name once the current transaction has committed.
 
     The context is handed to a task, so it holds JSON values only (str, int, lists).
     """
@@ -43,8 +44,14 @@ def send(name: str, to: list[str], context: dict, *, reply_to: str = "") -> None
     def enqueue() -> None:
         deliver.enqueue(name, list(to), context, reply_to)
 
-    # Robust: a queue that refuses the task is logged, not raised into the request.
-    transaction.on_commit(enqueue, robust=True)
+    if isinstance(deliver.get_backend(), DatabaseBackend):
+        # The queue is a table of the same database: the task is stored in the transaction
+        # that caused it, committed or rolled back with it, and the worker sees it only
+        # once committed. No message is lost to a connection dropped after the commit.
+        enqueue()
+    else:
+        # Robust: a queue that refuses the task is logged, not raised into the request.
+        transaction.on_commit(enqueue, robust=True)
 
 
 def send_again(failed: list[FailedMail]) -> None:

@@ -187,6 +187,16 @@ class QueuedMailTests(TestCase):
         queued.refresh_from_db()
         self.assertEqual(queued.status, TaskResultStatus.SUCCESSFUL)
 
+    def test_a_task_rolled_back_with_its_transaction_is_never_sent(self):
+        with self.captureOnCommitCallbacks(execute=True), self.assertRaises(RuntimeError):
+            with transaction.atomic():
+                mail.send("author-contact", ["a@carnet.example"], {"name": "Z", "message": "Hi"})
+                self.assertEqual(DBTaskResult.objects.count(), 1)  # stored with the change
+                raise RuntimeError("the change fails")
+        self.assertFalse(DBTaskResult.objects.exists())
+        self.run_worker()
+        self.assertEqual(outbox.outbox, [])
+
     def test_a_failing_send_is_retried_later_then_kept_for_an_administrator(self):
         with self.captureOnCommitCallbacks(execute=True):
             mail.send("author-contact", ["author@carnet.example"], {"name": "Z", "message": "Hi"})
