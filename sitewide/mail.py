@@ -4,7 +4,8 @@ by a task once the current transaction has committed.
 Every word of a message is in ``templates/emails/<name>-subject.txt`` and
 ``<name>-body.txt``, rendered in the site's language. A subject is one line of
 fixed text and the site's name: what a reader typed goes in the body only, and
-the reader's address only in Reply-To, once a form has validated it.
+the reader's address only in Reply-To, and only when it is a plain address
+(``sitewide.validators.is_plain_address``), whatever a form let through.
 
 The task runs in the worker (``manage.py db_worker``), never in a web request. A
 send that fails is tried again later, after each of RETRY_DELAYS; after the last
@@ -25,6 +26,7 @@ from django_tasks_db import DatabaseBackend
 
 from sitewide import languages
 from sitewide.models import FailedMail, SiteSettings
+from sitewide.validators import is_plain_address
 
 logger = logging.getLogger(__name__)
 
@@ -81,8 +83,11 @@ def deliver(name: str, to: list[str], context: dict, reply_to: str = "", attempt
     """
     message = render(name, context)
     message.to = to
-    if reply_to:
+    if is_plain_address(reply_to):
         message.reply_to = [reply_to]
+    elif reply_to:
+        # The forms let only plain addresses through; whatever else reaches here stays out.
+        logger.warning("Mail %s: Reply-To left out, not a plain address", name)
     try:
         return message.send()
     except OSError as error:  # smtplib's errors, refused connections and timeouts

@@ -121,6 +121,17 @@ class MailPathTests(TestCase):
                 headers = message.message().as_string().split("\n\n", 1)[0]
                 self.assertNotIn("X-Injected", headers)
 
+    def test_a_reply_to_that_is_not_a_plain_address_is_left_out(self):
+        with self.assertLogs("sitewide.mail", level="WARNING"):
+            self.send(
+                "author-contact",
+                {"name": "Zoé", "message": "Hi"},
+                reply_to='"=?utf-8?b?eA0KWC1JbmplY3RlZDogeWVz?="@example.org',
+            )
+        [message] = outbox.outbox
+        self.assertEqual(message.reply_to, [])
+        self.assertNotIn("Reply-To", message.message())
+
     def test_a_site_name_with_a_line_break_stays_on_one_subject_line(self):
         site = SiteSettings.load()
         site.site_name = "Le\r\nX-Injected: yes"
