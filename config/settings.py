@@ -354,6 +354,8 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 COMMENTS_MAX_FORM_AGE = env_int("COMMENTS_MAX_FORM_AGE", 24 * 3600, minimum=60)
 # One comment per address per this many seconds (0 turns the limit off).
 COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15)
+# One message to an author per address per this many seconds (0 turns the limit off).
+CONTACT_FLOOD_SECONDS = env_int("CONTACT_FLOOD_SECONDS", 60)
 # An article page shows this many threads of comments; later ones are on further pages.
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 25, minimum=1)
 # A comment with more links than this is held with a reason.

@@ -109,3 +109,21 @@ class FailedMail(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PostingLimit(models.Model):
+    """When an address last posted a form of one kind, for the flood limits (sitewide/flood.py).
+
+    Keyed by a keyed hash of the scope and the IP address; rows older than a day serve no
+    limit and are purged by ``manage.py purge_comment_ips``.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    scope = models.CharField(max_length=20)
+    last_posted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_posted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.key}"
