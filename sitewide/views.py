@@ -1,8 +1,13 @@
-from django.db import DatabaseError, connection
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from sitewide.middleware import outage_response
 
 
 @require_safe
@@ -27,3 +32,14 @@ def readyz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "up"})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page; 503 when what failed, outside any view, was reaching the database.
+
+    Views' database errors are answered by sitewide.middleware.DatabaseOutageMiddleware;
+    this catches the rest (a middleware saving a session, say). Django logs each one.
+    """
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return outage_response(request)
+    return defaults.server_error(request)

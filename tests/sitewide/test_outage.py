@@ -5,7 +5,7 @@ from unittest import mock
 from django.db import OperationalError, connection
 from django.db.backends.signals import connection_created
 from django.db.backends.utils import CursorWrapper
-from django.test import TestCase
+from django.test import Client, TestCase
 
 from sitewide import middleware
 from tests.base import make_article
@@ -91,3 +91,31 @@ class DatabaseOutageTests(TestCase):
             self.assertRaises(ValueError),
         ):
             self.client.get("/articles/lettre/")
+
+
+class OutsideAViewTests(TestCase):
+    def test_a_database_error_in_a_middleware_answers_503_too(self):
+        client = Client(raise_request_exception=False)
+        with (
+            mock.patch(
+                "django.contrib.sessions.middleware.SessionMiddleware.process_response",
+                side_effect=OperationalError("connection refused"),
+            ),
+            self.assertLogs("django.request", level="ERROR"),
+        ):
+            response = client.get("/en/")
+        self.assertEqual(response.status_code, 503)
+        self.assertEqual(response["Retry-After"], "10")
+        self.assertContains(response, "Temporarily unavailable", status_code=503)
+
+    def test_any_other_error_there_is_still_a_500(self):
+        client = Client(raise_request_exception=False)
+        with (
+            mock.patch(
+                "django.contrib.sessions.middleware.SessionMiddleware.process_response",
+                side_effect=ValueError("bug"),
+            ),
+            self.assertLogs("django.request", level="ERROR"),
+        ):
+            response = client.get("/robots.txt")
+        self.assertEqual(response.status_code, 500)
