@@ -31,7 +31,7 @@ from sitewide.validators import is_plain_address
 logger = logging.getLogger(__name__)
 
 # Seconds before each new attempt of a failed send: 1 min, 5 min, 30 min, 2 h, 6 h,
-# so that a mail server down for most of a day still gets every message.
+# so that a mail server down for up to eight and a half hours still gets every message.
 RETRY_DELAYS = (60, 300, 1800, 7200, 21600)
 
 
@@ -57,10 +57,14 @@ def send(name: str, to: list[str], context: dict, *, reply_to: str = "") -> None
 
 
 def send_again(failed: list[FailedMail]) -> None:
-    """Queue messages that had failed for a new series of attempts, and forget the failures."""
-    for message in failed:
-        send(message.name, message.to, message.context, reply_to=message.reply_to)
-        message.delete()
+    """Queue messages that had failed for a new series of attempts, and forget the failures.
+
+    In one transaction: a message is queued again exactly when its failure is forgotten.
+    """
+    with transaction.atomic():
+        for message in failed:
+            send(message.name, message.to, message.context, reply_to=message.reply_to)
+            message.delete()
 
 
 def render(name: str, context: dict) -> EmailMessage:
