@@ -11,7 +11,7 @@ export PORT
 .PHONY: help run dev demo test lint format messages chromium redis clean bench bench-cache screenshots backup restore
 
 help:
-	@echo "make run    set everything up and serve the demo blog with gunicorn on http://127.0.0.1:$(PORT)"
+	@echo "make run    set everything up and serve the demo blog (gunicorn and the mail worker) on http://127.0.0.1:$(PORT)"
 	@echo "make test   set everything up and run migrations check, ruff and the whole test suite"
 	@echo "make dev    runserver with DEBUG on"
 	@echo "make demo   load the demo content and accounts only"
@@ -51,11 +51,13 @@ run: $(BIN)/.installed var/secret_key var/demo_password messages
 	@echo "Carnet is at http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	@echo "Demo logins: admin, editor, moderator; password: $$CARNET_DEMO_PASSWORD"
 	@echo
-	$(BIN)/gunicorn -c config/gunicorn.conf.py
+	@# gunicorn and the task worker that sends the mail, from the Procfile; Ctrl-C stops both.
+	$(BIN)/honcho start --procfile Procfile --port $(PORT)
 
+# No worker here: mail is sent (to the console) by runserver right after each commit.
 dev: $(BIN)/.installed messages
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=1 TASK_BACKEND=immediate $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 demo: $(BIN)/.installed
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
@@ -81,6 +83,7 @@ redis:
 	@for i in $$(seq 20); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.5; done
 
 test: $(BIN)/.installed messages lint chromium redis
+	@mkdir -p var
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 

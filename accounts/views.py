@@ -2,16 +2,20 @@ import math
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ContactForm
 from accounts.models import User
-from sitewide import mail
+from sitewide import flood, mail
 from sitewide.csrf import origin_protected
+from sitewide.http import client_ip
 
 
 def _author_or_404(slug: str) -> User:
@@ -31,15 +35,23 @@ def contact(request: HttpRequest, slug: str) -> HttpResponse:
             return render(
                 request, "accounts/contact.html", {"author": author, "form": form}, status=400
             )
-        if not form.is_spam():
-            # Sent by a task after the response's transaction: a mail server that is down
-            # is logged there, like every other message, and the reader is not kept waiting.
-            mail.send(
-                "author-contact",
-                [author.email],
-                {"name": form.cleaned_data["name"], "message": form.cleaned_data["message"]},
-                reply_to=form.cleaned_data["email"],
+        with transaction.atomic():
+            # The comment form's flood limit, in a scope of its own.
+            now, seconds = timezone.now(), settings.CONTACT_FLOOD_SECONDS
+            wait = flood.wait(
+                flood.lock("contact", client_ip(request), now, seconds), now, seconds
             )
+            if not wait and not form.is_spam():
+                # Queued with this transaction, sent by the worker: a mail server that is
+                # down is retried there, and the reader is not kept waiting.
+                mail.send(
+                    "author-contact",
+                    [author.email],
+                    {"name": form.cleaned_data["name"], "message": form.cleaned_data["message"]},
+                    reply_to=form.cleaned_data["email"],
+                )
+        if wait:
+            return _too_soon(request, author, form, math.ceil(wait))
         messages.success(
             request, _("Your message has been sent to %(name)s.") % {"name": author.public_name}
         )
@@ -57,4 +69,22 @@ def sign_in_locked(request: HttpRequest, original_response=None, credentials=Non
     }
     response = render(request, "admin/sign_in_locked.html", context, status=429)
     response["Retry-After"] = str(seconds)
+    return response
+
+
+def _too_soon(request: HttpRequest, author: User, form: ContactForm, wait: int) -> HttpResponse:
+    """The form again, its text kept, with how long to wait: 429 and Retry-After."""
+    form.add_error(
+        None,
+        ngettext(
+            "You are sending messages too fast. Please wait %(seconds)s second.",
+            "You are sending messages too fast. Please wait %(seconds)s seconds.",
+            wait,
+        )
+        % {"seconds": wait},
+    )
+    response = render(
+        request, "accounts/contact.html", {"author": author, "form": form}, status=429
+    )
+    response["Retry-After"] = str(wait)
     return response

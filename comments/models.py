@@ -287,16 +287,3 @@ def recount_articles(article_ids: set[int]) -> None:
         comment_count=Coalesce(Subquery(approved), 0)
     )
     pages_changed()
-
-
-class PostingLimit(models.Model):
-    """When an address last posted a comment, for the flood limit; keyed by a hash of the IP."""
-
-    ip_hash = models.CharField(max_length=64, primary_key=True)
-    last_posted_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["-last_posted_at"]
-
-    def __str__(self) -> str:
-        return self.ip_hash

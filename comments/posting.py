@@ -36,7 +36,11 @@ class Invalid(spam.Refused):
 
 
 def post(request: HttpRequest, form: CommentForm) -> Comment:
-    """Store the form's comment, or raise a spam.Refused saying why it is not stored."""
+    """Store the form's comment, or raise a spam.Refused saying why it is not stored.
+
+    The comment comes back with ``answer_url``, the page to send the reader to: once it
+    is stored, the answer is built without the database and cannot fail.
+    """
     article, site = form.article, SiteSettings.load()
     if not article.accepts_comments(site):
         raise Closed
@@ -44,6 +48,8 @@ def post(request: HttpRequest, form: CommentForm) -> Comment:
         raise Invalid
     with transaction.atomic():
         comment = _store(request, form, site)
+        # Read before the commit, so that answering the reader needs no database after it.
+        comment.answer_url = _answer_url(comment)
     # Not the reason: a word list may hold an address, and so would the reason.
     logger.info("Comment %s on article %s stored as %s", comment.pk, article.pk, comment.status)
     return comment
@@ -75,6 +81,14 @@ def _store(request: HttpRequest, form: CommentForm, site: SiteSettings) -> Comme
     elif comment.status == Comment.Status.APPROVED:
         notifications.notify_authors(request, [comment.pk])
     return comment
+
+
+def _answer_url(comment: Comment) -> str:
+    """Where the reader is sent once their comment is stored."""
+    # A comment filed as spam is not shown, even to its sender: back to the list.
+    if comment.status == Comment.Status.SPAM:
+        return f"{comment.article.get_absolute_url()}#comments"
+    return comment.get_page_url()
 
 
 def remember_pending(request: HttpRequest, response: HttpResponse, comment: Comment) -> None:

@@ -10,14 +10,12 @@ import math
 import re
 
 from django.conf import settings
-from django.utils.crypto import salted_hmac
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from comments.models import Comment, PostingLimit
-from sitewide import languages
-from sitewide.http import address_network
+from comments.models import Comment
+from sitewide import flood, languages
 from sitewide.models import SiteSettings
 
 DUPLICATE_WINDOW = datetime.timedelta(minutes=10)
@@ -53,33 +51,8 @@ class TooSoon(Refused):
         )
 
 
-def lock_flood_limit(ip: str | None, now: datetime.datetime) -> PostingLimit | None:
-    """Lock this address's flood-limit row; call inside a transaction.
-
-    The row is created if missing (an insert that ignores a conflict), then locked,
-    so that concurrent posts from one address, in any worker, queue on it. An IPv6
-    client is counted by its /64, so that rotating addresses does not reset the limit.
-    """
-    seconds = settings.COMMENTS_FLOOD_SECONDS
-    if not seconds or ip is None:
-        return None
-    key = salted_hmac("comments.flood", address_network(ip), algorithm="sha256").hexdigest()
-    never = now - datetime.timedelta(days=1, seconds=seconds)
-    PostingLimit.objects.bulk_create(
-        [PostingLimit(ip_hash=key, last_posted_at=never)], ignore_conflicts=True
-    )
-    return PostingLimit.objects.select_for_update().get(pk=key)
-
-
-def check_flood_limit(limit: PostingLimit | None, now: datetime.datetime) -> None:
-    """One comment per address per COMMENTS_FLOOD_SECONDS: refuse sooner, else note the time."""
-    if limit is None:
-        return
-    wait = settings.COMMENTS_FLOOD_SECONDS - (now - limit.last_posted_at).total_seconds()
-    if wait > 0:
-        raise TooSoon(wait)
-    limit.last_posted_at = now
-    limit.save(update_fields=["last_posted_at"])
+# The flood limit's scope: the same keys as when comments kept the limit themselves.
+FLOOD_SCOPE = "comments"
 
 
 def check_repeats(comment: Comment, *, flood_limited: bool) -> None:
@@ -87,11 +60,14 @@ def check_repeats(comment: Comment, *, flood_limited: bool) -> None:
 
     Call inside the transaction that stores the comment.
     """
-    limit = lock_flood_limit(comment.ip_address, comment.submitted_at) if flood_limited else None
+    seconds = settings.COMMENTS_FLOOD_SECONDS if flood_limited else 0
+    limit = flood.lock(FLOOD_SCOPE, comment.ip_address, comment.submitted_at, seconds)
     # After the lock: a double click from one address sees the first click's comment.
     if Comment.objects.filter(token=comment.token).exists():
         raise Replayed
-    check_flood_limit(limit, comment.submitted_at)
+    wait = flood.wait(limit, comment.submitted_at, seconds)
+    if wait:
+        raise TooSoon(wait)
     recent_tokens = set(
         Comment.objects.from_email(comment.email)
         .filter(body=comment.body, submitted_at__gte=comment.submitted_at - DUPLICATE_WINDOW)

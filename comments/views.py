@@ -34,17 +34,20 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         comment = posting.post(request, form)
     except spam.Refused as refusal:
         return _refused(request, form, refusal)
-    if comment.status == Comment.Status.APPROVED:
-        messages.success(request, _("Your comment is published."))
-    else:
-        messages.success(
-            request, _("Thank you! Your comment awaits moderation; only you can see it for now.")
-        )
-    # A comment filed as spam is not shown, even to its sender: back to the list.
-    if comment.status == Comment.Status.SPAM:
-        return HttpResponseRedirect(f"{article.get_absolute_url()}#comments", status=303)
-    response = HttpResponseRedirect(comment.get_page_url(), status=303)
+    # Stored: from here on the reader is told so, whatever fails. Nothing below touches
+    # the database; the pending list is a signed cookie.
+    response = HttpResponseRedirect(comment.answer_url, status=303)
     posting.remember_pending(request, response, comment)
+    try:
+        if comment.status == Comment.Status.APPROVED:
+            messages.success(request, _("Your comment is published."))
+        else:
+            messages.success(
+                request,
+                _("Thank you! Your comment awaits moderation; only you can see it for now."),
+            )
+    except Exception:  # a message is a courtesy; the stored comment's answer is not
+        logger.exception("Comment %s stored; its message could not be kept", comment.pk)
     return response
 
 

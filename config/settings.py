@@ -147,6 +147,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "taggit",
     "axes",
+    # The task queue: tasks wait in a table of the same database for `manage.py db_worker`.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +169,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # Last, so that it sees a view's database errors first: 503 instead of 500.
+    "sitewide.middleware.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -297,7 +301,9 @@ smtp_options = {
     "username": env_str("EMAIL_HOST_USER"),
     "password": env_str("EMAIL_HOST_PASSWORD"),
     "use_tls": env_bool("EMAIL_USE_TLS", True),
-    "timeout": 10,
+    # Mail is sent by the worker, never in a request: the timeout only bounds how long a
+    # hung mail server holds the worker before the send is retried later.
+    "timeout": env_int("EMAIL_TIMEOUT", 5, minimum=1),
 }
 if smtp_options["host"]:
     MAILERS = {
@@ -373,9 +379,20 @@ CARNET_PAGE_STALE_SECONDS = env_int("PAGE_STALE_SECONDS", 300)
 # a request carrying one is answered privately.
 CARNET_READER_COOKIES = ["carnet_pending"]
 
-# Notifications run as tasks. The immediate backend runs them in the web process
-# right after the commit; a failing task is logged, never raised to the reader.
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Mail runs as tasks. "database": each task waits in the database, after the commit, until
+# the worker (`manage.py db_worker`, which `make run` starts) sends it, so no request waits
+# on the mail server. "immediate": the task runs in the web process right after the
+# commit (for `make dev`, which runs no worker); a failing task is logged, never raised.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASK_BACKEND = env_str("TASK_BACKEND", "database")
+if TASK_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASK_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
 
 # Comments (see docs/comments.md). How many proxies in front of Carnet append to
 # X-Forwarded-For; 0 means the client address is REMOTE_ADDR and the header is ignored.
@@ -384,6 +401,8 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 COMMENTS_MAX_FORM_AGE = env_int("COMMENTS_MAX_FORM_AGE", 24 * 3600, minimum=60)
 # One comment per address per this many seconds (0 turns the limit off).
 COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15)
+# One message to an author per address per this many seconds (0 turns the limit off).
+CONTACT_FLOOD_SECONDS = env_int("CONTACT_FLOOD_SECONDS", 60)
 # An article page shows this many threads of comments; later ones are on further pages.
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 25, minimum=1)
 # A comment with more links than this is held with a reason.

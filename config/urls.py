@@ -8,6 +8,8 @@ from django.views.static import serve
 from blog import sitemaps
 from sitewide import views as sitewide_views
 
+handler500 = sitewide_views.server_error
+
 # Reader pages: in the site's language at the root, in the others under their prefix.
 urlpatterns = i18n_patterns(
     path("", include("blog.urls")),

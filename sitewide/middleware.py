@@ -1,8 +1,12 @@
+import logging
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.urls import reverse, translate_url
+from django.template import loader
+from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.functional import cached_property
 
 from sitewide import languages
@@ -47,3 +51,67 @@ class LocaleMiddleware:
             code = request.LANGUAGE_CODE
         path = f"{request.path}?{query.urlencode()}" if query else request.path
         return HttpResponsePermanentRedirect(translate_url(path, code))
+
+
+logger = logging.getLogger(__name__)
+
+# Seconds a reader is asked to wait while the database is unreachable.
+OUTAGE_RETRY_AFTER = 10
+# The fields of a post whose text the outage page gives back: a comment's, a contact message's.
+KEPT_FIELDS = ("body", "message")
+# Whether this process has logged the current outage; a new connection to the database
+# (sitewide/apps.py connects the signal) ends the outage.
+_outage_logged = False
+
+
+def database_connected(sender, **kwargs) -> None:
+    """The database accepted a new connection: a later failure is a new outage."""
+    global _outage_logged
+    if _outage_logged:
+        logger.warning("The database answers again")
+    _outage_logged = False
+
+
+class DatabaseOutageMiddleware:
+    """A view that cannot reach the database answers 503 with Retry-After, not 500.
+
+    The page is short, in the reader's language, rendered without the database, and
+    gives back the text of a comment or message that could not be stored. The outage
+    is logged once per process, with its first error, not once per request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        global _outage_logged
+        if not _outage_logged:
+            _outage_logged = True
+            logger.error(
+                "The database is unreachable; answering 503 until it is back",
+                exc_info=exception,
+            )
+        return outage_response(request)
+
+
+def outage_response(request: HttpRequest) -> HttpResponse:
+    kept_text = ""
+    if request.method == "POST":
+        kept_text = next((request.POST[f] for f in KEPT_FIELDS if request.POST.get(f)), "")
+    try:
+        home_url = reverse("blog:home")
+    except NoReverseMatch:
+        home_url = "/"
+    content = loader.render_to_string(
+        "503.html",
+        {"retry_after": OUTAGE_RETRY_AFTER, "kept_text": kept_text, "home_url": home_url},
+    )
+    response = HttpResponse(content, status=503)
+    response["Retry-After"] = str(OUTAGE_RETRY_AFTER)
+    add_never_cache_headers(response)
+    return response

@@ -1,4 +1,5 @@
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sitewide import cache
@@ -84,3 +85,45 @@ class SiteSettings(models.Model):
             ("X", self.x_url),
         ]
         return [(label, url) for label, url in links if url]
+
+
+class FailedMail(models.Model):
+    """A message whose every attempt failed, kept for an administrator to send again.
+
+    The mail path (sitewide/mail.py) records it after the last retry; the admin's
+    "Send again" action queues it anew and removes the record.
+    """
+
+    name = models.CharField(_("message"), max_length=100)
+    to = models.JSONField(_("to"))
+    context = models.JSONField(_("context"))
+    reply_to = models.CharField(_("reply to"), max_length=254, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"))
+    error = models.TextField(_("last error"))
+    failed_at = models.DateTimeField(_("failed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-failed_at"]
+        verbose_name = _("email that could not be sent")
+        verbose_name_plural = _("emails that could not be sent")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PostingLimit(models.Model):
+    """When an address last posted a form of one kind, for the flood limits (sitewide/flood.py).
+
+    Keyed by a keyed hash of the scope and the IP address; rows older than a day serve no
+    limit and are purged by ``manage.py purge_comment_ips``.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    scope = models.CharField(max_length=20)
+    last_posted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_posted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.key}"

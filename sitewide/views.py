@@ -1,12 +1,16 @@
 import json
 import logging
+import sys
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
+
+from sitewide.middleware import outage_response
 
 
 @require_safe
@@ -78,3 +82,14 @@ def csp_report(request: HttpRequest) -> HttpResponse:
         # %r: the values come from the client; no line break reaches the log as is.
         csp_logger.warning("CSP violation: %r", fields)
     return HttpResponse(status=204)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page; 503 when what failed, outside any view, was reaching the database.
+
+    Views' database errors are answered by sitewide.middleware.DatabaseOutageMiddleware;
+    this catches the rest (a middleware saving a session, say). Django logs each one.
+    """
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return outage_response(request)
+    return defaults.server_error(request)

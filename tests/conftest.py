@@ -1,8 +1,10 @@
 """Settings every test runs with, and a clean cache for each test."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test.utils import override_settings
+from django.utils import translation
 
 from sitewide.cache import CACHE_ERRORS
 
@@ -11,6 +13,9 @@ TEST_SETTINGS = override_settings(
     PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     # In-process, so that a test run never touches the cache `make run` serves from.
     CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    # Mail runs right after the commit, so that a test reads it in mail.outbox;
+    # tests/sitewide/test_mail.py runs the database queue and its worker too.
+    TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
 )
 
 
@@ -28,6 +33,14 @@ def _empty_cache():
     _clear()
     yield
     _clear()
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """A request under /en/ leaves English active in the thread (as a worker would keep
+    it until its next request); each test starts in the site's language."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _clear() -> None:

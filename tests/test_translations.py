@@ -63,7 +63,7 @@ class CatalogueTests(SimpleTestCase):
                 self.assertEqual(
                     sorted(expected - kept, key=str),
                     [],
-                    f"strings missing from locale/{language}: run makemessages (README.md, Testing)",
+                    f"strings missing from locale/{language}: run makemessages (README, Testing)",
                 )
                 self.assertEqual(
                     sorted(kept - expected, key=str),

@@ -1,9 +1,11 @@
+from datetime import timedelta
 from unittest import mock
 
 from django.core import mail
-from django.test import TestCase
+from django.test import TestCase, override_settings
+from django.utils import timezone
 
-from sitewide.models import SiteSettings
+from sitewide.models import PostingLimit, SiteSettings
 from tests.base import make_article, make_editor
 
 AUTHOR_EMAIL = "houssen.private@example.com"
@@ -129,3 +131,51 @@ class ContactTests(TestCase):
     def test_other_methods_are_405(self):
         self.assertEqual(self.client.put(self.url).status_code, 405)
         self.assertEqual(self.client.delete(self.url).status_code, 405)
+
+
+class ContactFloodLimitTests(TestCase):
+    """The comment form's flood limit, in its own scope: one message per address per minute."""
+
+    @classmethod
+    def setUpTestData(cls):
+        make_editor(slug="houssen", email=AUTHOR_EMAIL, accepts_contact=True)
+
+    def post(self, ip: str = "203.0.113.9", **overrides):
+        data = {"name": "Pascal", "email": "p@example.net", "message": "Bonjour", **overrides}
+        with self.captureOnCommitCallbacks(execute=True):
+            return self.client.post("/en/author/houssen/contact/", data, REMOTE_ADDR=ip)
+
+    def test_a_second_message_within_the_limit_is_refused_with_its_text_kept(self):
+        self.assertEqual(self.post().status_code, 303)
+        response = self.post(message="Encore moi")
+        self.assertContains(response, "You are sending messages too fast.", status_code=429)
+        self.assertContains(response, "Encore moi", status_code=429)
+        self.assertEqual(response["Retry-After"], "60")
+        self.assertEqual(len(mail.outbox), 1)
+
+    def test_five_messages_in_a_row_send_one(self):
+        statuses = [self.post(message=f"Message {n}").status_code for n in range(5)]
+        self.assertEqual(statuses, [303, 429, 429, 429, 429])
+        self.assertEqual(len(mail.outbox), 1)
+
+    def test_other_addresses_and_the_comment_form_have_their_own_limits(self):
+        self.assertEqual(self.post().status_code, 303)
+        self.assertEqual(self.post(ip="198.51.100.1").status_code, 303)
+        self.assertEqual(
+            sorted(PostingLimit.objects.values_list("scope", flat=True)), ["contact", "contact"]
+        )
+
+    def test_the_limit_lifts_after_the_interval(self):
+        self.post()
+        PostingLimit.objects.update(last_posted_at=timezone.now() - timedelta(seconds=61))
+        self.assertEqual(self.post().status_code, 303)
+
+    def test_a_bot_filling_the_honeypot_is_limited_too(self):
+        self.assertEqual(self.post(website="http://spam.example").status_code, 303)
+        self.assertEqual(self.post().status_code, 429)
+        self.assertEqual(mail.outbox, [])
+
+    @override_settings(CONTACT_FLOOD_SECONDS=0)
+    def test_zero_turns_the_limit_off(self):
+        self.assertEqual([self.post().status_code for _ in range(3)], [303, 303, 303])
+        self.assertFalse(PostingLimit.objects.exists())

@@ -8,8 +8,9 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from blog.models import Article
-from comments.models import Comment, PostingLimit
+from comments.models import Comment
 from demo import content as demo
+from sitewide.models import PostingLimit
 from tests.base import make_comment
 
 
@@ -77,7 +78,9 @@ class PurgeIpsCommandTests(TestCase):
             submitted_at=timezone.now() - datetime.timedelta(days=29),
         )
         PostingLimit.objects.create(
-            ip_hash="a" * 64, last_posted_at=timezone.now() - datetime.timedelta(days=2)
+            key="a" * 64,
+            scope="contact",
+            last_posted_at=timezone.now() - datetime.timedelta(days=2),
         )
         out = run("purge_comment_ips")
         self.assertIn("1 comments", out)

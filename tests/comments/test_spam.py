@@ -4,9 +4,9 @@ from datetime import timedelta
 from django.test import RequestFactory, TestCase, override_settings
 
 from comments.forms import issue_token
-from comments.models import Comment, PostingLimit
+from comments.models import Comment
 from sitewide.http import address_network, client_ip, client_network
-from sitewide.models import SiteSettings
+from sitewide.models import PostingLimit, SiteSettings
 from tests.base import make_article, make_editor
 from tests.comments.helpers import post_comment
 
@@ -80,7 +80,7 @@ class FloodLimitTests(TestCase):
 
     def test_the_limit_is_keyed_by_a_hash_never_the_address(self):
         post_comment(self.client, self.article, ip="198.51.100.77")
-        key = PostingLimit.objects.get().ip_hash
+        key = PostingLimit.objects.get().key
         self.assertNotIn("198.51.100.77", key)
         self.assertEqual(len(key), 64)
 

@@ -19,7 +19,7 @@ SETTINGS_VARIABLES = {
     "DATABASE_URL", "REDIS_URL",
     "LANGUAGE_CODE", "TIME_ZONE", "MEDIA_ROOT", "SERVE_MEDIA", "EMAIL_HOST", "EMAIL_PORT",
     "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "DEFAULT_FROM_EMAIL",
-    "SECURE_COOKIES", "LOG_LEVEL", "DJANGO_SETTINGS_MODULE",
+    "SECURE_COOKIES", "LOG_LEVEL", "DJANGO_SETTINGS_MODULE", "TASK_BACKEND", "EMAIL_TIMEOUT",
     "HSTS_SECONDS", "HSTS_INCLUDE_SUBDOMAINS", "HSTS_PRELOAD", "SSL_REDIRECT", "PROXY_SSL_HEADER",
     "LOGIN_FAILURE_LIMIT", "LOGIN_COOLOFF_MINUTES",
 }  # fmt: skip
@@ -103,6 +103,12 @@ class BadSettingsTests(SimpleTestCase):
 
     def test_redis_url_must_be_a_redis_url(self):
         self.assertRefused("REDIS_URL", REDIS_URL="http://x")
+
+    def test_task_backend_must_be_database_or_immediate(self):
+        self.assertRefused("TASK_BACKEND", TASK_BACKEND="celery")
+
+    def test_email_timeout_must_be_a_positive_number(self):
+        self.assertRefused("EMAIL_TIMEOUT", EMAIL_TIMEOUT="0")
 
     def test_log_level_must_be_a_logging_level(self):
         self.assertRefused("LOG_LEVEL", LOG_LEVEL="verbose")

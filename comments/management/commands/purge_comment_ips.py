@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from comments.models import Comment, PostingLimit
+from comments.models import Comment
+from sitewide.models import PostingLimit
 
 
 class Command(BaseCommand):
@@ -28,7 +29,7 @@ class Command(BaseCommand):
             .exclude(ip_address__isnull=True, user_agent="")
             .update(ip_address=None, user_agent="")
         )
-        # The flood limit only needs the last day.
+        # The flood limits (comments and contact form) only need the last day.
         PostingLimit.objects.filter(
             last_posted_at__lt=timezone.now() - datetime.timedelta(days=1)
         ).delete()
