@@ -97,7 +97,8 @@ def _key(request: HttpRequest) -> str:
     # The kept copy is compressed when the reader's browser accepts it (GZipMiddleware
     # sits below): one copy per encoding.
     encoding = "gzip" if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else ""
-    address = f"{encoding} {request.build_absolute_uri()}"
+    # Host as validated by ALLOWED_HOSTS: an unknown one never reaches here.
+    address = f"{encoding} {request.scheme}://{request.get_host()}{request.get_full_path()}"
     return "pages:" + hashlib.sha256(address.encode()).hexdigest()
 
 
