@@ -21,7 +21,11 @@ SETTINGS_VARIABLES = {
     "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "DEFAULT_FROM_EMAIL",
     "SECURE_COOKIES", "LOG_LEVEL", "DJANGO_SETTINGS_MODULE", "TASK_BACKEND", "EMAIL_TIMEOUT",
     "HSTS_SECONDS", "HSTS_INCLUDE_SUBDOMAINS", "HSTS_PRELOAD", "SSL_REDIRECT", "PROXY_SSL_HEADER",
-    "LOGIN_FAILURE_LIMIT", "LOGIN_COOLOFF_MINUTES",
+    "LOGIN_FAILURE_LIMIT", "LOGIN_COOLOFF_MINUTES", "PAGE_CACHE", "PAGE_MAX_AGE",
+    "PAGE_STALE_SECONDS", "COMMENTS_PER_PAGE", "CONTACT_FLOOD_SECONDS",
+    # Set in this process by the browser tests (Playwright's loop); Django's deploy
+    # check refuses it, and no server has it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }  # fmt: skip
 SHOW = (
     "import json, config.settings as s; "
