@@ -53,10 +53,13 @@ def home(request: HttpRequest) -> HttpResponse:
 def article_context(request: HttpRequest, article: Article) -> dict:
     """What the article page shows; the comments app renders the same page with its form."""
     tags = list(article.tags.all())
+    # Given to the template too: the context processor's copy is then never loaded.
+    site = SiteSettings.load()
     return {
+        "site": site,
         "article": article,
         "tags": tags,
-        "metadata": article.metadata(request, SiteSettings.load(), tags),
+        "metadata": article.metadata(request, site, tags),
         "is_preview": not article.is_published(),
         "previous_article": article.get_previous_published(),
         "next_article": article.get_next_published(),
