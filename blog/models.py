@@ -71,6 +71,12 @@ class ArticleQuerySet(models.QuerySet):
         """The one rule for what the public may see: published, and its time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def lead(self) -> "Article | None":
+        """The front page's lead story: the pinned article if it is published, else the
+        newest one."""
+        published = self.published()
+        return published.filter(featured=True).first() or published.first()
+
     def authors(self) -> models.QuerySet:
         """The active users who wrote one of these articles at least.
 
@@ -169,6 +175,8 @@ def search_vector() -> SearchVector:
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        IN_REVIEW = "review", _("In review")
+        # "Scheduled" is not stored: it is a published article whose time has not come.
         PUBLISHED = "published", _("Published")
 
     title = models.CharField(_("title"), max_length=200)
@@ -215,6 +223,11 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     comments_open = models.BooleanField(_("comments open"), default=True)
+    featured = models.BooleanField(
+        _("lead story"),
+        default=False,
+        help_text=_("Shown first on the front page. Pinning one article unpins the previous."),
+    )
     # Kept exact by the comments app, in the transaction of every change to a comment.
     comment_count = models.PositiveIntegerField(_("approved comments"), default=0, editable=False)
     seo_description = models.CharField(
@@ -252,6 +265,13 @@ class Article(models.Model):
             # The sitemap index dates the articles by the latest change.
             models.Index(fields=["status", "-updated_at"], name="article_updated_idx"),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["featured"],
+                condition=Q(featured=True),
+                name="article_one_lead_story",
+            )
+        ]
         permissions = [("change_others_article", _("Can edit other authors' articles"))]
 
     def __str__(self) -> str:
@@ -268,13 +288,23 @@ class Article(models.Model):
         ):
             # Computed by the database from the text just written, in the same transaction.
             with transaction.atomic(using=using):
+                self._unpin_others(using, update_fields)
                 super().save(*args, **kwargs)
                 Article.objects.using(using).filter(pk=self.pk).update(
                     search_vector=search_vector()
                 )
         else:
-            super().save(*args, **kwargs)
+            with transaction.atomic(using=using):
+                self._unpin_others(using, update_fields)
+                super().save(*args, **kwargs)
         pages_changed()
+
+    def _unpin_others(self, using: str, update_fields) -> None:
+        """One lead story at a time: pinning this article unpins the one before."""
+        if self.featured and (update_fields is None or "featured" in update_fields):
+            Article.objects.using(using).filter(featured=True).exclude(pk=self.pk).update(
+                featured=False
+            )
 
     def get_absolute_url(self) -> str:
         return reverse("blog:article", kwargs={"slug": self.slug})

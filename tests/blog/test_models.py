@@ -215,3 +215,42 @@ class SiteSettingsTests(TestCase):
         self.assertEqual(
             site.social_links, [("Telegram", "https://t.me/x"), ("X", "https://x.com/y")]
         )
+
+
+class LeadStoryTests(TestCase):
+    def test_the_lead_is_the_pinned_article_when_published(self):
+        pinned = make_article(
+            featured=True, published_at=timezone.now() - datetime.timedelta(days=3)
+        )
+        make_article()
+        self.assertEqual(Article.objects.lead(), pinned)
+
+    def test_without_a_pinned_article_the_lead_is_the_newest(self):
+        make_article(published_at=timezone.now() - datetime.timedelta(days=3))
+        newest = make_article()
+        self.assertEqual(Article.objects.lead(), newest)
+
+    def test_a_pinned_draft_or_scheduled_article_is_not_the_lead(self):
+        newest = make_article()
+        make_draft(featured=True)
+        self.assertEqual(Article.objects.lead(), newest)
+        Article.objects.filter(featured=True).update(featured=False)
+        make_scheduled(featured=True)
+        self.assertEqual(Article.objects.lead(), newest)
+
+    def test_pinning_an_article_unpins_the_previous_one(self):
+        first = make_article(featured=True)
+        second = make_article(featured=True)
+        first.refresh_from_db()
+        self.assertFalse(first.featured)
+        self.assertEqual(list(Article.objects.filter(featured=True)), [second])
+
+    def test_the_database_refuses_two_lead_stories(self):
+        make_article(featured=True)
+        other = make_article()
+        with self.assertRaises(IntegrityError):
+            Article.objects.filter(pk=other.pk).update(featured=True)
+
+    def test_there_is_no_lead_without_a_published_article(self):
+        make_draft()
+        self.assertIsNone(Article.objects.lead())
