@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "accounts",
     "blog",
     "comments",
+    "wordpress",
     "demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -162,6 +163,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sitewide.middleware.LocaleMiddleware",
+    # Old WordPress addresses: only pages Carnet answers 404 (and /?p=…) look them up.
+    "wordpress.middleware.OldAddressMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

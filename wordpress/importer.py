@@ -1,0 +1,735 @@
+"""Importing a WordPress export: authors, terms, posts, comments and old addresses.
+
+`WordPressImport.run()` reads the file as a stream (wordpress/wxr.py) and writes as
+it goes, in one transaction: a file that stops half-way leaves nothing behind. Each
+item is recorded (ImportRecord) under its WordPress id, so that a second run skips
+what the first one imported. Pages and images go through `import_page()` and
+`import_image()`, the two places that change when Carnet gets pages and an image
+library.
+"""
+
+import datetime
+import email.utils
+import ipaddress
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.core.validators import URLValidator, validate_email
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from taggit.models import Tag
+
+from accounts.models import User
+from blog.models import Article, Category
+from comments.models import Comment, new_token, recount_articles
+from sitewide import languages
+from sitewide.markup import render_comment_text
+from wordpress import content
+from wordpress.models import ImportRecord, OldAddress, address_key
+from wordpress.wxr import Author, Item, Reader, Term, WPComment, WXRError
+
+Kind = ImportRecord.Kind
+IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"}
+# WordPress's resized copies: photo-300x200.jpg beside photo.jpg.
+_SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.\w+$)")
+_ZERO_DATE = "0000-00-00 00:00:00"
+STATUSES = {
+    "publish": Article.Status.PUBLISHED,
+    "future": Article.Status.PUBLISHED,
+    "draft": Article.Status.DRAFT,
+    "pending": Article.Status.IN_REVIEW,
+}
+COMMENT_STATUSES = {
+    "1": Comment.Status.APPROVED,
+    "approve": Comment.Status.APPROVED,
+    "0": Comment.Status.PENDING,
+    "hold": Comment.Status.PENDING,
+    "spam": Comment.Status.SPAM,
+}
+
+
+@dataclass
+class Summary:
+    """What the import did, and what it left out and why."""
+
+    imported: Counter = field(default_factory=Counter)
+    already: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)  # (what, why) → count
+    missing_images: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def skip(self, what: str, why: str) -> None:
+        self.skipped[what, why] += 1
+
+
+def parse_date(local: str, gmt: str = "", rfc822: str = "") -> datetime.datetime | None:
+    """A WordPress time: its GMT value, else the RSS date, else the site's local time
+    read in Carnet's time zone (the export does not say WordPress's)."""
+    for value in (gmt,):
+        if value and value != _ZERO_DATE:
+            try:
+                naive = datetime.datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
+                return naive.replace(tzinfo=datetime.UTC)
+            except ValueError:
+                pass
+    if rfc822:
+        try:
+            parsed = email.utils.parsedate_to_datetime(rfc822)
+            # A draft's is "Mon, 30 Nov -0001": WordPress's zero date.
+            if parsed.tzinfo and parsed.year >= 1970 and "-0001" not in rfc822:
+                return parsed
+        except (TypeError, ValueError, IndexError):
+            pass
+    if local and local != _ZERO_DATE:
+        try:
+            naive = datetime.datetime.strptime(local, "%Y-%m-%d %H:%M:%S")
+            return timezone.make_aware(naive)
+        except (ValueError, OverflowError):
+            pass
+    return None
+
+
+def _clip(text: str, length: int) -> str:
+    return (text or "").strip()[:length]
+
+
+def _slug(value: str, fallback: str, length: int = 100) -> str:
+    """An ASCII slug, as Carnet's addresses take, from a WordPress (maybe %-encoded) one."""
+    return slugify(unquote(value or ""))[:length].strip("-") or fallback
+
+
+def _path_of(url: str) -> str:
+    """The path and WordPress query of an address on the old site, as stored."""
+    parts = urlsplit(url)
+    path = unquote(parts.path) or "/"
+    query = dict(pair.split("=", 1) for pair in parts.query.split("&") if "=" in pair)
+    return address_key(path, query)
+
+
+class WordPressImport:
+    def __init__(
+        self,
+        media_dir: Path | None = None,
+        dry_run: bool = False,
+        progress: Callable[[int, int], None] = lambda done, total: None,
+    ):
+        self.media_dir = Path(media_dir) if media_dir else None
+        self.dry_run = dry_run
+        self.progress = progress
+        self.summary = Summary()
+        self.site = ""
+        self.old_host = ""
+        self.language = languages.site_code()
+        self.saved_files: list[str] = []
+        self._types = {
+            model: ContentType.objects.get_for_model(model)
+            for model in (User, Category, Tag, Article, Comment)
+        }
+        self._authors: dict[str, User] = {}
+        self._terms: dict[tuple[str, str], object] = {}
+        self._category_parents: dict[str, str] = {}
+        self._category_names: dict[str, str] = {}
+        self._addresses: set[str] = set()
+        self._touched_articles: set[int] = set()
+        self._sticky: Article | None = None
+        # Posts whose featured image or gallery waits for the attachments (later in the file).
+        self._unfinished: list[int] = []
+
+    # The run ------------------------------------------------------------------------
+
+    def run(self, source: BinaryIO, total_bytes: int = 0) -> Summary:
+        """Import the export; on any error nothing stays written (WXRError names the
+        line). A dry run does everything, then rolls it back and copies no file."""
+        reader = Reader(source)
+        try:
+            with transaction.atomic():
+                self._read(reader, source, total_bytes)
+                self._finish()
+                if self.dry_run:
+                    transaction.set_rollback(True)
+        except BaseException:
+            for name in self.saved_files:
+                default_storage.delete(name)
+            raise
+        return self.summary
+
+    def _read(self, reader: Reader, source: BinaryIO, total_bytes: int) -> None:
+        started = False
+        for thing in reader:
+            if not started:
+                self._start(reader)
+                started = True
+            try:
+                if isinstance(thing, Author):
+                    self.author(thing)
+                elif isinstance(thing, Term):
+                    self.term(thing)
+                else:
+                    self.item(thing)
+            except (ValueError, ValidationError, DatabaseError) as error:
+                line = getattr(thing, "line", reader.line)
+                raise WXRError(str(error), line) from None
+            self.progress(source.tell(), total_bytes)
+        if not started:
+            self._start(reader)
+
+    def _start(self, reader: Reader) -> None:
+        self.site = reader.channel.site or "wordpress"
+        self.old_host = urlsplit(self.site).netloc
+        code = reader.channel.language.split("-")[0].lower()
+        if code in languages.BY_CODE:
+            self.language = code
+        self._site_address("/feed/", OldAddress.Leads.LATEST_FEED)
+        self._site_address("/?feed=rss2", OldAddress.Leads.LATEST_FEED)
+        self._site_address("/feed/rss2/", OldAddress.Leads.LATEST_FEED)
+        self._site_address("/comments/feed/", OldAddress.Leads.COMMENTS_FEED)
+
+    # Records ----------------------------------------------------------------------------
+
+    def _record(self, kind: str, key: str) -> ImportRecord | None:
+        return ImportRecord.objects.filter(site=self.site, kind=kind, key=key).first()
+
+    def _remember(self, kind: str, key: str, target, guid: str = "", **data) -> ImportRecord:
+        return ImportRecord.objects.create(
+            site=self.site,
+            kind=kind,
+            key=key,
+            guid=guid[:500],
+            content_type=self._types[type(target)] if target is not None else None,
+            object_id=target.pk if target is not None else None,
+            data=data,
+        )
+
+    def _address(self, url_or_path: str, record: ImportRecord, leads_to: str = "page") -> None:
+        """Keep an old address for the record, unless another item claimed it first."""
+        parts = urlsplit(url_or_path)
+        if parts.netloc and parts.netloc != self.old_host:
+            return
+        path = _path_of(url_or_path)
+        if path in self._addresses or len(path) > 500 or path == "/":
+            return
+        self._addresses.add(path)
+        if not OldAddress.objects.filter(path=path).exists():
+            OldAddress.objects.create(path=path, record=record, leads_to=leads_to)
+
+    def _site_address(self, path: str, leads_to: str) -> None:
+        if not OldAddress.objects.filter(path=path).exists():
+            OldAddress.objects.create(path=path, leads_to=leads_to)
+        self._addresses.add(path)
+
+    # Authors ----------------------------------------------------------------------------
+
+    def author(self, author: Author) -> User:
+        login = author.login or author.display_name or "author"
+        record = self._record(Kind.AUTHOR, login)
+        if record and record.target:
+            self._authors[login] = record.target
+            return record.target
+        user = None
+        if author.email:
+            user = User.objects.filter(email__iexact=author.email).order_by("pk").first()
+        if user is None:
+            username = _clip(re.sub(r"[^\w.@+-]", "-", login), 140) or "author"
+            base, n = username, 2
+            while User.objects.filter(username=username).exists():
+                username, n = f"{base}-{n}", n + 1
+            # No usable password: an administrator invites the author to set one.
+            user = User(
+                username=username,
+                email=_clip(author.email, 254),
+                first_name=_clip(author.first_name, 150),
+                last_name=_clip(author.last_name, 150),
+                display_name=_clip(author.display_name or login, 100),
+            )
+            user.set_unusable_password()
+            user.save()
+            self.summary.imported["authors"] += 1
+        else:
+            self.summary.notes.append(
+                f"WordPress author {login} is the existing account {user.username}."
+            )
+        record = self._remember(Kind.AUTHOR, login, user)
+        self._address(f"/author/{_slug(login, 'author')}/", record)
+        self._address(f"/author/{_slug(login, 'author')}/feed/", record, "feed")
+        if author.wp_id:
+            self._address(f"/?author={author.wp_id}", record)
+        self._authors[login] = user
+        return user
+
+    def _author_of(self, creator: str) -> User:
+        if creator not in self._authors:
+            record = self._record(Kind.AUTHOR, creator or "author")
+            if record and record.target:
+                self._authors[creator] = record.target
+            else:
+                # WXR 1.0 lists no authors: each name under dc:creator becomes one.
+                self.author(Author(login=creator or "author", display_name=creator))
+        return self._authors[creator]
+
+    # Categories and tags ----------------------------------------------------------------
+
+    def term(self, term: Term) -> object:
+        slug = term.slug or _slug(term.name, "term")
+        if term.taxonomy == "category":
+            self._category_parents[slug] = term.parent
+            self._category_names[slug] = term.name
+            return self._category(slug, term.name, term.description, term.wp_id)
+        return self._tag(slug, term.name, term.wp_id)
+
+    def _category_path(self, slug: str) -> list[str]:
+        path, seen = [slug], {slug}
+        while (parent := self._category_parents.get(path[0])) and parent not in seen:
+            path.insert(0, parent)
+            seen.add(parent)
+        return path
+
+    def _category(self, slug: str, name: str, description: str = "", wp_id: str = ""):
+        if ("category", slug) in self._terms:
+            return self._terms["category", slug]
+        record = self._record(Kind.CATEGORY, slug)
+        category = record.target if record else None
+        if category is None:
+            new_slug = _slug(slug, "category")
+            name = _clip(name or slug, 100)
+            category = Category.objects.filter(slug=new_slug).first()
+            if category is None:
+                # Two WordPress categories may share a name under different parents.
+                parent = self._category_names.get(self._category_parents.get(slug, ""), "")
+                if Category.objects.filter(name=name).exists() and parent:
+                    name = _clip(f"{name} ({parent})", 100)
+                base, n = name, 2
+                while Category.objects.filter(name=name).exists():
+                    name, n = f"{base[:95]} {n}", n + 1
+                category = Category.objects.create(
+                    name=name, slug=new_slug, description=content.plain_text(description)
+                )
+                self.summary.imported["categories"] += 1
+            record = self._remember(Kind.CATEGORY, slug, category)
+            full = "/".join(self._category_path(slug))
+            for path in {f"/category/{full}/", f"/category/{slug}/"}:
+                self._address(path, record)
+                self._address(path + "feed/", record, "feed")
+            if wp_id:
+                self._address(f"/?cat={wp_id}", record)
+        self._terms["category", slug] = category
+        return category
+
+    def _tag(self, slug: str, name: str, wp_id: str = "") -> Tag:
+        if ("post_tag", slug) in self._terms:
+            return self._terms["post_tag", slug]
+        record = self._record(Kind.TAG, slug)
+        tag = record.target if record else None
+        if tag is None:
+            new_slug = _slug(slug, "tag")
+            name = _clip(name or slug, 100)
+            tag = Tag.objects.filter(slug=new_slug).first() or Tag.objects.filter(name=name).first()
+            if tag is None:
+                tag = Tag.objects.create(name=name, slug=new_slug)
+                self.summary.imported["tags"] += 1
+            record = self._remember(Kind.TAG, slug, tag)
+            self._address(f"/tag/{slug}/", record)
+            self._address(f"/tag/{slug}/feed/", record, "feed")
+            self._address(f"/?tag={slug}", record)
+        self._terms["post_tag", slug] = tag
+        return tag
+
+    def _tag_named(self, slug: str, name: str) -> Tag:
+        """A tag standing for one of a post's other categories: no WordPress tag, so no
+        record and no old address of its own."""
+        return (
+            Tag.objects.filter(slug=slug).first()
+            or Tag.objects.filter(name=name).first()
+            or Tag.objects.create(name=name, slug=slug)
+        )
+
+    # Items ------------------------------------------------------------------------------
+
+    def item(self, item: Item) -> None:
+        if item.post_type == "post":
+            self.post(item)
+        elif item.post_type == "page":
+            self.import_page(item)
+        elif item.post_type == "attachment":
+            self.attachment(item)
+        else:
+            self.summary.skip(item.post_type, "not a post, a page or an attachment")
+
+    def _key(self, item: Item) -> str:
+        """The WordPress id, read from the guid or link when the export left it out."""
+        if item.wp_id:
+            return item.wp_id
+        for url in (item.guid, item.link):
+            match = re.search(r"[?&]p(?:age_id)?=(\d+)", url)
+            if match:
+                return match.group(1)
+        return "guid:" + (item.guid or item.link or item.title)[:290]
+
+    def post(self, item: Item) -> None:
+        key = self._key(item)
+        record = self._record(Kind.POST, key)
+        if record:
+            self.summary.already["posts"] += 1
+            article = record.target
+            if article is not None:
+                self.comments(item, article, record_existed=True)
+            return
+        status = STATUSES.get(item.status)
+        if status is None:
+            self.summary.skip("posts", f"status “{item.status or '?'}”")
+            return
+        published_at = parse_date(item.post_date, item.post_date_gmt, item.pub_date)
+        main_category, other_categories = self._categories(item)
+        article = Article(
+            title=_clip(content.plain_text(item.title), 200) or _untitled(),
+            slug=self._unique_slug(item),
+            standfirst=content.plain_text(item.excerpt),
+            body=self._body(item),
+            author=self._author_of(item.creator),
+            category=main_category,
+            language=self.language,
+            status=status,
+            published_at=published_at or timezone.now(),
+            comments_open=item.comment_status != "closed",
+        )
+        article.save()
+        tags = [
+            self._tag(slug or _slug(name, "tag"), name)
+            for taxonomy, slug, name in item.terms
+            if taxonomy == "post_tag"
+        ]
+        # A Carnet article has one category: the post's others are kept as its tags.
+        tags += [self._tag_named(category.slug, category.name) for category in other_categories]
+        if tags:
+            article.tags.add(*tags)
+        thumbnail = item.meta.get("_thumbnail_id", "")
+        gallery = content.has_gallery(item.content)
+        record = self._remember(
+            Kind.POST, key, article, item.guid, thumbnail=thumbnail, gallery=gallery
+        )
+        if thumbnail or gallery:
+            self._unfinished.append(record.pk)
+        self.summary.imported["posts"] += 1
+        self._post_addresses(item, key, article, record)
+        if item.is_sticky and (
+            self._sticky is None or article.published_at > self._sticky.published_at
+        ):
+            self._sticky = article
+        self.comments(item, article)
+
+    def _unique_slug(self, item: Item) -> str:
+        base = _slug(item.post_name, "", 190) or _slug(item.title, "", 190)
+        base = base or f"post-{self._key(item).removeprefix('guid:')[:20]}"
+        base = _slug(base, "post", 190)
+        slug, n = base, 2
+        while Article.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    def _categories(self, item: Item) -> tuple[Category | None, list[Category]]:
+        """The post's categories: the most precise one (the deepest in the hierarchy,
+        WordPress's default "Uncategorized" last), then the others."""
+        slugs = []
+        for taxonomy, slug, name in item.terms:
+            if taxonomy == "category":
+                slug = slug or _slug(name, "category")
+                self._category_names.setdefault(slug, name)
+                slugs.append(slug)
+        if not slugs:
+            return None, []
+        slugs = sorted(
+            dict.fromkeys(slugs),
+            key=lambda slug: (-len(self._category_path(slug)), slug == "uncategorized"),
+        )
+        categories = [self._category(slug, self._category_names[slug]) for slug in slugs]
+        # WordPress files every post without a category under "Uncategorized".
+        others = [c for c in categories[1:] if slugs[categories.index(c)] != "uncategorized"]
+        return categories[0], others
+
+    def _post_addresses(self, item: Item, key: str, article: Article, record) -> None:
+        if item.link:
+            self._address(item.link, record)
+        if key.isdigit():
+            self._address(f"/?p={key}", record)
+        slug = item.post_name
+        local = parse_date(item.post_date)
+        if slug:
+            slug = unquote(slug)
+            if local:
+                self._address(local.strftime(f"/%Y/%m/%d/{slug}/"), record)
+                self._address(local.strftime(f"/%Y/%m/{slug}/"), record)
+            self._address(f"/{slug}/", record)
+            self._address(f"/{slug}/feed/", record, "feed")
+
+    def _body(self, item: Item, children: Callable = list) -> str:
+        images = content.Images(local=self.local_image, children=children)
+        body = content.convert(item.content, images, self.site)
+        for url in images.missing:
+            self.summary.missing_images.append(url)
+        return body
+
+    # Comments ---------------------------------------------------------------------------
+
+    def comments(self, item: Item, article: Article, record_existed: bool = False) -> None:
+        kept: dict[str, WPComment] = {}
+        statuses: dict[str, str] = {}
+        for comment in item.comments:
+            if comment.type in {"pingback", "trackback"}:
+                self.summary.skip("comments", f"{comment.type}s")
+            elif comment.type not in {"", "comment"}:
+                self.summary.skip("comments", f"type “{comment.type}”")
+            elif comment.approved not in COMMENT_STATUSES:
+                self.summary.skip("comments", f"status “{comment.approved}”")
+            else:
+                # An id is what makes a second import skip the comment.
+                comment.wp_id = comment.wp_id or f"{item.wp_id}:{comment.date}:{comment.author}"
+                kept[comment.wp_id] = comment
+                statuses[comment.wp_id] = COMMENT_STATUSES[comment.approved]
+        if not kept:
+            return
+        existing: dict[str, int | None] = {}
+        if record_existed:
+            existing = dict(
+                ImportRecord.objects.filter(
+                    site=self.site, kind=Kind.COMMENT, key__in=list(kept)
+                ).values_list("key", "object_id")
+            )
+            self.summary.already["comments"] += len(existing)
+
+        def top_of(wp_id: str) -> str:
+            seen = {wp_id}
+            while (parent := kept[wp_id].parent) in kept and parent not in seen:
+                wp_id = parent
+                seen.add(wp_id)
+            return wp_id
+
+        new = [c for c in kept.values() if c.wp_id not in existing]
+        tops = [c for c in new if top_of(c.wp_id) == c.wp_id]
+        replies = [c for c in new if top_of(c.wp_id) != c.wp_id]
+        created: dict[str, Comment] = {}
+        for group in (tops, replies):
+            objects = [
+                self._comment(c, article, statuses[c.wp_id], created, existing, top_of)
+                for c in group
+            ]
+            Comment.objects.bulk_create(objects)
+            created.update(zip((c.wp_id for c in group), objects, strict=True))
+            ImportRecord.objects.bulk_create(
+                ImportRecord(
+                    site=self.site,
+                    kind=Kind.COMMENT,
+                    key=c.wp_id,
+                    content_type=self._types[Comment],
+                    object_id=obj.pk,
+                    # Whom the reply answered, when deeper than Carnet's threads.
+                    data={"answered": c.parent} if c.parent not in {"0", top_of(c.wp_id)}
+                    else {},
+                )
+                for c, obj in zip(group, objects, strict=True)
+            )
+        if new:
+            self.summary.imported["comments"] += len(new)
+        self._touched_articles.add(article.pk)
+
+    def _comment(self, c: WPComment, article, status, created, existing, top_of) -> Comment:
+        top = top_of(c.wp_id)
+        parent_id = None
+        if top != c.wp_id:
+            parent_id = created[top].pk if top in created else existing.get(top)
+        submitted = parse_date(c.date, c.date_gmt) or article.published_at
+        body = content.plain_text(c.content)
+        return Comment(
+            article=article,
+            parent_id=parent_id,
+            name=_clip(content.plain_text(c.author), 100) or _anonymous(),
+            email=_valid_email(c.email),
+            website=_valid_website(c.url),
+            body=body,
+            body_html=render_comment_text(body),
+            status=status,
+            submitted_at=submitted,
+            ip_address=self._kept_ip(c.ip, submitted),
+            token=new_token(),
+        )
+
+    def _kept_ip(self, ip: str, submitted: datetime.datetime) -> str | None:
+        """The address, if valid and still within the retention period (the daily purge
+        would clear it anyway)."""
+        days = settings.COMMENTS_IP_RETENTION_DAYS
+        if submitted < timezone.now() - datetime.timedelta(days=days):
+            return None
+        try:
+            return str(ipaddress.ip_address(ip.strip()))
+        except ValueError:
+            return None
+
+    # Pages and images: the two places where the newsroom's models plug in ----------------
+
+    def import_page(self, item: Item) -> None:
+        """WordPress pages: Carnet has no pages yet."""
+        self.summary.skip("pages", "no pages yet")
+
+    def import_image(self, source: Path, name: str) -> str:
+        """Copy an image into the site's media and give its storage name; the same file
+        imported again is not copied twice."""
+        if default_storage.exists(name) and default_storage.size(name) == source.stat().st_size:
+            return name
+        self.summary.imported["images"] += 1
+        if self.dry_run:
+            return name
+        with source.open("rb") as handle:
+            stored = default_storage.save(name, File(handle))
+        self.saved_files.append(stored)
+        return stored
+
+    def attachment(self, item: Item) -> None:
+        key = self._key(item)
+        if self._record(Kind.ATTACHMENT, key):
+            return
+        self._remember(
+            Kind.ATTACHMENT,
+            key,
+            None,
+            item.guid,
+            url=item.attachment_url or item.guid,
+            alt=item.meta.get("_wp_attachment_image_alt", ""),
+            caption=content.plain_text(item.excerpt),
+            title=content.plain_text(item.title),
+            parent=item.post_parent,
+        )
+
+    def _find_image(self, url: str) -> tuple[Path, str] | None:
+        """The copy under --media-dir of an image of the old site, and its new name."""
+        if not self.media_dir or not url:
+            return None
+        parts = urlsplit(url)
+        path = unquote(parts.path)
+        if Path(path).suffix.lower() not in IMAGE_EXTENSIONS:
+            return None
+        relative = path.split("/uploads/", 1)[1] if "/uploads/" in path else path.lstrip("/")
+        root = self.media_dir.resolve()
+        for candidate in (relative, _SIZE_SUFFIX.sub("", relative)):
+            found = (root / candidate).resolve()
+            # Never outside the media folder, whatever "../" the export holds.
+            if found.is_relative_to(root) and found.is_file():
+                return found, f"wordpress/{found.relative_to(root).as_posix()}"
+        return None
+
+    def stored_image(self, url: str) -> str:
+        """The storage name of an image of the old site, imported; "" when not found."""
+        found = self._find_image(url)
+        return self.import_image(*found) if found else ""
+
+    def local_image(self, url: str) -> str:
+        name = self.stored_image(url)
+        return default_storage.url(name) if name else ""
+
+    # The end: covers, galleries, the lead story, the counts -----------------------------
+
+    def _attachment(self, wp_id: str) -> dict | None:
+        record = self._record(Kind.ATTACHMENT, wp_id)
+        return record.data if record else None
+
+    def _finish(self) -> None:
+        for start in range(0, len(self._unfinished), 500):
+            self._finish_posts(self._unfinished[start : start + 500])
+        if self._sticky is not None and not Article.objects.filter(featured=True).exists():
+            self._sticky.featured = True
+            self._sticky.save(update_fields=["featured"])
+        elif self._sticky is not None:
+            self.summary.notes.append(
+                f"The sticky post “{self._sticky.title}” was not pinned: the site has a lead "
+                "story already."
+            )
+        touched = sorted(self._touched_articles)
+        for start in range(0, len(touched), 500):
+            recount_articles(set(touched[start : start + 500]))
+
+    def _finish_posts(self, record_ids: list[int]) -> None:
+        for record in ImportRecord.objects.filter(pk__in=record_ids):
+            article = record.target
+            if article is None:
+                continue
+            changed = []
+            if record.data.get("thumbnail"):
+                changed += self._cover(article, record.data["thumbnail"])
+            if record.data.get("gallery"):
+                article.body = self._galleries(article, record.key)
+                changed.append("body")
+            if changed:
+                article.save()
+
+    def _cover(self, article: Article, thumbnail: str) -> list[str]:
+        attachment = self._attachment(thumbnail)
+        if attachment is None:
+            self.summary.skip("featured images", "attachment not in the export")
+            return []
+        name = self.stored_image(attachment["url"])
+        if not name:
+            self.summary.missing_images.append(attachment["url"])
+            return []
+        article.cover = name
+        article.cover_alt = _clip(attachment["alt"] or attachment["title"] or article.title, 250)
+        article.cover_caption = _clip(attachment["caption"], 250)
+        return ["cover"]
+
+    def _galleries(self, article: Article, post_key: str) -> str:
+        def picture(data: dict | None) -> tuple[str, str, str] | None:
+            url = self.local_image(data["url"]) if data else ""
+            if data and not url:
+                self.summary.missing_images.append(data["url"])
+            return (url, data["alt"] or data["title"], data["caption"]) if url else None
+
+        def children() -> list[tuple[str, str, str]]:
+            records = ImportRecord.objects.filter(
+                site=self.site, kind=Kind.ATTACHMENT, data__parent=post_key
+            ).order_by("pk")
+            return [p for r in records if (p := picture(r.data))]
+
+        images = content.Images(
+            local=self.local_image,
+            attachment=lambda wp_id: picture(self._attachment(wp_id)),
+            children=children,
+        )
+        return content.render_galleries(article.body, images)
+
+
+def _untitled() -> str:
+    with languages.in_site_language():
+        return _("Untitled")
+
+
+def _anonymous() -> str:
+    with languages.in_site_language():
+        return _("Anonymous")
+
+
+def _valid_email(value: str) -> str:
+    value = _clip(value, 254)
+    try:
+        validate_email(value)
+    except ValidationError:
+        return ""
+    return value
+
+
+def _valid_website(value: str) -> str:
+    value = (value or "").strip()
+    if len(value) > 200 or not value.startswith(("http://", "https://")):
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        return ""
+    return value

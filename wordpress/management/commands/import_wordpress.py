@@ -1,0 +1,87 @@
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from wordpress.importer import Summary, WordPressImport
+from wordpress.wxr import WXRError
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a WordPress export (Tools → Export → All content, WXR 1.0 to 1.2): "
+        "authors, categories, tags, posts, comments and the old addresses, in one "
+        "transaction. Running it again skips what is already imported."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("export", type=Path, help="The WXR file WordPress exported.")
+        parser.add_argument(
+            "--media-dir",
+            type=Path,
+            help="A copy of the site's wp-content/uploads: images found there are imported.",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Read everything and say what would be imported, without keeping any of it.",
+        )
+
+    def handle(self, *args, export: Path, media_dir: Path | None, dry_run: bool, **options):
+        if not export.is_file():
+            raise CommandError(f"{export}: no such file.")
+        if media_dir is not None and not media_dir.is_dir():
+            raise CommandError(f"{media_dir}: no such folder.")
+        self._shown = 0.0
+        self._verbose = options["verbosity"] > 0
+        importer = WordPressImport(media_dir=media_dir, dry_run=dry_run, progress=self._progress)
+        started = time.monotonic()
+        try:
+            with export.open("rb") as source:
+                summary = importer.run(source, export.stat().st_size)
+        except WXRError as error:
+            self._end_progress()
+            raise CommandError(f"{export}, {error}. Nothing was imported.") from None
+        self._end_progress()
+        self._report(summary, dry_run, time.monotonic() - started)
+
+    def _progress(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self._verbose or (now - self._shown < 0.2 and done < total):
+            return
+        self._shown = now
+        width = 30
+        filled = width * done // total if total else width
+        percent = 100 * done // total if total else 100
+        self.stderr.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {percent:3d}% of the export read",
+            ending="",
+        )
+        self.stderr.flush()
+
+    def _end_progress(self) -> None:
+        if self._verbose and self._shown:
+            self.stderr.write("")
+
+    def _report(self, summary: Summary, dry_run: bool, seconds: float) -> None:
+        heading = "Would import" if dry_run else "Imported"
+        imported = ", ".join(f"{n} {what}" for what, n in summary.imported.items()) or "nothing"
+        self.stdout.write(f"{heading}: {imported} (in {seconds:.1f} s).")
+        if summary.already:
+            already = ", ".join(f"{n} {what}" for what, n in summary.already.items())
+            self.stdout.write(f"Already imported before, left as they are: {already}.")
+        if summary.skipped:
+            self.stdout.write("Skipped:")
+            for (what, why), n in sorted(summary.skipped.items()):
+                self.stdout.write(f"  {n} {what}: {why}")
+        if summary.missing_images:
+            self.stdout.write(
+                f"{len(summary.missing_images)} images not found under --media-dir, "
+                "left out of the articles (never loaded from the old site):"
+            )
+            for url in sorted(set(summary.missing_images))[:50]:
+                self.stdout.write(f"  {url}")
+        for note in summary.notes:
+            self.stdout.write(note)
+        if dry_run:
+            self.stdout.write("Dry run: nothing was kept.")
