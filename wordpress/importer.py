@@ -12,7 +12,7 @@ import datetime
 import email.utils
 import ipaddress
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -334,7 +334,9 @@ class WordPressImport:
         if tag is None:
             new_slug = _slug(slug, "tag")
             name = _clip(name or slug, 100)
-            tag = Tag.objects.filter(slug=new_slug).first() or Tag.objects.filter(name=name).first()
+            tag = (
+                Tag.objects.filter(slug=new_slug).first() or Tag.objects.filter(name=name).first()
+            )
             if tag is None:
                 tag = Tag.objects.create(name=name, slug=new_slug)
                 self.summary.imported["tags"] += 1
@@ -533,8 +535,7 @@ class WordPressImport:
                     content_type=self._types[Comment],
                     object_id=obj.pk,
                     # Whom the reply answered, when deeper than Carnet's threads.
-                    data={"answered": c.parent} if c.parent not in {"0", top_of(c.wp_id)}
-                    else {},
+                    data={"answered": c.parent} if c.parent not in {"0", top_of(c.wp_id)} else {},
                 )
                 for c, obj in zip(group, objects, strict=True)
             )

@@ -116,6 +116,24 @@ class Channel:
         return (self.base_blog_url or self.base_site_url or self.link).rstrip("/")
 
 
+# Control characters XML 1.0 forbids, which WordPress writes into exports as they were
+# typed: dropped before parsing (no UTF-8 sequence holds these bytes).
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+
+
+class _WithoutControlBytes:
+    """The file, read without the control characters XML cannot hold."""
+
+    def __init__(self, source: BinaryIO):
+        self.source = source
+
+    def read(self, size: int = -1) -> bytes:
+        return self.source.read(size).translate(None, _CONTROL_BYTES)
+
+    def tell(self) -> int:
+        return self.source.tell()
+
+
 class _LineTreeBuilder(TreeBuilder):
     """Notes the line each item starts on, while expat is on it."""
 
@@ -181,7 +199,9 @@ class Reader:
         stack: list[str] = []
         channel_element = None
         seen_item = False
-        events = iterparse(self.source, ("start", "end", "start-ns"), parser=self._parser)
+        events = iterparse(
+            _WithoutControlBytes(self.source), ("start", "end", "start-ns"), parser=self._parser
+        )
         for event, element in events:
             if event == "start-ns":
                 namespaces.append(element[1])

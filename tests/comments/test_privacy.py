@@ -223,3 +223,65 @@ class LoggingTests(TestCase):
         filtered = SafeExceptionReporterFilter().get_post_parameters(request)
         self.assertNotEqual(filtered["email"], "reported@example.org")
         self.assertEqual(filtered["name"], "")
+
+
+IMPORTED_EMAILS = ["Imported.Reader@Example.org", "held-imported@example.net", "deep@example.com"]
+
+
+class ImportedCommentsCrawlTests(TestCase):
+    """Commenters imported from WordPress are as private as those who commented here."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from tests.wordpress.helpers import author, category, comment, export, item, run, tag
+
+        SiteSettings.load()
+        run(
+            export(
+                author("jdoe", "Jane Doe", "author-private@example.org"),
+                category("world", "World"),
+                tag("peace", "Peace"),
+                item(1, slug="imported", title="Imported",
+                     terms=[("category", "world", "World"), ("post_tag", "peace", "Peace")],
+                     comments=[
+                         comment(1, "Top", email=IMPORTED_EMAILS[0], name="Imported Reader"),
+                         comment(2, "Held", email=IMPORTED_EMAILS[1], approved="0"),
+                         comment(3, "Deep", parent=1, email=IMPORTED_EMAILS[2]),
+                         comment(4, "Deeper", parent=3, email=IMPORTED_EMAILS[2]),
+                     ]),
+            )
+        )  # fmt: skip
+
+    def test_no_public_page_or_old_address_shows_an_imported_email(self):
+        urls = [
+            "/",
+            "/articles/imported/",
+            "/category/world/",
+            "/category/world/feed/",
+            "/tag/peace/",
+            "/author/jane-doe/",
+            "/author/jane-doe/feed/",
+            "/archive/2020/1/",
+            "/search/?q=Imported",
+            "/feed/",
+            "/feed/atom/",
+            "/feed/comments/",
+            "/sitemap.xml",
+            # The old WordPress addresses, followed to their new page.
+            "/?p=1",
+            "/2020/01/01/imported/",
+            "/imported/feed/",
+            "/comments/feed/",
+            "/author/jdoe/",
+        ]
+        urls += [f"/search/?q={part}" for email in IMPORTED_EMAILS for part in email.split("@")]
+        urls += [f"/en{url}" for url in urls if url.startswith(("/articles", "/feed", "/search"))]
+        self.assertContains(self.client.get("/en/articles/imported/"), "3 comments")
+        for url in urls:
+            with self.subTest(url):
+                response = self.client.get(url, follow=True)
+                self.assertEqual(response.status_code, 200)
+                content = response.content.decode()
+                for email in [*IMPORTED_EMAILS, "author-private@example.org"]:
+                    for trace in traces(email):
+                        self.assertNotIn(trace, content)

@@ -105,7 +105,9 @@ def item(
 ) -> str:
     slug = f"post-{wp_id}" if slug is None else slug
     if link is None:
-        link = f"{SITE}/{date[:4]}/{date[5:7]}/{date[8:10]}/{slug}/" if slug else f"{SITE}/?p={wp_id}"
+        link = (
+            f"{SITE}/{date[:4]}/{date[5:7]}/{date[8:10]}/{slug}/" if slug else f"{SITE}/?p={wp_id}"
+        )
     categories = "".join(
         f'<category domain="{domain}" nicename="{escape(nicename)}">{cdata(name)}</category>'
         for domain, nicename, name in terms

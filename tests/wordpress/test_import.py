@@ -114,8 +114,14 @@ class TermTests(TestCase):
         self.assertEqual(Category.objects.get(slug="culture-news").name, "News (Culture)")
 
     def test_tags_keep_their_slug_and_name(self):
-        run(export(tag("paris", "Paris"), item(1, terms=[("post_tag", "paris", "Paris"),
-                                                        ("post_tag", "new-one", "New One")])))
+        run(
+            export(
+                tag("paris", "Paris"),
+                item(
+                    1, terms=[("post_tag", "paris", "Paris"), ("post_tag", "new-one", "New One")]
+                ),
+            )
+        )
         self.assertEqual(sorted(Article.objects.get().tags.names()), ["New One", "Paris"])
         self.assertEqual(Tag.objects.get(name="New One").slug, "new-one")
 
@@ -317,7 +323,8 @@ class ContentTests(MediaTestCase):
             export(
                 item(1, meta={"_thumbnail_id": "21"}),
                 item(21, post_type="attachment", status="inherit", title="Cover title",
-                     excerpt="The caption", attachment_url=f"{SITE}/wp-content/uploads/2020/01/cover.jpg",
+                     excerpt="The caption",
+                     attachment_url=f"{SITE}/wp-content/uploads/2020/01/cover.jpg",
                      meta={"_wp_attachment_image_alt": "A red square"}),
             ),
             "--media-dir",
