@@ -10,7 +10,10 @@ a message) is answered privately, never from or into a shared copy.
 
 import hashlib
 import re
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import transaction
@@ -36,18 +39,41 @@ def is_anonymous_read(request: HttpRequest) -> bool:
     return request.method in {"GET", "HEAD"} and not personal_cookies() & request.COOKIES.keys()
 
 
+_batch = threading.local()
+
+
 def pages_changed(using: str | None = None) -> None:
     """Every kept page is stale: call when anything a reader can see has changed.
 
     Now, and again after the commit, so that a page rendered from the old rows
-    in between cannot outlive the change.
+    in between cannot outlive the change. Within `one_change_for_many()`, once for
+    the whole batch.
     """
+    if getattr(_batch, "changed", None) is not None:
+        _batch.changed.add(using)
+        return
 
     def bump() -> None:
         cache.set(GENERATION_KEY, time.time_ns(), None)
 
     bump()
     transaction.on_commit(bump, using=using)
+
+
+@contextmanager
+def one_change_for_many() -> Iterator[None]:
+    """Count the changes made inside as one: thousands of saves (an import) then cost
+    the cache two writes instead of two each. Enter it inside the transaction."""
+    if getattr(_batch, "changed", None) is not None:
+        yield
+        return
+    _batch.changed = set()
+    try:
+        yield
+    finally:
+        changed, _batch.changed = _batch.changed, None
+        for using in changed:
+            pages_changed(using)
 
 
 class PageCacheMiddleware:

@@ -29,13 +29,14 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from accounts.models import User
 from blog.models import Article, Category
 from comments.models import Comment, new_token, recount_articles
 from sitewide import languages
 from sitewide.markup import render_comment_text
+from sitewide.pagecache import one_change_for_many
 from wordpress import content
 from wordpress.models import ImportRecord, OldAddress, address_key
 from wordpress.wxr import Author, Item, Reader, Term, WPComment, WXRError
@@ -141,7 +142,8 @@ class WordPressImport:
         self._terms: dict[tuple[str, str], object] = {}
         self._category_parents: dict[str, str] = {}
         self._category_names: dict[str, str] = {}
-        self._addresses: set[str] = set()
+        self._new_addresses: list[OldAddress] = []
+        self._new_comments: list[tuple[str, Comment, str]] = []
         self._touched_articles: set[int] = set()
         self._sticky: Article | None = None
         # Posts whose featured image or gallery waits for the attachments (later in the file).
@@ -154,7 +156,7 @@ class WordPressImport:
         line). A dry run does everything, then rolls it back and copies no file."""
         reader = Reader(source)
         try:
-            with transaction.atomic():
+            with transaction.atomic(), one_change_for_many():
                 self._read(reader, source, total_bytes)
                 self._finish()
                 if self.dry_run:
@@ -218,16 +220,18 @@ class WordPressImport:
         if parts.netloc and parts.netloc != self.old_host:
             return
         path = _path_of(url_or_path)
-        if path in self._addresses or len(path) > 500 or path == "/":
-            return
-        self._addresses.add(path)
-        if not OldAddress.objects.filter(path=path).exists():
-            OldAddress.objects.create(path=path, record=record, leads_to=leads_to)
+        if len(path) <= 500 and path != "/":
+            self._new_addresses.append(OldAddress(path=path, record=record, leads_to=leads_to))
+        if len(self._new_addresses) >= 1000:
+            self._save_addresses()
 
     def _site_address(self, path: str, leads_to: str) -> None:
-        if not OldAddress.objects.filter(path=path).exists():
-            OldAddress.objects.create(path=path, leads_to=leads_to)
-        self._addresses.add(path)
+        self._new_addresses.append(OldAddress(path=path, leads_to=leads_to))
+
+    def _save_addresses(self) -> None:
+        # The first item to claim an address keeps it, in this run as in an earlier one.
+        OldAddress.objects.bulk_create(self._new_addresses, ignore_conflicts=True)
+        self._new_addresses = []
 
     # Authors ----------------------------------------------------------------------------
 
@@ -414,7 +418,11 @@ class WordPressImport:
         # A Carnet article has one category: the post's others are kept as its tags.
         tags += [self._tag_named(category.slug, category.name) for category in other_categories]
         if tags:
-            article.tags.add(*tags)
+            # Straight into taggit's table: its manager queries once per tag otherwise.
+            TaggedItem.objects.bulk_create(
+                TaggedItem(content_type=self._types[Article], object_id=article.pk, tag=tag)
+                for tag in dict.fromkeys(tags)
+            )
         thumbnail = item.meta.get("_thumbnail_id", "")
         gallery = content.has_gallery(item.content)
         record = self._remember(
@@ -516,43 +524,57 @@ class WordPressImport:
                 seen.add(wp_id)
             return wp_id
 
-        new = [c for c in kept.values() if c.wp_id not in existing]
-        tops = [c for c in new if top_of(c.wp_id) == c.wp_id]
-        replies = [c for c in new if top_of(c.wp_id) != c.wp_id]
         created: dict[str, Comment] = {}
-        for group in (tops, replies):
-            objects = [
-                self._comment(c, article, statuses[c.wp_id], created, existing, top_of)
-                for c in group
-            ]
-            Comment.objects.bulk_create(objects)
-            created.update(zip((c.wp_id for c in group), objects, strict=True))
-            ImportRecord.objects.bulk_create(
+        new = [c for c in kept.values() if c.wp_id not in existing]
+        # Top-level comments first, so that each reply finds its thread's comment.
+        new.sort(key=lambda c: top_of(c.wp_id) != c.wp_id)
+        for c in new:
+            top = top_of(c.wp_id)
+            stored = self._comment(c, article, statuses[c.wp_id])
+            if top != c.wp_id:
+                if top in created:
+                    stored.parent = created[top]
+                else:
+                    stored.parent_id = existing.get(top)
+            created[c.wp_id] = stored
+            # Whom a reply answered, when deeper than Carnet's threads.
+            answered = c.parent if c.parent not in {"0", top} else ""
+            self._new_comments.append((c.wp_id, stored, answered))
+        if new:
+            self.summary.imported["comments"] += len(new)
+            self._touched_articles.add(article.pk)
+        if len(self._new_comments) >= 2000:
+            self._save_comments()
+
+    def _save_comments(self) -> None:
+        """Write the comments read so far, in a few queries: threads, then replies."""
+        pending, self._new_comments = self._new_comments, []
+        tops = [stored for _, stored, _ in pending if stored.parent is None]
+        Comment.objects.bulk_create(tops, batch_size=500)
+        replies = [stored for _, stored, _ in pending if stored.parent is not None]
+        for reply in replies:
+            reply.parent_id = reply.parent.pk
+        Comment.objects.bulk_create(replies, batch_size=500)
+        ImportRecord.objects.bulk_create(
+            (
                 ImportRecord(
                     site=self.site,
                     kind=Kind.COMMENT,
-                    key=c.wp_id,
+                    key=wp_id,
                     content_type=self._types[Comment],
-                    object_id=obj.pk,
-                    # Whom the reply answered, when deeper than Carnet's threads.
-                    data={"answered": c.parent} if c.parent not in {"0", top_of(c.wp_id)} else {},
+                    object_id=stored.pk,
+                    data={"answered": answered} if answered else {},
                 )
-                for c, obj in zip(group, objects, strict=True)
-            )
-        if new:
-            self.summary.imported["comments"] += len(new)
-        self._touched_articles.add(article.pk)
+                for wp_id, stored, answered in pending
+            ),
+            batch_size=500,
+        )
 
-    def _comment(self, c: WPComment, article, status, created, existing, top_of) -> Comment:
-        top = top_of(c.wp_id)
-        parent_id = None
-        if top != c.wp_id:
-            parent_id = created[top].pk if top in created else existing.get(top)
+    def _comment(self, c: WPComment, article: Article, status: str) -> Comment:
         submitted = parse_date(c.date, c.date_gmt) or article.published_at
         body = content.plain_text(c.content)
         return Comment(
             article=article,
-            parent_id=parent_id,
             name=_clip(content.plain_text(c.author), 100) or _anonymous(),
             email=_valid_email(c.email),
             website=_valid_website(c.url),
@@ -643,6 +665,8 @@ class WordPressImport:
         return record.data if record else None
 
     def _finish(self) -> None:
+        self._save_addresses()
+        self._save_comments()
         for start in range(0, len(self._unfinished), 500):
             self._finish_posts(self._unfinished[start : start + 500])
         if self._sticky is not None and not Article.objects.filter(featured=True).exists():

@@ -79,8 +79,11 @@ class Command(BaseCommand):
                 f"{len(summary.missing_images)} images not found under --media-dir, "
                 "left out of the articles (never loaded from the old site):"
             )
-            for url in sorted(set(summary.missing_images))[:50]:
+            missing = sorted(set(summary.missing_images))
+            for url in missing[:20]:
                 self.stdout.write(f"  {url}")
+            if len(missing) > 20:
+                self.stdout.write(f"  and {len(missing) - 20} more.")
         for note in summary.notes:
             self.stdout.write(note)
         if dry_run:
