@@ -1,5 +1,7 @@
 """sitewide.pagecache: anonymous reads shared and kept, personal ones private."""
 
+from unittest import mock
+
 from django.http import HttpResponse
 from django.test import RequestFactory, TestCase, override_settings
 from django.views.decorators.cache import never_cache
@@ -69,6 +71,26 @@ class PageCacheTests(TestCase):
         self.assertEqual(view.renders, 4)
         self.get(middleware)
         self.assertEqual(view.renders, 4)
+
+    def test_many_changes_in_a_batch_count_as_one_made_at_its_end(self):
+        view = Counter()
+        middleware = pagecache.PageCacheMiddleware(view)
+        self.get(middleware)
+        self.get(middleware)
+        with (
+            self.captureOnCommitCallbacks(execute=True) as callbacks,
+            mock.patch.object(pagecache.cache, "set", wraps=pagecache.cache.set) as cache_set,
+        ):
+            with pagecache.one_change_for_many():
+                for _ in range(50):
+                    pagecache.pages_changed()
+                # Inside the batch, nothing is stale yet: the kept page is served.
+                self.get(middleware)
+                self.assertEqual(view.renders, 2)
+            self.assertEqual(cache_set.call_count, 1)
+        self.assertEqual(len(callbacks), 1)
+        self.get(middleware)
+        self.assertEqual(view.renders, 3)
 
     def test_a_reader_with_a_cookie_of_carnets_is_answered_privately(self):
         for cookie in ["sessionid", "csrftoken", "messages", "carnet_pending"]:
