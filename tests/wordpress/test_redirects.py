@@ -109,3 +109,15 @@ class OldAddressTests(TestCase):
     def test_a_carnet_page_at_an_old_address_is_not_redirected(self):
         make_article(slug="kept")
         self.assertEqual(self.client.get("/articles/kept/").status_code, 200)
+
+
+class OldAddressAdminTests(TestCase):
+    def test_an_administrator_sees_each_old_address_and_where_it_leads(self):
+        from tests.base import make_superuser
+
+        run(export(item(12, title="Hello", slug="hello", date="2020-03-04 10:00:00")))
+        self.client.force_login(make_superuser())
+        response = self.client.get("/admin/wordpress/oldaddress/", {"q": "hello"})
+        self.assertContains(response, "/2020/03/04/hello/")
+        self.assertContains(response, "/articles/hello/")
+        self.assertNotContains(response, "/admin/wordpress/oldaddress/add/")
