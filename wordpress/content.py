@@ -160,13 +160,13 @@ def _figure_without_image(match: re.Match) -> str:
 
 def rewrite_links(text: str, old_site: str) -> str:
     """Links to the old site become addresses on this one, which the redirects serve."""
-    host = urlsplit(old_site).netloc
+    host = urlsplit(old_site).netloc.lower().removeprefix("www.")
     if not host:
         return text
 
     def local(match: re.Match) -> str:
         parts = urlsplit(html.unescape(match.group(2)))
-        if parts.netloc != host:
+        if parts.netloc.lower().removeprefix("www.") != host:
             return match.group(0)
         path = parts.path or "/"
         path += f"?{parts.query}" if parts.query else ""

@@ -131,7 +131,7 @@ class WordPressImport:
         self.progress = progress
         self.summary = Summary()
         self.site = ""
-        self.old_host = ""
+        self.base_path = ""
         self.language = languages.site_code()
         self.saved_files: list[str] = []
         self._types = {
@@ -189,7 +189,7 @@ class WordPressImport:
 
     def _start(self, reader: Reader) -> None:
         self.site = reader.channel.site or "wordpress"
-        self.old_host = urlsplit(self.site).netloc
+        self.base_path = urlsplit(self.site).path.rstrip("/")
         code = reader.channel.language.split("-")[0].lower()
         if code in languages.BY_CODE:
             self.language = code
@@ -215,10 +215,13 @@ class WordPressImport:
         )
 
     def _address(self, url_or_path: str, record: ImportRecord, leads_to: str = "page") -> None:
-        """Keep an old address for the record, unless another item claimed it first."""
-        parts = urlsplit(url_or_path)
-        if parts.netloc and parts.netloc != self.old_host:
-            return
+        """Keep an old address for the record, unless another item claimed it first.
+
+        A full URL (a post's <link>) is taken as it is; a path is WordPress's own
+        pattern, under the folder WordPress was installed in (/blog/?p=12).
+        """
+        if url_or_path.startswith("/"):
+            url_or_path = self.base_path + url_or_path
         path = _path_of(url_or_path)
         if len(path) <= 500 and path != "/":
             self._new_addresses.append(OldAddress(path=path, record=record, leads_to=leads_to))
@@ -226,6 +229,7 @@ class WordPressImport:
             self._save_addresses()
 
     def _site_address(self, path: str, leads_to: str) -> None:
+        path = _path_of(self.base_path + path)
         self._new_addresses.append(OldAddress(path=path, leads_to=leads_to))
 
     def _save_addresses(self) -> None:
@@ -322,7 +326,7 @@ class WordPressImport:
                 self.summary.imported["categories"] += 1
             record = self._remember(Kind.CATEGORY, slug, category)
             full = "/".join(self._category_path(slug))
-            for path in {f"/category/{full}/", f"/category/{slug}/"}:
+            for path in dict.fromkeys([f"/category/{full}/", f"/category/{slug}/"]):
                 self._address(path, record)
                 self._address(path + "feed/", record, "feed")
             if wp_id:
@@ -477,8 +481,8 @@ class WordPressImport:
         if slug:
             slug = unquote(slug)
             if local:
-                self._address(local.strftime(f"/%Y/%m/%d/{slug}/"), record)
-                self._address(local.strftime(f"/%Y/%m/{slug}/"), record)
+                self._address(f"/{local:%Y/%m/%d}/{slug}/", record)
+                self._address(f"/{local:%Y/%m}/{slug}/", record)
             self._address(f"/{slug}/", record)
             self._address(f"/{slug}/feed/", record, "feed")
 

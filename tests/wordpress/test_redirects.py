@@ -121,3 +121,21 @@ class OldAddressAdminTests(TestCase):
         self.assertContains(response, "/2020/03/04/hello/")
         self.assertContains(response, "/articles/hello/")
         self.assertNotContains(response, "/admin/wordpress/oldaddress/add/")
+
+
+class SubfolderSiteTests(TestCase):
+    def test_a_site_installed_in_a_folder_keeps_its_addresses_under_it(self):
+        site = "https://www.old.example/blog"
+        run(
+            export(
+                item(12, slug="hello", date="2020-03-04 10:00:00",
+                     link=f"{site}/2020/03/04/hello/",
+                     content='<a href="https://old.example/blog/?p=12">me</a>'),
+                site=site,
+            )
+        )  # fmt: skip
+        for old in ["/blog/?p=12", "/blog/2020/03/04/hello/", "/blog/hello/", "/blog/feed/"]:
+            with self.subTest(old):
+                self.assertEqual(self.client.get(old).status_code, 301)
+        self.assertEqual(self.client.get("/?p=12").status_code, 200)  # Carnet's home page
+        self.assertIn('href="/blog/?p=12"', Article.objects.get().body_html)
