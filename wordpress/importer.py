@@ -124,7 +124,7 @@ class WordPressImport:
         self,
         media_dir: Path | None = None,
         dry_run: bool = False,
-        progress: Callable[[int, int], None] = lambda done, total: None,
+        progress: Callable[[int, int, int], None] = lambda done, total, items: None,
     ):
         self.media_dir = Path(media_dir) if media_dir else None
         self.dry_run = dry_run
@@ -169,7 +169,7 @@ class WordPressImport:
 
     def _read(self, reader: Reader, source: BinaryIO, total_bytes: int) -> None:
         started = False
-        for thing in reader:
+        for count, thing in enumerate(reader, start=1):
             if not started:
                 self._start(reader)
                 started = True
@@ -183,13 +183,16 @@ class WordPressImport:
             except (ValueError, ValidationError, DatabaseError) as error:
                 line = getattr(thing, "line", reader.line)
                 raise WXRError(str(error), line) from None
-            self.progress(source.tell(), total_bytes)
+            self.progress(source.tell(), total_bytes, count)
         if not started:
             self._start(reader)
+        else:
+            self.progress(total_bytes, total_bytes, count)
 
     def _start(self, reader: Reader) -> None:
+        # The site's address keys its records: two sites imported into one Carnet never mix.
         self.site = reader.channel.site or "wordpress"
-        self.base_path = urlsplit(self.site).path.rstrip("/")
+        self.base_path = urlsplit(reader.channel.site).path.rstrip("/")
         code = reader.channel.language.split("-")[0].lower()
         if code in languages.BY_CODE:
             self.language = code

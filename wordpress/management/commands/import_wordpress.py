@@ -45,7 +45,7 @@ class Command(BaseCommand):
         self._end_progress()
         self._report(summary, dry_run, time.monotonic() - started)
 
-    def _progress(self, done: int, total: int) -> None:
+    def _progress(self, done: int, total: int, items: int) -> None:
         now = time.monotonic()
         if not self._verbose or (now - self._shown < 0.2 and done < total):
             return
@@ -54,7 +54,8 @@ class Command(BaseCommand):
         filled = width * done // total if total else width
         percent = 100 * done // total if total else 100
         self.stderr.write(
-            f"\r[{'#' * filled}{'.' * (width - filled)}] {percent:3d}% of the export read",
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {percent:3d}% of the export read, "
+            f"{items} items",
             ending="",
         )
         self.stderr.flush()
