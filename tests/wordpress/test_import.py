@@ -512,3 +512,17 @@ class BrokenFileTests(MediaTestCase):
     def test_a_missing_file_is_a_clear_error(self):
         with self.assertRaisesMessage(CommandError, "no such file"):
             run_file("/nonexistent/export.xml")
+
+
+class VersionTests(TestCase):
+    def test_wxr_1_0_1_1_and_1_2_are_read(self):
+        for n, version in enumerate(["1.0", "1.1", "1.2"], start=1):
+            with self.subTest(version):
+                run(export(item(n, slug=f"v{n}"), version=version, site=f"https://s{n}.example"))
+                self.assertTrue(Article.objects.filter(slug=f"v{n}").exists())
+
+    def test_control_characters_xml_forbids_are_dropped_not_fatal(self):
+        run(export(item(1, title="Bell\x07 and escape\x1b", content="Text\x0b here")))
+        article = Article.objects.get()
+        self.assertEqual(article.title, "Bell and escape")
+        self.assertIn("Text here", article.body_html)
