@@ -5,6 +5,7 @@ XML bomb, no external entity is ever fetched), and each item is handed over and
 dropped as soon as it is read: memory stays flat whatever the file's size.
 """
 
+import functools
 import re
 from collections import deque
 from collections.abc import Iterator
@@ -148,7 +149,9 @@ class _LineTreeBuilder(TreeBuilder):
         return super().start(tag, attrs)
 
 
+@functools.cache
 def _local(tag: str) -> str:
+    """"{http://wordpress.org/export/1.2/}post_id" as "wp:post_id", whatever the version."""
     match = _TAG.match(tag)
     if not match:
         return tag
