@@ -241,7 +241,8 @@ class ReplyNotificationTests(TestCase):
         self.assertIn("/comments/manage/", notice.body)
         unsubscribe = link_in(notice, "unsubscribe")
         self.assertEqual(
-            notice.extra_headers["List-Unsubscribe"], f"<http://testserver{unsubscribe.removeprefix('/en')}>"
+            notice.extra_headers["List-Unsubscribe"],
+            f"<http://testserver{unsubscribe.removeprefix('/en')}>",
         )
         self.assertEqual(
             notice.extra_headers["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click"
