@@ -87,11 +87,14 @@ def _store(request: HttpRequest, form: CommentForm, site: SiteSettings) -> Comme
         notifications.notify_moderators(request, comment)
     else:
         notifications.notify_authors(request, [comment.pk])
-    # The address's owner, whoever typed it, is asked to confirm it for this comment.
-    Confirmation.objects.create(comment=comment)
-    if form.cleaned_data["notify"]:
-        Subscription.objects.create(comment=comment)
-    notifications.ask_confirmation(request, comment, notify=form.cleaned_data["notify"])
+    notify = form.cleaned_data["notify"]
+    # The address's owner, whoever typed it, is asked to confirm it for this comment
+    # (a staff comment, published at once, only when it asks for reply notices).
+    if comment.status == Comment.Status.PENDING or notify:
+        Confirmation.objects.create(comment=comment)
+        if notify:
+            Subscription.objects.create(comment=comment)
+        notifications.ask_confirmation(request, comment, notify=notify)
     return comment
 
 

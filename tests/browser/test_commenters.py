@@ -169,9 +169,7 @@ def test_a_reader_manages_edits_downloads_and_erases_through_the_emailed_link(de
     reader.assert_accessible("the link error page")
 
 
-def test_a_visitor_typing_a_regulars_email_gets_no_auto_approval(
-    demo, browsing, approved_comment
-):
+def test_a_visitor_typing_a_regulars_email_gets_no_auto_approval(demo, browsing, approved_comment):
     from comments.models import Comment
     from sitewide.models import SiteSettings
 

@@ -50,7 +50,8 @@ class ConfirmationTests(TestCase):
     def test_the_commenter_is_sent_a_confirmation_with_a_manage_link(self):
         self.post(email="camille@example.org", body="My words")
         [message] = sent_to("camille@example.org")
-        self.assertIn("Confirm your email", message.subject)
+        # Mail is written in the site's language, French here.
+        self.assertIn("Confirmez votre e-mail", message.subject)
         self.assertIn("The confirmed article", message.body)
         self.assertIn("My words", message.body)
         self.assertIn("/comments/confirm/", message.body)
@@ -92,7 +93,7 @@ class ConfirmationTests(TestCase):
         self.assertContains(done, "Your comment is published.")
         comment = Comment.objects.get(body="Second comment")
         self.assertEqual(comment.status, Comment.Status.APPROVED)
-        self.assertIn("address confirmed", comment.reason)
+        self.assertIn("adresse confirmée", comment.reason)  # the site's language
         self.assertContains(self.client.get("/en/articles/confirmed/"), "Second comment")
 
     def test_a_confirmed_newcomer_still_waits(self):
@@ -139,7 +140,7 @@ class ConfirmationTests(TestCase):
         # The only link that could approve it went to the regular's mailbox.
         [message] = sent_to(REGULAR)
         self.assertIn("Impostor words", message.body)
-        self.assertIn("If you did not write this comment, ignore this email", message.body)
+        self.assertIn("Si vous n’avez pas écrit ce commentaire, ignorez cet e-mail", message.body)
         passer_by = self.client_class()
         self.assertNotContains(passer_by.get("/en/articles/confirmed/"), "Impostor words")
 
@@ -218,7 +219,9 @@ class ReplyNotificationTests(TestCase):
 
     def test_the_confirmation_mentions_the_reply_notices(self):
         self.subscribe(confirm=False)
-        self.assertIn("to be emailed when someone replies", sent_to("asker@example.org")[0].body)
+        self.assertIn(
+            "recevoir un e-mail quand quelqu’un répond", sent_to("asker@example.org")[0].body
+        )
         self.assertIsNone(Subscription.objects.get().confirmed_at)
 
     def test_no_notice_goes_to_an_unconfirmed_address(self):
@@ -232,7 +235,7 @@ class ReplyNotificationTests(TestCase):
         top = self.subscribe()
         self.reply(top, body="Here is my answer")
         [notice] = sent_to("asker@example.org")
-        self.assertIn("A reply to your comment", notice.subject)
+        self.assertIn("Une réponse à votre commentaire", notice.subject)
         self.assertIn("Replier", notice.body)
         self.assertIn("Here is my answer", notice.body)
         self.assertNotIn(
@@ -294,3 +297,24 @@ class ReplyNotificationTests(TestCase):
         page = self.client.get(unsubscribe)
         self.assertContains(page, "Unsubscribe</button>")
         self.assertTrue(Subscription.objects.exists())
+
+
+class SettingTests(TestCase):
+    def test_trusted_approval_is_off_by_default_and_in_the_admin(self):
+        from tests.base import make_superuser
+
+        self.assertFalse(SiteSettings.load().comments_trust_confirmed)
+        self.client.force_login(make_superuser())
+        response = self.client.get("/admin/sitewide/sitesettings/1/change/")
+        self.assertContains(response, 'name="comments_trust_confirmed"')
+
+    def test_a_staff_comment_asks_no_confirmation_unless_it_wants_reply_notices(self):
+        from tests.base import make_editor
+
+        article = make_article()
+        editor = make_editor(email="editor@carnet.example")
+        self.client.force_login(editor)
+        with self.captureOnCommitCallbacks(execute=True):
+            post_comment(self.client, article, email="editor@carnet.example", body="Staff")
+        self.assertEqual(sent_to("editor@carnet.example"), [])
+        self.assertEqual(Comment.objects.get().status, Comment.Status.APPROVED)

@@ -158,7 +158,7 @@ class ManagePageTests(TestCase):
         self.client.post(self.url(f"{self.approved_long_ago.pk}/delete/"))
         self.approved_long_ago.refresh_from_db()
         self.assertEqual(self.approved_long_ago.email, "")
-        self.assertIn("withdrawn", self.approved_long_ago.body)
+        self.assertIn("retiré par son auteur", self.approved_long_ago.body)
         self.assertTrue(Comment.objects.filter(pk=reply.pk).exists())
 
     def test_download_gives_everything_stored_as_json(self):

@@ -62,3 +62,20 @@ class RefusalTests(TestCase):
         post_comment(self.client, self.article, body="Sent twice")
         response = post_comment(self.client, self.article, body="Sent twice", ip="198.51.100.9")
         self.assertIn("no-store", response["Cache-Control"])
+
+
+class FormStampTests(TestCase):
+    def test_the_stamp_is_the_same_bytes_all_hour_long(self):
+        """A stamp that changed every second would change the page's bytes and ETag."""
+        from unittest import mock
+
+        from comments.forms import issue_token
+
+        article = make_article()
+        hour = 1_800_000_000 // 3600 * 3600
+        with mock.patch("time.time", return_value=hour + 5):
+            first = issue_token(article, issued_at=hour + 5)
+        with mock.patch("time.time", return_value=hour + 3000):
+            later = issue_token(article, issued_at=hour + 3000)
+        self.assertEqual(first, later)
+        self.assertNotEqual(first, issue_token(article, issued_at=hour + 3600))
