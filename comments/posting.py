@@ -182,7 +182,7 @@ def confirm_address(request: HttpRequest, comment: Comment) -> bool:
     site = SiteSettings.load()
     with transaction.atomic():
         now = timezone.now()
-        # The row lock makes the link single-use even when it is clicked twice at once.
+        # One conditional UPDATE: of two clicks at once, only one changes the row.
         confirmed = Confirmation.objects.filter(comment=comment, confirmed_at__isnull=True).update(
             confirmed_at=now
         )
