@@ -165,6 +165,18 @@ class LinkTests(TestCase):
             response = self.client.get(f"/en/comments/confirm/{token}/")
         self.assertContains(response, "expired", status_code=410)
 
+    def test_expired_manage_and_unsubscribe_links_answer_410(self):
+        later = timezone.now() + datetime.timedelta(days=366)
+        for purpose, url in [
+            (links.MANAGE, "/en/comments/manage/{}/"),
+            (links.UNSUBSCRIBE, "/en/comments/unsubscribe/{}/"),
+        ]:
+            with self.subTest(purpose.name):
+                token = links.make(purpose, self.comment)
+                with mock.patch("time.time", return_value=later.timestamp()):
+                    response = self.client.get(url.format(token))
+                self.assertContains(response, "expired", status_code=410)
+
     def test_a_link_for_one_purpose_does_not_open_another(self):
         token = links.make(links.MANAGE, self.comment)
         response = self.client.get(f"/en/comments/confirm/{token}/")

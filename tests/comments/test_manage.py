@@ -127,7 +127,10 @@ class ManagePageTests(TestCase):
     @override_settings(COMMENTS_MAX_LINKS=0)
     def test_an_edit_that_a_check_would_hold_goes_back_to_moderation(self):
         recent = make_comment(article=self.article, email=OWNER, moderated_at=timezone.now())
-        self.client.post(self.url(f"{recent.pk}/edit/"), {"body": "See https://spam.example"})
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(self.url(f"{recent.pk}/edit/"), {"body": "See https://spam.example"})
+        # The moderators are told it waits again.
+        self.assertEqual([m.to for m in mail.outbox], [[self.moderator.email]])
         recent.refresh_from_db()
         self.assertEqual(recent.status, Comment.Status.PENDING)
         self.assertIn("liens", recent.reason)  # the site's language
