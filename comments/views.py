@@ -291,12 +291,16 @@ def manage_edit(request: HttpRequest, token: str, pk: int) -> HttpResponse:
 
 @sensitive_variables("token")
 @origin_protected
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def manage_delete(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    """Delete one of the owner's comments: asked on GET, done on POST."""
     anchor, refusal = _owner_or_refusal(request, token)
     if refusal:
         return refusal
     comment = _owned(anchor, pk)
+    if request.method != "POST":
+        context = {"comment": comment, "token": token}
+        return _private(render(request, "comments/manage_delete.html", context))
     email = anchor.email
     posting.withdraw(comment)
     # The link named this comment: a new one names another of theirs, if any is left.

@@ -149,6 +149,13 @@ def test_a_reader_manages_edits_downloads_and_erases_through_the_emailed_link(de
     expect(page.locator(".my-comment")).to_contain_text("Une coquille corrigée ici.")
     expect(page.locator(".my-comment")).to_contain_text("modifié")
 
+    # Deleting asks first; the reader changes their mind.
+    page.locator(".my-comment").get_by_role("link", name="Supprimer").click()
+    expect(page.locator(".quoted-comment")).to_contain_text("Une coquille corrigée ici.")
+    reader.assert_accessible("the delete page")
+    page.get_by_role("link", name="Annuler").click()
+    expect(page.locator(".my-comment")).to_have_count(1)
+
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger tout ce qui est conservé sur moi").click()
     data = json.loads(open(download.value.path(), encoding="utf-8").read())

@@ -148,6 +148,12 @@ class ManagePageTests(TestCase):
                 self.assertEqual(self.client.post(self.url(suffix)).status_code, 404)
         self.assertTrue(Comment.objects.filter(pk=self.other.pk).exists())
 
+    def test_delete_asks_first(self):
+        page = self.client.get(self.url(f"{self.pending.pk}/delete/"))
+        self.assertContains(page, "Delete my comment</button>")
+        self.assertContains(page, "Still waiting")
+        self.assertTrue(Comment.objects.filter(pk=self.pending.pk).exists())
+
     def test_deleting_the_links_own_comment_gives_a_link_that_still_works(self):
         response = self.client.post(self.url(f"{self.pending.pk}/delete/"))
         self.assertEqual(response.status_code, 303)
