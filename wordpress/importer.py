@@ -75,6 +75,17 @@ class Summary:
         self.skipped[what, why] += 1
 
 
+@dataclass
+class PendingComment:
+    """A comment read, waiting to be written with others; its thread's first comment and
+    the comment it answered, each written earlier (an id) or in the same batch."""
+
+    wp_id: str
+    comment: Comment
+    thread: Comment | int | None
+    answered: Comment | int | None
+
+
 def parse_date(local: str, gmt: str = "", rfc822: str = "") -> datetime.datetime | None:
     """A WordPress time: its GMT value, else the RSS date, else the site's local time
     read in Carnet's time zone (the export does not say WordPress's)."""
@@ -143,7 +154,7 @@ class WordPressImport:
         self._category_parents: dict[str, str] = {}
         self._category_names: dict[str, str] = {}
         self._new_addresses: list[OldAddress] = []
-        self._new_comments: list[tuple[str, Comment, str]] = []
+        self._new_comments: list[PendingComment] = []
         self._touched_articles: set[int] = set()
         self._sticky: Article | None = None
         # Posts whose featured image or gallery waits for the attachments (later in the file).
@@ -538,15 +549,14 @@ class WordPressImport:
         for c in new:
             top = top_of(c.wp_id)
             stored = self._comment(c, article, statuses[c.wp_id])
+            thread = answered = None
             if top != c.wp_id:
-                if top in created:
-                    stored.parent = created[top]
-                else:
-                    stored.parent_id = existing.get(top)
+                # Carnet's threads are one level deep: a reply joins its thread's first
+                # comment and names the one it answered (Comment.answers).
+                thread = created.get(top) or existing.get(top)
+                answered = created.get(c.parent) or existing.get(c.parent)
             created[c.wp_id] = stored
-            # Whom a reply answered, when deeper than Carnet's threads.
-            answered = c.parent if c.parent not in {"0", top} else ""
-            self._new_comments.append((c.wp_id, stored, answered))
+            self._new_comments.append(PendingComment(c.wp_id, stored, thread, answered))
         if new:
             self.summary.imported["comments"] += len(new)
             self._touched_articles.add(article.pk)
@@ -554,25 +564,35 @@ class WordPressImport:
             self._save_comments()
 
     def _save_comments(self) -> None:
-        """Write the comments read so far, in a few queries: threads, then replies."""
+        """Write the comments read so far, in a few queries: threads, then replies, then
+        whom each reply answered (a reply may answer another written in the same batch)."""
         pending, self._new_comments = self._new_comments, []
-        tops = [stored for _, stored, _ in pending if stored.parent is None]
+
+        def pk(comment: Comment | int | None) -> int | None:
+            return comment.pk if isinstance(comment, Comment) else comment
+
+        tops = [p.comment for p in pending if p.thread is None]
         Comment.objects.bulk_create(tops, batch_size=500)
-        replies = [stored for _, stored, _ in pending if stored.parent is not None]
+        replies = [p for p in pending if p.thread is not None]
         for reply in replies:
-            reply.parent_id = reply.parent.pk
-        Comment.objects.bulk_create(replies, batch_size=500)
+            reply.comment.parent_id = pk(reply.thread)
+        Comment.objects.bulk_create([p.comment for p in replies], batch_size=500)
+        answering = []
+        for p in pending:
+            if p.answered is not None:
+                p.comment.answers_id = pk(p.answered)
+                answering.append(p.comment)
+        Comment.objects.bulk_update(answering, ["answers"], batch_size=500)
         ImportRecord.objects.bulk_create(
             (
                 ImportRecord(
                     site=self.site,
                     kind=Kind.COMMENT,
-                    key=wp_id,
+                    key=p.wp_id,
                     content_type=self._types[Comment],
-                    object_id=stored.pk,
-                    data={"answered": answered} if answered else {},
+                    object_id=p.comment.pk,
                 )
-                for wp_id, stored, answered in pending
+                for p in pending
             ),
             batch_size=500,
         )

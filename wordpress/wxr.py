@@ -151,7 +151,7 @@ class _LineTreeBuilder(TreeBuilder):
 
 @functools.lru_cache(maxsize=512)
 def _local(tag: str) -> str:
-    """"{http://wordpress.org/export/1.2/}post_id" as "wp:post_id", whatever the version."""
+    """ "{http://wordpress.org/export/1.2/}post_id" as "wp:post_id", whatever the version."""
     match = _TAG.match(tag)
     if not match:
         return tag

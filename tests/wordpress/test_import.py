@@ -391,14 +391,16 @@ class CommentImportTests(TestCase):
         self.assertEqual(comments["Reply to the reply"].parent, top)
         self.assertIsNone(comments["Second thread"].parent)
         self.assertEqual(article.comment_count, 4)
-        # Whom the deeper reply answered is kept for when comments can say so.
-        record = ImportRecord.objects.get(kind="comment", key="3")
-        self.assertEqual(record.data, {"answered": "2"})
+        # Each reply names the comment it answered.
+        self.assertEqual(comments["Reply"].answers, top)
+        self.assertEqual(comments["Reply to the reply"].answers, comments["Reply"])
+        self.assertIsNone(top.answers)
 
     def test_a_reply_is_imported_even_listed_before_its_parent(self):
         article = self.import_comments(comment(2, "Reply", parent=1), comment(1, "Top"))
         reply = article.comments.get(body="Reply")
         self.assertEqual(reply.parent.body, "Top")
+        self.assertEqual(reply.answers.body, "Top")
 
     def test_name_website_email_date_and_text_are_kept(self):
         article = self.import_comments(
@@ -449,6 +451,7 @@ class RepeatTests(MediaTestCase):
         self.assertEqual(Article.objects.count(), 2)
         reply = Comment.objects.get(parent__isnull=False)
         self.assertEqual(reply.parent.article.slug, "post-1")
+        self.assertEqual(reply.answers, reply.parent)
         self.assertEqual(Article.objects.get(slug="post-1").comment_count, 2)
 
     def test_an_image_imported_twice_is_copied_once(self):

@@ -99,7 +99,8 @@ class ThreadedPageTests(TestCase):
                 author(),
                 item(1, slug="talk", comments=[
                     comment(1, "First words"),
-                    comment(2, "An answer", parent=1, date_gmt="2020-01-02 11:00:00"),
+                    comment(2, "An answer", parent=1, name="Bastien",
+                            date_gmt="2020-01-02 11:00:00"),
                     comment(3, "A deeper answer", parent=2, date_gmt="2020-01-02 12:00:00"),
                     comment(4, "Still held", approved="0", date_gmt="2020-01-02 13:00:00"),
                 ]),
@@ -116,3 +117,10 @@ class ThreadedPageTests(TestCase):
         self.assertIn("An answer", replies)
         self.assertIn("A deeper answer", replies)
         self.assertNotIn("First words", replies)
+        # The deeper answer names the reply it answered.
+        answer = Comment.objects.get(body="An answer")
+        self.assertInHTML(
+            f'<p class="comment__answers"><a href="#comment-{answer.pk}">'
+            "In reply to Bastien</a></p>",
+            replies,
+        )
