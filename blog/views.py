@@ -45,9 +45,30 @@ def render_article_list(
     return render(request, template, {"page": page, "articles": page.object_list, **context})
 
 
+# The front page: the lead story, a page of the newest, then each category's newest.
+PER_CATEGORY = 3
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render_article_list(request, "blog/home.html", Article.objects.published())
+    """The front page: the lead story and the latest articles, then a section per category;
+    its later pages list the older articles."""
+    published = Article.objects.published()
+    lead = published.for_listing().lead()
+    latest = published.exclude(pk=lead.pk) if lead else published
+    page = paginate(request, latest.for_listing(), LIST_COUNT_LIMIT)
+    context = {"page": page, "articles": page.object_list, "lead": None, "sections": []}
+    if page.number == 1:
+        categories = list(Category.objects.in_use())
+        shown = [lead.pk] if lead else []
+        shown += [article.pk for article in page.object_list]
+        context |= {
+            "lead": lead,
+            "sections": published.latest_per_category(categories, PER_CATEGORY, shown),
+            # The menu's categories, already read: the context processor's are then unused.
+            "menu_categories": categories,
+        }
+    return render(request, "blog/home.html", context)
 
 
 def article_context(request: HttpRequest, article: Article) -> dict:
@@ -55,14 +76,20 @@ def article_context(request: HttpRequest, article: Article) -> dict:
     tags = list(article.tags.all())
     # Given to the template too: the context processor's copy is then never loaded.
     site = SiteSettings.load()
+    metadata = article.metadata(request, site, tags)
+    is_preview = not article.is_published()
     return {
         "site": site,
         "article": article,
         "tags": tags,
-        "metadata": article.metadata(request, site, tags),
-        "is_preview": not article.is_published(),
+        "metadata": metadata,
+        "is_preview": is_preview,
+        # The comment form's link by the count; the comments section decides the same way.
+        "accepts_comments": not is_preview and article.accepts_comments(site),
         "previous_article": article.get_previous_published(),
         "next_article": article.get_next_published(),
+        "related": Article.objects.published().related_to(article, [tag.pk for tag in tags]),
+        "share_links": article.share_links(metadata.url),
     }
 
 
@@ -109,14 +136,35 @@ def author(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_safe
-def archive(request: HttpRequest, year: int, month: int) -> HttpResponse:
+def _period(year: int, month: int | None = None) -> tuple[datetime.datetime, datetime.datetime]:
+    """The start and end of a year or a month, in the site's time zone; 404 if out of range."""
     # Years 1 and 9999 are left out: their months overflow once converted to UTC.
-    if not (1 <= month <= 12 and datetime.MINYEAR < year < datetime.MAXYEAR):
+    if not (datetime.MINYEAR < year < datetime.MAXYEAR and (month is None or 1 <= month <= 12)):
         raise Http404("No such month.")
     tz = timezone.get_current_timezone()
+    if month is None:
+        return datetime.datetime(year, 1, 1, tzinfo=tz), datetime.datetime(year + 1, 1, 1, tzinfo=tz)
     start = datetime.datetime(year, month, 1, tzinfo=tz)
-    end = datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
+    return start, datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
+
+
+@require_safe
+def archive_year(request: HttpRequest, year: int) -> HttpResponse:
+    start, end = _period(year)
+    articles = Article.objects.published().filter(published_at__gte=start, published_at__lt=end)
+    return render_article_list(
+        request,
+        "blog/archive_year.html",
+        articles,
+        year=year,
+        months=articles.month_counts(),
+        years=Article.objects.published().dates("published_at", "year", order="DESC"),
+    )
+
+
+@require_safe
+def archive(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    start, end = _period(year, month)
     articles = Article.objects.published().filter(published_at__gte=start, published_at__lt=end)
     return render_article_list(request, "blog/archive.html", articles, month=start.date())
 
