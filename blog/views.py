@@ -45,30 +45,34 @@ def render_article_list(
     return render(request, template, {"page": page, "articles": page.object_list, **context})
 
 
-# The front page: the lead story, a page of the newest, then each category's newest.
-PER_CATEGORY = 3
+# The front page: the lead story, the newest after it, then each category's newest.
+FRONT_LATEST = 6
+FRONT_PER_CATEGORY = 4
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """The front page: the lead story and the latest articles, then a section per category;
-    its later pages list the older articles."""
+    """The front page: the lead story, the latest articles, then a section per category.
+
+    Older articles are a click away, on the category and archive pages.
+    """
     published = Article.objects.published()
     lead = published.for_listing().lead()
     latest = published.exclude(pk=lead.pk) if lead else published
-    page = paginate(request, latest.for_listing(), LIST_COUNT_LIMIT)
-    context = {"page": page, "articles": page.object_list, "lead": None, "sections": []}
-    if page.number == 1:
-        categories = list(Category.objects.in_use())
-        shown = [lead.pk] if lead else []
-        shown += [article.pk for article in page.object_list]
-        context |= {
+    latest = list(latest.for_listing()[:FRONT_LATEST])
+    categories = list(Category.objects.in_use())
+    shown = [article.pk for article in [lead, *latest] if article]
+    return render(
+        request,
+        "blog/home.html",
+        {
             "lead": lead,
-            "sections": published.latest_per_category(categories, PER_CATEGORY, shown),
+            "articles": latest,
+            "sections": published.latest_per_category(categories, FRONT_PER_CATEGORY, shown),
             # The menu's categories, already read: the context processor's are then unused.
             "menu_categories": categories,
-        }
-    return render(request, "blog/home.html", context)
+        },
+    )
 
 
 def article_context(request: HttpRequest, article: Article) -> dict:
