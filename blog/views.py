@@ -147,9 +147,13 @@ def _period(year: int, month: int | None = None) -> tuple[datetime.datetime, dat
         raise Http404("No such month.")
     tz = timezone.get_current_timezone()
     if month is None:
-        return datetime.datetime(year, 1, 1, tzinfo=tz), datetime.datetime(year + 1, 1, 1, tzinfo=tz)
-    start = datetime.datetime(year, month, 1, tzinfo=tz)
-    return start, datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
+        start, end = (year, 1), (year + 1, 1)
+    else:
+        start, end = (year, month), (year + month // 12, month % 12 + 1)
+    return (
+        datetime.datetime(*start, 1, tzinfo=tz),
+        datetime.datetime(*end, 1, tzinfo=tz),
+    )
 
 
 @require_safe
