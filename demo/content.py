@@ -573,8 +573,7 @@ FRONT_ARTICLES = [
     DemoArticle(
         slug="elections-municipales-la-participation-en-question",
         title="Élections municipales : la participation en question",
-        standfirst="À quelques mois du scrutin, les maires s'inquiètent d'une abstention "
-        "record.",
+        standfirst="À quelques mois du scrutin, les maires s'inquiètent d'une abstention record.",
         paragraphs=(
             "Les enquêtes d'opinion annoncent une participation en baisse, surtout chez les "
             "moins de trente ans.",
@@ -590,8 +589,7 @@ FRONT_ARTICLES = [
     DemoArticle(
         slug="diplomatie-europeenne-une-voix-commune-difficile-a-trouver",
         title="Diplomatie européenne : une voix commune difficile à trouver",
-        standfirst="Les Vingt-Sept peinent à s'accorder sur leur politique envers "
-        "l'Afghanistan.",
+        standfirst="Les Vingt-Sept peinent à s'accorder sur leur politique envers l'Afghanistan.",
         paragraphs=(
             "Faut-il dialoguer avec les Talibans ? La question divise les capitales "
             "européennes depuis des mois.",
@@ -647,8 +645,7 @@ FRONT_ARTICLES = [
         paragraphs=(
             "La banque centrale a décidé de laisser ses taux inchangés, estimant que "
             "l'inflation reflue lentement.",
-            "Les marchés attendent désormais un premier geste d'assouplissement l'an "
-            "prochain.",
+            "Les marchés attendent désormais un premier geste d'assouplissement l'an prochain.",
         ),
         category="economie",
         tags=("Inflation",),
@@ -662,8 +659,7 @@ FRONT_ARTICLES = [
         standfirst="Une étude montre que les glaciers du Pamir ont perdu un quart de leur "
         "masse en trente ans.",
         paragraphs=(
-            "Les chercheurs ont comparé des images satellites prises depuis les années "
-            "1990.",
+            "Les chercheurs ont comparé des images satellites prises depuis les années 1990.",
             "La fonte menace l'approvisionnement en eau de millions de personnes en aval.",
         ),
         category="science",
@@ -733,6 +729,8 @@ def _ensure_front_article(
             **values,
         )
         article.save()
+        # Written now but dated earlier: not "updated" since its publication.
+        Article.objects.filter(pk=article.pk).update(updated_at=published_at)
     elif any(getattr(article, field) != value for field, value in values.items()):
         for field, value in values.items():
             setattr(article, field, value)

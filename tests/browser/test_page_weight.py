@@ -44,9 +44,9 @@ def test_the_fonts_come_from_the_site_and_fit_their_budget(front_page, reader):
     reader.go(front_page[0].get_absolute_url())
     reader.page.wait_for_load_state("networkidle")
     # The text waits for no font: it shows in a fallback, then swaps.
-    assert reader.page.evaluate(
-        "[...document.fonts].every(font => font.display === 'swap')"
-    ), "a font without font-display: swap"
+    assert reader.page.evaluate("[...document.fonts].every(font => font.display === 'swap')"), (
+        "a font without font-display: swap"
+    )
     assert reader.page.evaluate("document.fonts.check('700 1rem \"Source Serif 4\"')")
     fonts = {
         request.url: len(request.response().body())
