@@ -230,10 +230,12 @@ def demo_cover_jpeg(
     bottom: tuple[int, int, int] = (214, 140, 96),
     shades: tuple[tuple[int, int, int], ...] = ((70, 58, 66), (44, 36, 44)),
     sun: bool = False,
+    to_the_edge: bool = False,
 ) -> bytes:
     """A generated cover: a gradient sky over ridges drawn from `seed`, no text.
 
-    The defaults make the seed article's dusk over a mountain ridge.
+    The defaults make the seed article's dusk over a mountain ridge, as it always was;
+    `to_the_edge` carries the ridges past the right edge instead of sloping down to it.
     """
     from PIL import Image, ImageDraw
 
@@ -249,7 +251,7 @@ def demo_cover_jpeg(
         draw.ellipse([x - r, y - r, x + r, y + r], fill=(250, 226, 170))
     for layer, shade in enumerate(shades):
         points, x = [(0, height)], 0
-        while x <= width:
+        while x <= width or (to_the_edge and points[-1][0] < width):
             points.append((x, int(height * (0.55 + 0.12 * layer) + rng.randint(-60, 40))))
             x += rng.randint(60, 140)
         points += [(width, height)]
@@ -738,7 +740,12 @@ def _ensure_front_article(
     if not article.cover or not article.cover.storage.exists(article.cover.name):
         top, bottom, shades = PALETTES[number % len(PALETTES)]
         jpeg = demo_cover_jpeg(
-            seed=demo_article.slug, top=top, bottom=bottom, shades=shades, sun=number % 3 == 2
+            seed=demo_article.slug,
+            top=top,
+            bottom=bottom,
+            shades=shades,
+            sun=number % 3 == 2,
+            to_the_edge=True,
         )
         article.cover.save(f"{demo_article.slug}.jpg", ContentFile(jpeg), save=False)
         Article.objects.filter(pk=article.pk).update(cover=article.cover.name)
