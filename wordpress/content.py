@@ -93,21 +93,32 @@ def wpautop(text: str) -> str:
     return text.replace(" <!-- wpnl --> ", "\n").replace("<!-- wpnl -->", "\n")
 
 
+# An <img>'s attributes: src, and alt, srcset, sizes, width and height when known.
+ImageAttributes = dict[str, str]
+_IMG_ATTRIBUTES = ("src", "srcset", "sizes", "alt", "width", "height")
+
+
 @dataclass
 class Images:
-    """How the importer answers for images: `local(url)` gives the site's own address
-    of an image it found a copy of, or "" (the image is then left out)."""
+    """How the importer answers for images: `local(src, alt)` gives the attributes of
+    the site's own copy of an image, or None when it has none (the image is then left
+    out, and listed in `missing`)."""
 
-    local: Callable[[str], str]
-    # Attachments by WordPress id: (url, alt, caption); None when unknown yet.
-    attachment: Callable[[str], tuple[str, str, str] | None] = lambda wp_id: None
+    local: Callable[[str, str], ImageAttributes | None]
+    # An attachment by WordPress id, as an image and its caption; None when unknown.
+    attachment: Callable[[str], tuple[ImageAttributes, str] | None] = lambda wp_id: None
     # The attachments of a post, for a [gallery] without ids.
-    children: Callable[[], list[tuple[str, str, str]]] = list
+    children: Callable[[], list[tuple[ImageAttributes, str]]] = list
     missing: list[str] = field(default_factory=list)
 
 
-def _img_tag(url: str, alt: str) -> str:
-    return f'<img src="{html.escape(url)}" alt="{html.escape(alt)}">'
+def _img_tag(attrs: ImageAttributes) -> str:
+    kept = [
+        f'{name}="{html.escape(str(attrs[name]))}"'
+        for name in _IMG_ATTRIBUTES
+        if name == "alt" or attrs.get(name)
+    ]
+    return f"<img {' '.join(kept)}>"
 
 
 def _figure(inner: str, caption: str) -> str:
@@ -135,7 +146,7 @@ def _shortcode(match: re.Match, images: Images) -> str:
             pictures = [p for p in found if p]
         else:
             pictures = images.children()
-        return "".join(_figure(_img_tag(url, alt), caption) for url, alt, caption in pictures)
+        return "".join(_figure(_img_tag(attrs), caption) for attrs, caption in pictures)
     # embed, video, audio: never a third-party player, a link to what was shown.
     url = (content or attrs.get("src") or attrs.get("mp4") or attrs.get("mp3") or "").strip()
     return _link(url) if url.startswith(("http://", "https://")) else ""
@@ -144,13 +155,13 @@ def _shortcode(match: re.Match, images: Images) -> str:
 def _image(match: re.Match, images: Images) -> str:
     tag = match.group(0)
     attrs = attributes(tag[4:])
-    url = images.local(attrs.get("src", ""))
-    if not url:
+    found = images.local(attrs.get("src", ""), attrs.get("alt", ""))
+    if not found:
         images.missing.append(attrs.get("src", ""))
         return ""
-    kept = [f'src="{html.escape(url)}"', f'alt="{html.escape(attrs.get("alt", ""))}"']
-    kept += [f'{n}="{attrs[n]}"' for n in ("width", "height") if attrs.get(n, "").isdigit()]
-    return f"<img {' '.join(kept)}>"
+    written = {n: attrs[n] for n in ("width", "height") if attrs.get(n, "").isdigit()}
+    written["alt"] = attrs.get("alt", "") or found.get("alt", "")
+    return _img_tag({**found, **{k: v for k, v in written.items() if v or k == "alt"}})
 
 
 def _figure_without_image(match: re.Match) -> str:

@@ -681,9 +681,10 @@ class WordPressImport:
         found = self._find_image(url)
         return self.import_image(*found) if found else ""
 
-    def local_image(self, url: str) -> str:
+    def local_image(self, url: str, alt: str = "") -> dict[str, str] | None:
+        """The attributes of this site's copy of an image, for an <img>; None if none."""
         name = self.stored_image(url)
-        return default_storage.url(name) if name else ""
+        return {"src": default_storage.url(name)} if name else None
 
     # The end: covers, galleries, the lead story, the counts -----------------------------
 
@@ -737,13 +738,17 @@ class WordPressImport:
         return ["cover"]
 
     def _galleries(self, article: Article, post_key: str) -> str:
-        def picture(data: dict | None) -> tuple[str, str, str] | None:
-            url = self.local_image(data["url"]) if data else ""
-            if data and not url:
+        def picture(data: dict | None) -> tuple[dict[str, str], str] | None:
+            if data is None:
+                return None
+            alt = data["alt"] or data["title"]
+            found = self.local_image(data["url"], alt)
+            if not found:
                 self.summary.missing_images.append(data["url"])
-            return (url, data["alt"] or data["title"], data["caption"]) if url else None
+                return None
+            return {"alt": alt, **found}, data["caption"]
 
-        def children() -> list[tuple[str, str, str]]:
+        def children() -> list[tuple[dict[str, str], str]]:
             records = ImportRecord.objects.filter(
                 site=self.site, kind=Kind.ATTACHMENT, data__parent=post_key
             ).order_by("pk")

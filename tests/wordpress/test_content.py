@@ -5,8 +5,12 @@ from django.test import SimpleTestCase
 from wordpress.content import Images, convert, plain_text, wpautop
 
 
-def no_images(url: str) -> str:
-    return ""
+def no_images(url: str, alt: str) -> None:
+    return None
+
+
+def copy_at(src: str):
+    return lambda url, alt: {"src": src}
 
 
 class WpautopTests(SimpleTestCase):
@@ -46,7 +50,7 @@ class ConvertTests(SimpleTestCase):
     def test_a_caption_with_the_old_caption_attribute(self):
         html = convert(
             '[caption caption="Old style"]<img src="/a.jpg" alt="x">[/caption]',
-            Images(local=lambda url: "/media/a.jpg"),
+            Images(local=copy_at("/media/a.jpg")),
         )
         self.assertHTMLEqual(
             html,
@@ -56,7 +60,7 @@ class ConvertTests(SimpleTestCase):
     def test_a_linked_image_keeps_its_link(self):
         html = convert(
             '<a href="https://old.example/a.jpg"><img src="https://old.example/a.jpg"></a>',
-            Images(local=lambda url: "/media/a.jpg"),
+            Images(local=copy_at("/media/a.jpg")),
         )
         self.assertIn('<img src="/media/a.jpg" alt="">', html)
 
@@ -70,7 +74,7 @@ class ConvertTests(SimpleTestCase):
         html = convert(
             '<img src="/a.jpg" srcset="https://old.example/a-300.jpg 300w" onerror="x()" '
             'width="300" height="abc" alt="A">',
-            Images(local=lambda url: "/media/a.jpg"),
+            Images(local=copy_at("/media/a.jpg")),
         )
         self.assertEqual(html, '<p><img src="/media/a.jpg" alt="A" width="300"></p>')
 
