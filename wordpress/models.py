@@ -22,6 +22,7 @@ class ImportRecord(models.Model):
         POST = "post", _("Post")
         PAGE = "page", _("Page")
         ATTACHMENT = "attachment", _("Attachment")
+        IMAGE = "image", _("Image")
         COMMENT = "comment", _("Comment")
 
     site = models.CharField(_("WordPress site"), max_length=200)
