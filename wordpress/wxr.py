@@ -142,8 +142,11 @@ class _LineTreeBuilder(TreeBuilder):
         super().__init__()
         self.expat = None
         self.item_lines: deque[int] = deque()
+        self.root_line = 0
 
     def start(self, tag, attrs):
+        if not self.root_line:
+            self.root_line = self.expat.CurrentLineNumber
         if tag == "item":
             self.item_lines.append(self.expat.CurrentLineNumber)
         return super().start(tag, attrs)
@@ -237,15 +240,15 @@ class Reader:
             raise WXRError("not a WordPress export: there is no <channel>", self.line)
 
     def _check_root(self, name: str, namespaces: list[str]) -> None:
+        line = self._builder.root_line
         if name != "rss":
             raise WXRError(
-                f"not a WordPress export: the document is <{name}>, not an RSS file", self.line
+                f"not a WordPress export: the document is <{name}>, not an RSS file", line
             )
         versions = [m.group(1) for ns in namespaces if (m := _WXR_NAMESPACE.match(ns))]
         if not versions:
             raise WXRError(
-                "not a WordPress export: the RSS file has no WordPress (WXR) namespace",
-                self.line,
+                "not a WordPress export: the RSS file has no WordPress (WXR) namespace", line
             )
         self.channel.version = versions[0]
 
