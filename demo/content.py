@@ -361,7 +361,7 @@ def ensure_generated_comments(count: int, progress: Callable[[int, int], None]) 
     moderation and one in fifty spam. The articles' comment counts are then set by one
     UPDATE.
     """
-    from comments.models import Comment
+    from comments.models import Comment, commenter_key_for
 
     seed = Article.objects.get(slug=SEED_SLUG)
     moderator = User.objects.get(username="moderator")
@@ -395,6 +395,7 @@ def ensure_generated_comments(count: int, progress: Callable[[int, int], None]) 
                 article_id=article,
                 name=f"Lecteur {number}",
                 email=f"lecteur{number}@example.invalid",
+                commenter_key=commenter_key_for(f"lecteur{number}@example.invalid"),
                 body=body,
                 body_html=html,
                 status=status,
