@@ -16,8 +16,11 @@
 
   if (rows().length) document.getElementById("decide-keys").hidden = false;
 
-  // Back from a decision: the keyboard is on the row that followed the decided one.
-  const target = location.hash.startsWith("#decide-") && document.getElementById(location.hash.slice(1));
+  // Back from a decision: the keyboard is on the row that followed the decided one. The
+  // address names it with "#next-<id>", which no element has: a fragment naming the row
+  // would make the browser drop the focus when it scrolls there after loading.
+  const wanted = location.hash.match(/^#next-(\d+)$/);
+  const target = wanted && document.getElementById(`decide-${wanted[1]}`);
   if (target) focusRow(target);
 
   // Whichever button decided, come back to the neighbouring pending row.
@@ -26,7 +29,7 @@
     const index = all.indexOf(event.submitter && event.submitter.closest(".decide"));
     const neighbour = all[index + 1] || all[index - 1];
     const next = form.elements.next;
-    next.value = next.value.split("#")[0] + (neighbour ? `#${neighbour.id}` : "");
+    next.value = next.value.split("#")[0] + (neighbour ? `#next-${neighbour.id.slice(7)}` : "");
   });
 
   document.addEventListener("keydown", (event) => {
