@@ -58,7 +58,7 @@ class CommenterFilter(admin.ListFilter):
         before = self.used_parameters.get("before", "")
         self.before = (
             Comment.objects.filter(pk=before).first()
-            if before.isascii() and before.isdigit()
+            if before.isascii() and before.isdigit() and len(before) <= 18
             else None
         )
 

@@ -78,11 +78,12 @@ def assert_focus_visible(page) -> None:
     assert visible, "the focused button shows no visible focus"
 
 
-def test_a_moderator_clears_a_queue_of_20_comments_with_the_keyboard(demo, browsing):
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1366px", "phone"])
+def test_a_moderator_clears_a_queue_of_20_comments_with_the_keyboard(demo, browsing, viewport):
     from comments.models import Comment
 
     held = hold_comments(demo, 20)
-    moderator = browsing(locale="en", viewport=LAPTOP)
+    moderator = browsing(locale="en", viewport=viewport)
     page = moderator.page
     log_in(page, "moderator")
     moderator.go(QUEUE)
@@ -90,7 +91,7 @@ def test_a_moderator_clears_a_queue_of_20_comments_with_the_keyboard(demo, brows
     expect(page.locator("#decide-keys")).to_be_visible()
     expect(page.locator("#decide-keys")).to_contain_text("a approve, r reject, s spam")
     assert_no_sideways_scroll(page)
-    moderator.assert_accessible("the moderation queue at 1366 px")
+    moderator.assert_accessible(f"the moderation queue at {viewport['width']} px")
 
     # Newest first: j starts at the top, k comes back up.
     newest_first = [c.pk for c in reversed(held)]
@@ -132,10 +133,10 @@ def test_a_moderator_clears_a_queue_of_20_comments_with_the_keyboard(demo, brows
     # The change page of a decided comment, with its history link and note.
     moderator.go(f"/admin/comments/comment/{held[-1].pk}/change/")
     expect(page.locator(".field-history a")).to_contain_text("approved")
-    moderator.assert_accessible("a comment's change page at 1366 px")
+    moderator.assert_accessible(f"a comment's change page at {viewport['width']} px")
 
 
-def test_the_queue_and_the_change_page_fit_a_phone(demo, browsing):
+def test_a_moderator_decides_with_a_tap_on_a_phone(demo, browsing):
     held = hold_comments(demo, 6)
     moderator = browsing(locale="en", viewport=PHONE)
     page = moderator.page

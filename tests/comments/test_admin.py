@@ -391,6 +391,10 @@ class CommenterHistoryTests(TestCase):
                 response = self.client.get(CHANGELIST, params)
                 self.assertEqual(response.status_code, 200)
                 self.assertEqual(list(response.context["cl"].result_list), [])
+        # An impossible comment id is ignored: all of this commenter's comments.
+        key = self.current.commenter_key
+        response = self.client.get(CHANGELIST, {"commenter": key, "before": "9" * 40})
+        self.assertEqual(len(response.context["cl"].result_list), 4)
 
     def test_the_data_migration_keys_the_comments_stored_before_it(self):
         from importlib import import_module
