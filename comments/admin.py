@@ -160,8 +160,19 @@ class CommentAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def view_on_site(self, comment: Comment) -> str:
-        """A held comment is shown to moderators on its article page, with the buttons."""
+    def get_list_display(self, request: HttpRequest) -> list[str]:
+        # Buttons only for those who may press them: never a 403 behind a button.
+        if self.has_change_permission(request):
+            return self.list_display
+        return [name for name in self.list_display if name != "decision_buttons"]
+
+    def view_on_site(self, comment: Comment) -> str | None:
+        """A held comment is shown to moderators on its article page, with the buttons.
+
+        No link while the article is unpublished: a moderator could not open it.
+        """
+        if not comment.article.is_published():
+            return None
         if comment.is_public():
             return comment.get_absolute_url()
         page, anchor = comment.get_page_url().split("#")

@@ -1,14 +1,14 @@
 import datetime
 import re
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.test import Client, TestCase
 from django.utils import timezone
 
 from comments.models import Comment, commenter_key_for
 from sitewide.models import SiteSettings
-from tests.base import make_article, make_comment, make_editor, make_moderator
+from tests.base import make_article, make_comment, make_editor, make_moderator, make_user
 
 CHANGELIST = "/admin/comments/comment/"
 
@@ -283,6 +283,15 @@ class OneClickDecisionTests(TestCase):
         self.pending.refresh_from_db()
         self.assertEqual(self.pending.status, Comment.Status.PENDING)
 
+    def test_a_user_who_may_only_view_comments_gets_no_buttons(self):
+        viewer = make_user(is_staff=True)
+        viewer.user_permissions.add(Permission.objects.get(codename="view_comment"))
+        self.client.force_login(viewer)
+        response = self.client.get(CHANGELIST)
+        self.assertContains(response, "Held Hugo")
+        self.assertNotContains(response, f'id="decide-{self.pending.pk}"')
+        self.assertEqual(self.decide(self.pending, "approve").status_code, 403)
+
     def test_only_moderators_may_decide(self):
         self.client.force_login(make_editor())
         self.assertEqual(self.decide(self.pending, "approve").status_code, 403)
@@ -466,6 +475,12 @@ class ViewOnSiteTests(TestCase):
         )
         shown = self.client.get(f"{CHANGELIST}{self.shown.pk}/change/", HTTP_ACCEPT_LANGUAGE="en")
         self.assertContains(shown, f'href="/en/articles/held-here/comments/{self.shown.pk}/"')
+
+    def test_no_view_on_site_while_the_article_is_unpublished(self):
+        comment = make_comment(article=make_article(status="draft"))
+        self.client.force_login(self.moderator)
+        page = self.client.get(f"{CHANGELIST}{comment.pk}/change/")
+        self.assertNotContains(page, "viewsitelink")
 
     def test_the_moderator_sees_it_marked_with_the_buttons_on_a_private_page(self):
         self.client.force_login(self.moderator)
