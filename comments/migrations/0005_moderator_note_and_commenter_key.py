@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='comment',
             name='moderator_note',
-            field=models.TextField(blank=True, help_text='Your own reason for the decision, for the other moderators. Private.', verbose_name="moderator's note"),
+            field=models.TextField(blank=True, help_text='Your own reason for the decision, for the other moderators. Private.', verbose_name='moderator’s note'),
         ),
         migrations.AddIndex(
             model_name='comment',
