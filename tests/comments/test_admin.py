@@ -414,7 +414,7 @@ class CommenterHistoryTests(TestCase):
 
         from django.apps import apps
 
-        migration = import_module("comments.migrations.0005_moderator_note_and_commenter_key")
+        migration = import_module("comments.migrations.0006_moderator_note_and_commenter_key")
         Comment.objects.update(commenter_key="")
         migration.fill_commenter_keys(apps, None)
         self.assertEqual(

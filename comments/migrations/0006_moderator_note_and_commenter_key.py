@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('blog', '0009_article_review_status_and_lead_story'),
-        ('comments', '0004_move_posting_limit_to_sitewide'),
+        ('comments', '0005_commenters_confirmation_subscription'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
