@@ -6,6 +6,7 @@ import re
 from django.test import TestCase
 from django.utils import timezone
 
+from pages.models import footer_links
 from sitewide.models import SiteSettings
 from tests.base import make_article, make_category, make_draft, make_editor, make_scheduled
 from tests.blog.helpers import PUBLISHED_AT
@@ -210,6 +211,7 @@ class QueryBudgetTests(TestCase):
         for count in [1, 14]:
             self.make_articles(count)
             SiteSettings.load()  # from the cache, as on every page but a worker's first
+            footer_links()  # the footer's pages too
             with self.subTest(articles=count, url=url), self.assertNumQueries(n):
                 response = self.client.get(url)
             self.assertEqual(response.status_code, 200)
@@ -242,6 +244,7 @@ class QueryBudgetTests(TestCase):
             tags=[f"Tag {n}" for n in range(15)],
         )
         SiteSettings.load()  # from the cache, as on every page but a worker's first
+        footer_links()  # the footer's pages too
         # article with author and category, its tags, previous, next, its approved comments
         with self.assertNumQueries(5):
             response = self.client.get(article.get_absolute_url())

@@ -7,6 +7,7 @@ from django.utils import timezone
 from blog.models import Article
 from comments.models import Comment
 from comments.views import post_comment as post_comment_view
+from pages.models import footer_links
 from sitewide.models import SiteSettings
 from tests.base import make_article, make_comment, make_draft, make_editor, make_scheduled
 from tests.comments.helpers import comment_data, post_comment
@@ -108,8 +109,9 @@ class ArticleQueryBudgetTests(TestCase):
                 # 2. its tags
                 # 3. the previous article, 4. the next article
                 # 5. the approved comments with their replies
-                # (the site settings come from the cache)
+                # (the site settings and the footer's pages come from the cache)
                 SiteSettings.load()
+                footer_links()
                 with self.assertNumQueries(5):
                     response = self.client.get(f"/en/articles/budget-{count}/")
                 self.assertEqual(response.status_code, 200)
@@ -128,8 +130,9 @@ class ListingTests(TestCase):
         make_comment(article=article, status=Comment.Status.PENDING)
         make_article(slug="quiet")
         # 1. the page count, 2. the articles with author, category and comment counts,
-        # 3. their tags (the site settings come from the cache)
+        # 3. their tags (the site settings and the footer's pages come from the cache)
         SiteSettings.load()
+        footer_links()
         with self.assertNumQueries(3):
             response = self.client.get("/en/")
         self.assertContains(response, "2 comments")

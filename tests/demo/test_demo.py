@@ -119,10 +119,13 @@ class LoadDemoTests(DemoTestCase):
         self.assertTrue(admin.is_superuser and admin.is_staff)
         self.assertTrue(editor.is_staff and not editor.is_superuser)
         self.assertTrue(moderator.is_staff and not moderator.is_superuser)
-        self.assertEqual(list(editor.groups.values_list("name", flat=True)), ["Editors"])
+        contributor = User.objects.get(username="contributor")
+        self.assertTrue(contributor.is_staff and not contributor.is_superuser)
+        self.assertEqual(list(editor.groups.values_list("name", flat=True)), ["Editor-in-chief"])
+        self.assertEqual(list(contributor.groups.values_list("name", flat=True)), ["Contributors"])
         self.assertEqual(list(moderator.groups.values_list("name", flat=True)), ["Moderators"])
         self.assertEqual(editor.slug, "houssen-moshinaly")
-        self.assertIn("Created demo accounts: admin, editor, moderator", self.output)
+        self.assertIn("Created demo accounts: admin, editor, moderator, contributor", self.output)
 
     def test_the_demo_editor_can_edit_the_seed_article(self):
         article = Article.objects.get(slug=demo.SEED_SLUG)
