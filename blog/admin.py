@@ -214,7 +214,8 @@ class ArticleAdmin(RevisionAdmin):
     def _say_what_happened(self, request: HttpRequest, obj: Article) -> None:
         event = getattr(obj, "workflow_event", None)
         if event:
-            self.message_user(request, f"{obj}: {event.words()}", messages.SUCCESS)
+            words = _("“%(title)s”: %(event)s") % {"title": obj, "event": event.words()}
+            self.message_user(request, words, messages.SUCCESS)
 
     def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         if obj is not None and not workflow.may_change(request.user, obj):

@@ -82,6 +82,10 @@ def footer_links() -> list[dict]:
     """The published pages' titles, slugs and languages, for the footer of every page."""
     links = cache.get(FOOTER_CACHE_KEY)
     if links is None:
-        links = list(Page.objects.published().values("title", "slug", "language"))
+        # By address: "a-propos", "contact", "mentions-legales" read in a sensible order,
+        # where titles would put "À propos" last.
+        links = list(
+            Page.objects.published().order_by("slug").values("title", "slug", "language")
+        )
         cache.set(FOOTER_CACHE_KEY, links, FOOTER_CACHE_SECONDS)
     return links
