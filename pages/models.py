@@ -84,8 +84,6 @@ def footer_links() -> list[dict]:
     if links is None:
         # By address: "a-propos", "contact", "mentions-legales" read in a sensible order,
         # where titles would put "À propos" last.
-        links = list(
-            Page.objects.published().order_by("slug").values("title", "slug", "language")
-        )
+        links = list(Page.objects.published().order_by("slug").values("title", "slug", "language"))
         cache.set(FOOTER_CACHE_KEY, links, FOOTER_CACHE_SECONDS)
     return links

@@ -99,7 +99,8 @@ class ContributorTests(TestCase):
                 _send_back="Send back",
             ),
         )
-        self.assertIn("« From the admin » : Renvoyé à l’auteur comme brouillon.", messages_of(response))
+        sent_back = "« From the admin » : Renvoyé à l’auteur comme brouillon."
+        self.assertIn(sent_back, messages_of(response))
         article.refresh_from_db()
         self.assertEqual(article.status, Status.DRAFT)
         self.client.force_login(self.contributor)
@@ -142,9 +143,8 @@ class EditorTests(TestCase):
                 status="published", published_at_0="2099-12-01", published_at_1="08:00:00"
             ),
         )
-        self.assertIn(
-            "« From the admin » : Programmé pour le 1 décembre 2099 à 08:00.", messages_of(response)
-        )
+        scheduled = "« From the admin » : Programmé pour le 1 décembre 2099 à 08:00."
+        self.assertIn(scheduled, messages_of(response))
         self.assertTrue(Article.objects.get(slug="from-the-admin").is_scheduled())
 
     def test_the_publish_button_publishes_a_draft(self):
