@@ -21,6 +21,13 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class LabelledFileInput(forms.ClearableFileInput):
+    """A file input labelled by its field's label: Django groups a clearable file input in
+    a fieldset whose legend names the group, and leaves the input itself without a name."""
+
+    use_fieldset = False
+
+
 class StateFilter(admin.SimpleListFilter):
     """The statuses as the newsroom names them, Scheduled apart from Published."""
 
@@ -137,6 +144,7 @@ class ArticleAdmin(RevisionAdmin):
         kwargs["widgets"] = {
             "title": forms.TextInput(attrs={"class": "vTextField carnet-title"}),
             "standfirst": forms.Textarea(attrs={"rows": 3, "class": "carnet-standfirst"}),
+            "cover": LabelledFileInput,
             **kwargs.get("widgets", {}),
         }
         return super().get_form(request, obj, change, **kwargs)
