@@ -77,6 +77,7 @@ class ArticleAdmin(RevisionAdmin):
             _("Publication"),
             {
                 "fields": [
+                    "current_status",
                     "status",
                     "published_at",
                     "featured",
@@ -131,6 +132,11 @@ class ArticleAdmin(RevisionAdmin):
     def state(self, article: Article) -> str:
         return article.state_label()
 
+    @admin.display(description=_("current status"))
+    def current_status(self, article: Article) -> str:
+        """Where the article stands, in words: "Scheduled for 1 December 2026 at 08:00"."""
+        return article.state_label()
+
     @admin.display(description=_("lead story"), ordering="-featured")
     def lead_story(self, article: Article) -> str:
         return _("Lead story") if article.featured else "—"
@@ -153,7 +159,7 @@ class ArticleAdmin(RevisionAdmin):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
-        readonly = []
+        readonly = ["current_status"]
         if not workflow.can_review(request.user):
             readonly.append("author")
         if not workflow.can_publish(request.user):
