@@ -312,19 +312,19 @@ class Article(models.Model):
                 super().save(*args, **kwargs)
         pages_changed()
 
-    def _unpin_others(self, using: str, update_fields) -> None:
-        """One lead story at a time: pinning this article unpins the one before."""
-        if self.featured and (update_fields is None or "featured" in update_fields):
-            Article.objects.using(using).filter(featured=True).exclude(pk=self.pk).update(
-                featured=False
-            )
-
     def get_absolute_url(self) -> str:
         return reverse("blog:article", kwargs={"slug": self.slug})
 
     def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
         pages_changed()
         return super().delete(*args, **kwargs)
+
+    def _unpin_others(self, using: str, update_fields) -> None:
+        """One lead story at a time: pinning this article unpins the one before."""
+        if self.featured and (update_fields is None or "featured" in update_fields):
+            Article.objects.using(using).filter(featured=True).exclude(pk=self.pk).update(
+                featured=False
+            )
 
     def clean(self) -> None:
         """A cover image needs its alternative text: readers who cannot see it get the words."""
