@@ -306,10 +306,13 @@ class Article(models.Model):
                 Article.objects.using(using).filter(pk=self.pk).update(
                     search_vector=search_vector()
                 )
-        else:
+        elif self._pins(update_fields):
             with transaction.atomic(using=using):
                 self._unpin_others(using, update_fields)
                 super().save(*args, **kwargs)
+        else:
+            # One statement: no savepoint around it.
+            super().save(*args, **kwargs)
         pages_changed()
 
     def get_absolute_url(self) -> str:
@@ -319,9 +322,12 @@ class Article(models.Model):
         pages_changed()
         return super().delete(*args, **kwargs)
 
+    def _pins(self, update_fields) -> bool:
+        return self.featured and (update_fields is None or "featured" in update_fields)
+
     def _unpin_others(self, using: str, update_fields) -> None:
         """One lead story at a time: pinning this article unpins the one before."""
-        if self.featured and (update_fields is None or "featured" in update_fields):
+        if self._pins(update_fields):
             Article.objects.using(using).filter(featured=True).exclude(pk=self.pk).update(
                 featured=False
             )
