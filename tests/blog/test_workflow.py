@@ -42,6 +42,15 @@ class ContributorTests(TestCase):
     def setUp(self):
         self.client.force_login(self.contributor)
 
+    def test_the_admin_home_tells_the_editor_in_chief_what_awaits_review(self):
+        make_article(author=self.contributor, status=Status.IN_REVIEW)
+        self.client.force_login(self.chief)
+        response = self.client.get("/admin/")
+        self.assertContains(response, "1 article attend sa relecture")
+        self.assertContains(response, 'href="/admin/blog/article/?state=review"')
+        self.client.force_login(self.contributor)
+        self.assertNotContains(self.client.get("/admin/"), "attend sa relecture")
+
     def test_a_contributor_writes_a_draft_even_when_asking_for_published(self):
         response = self.client.post(
             "/admin/blog/article/add/", article_form_data(status="published")
