@@ -145,15 +145,20 @@ class ArticleAdmin(RevisionAdmin):
     def tag_list(self, article: Article) -> str:
         return ", ".join(tag.name for tag in article.tags.all())
 
-    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
-        # The headline gets the width of a headline, the standfirst the height of one.
-        kwargs["widgets"] = {
-            "title": forms.TextInput(attrs={"class": "vTextField carnet-title"}),
-            "standfirst": forms.Textarea(attrs={"rows": 3, "class": "carnet-standfirst"}),
-            "cover": LabelledFileInput,
-            **kwargs.get("widgets", {}),
-        }
-        return super().get_form(request, obj, change, **kwargs)
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # The headline gets the width of a headline, the standfirst the height of one, the
+        # cover input a label; a widget ArticleAdminForm names itself is left as it is.
+        if "widget" not in kwargs:
+            widget = {
+                "title": lambda: forms.TextInput(attrs={"class": "vTextField carnet-title"}),
+                "standfirst": lambda: forms.Textarea(
+                    attrs={"rows": 3, "class": "carnet-standfirst"}
+                ),
+                "cover": LabelledFileInput,
+            }.get(db_field.name)
+            if widget:
+                kwargs["widget"] = widget()
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
