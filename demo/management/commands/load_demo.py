@@ -41,6 +41,7 @@ class Command(BaseCommand):
             accounts = content.ensure_accounts(password)
             article = content.ensure_seed_article(accounts.users["editor"])
             content.ensure_seed_comment(article, accounts.users["moderator"])
+            content.ensure_front_page(accounts.users["editor"], accounts.users["moderator"])
             content.ensure_seed_revisions(article, accounts.users["editor"])
             content.ensure_review_article(accounts.users["contributor"])
             content.ensure_pages(accounts.users["editor"])
