@@ -8,9 +8,9 @@ from django.test import TestCase
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from pages.models import footer_links
 from blog.models import Article
 from demo.content import fill_search_vectors
+from pages.models import footer_links
 from sitewide.models import SiteSettings
 from sitewide.pagecache import pages_changed
 from tests.base import make_article, make_category, make_draft, make_editor, make_scheduled
