@@ -6,6 +6,7 @@ from django.core import mail
 from django.test import TestCase
 
 from comments.models import Comment, commenter_key_for
+from pages.models import Page
 from sitewide.models import SiteSettings
 from tests.base import make_article, make_category, make_comment, make_editor, make_moderator
 from tests.comments.helpers import post_comment
@@ -36,6 +37,7 @@ class PublicCrawlTests(TestCase):
             slug="crawled", author=cls.author, category=cls.category, tags=["Peace"]
         )
         cls.moderator = make_moderator()
+        Page.objects.create(slug="a-propos", title="À propos", body="<p>Nous.</p>")
 
     def setUp(self):
         for n, email in enumerate(EMAILS):
@@ -75,13 +77,15 @@ class PublicCrawlTests(TestCase):
             "/feed/atom/",
             "/feed/comments/",
             "/sitemap.xml",
+            "/sitemap-pages.xml",
+            "/pages/a-propos/",
             "/no-such-page/",
             "/robots.txt",
         ]
         # Searching for parts of an email must not bring the whole address back.
         urls += [f"/search/?q={part}" for email in EMAILS for part in email.split("@")]
         # Every reader page again, in English.
-        urls += [f"/en{url}" for url in urls if url not in {"/sitemap.xml", "/robots.txt"}]
+        urls += [f"/en{url}" for url in urls if not url.startswith(("/sitemap", "/robots.txt"))]
         self.assertContains(self.client.get("/en/articles/crawled/"), "3 comments")
         self.assertContains(self.client.get("/feed/comments/"), "Reader 1")
         for url in urls:
