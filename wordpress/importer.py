@@ -34,6 +34,7 @@ from taggit.models import Tag, TaggedItem
 from accounts.models import User
 from blog.models import Article, Category
 from comments.models import Comment, new_token, recount_articles
+from pages.models import Page
 from sitewide import languages
 from sitewide.markup import render_comment_text
 from sitewide.pagecache import one_change_for_many
@@ -147,7 +148,7 @@ class WordPressImport:
         self.saved_files: list[str] = []
         self._types = {
             model: ContentType.objects.get_for_model(model)
-            for model in (User, Category, Tag, Article, Comment)
+            for model in (User, Category, Tag, Article, Comment, Page)
         }
         self._authors: dict[str, User] = {}
         self._terms: dict[tuple[str, str], object] = {}
@@ -456,12 +457,12 @@ class WordPressImport:
             self._sticky = article
         self.comments(item, article)
 
-    def _unique_slug(self, item: Item) -> str:
-        base = _slug(item.post_name, "", 190) or _slug(item.title, "", 190)
-        base = base or f"post-{self._key(item).removeprefix('guid:')[:20]}"
-        base = _slug(base, "post", 190)
+    def _unique_slug(self, item: Item, model: type = Article, length: int = 190) -> str:
+        base = _slug(item.post_name, "", length) or _slug(item.title, "", length)
+        base = base or f"{item.post_type}-{self._key(item).removeprefix('guid:')[:20]}"
+        base = _slug(base, item.post_type, length)
         slug, n = base, 2
-        while Article.objects.filter(slug=slug).exists():
+        while model.objects.filter(slug=slug).exists():
             slug, n = f"{base}-{n}", n + 1
         return slug
 
@@ -627,8 +628,35 @@ class WordPressImport:
     # Pages and images: the two places where the newsroom's models plug in ----------------
 
     def import_page(self, item: Item) -> None:
-        """WordPress pages: Carnet has no pages yet."""
-        self.summary.skip("pages", "no pages yet")
+        """A WordPress page becomes a Carnet page: published if it was, else unpublished
+        (drafts and pages in review alike, as Carnet's pages have no review)."""
+        key = self._key(item)
+        if self._record(Kind.PAGE, key):
+            self.summary.already["pages"] += 1
+            return
+        if item.status not in STATUSES:
+            self.summary.skip("pages", f"status “{item.status or '?'}”")
+            return
+        page = Page(
+            title=_clip(content.plain_text(item.title), 200) or _untitled(),
+            slug=self._unique_slug(item, Page, 90),
+            body=self._body(item),
+            language=self.language,
+            published=item.status == "publish",
+        )
+        page.save()
+        record = self._remember(Kind.PAGE, key, page, item.guid)
+        self.summary.imported["pages"] += 1
+        if item.link:
+            self._address(item.link, record)
+        if key.isdigit():
+            self._address(f"/?page_id={key}", record)
+        if item.post_name:
+            self._address(f"/{unquote(item.post_name)}/", record)
+        if item.comments:
+            self.summary.skipped["comments", "on a page (Carnet's pages have none)"] += len(
+                item.comments
+            )
 
     def import_image(self, source: Path, name: str) -> str:
         """Copy an image into the site's media and give its storage name; the same file

@@ -208,10 +208,10 @@ class PostTests(TestCase):
         self.assertEqual(Article.objects.get().language, "en")
 
     def test_items_that_are_neither_posts_pages_nor_attachments_are_reported(self):
-        out, _ = run(export(item(1, post_type="nav_menu_item"), item(2, post_type="page")))
+        out, _ = run(export(item(1, post_type="nav_menu_item"), item(2, post_type="wp_block")))
         self.assertFalse(Article.objects.exists())
         self.assertIn("1 nav_menu_item: not a post, a page or an attachment", out)
-        self.assertIn("1 pages: no pages yet", out)
+        self.assertIn("1 wp_block: not a post, a page or an attachment", out)
 
 
 class ContentTests(MediaTestCase):
