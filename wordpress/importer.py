@@ -1,11 +1,11 @@
-"""Importing a WordPress export: authors, terms, posts, comments and old addresses.
+"""Importing a WordPress export: authors, terms, posts, pages, comments and images,
+and the old addresses of them all.
 
 `WordPressImport.run()` reads the file as a stream (wordpress/wxr.py) and writes as
 it goes, in one transaction: a file that stops half-way leaves nothing behind. Each
 item is recorded (ImportRecord) under its WordPress id, so that a second run skips
-what the first one imported. Pages and images go through `import_page()` and
-`import_image()`, the two places that change when Carnet gets pages and an image
-library.
+what the first one imported. Pages and images each go through one method,
+`import_page()` and `import_image()`.
 """
 
 import datetime
