@@ -27,6 +27,9 @@ ROLES = {
         ("taggit", "view_tag"),
         ("accounts", "view_user"),
         ("accounts", "change_user"),
+        ("editing", "add_image"),
+        ("editing", "change_image"),
+        ("editing", "view_image"),
     ],
     "Moderators": [
         ("comments", "view_comment"),

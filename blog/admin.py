@@ -1,10 +1,16 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
+from blog import preview
 from blog.forms import ArticleAdminForm
 from blog.models import Article, Category
+from editing.editor import warn_about_removed_images
+from editing.models import Autosave
 
 
 @admin.register(Category)
@@ -23,10 +29,10 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
-    autocomplete_fields = ["category"]
+    autocomplete_fields = ["category", "cover"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "language"]}),
-        (_("Cover"), {"fields": ["cover", "cover_alt", "cover_caption"]}),
+        (_("Cover"), {"fields": ["cover"]}),
         (
             _("Publication"),
             {"fields": ["status", "published_at", "author", "category", "tags", "comments_open"]},
@@ -63,6 +69,33 @@ class ArticleAdmin(admin.ModelAdmin):
         if not change and not request.user.has_perm("blog.change_others_article"):
             obj.author = request.user
         super().save_model(request, obj, form, change)
+        # newsroom-content: the editor is told which pasted images were dropped, and the
+        # form's autosave (editing.Autosave) is done with once the article is saved.
+        warn_about_removed_images(request, form)
+        Autosave.objects.for_form(request.user, request.path).delete()
+
+    # newsroom-content: the change form's "Preview" button posts its unsaved fields here.
+    def get_urls(self) -> list:
+        preview_view = self.admin_site.admin_view(require_POST(self.preview_view))
+        return [
+            path("preview/", preview_view, name="blog_article_preview"),
+            path("<path:object_id>/preview/", preview_view, name="blog_article_preview"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request: HttpRequest, object_id: str | None = None) -> HttpResponse:
+        """The form's content with the public article template, for staff; never saved."""
+        obj = self.get_object(request, object_id) if object_id else None
+        if object_id and obj is None:
+            raise Http404("No such article.")
+        if obj is None and not self.has_add_permission(request):
+            raise PermissionDenied
+        if obj is not None and not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        form = self.get_form(request, obj, change=obj is not None)(
+            request.POST, request.FILES, instance=obj
+        )
+        return preview.render_preview(request, form)
 
     def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         if obj is not None and not obj.is_editable_by(request.user):

@@ -2,9 +2,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
+from editing.editor import RichTextEditor
+
 
 class ArticleAdminForm(forms.ModelForm):
     """ArticleAdmin's form; the admin supplies the model and the fields."""
+
+    class Media:
+        js = ["editing/autocomplete-names.js"]
+
+    class Meta:
+        widgets = {
+            "title": forms.TextInput(attrs={"class": "vLargeTextField"}),
+            "body": RichTextEditor(),
+        }
 
     def clean_tags(self) -> list[str]:
         # A tag lives at /tag/<slug>/, and taggit makes an ASCII slug: a name such as

@@ -9,7 +9,6 @@ from django.contrib.postgres.search import (
     SearchVector,
     SearchVectorField,
 )
-from django.core.exceptions import ValidationError
 from django.db import connections, models, router, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from accounts.models import User
+from editing.models import Image
 from sitewide import languages
 from sitewide.http import absolute_url
 from sitewide.markup import clean_article_html
@@ -89,7 +89,7 @@ class ArticleQuerySet(models.QuerySet):
         """What list pages show: the card's columns, author and category joined, tags
         prefetched. The text and its search vector stay in the database."""
         return (
-            self.select_related("author", "category")
+            self.select_related("author", "category", "cover")
             # Into a plain list: taggit's manager builds a queryset per article otherwise,
             # a fifth of a list page's time.
             .prefetch_related(Prefetch("tags", to_attr="listed_tags"))
@@ -147,7 +147,6 @@ LISTING_LEAVES_OUT = (
     "body_html",
     "search_vector",
     "seo_description",
-    "cover_caption",
     "author__bio",
 )
 
@@ -188,14 +187,18 @@ class Article(models.Model):
     )
     body = models.TextField(_("body"), help_text=_("HTML; it is sanitised when saved."))
     body_html = models.TextField(editable=False, blank=True)
-    cover = models.ImageField(_("cover image"), upload_to="covers/%Y/%m/", blank=True)
-    cover_alt = models.CharField(
-        _("cover alt text"),
-        max_length=250,
+    cover = models.ForeignKey(
+        Image,
+        verbose_name=_("cover image"),
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        help_text=_("What the image shows, for readers who cannot see it."),
+        related_name="+",
+        help_text=_(
+            "An image of the library: its alt text and caption go with it. "
+            "Use + to upload a new one."
+        ),
     )
-    cover_caption = models.CharField(_("cover caption"), max_length=250, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
@@ -313,13 +316,6 @@ class Article(models.Model):
         pages_changed()
         return super().delete(*args, **kwargs)
 
-    def clean(self) -> None:
-        """A cover image needs its alternative text: readers who cannot see it get the words."""
-        if self.cover and not self.cover_alt.strip():
-            raise ValidationError(
-                {"cover_alt": _("Describe the cover image for readers who cannot see it.")}
-            )
-
     def is_published(self) -> bool:
         """Mirrors ArticleQuerySet.published() for one article."""
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
@@ -359,7 +355,7 @@ class Article(models.Model):
         description = self.description
         published = timezone.localtime(self.published_at).isoformat()
         modified = timezone.localtime(self.updated_at).isoformat()
-        image = self.cover or site.default_meta_image
+        image = self.cover.file if self.cover else site.default_meta_image
         image_url = absolute_url(request, image.url) if image else ""
         section = self.category.name if self.category else ""
 
@@ -379,7 +375,7 @@ class Article(models.Model):
         if image_url:
             meta.append(("property", "og:image", image_url))
         if self.cover:
-            meta.append(("property", "og:image:alt", self.cover_alt))
+            meta.append(("property", "og:image:alt", self.cover.alt))
         meta += [
             ("name", "twitter:card", "summary_large_image" if image_url else "summary"),
             ("name", "twitter:title", self.title),

@@ -25,6 +25,7 @@ from taggit.models import Tag, TaggedItem
 
 from accounts.models import User
 from blog.models import Article, Category, search_vector
+from editing.models import Image
 from sitewide.markup import clean_article_html, render_comment_text
 from sitewide.models import SiteSettings
 
@@ -169,8 +170,6 @@ def ensure_seed_article(author: User) -> Article:
         "title": SEED_TITLE,
         "standfirst": SEED_STANDFIRST,
         "body": SEED_BODY,
-        "cover_alt": SEED_COVER_ALT,
-        "cover_caption": SEED_COVER_CAPTION,
         "author": author,
         "category": category,
         "status": Article.Status.PUBLISHED,
@@ -188,9 +187,19 @@ def ensure_seed_article(author: User) -> Article:
         for field, value in values.items():
             setattr(article, field, value)
         article.save()
-    if not article.cover or not article.cover.storage.exists(article.cover.name):
-        article.cover.save(f"{SEED_SLUG}.jpg", ContentFile(demo_cover_jpeg()), save=False)
-        Article.objects.filter(pk=article.pk).update(cover=article.cover.name)
+    cover = article.cover
+    if cover is None or not cover.file.storage.exists(cover.file.name):
+        cover = Image.objects.create_from_file(
+            ContentFile(demo_cover_jpeg()),
+            name=f"{SEED_SLUG}.jpg",
+            alt=SEED_COVER_ALT,
+            caption=SEED_COVER_CAPTION,
+        )
+        article.cover = cover
+        Article.objects.filter(pk=article.pk).update(cover=cover)
+    elif (cover.alt, cover.caption) != (SEED_COVER_ALT, SEED_COVER_CAPTION):
+        cover.alt, cover.caption = SEED_COVER_ALT, SEED_COVER_CAPTION
+        cover.save(update_fields=["alt", "caption"])
     if set(article.tags.names()) != set(SEED_TAGS):
         article.tags.set(SEED_TAGS)
     return article

@@ -1,0 +1,99 @@
+"""Editors write in the rich-text editor, with images from the library, autosave and
+previews of unsaved changes; readers see the result, same origin, with srcset."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from blog.models import Article
+from tests.base import jpeg
+from tests.browser.test_editing import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+TITLE = "La neige revient sur les Alpes"
+
+
+def upload_to_the_library(page, alt: str, caption: str = "") -> None:
+    page.goto("/admin/editing/image/add/")
+    page.locator("#id_file").set_input_files(
+        {"name": "alpes.jpg", "mimeType": "image/jpeg", "buffer": jpeg(1600, 900)}
+    )
+    page.locator("#id_alt").fill(alt)
+    page.locator("#id_caption").fill(caption)
+    page.locator('input[name="_save"]').click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+
+def test_an_editor_writes_an_article_with_a_heading_a_link_and_a_library_image(demo, browsing):
+    editor = browsing()
+    page = editor.page
+    log_in(page, "editor")
+    upload_to_the_library(page, "Des sommets enneigés", caption="Le Mont-Blanc en novembre")
+    editor.assert_accessible("the image library")
+
+    page.goto("/admin/blog/article/add/")
+    page.locator("#id_title").fill(TITLE)
+    page.locator("#id_title").press("Tab")
+    body = page.locator(".tiptap.ProseMirror")
+    body.click()
+    page.keyboard.type("Il a neigé toute la nuit sur les sommets.")
+    page.keyboard.press("Enter")
+    page.keyboard.type("## Les stations rouvrent")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Voir le bulletin de Météo-France.")
+
+    # A link: select the words, then the toolbar's link button asks for the address.
+    page.keyboard.press("ArrowLeft")
+    for _letter in "Météo-France":
+        page.keyboard.press("Shift+ArrowLeft")
+    page.locator('.prose-menubar [data-name="link"]').click()
+    link_dialog = page.locator("dialog[open]")
+    link_dialog.get_by_label("URL").fill("https://meteofrance.com/")
+    link_dialog.locator('button[type="submit"]').click()
+
+    # An image: the figure button offers the library, where the upload is waiting.
+    body.locator("p").last.click()
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.locator('.prose-menubar [data-name="figure"]').click()
+    library = page.locator("dialog.library-dialog")
+    expect(library).to_be_visible()
+    editor.assert_accessible("the library dialog")
+    library.get_by_role("button", name="Des sommets enneigés").click()
+    expect(library).to_have_count(0)
+    expect(body.locator("figure img")).to_have_attribute("alt", "Des sommets enneigés")
+    editor.assert_accessible("the article form")
+
+    page.locator("#id_status").select_option("published")
+    page.locator('input[name="_save"]').click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    expect(page.locator(".messagelist .warning")).to_have_count(0)
+
+    reader = browsing()
+    reader.go("/articles/la-neige-revient-sur-les-alpes/")
+    article = reader.page.locator(".article__body")
+    expect(article.locator("h2")).to_have_text("Les stations rouvrent")
+    expect(article.get_by_role("link", name="Météo-France")).to_have_attribute(
+        "href", "https://meteofrance.com/"
+    )
+    image = article.locator("figure img")
+    expect(image).to_have_attribute("alt", "Des sommets enneigés")
+    expect(image).to_have_attribute(
+        "src", re.compile(r"^/media/library/\d{4}/\d{2}/alpes.*\.jpg$")
+    )
+    expect(image).to_have_attribute(
+        "srcset",
+        re.compile(
+            r"^/media/library/.+-480w\.jpg 480w, .+-800w\.jpg 800w, .+-1200w\.jpg 1200w, .+ 1600w$"
+        ),
+    )
+    expect(article.locator("figcaption")).to_have_text("Le Mont-Blanc en novembre")
+    image.scroll_into_view_if_needed()
+    reader.page.wait_for_function(
+        "image => image.complete && image.naturalWidth > 0", arg=image.element_handle()
+    )
+    # Every image of the page comes from the site itself.
+    sources = reader.page.eval_on_selector_all("img", "images => images.map(i => i.currentSrc)")
+    assert all(src.startswith(reader.base_url) for src in sources), sources
