@@ -16,6 +16,13 @@ class ArticleAdminForm(forms.ModelForm):
             "title": forms.TextInput(attrs={"class": "vLargeTextField"}),
             "body": RichTextEditor(),
         }
+        help_texts = {
+            "body": _(
+                "Headings, lists, quotes, links, tables and images from the library, from "
+                "the toolbar. Pasted text keeps only these; the rest of its formatting is "
+                "dropped."
+            ),
+        }
 
     def clean_tags(self) -> list[str]:
         # A tag lives at /tag/<slug>/, and taggit makes an ASCII slug: a name such as

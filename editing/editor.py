@@ -18,6 +18,7 @@ from django.forms import Form
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media, static_lazy
 
@@ -44,6 +45,14 @@ EXTENSIONS = {
     "Image": True,
 }
 LIBRARY_MODULE = static_lazy("editing/prose-library.js")
+# The words of the "insert an image from the library" dialog, in the admin's language.
+LIBRARY_DIALOG_MESSAGES = {
+    "title": gettext_lazy("Insert an image from the library"),
+    "search": gettext_lazy("Search by alt text or caption"),
+    "upload": gettext_lazy("Upload a new image (opens a new tab)"),
+    "cancel": gettext_lazy("Cancel"),
+    "none": gettext_lazy("No image found. Upload one to the library first."),
+}
 
 
 class RichTextEditor(AdminProseEditorWidget):
@@ -63,6 +72,7 @@ class RichTextEditor(AdminProseEditorWidget):
             "Figure": {
                 "libraryUrl": reverse("editing:image_choices"),
                 "uploadUrl": reverse("admin:editing_image_add"),
+                "messages": LIBRARY_DIALOG_MESSAGES,
             }
         }
         config["js_modules"] = [*config["js_modules"], str(LIBRARY_MODULE)]
@@ -70,7 +80,11 @@ class RichTextEditor(AdminProseEditorWidget):
 
     @property
     def media(self):
-        return super().media + Media(css={"all": ["editing/editor.css"]})
+        # The editor's catalogue runs after the admin's (change_form.html loads that one
+        # first), and before the editor's modules, which read window.gettext.
+        return super().media + Media(
+            css={"all": ["editing/editor.css"]}, js=[reverse("editing:jsi18n")]
+        )
 
 
 def warn_about_removed_images(request: HttpRequest, form: Form) -> None:

@@ -97,3 +97,62 @@ def test_an_editor_writes_an_article_with_a_heading_a_link_and_a_library_image(d
     # Every image of the page comes from the site itself.
     sources = reader.page.eval_on_selector_all("img", "images => images.map(i => i.currentSrc)")
     assert all(src.startswith(reader.base_url) for src in sources), sources
+
+
+def test_text_typed_before_the_tab_closed_is_recovered_when_the_form_reopens(demo, browsing):
+    editor = browsing()
+    page = editor.page
+    log_in(page, "editor")
+    page.goto("/admin/blog/article/add/")
+    page.locator("#id_title").fill("Un titre qui ne doit pas se perdre")
+    page.locator(".tiptap.ProseMirror").click()
+    page.keyboard.type("Trois paragraphes écrits avant la panne.")
+    # The indicator says the draft is kept, without saving the article.
+    expect(page.locator(".autosave__status")).to_contain_text("Brouillon conservé")
+    page.keyboard.type(" Et une phrase tapée juste avant de fermer.")
+    page.close()  # the tab closes before the next autosave: the last words go on pagehide
+    assert not Article.objects.filter(title__startswith="Un titre").exists()
+
+    page = editor.context.new_page()
+    page.goto("/admin/blog/article/add/")
+    offer = page.locator(".autosave__offer")
+    expect(offer).to_be_visible()
+    expect(offer).to_contain_text("n’a pas été enregistré")
+    editor.page = page
+    editor.assert_accessible("the article form offering to recover")
+    offer.get_by_role("button", name="Le récupérer").click()
+    expect(page.locator("#id_title")).to_have_value("Un titre qui ne doit pas se perdre")
+    expect(page.locator(".tiptap.ProseMirror")).to_have_text(
+        "Trois paragraphes écrits avant la panne. Et une phrase tapée juste avant de fermer."
+    )
+    expect(offer).to_be_hidden()
+    # Nothing was published or saved along the way; saving now does, and forgets the draft.
+    assert not Article.objects.filter(title__startswith="Un titre").exists()
+    page.locator("#id_slug").fill("un-titre")
+    page.locator('input[name="_save"]').click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    article = Article.objects.get(slug="un-titre")
+    assert article.status == Article.Status.DRAFT
+    assert "juste avant de fermer" in article.body_html
+    page.goto("/admin/blog/article/add/")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(".autosave__offer")).to_be_hidden()
+
+
+def test_an_editor_previews_unsaved_changes_as_readers_would_see_them(demo, browsing):
+    editor = browsing()
+    page = editor.page
+    log_in(page, "editor")
+    page.goto(f"/admin/blog/article/{demo.pk}/change/")
+    page.locator("#id_title").fill("Un titre pas encore enregistré")
+    with page.context.expect_page() as opened:
+        page.get_by_role("button", name="Prévisualiser les modifications").click()
+    preview = opened.value
+    preview.wait_for_load_state()
+    expect(preview.locator("h1")).to_have_text("Un titre pas encore enregistré")
+    expect(preview.locator(".preview-banner")).to_contain_text("rien n’a été enregistré")
+    expect(preview.locator(".article__cover img")).to_be_visible()
+    editor.page = preview
+    editor.assert_accessible("the preview")
+    demo.refresh_from_db()
+    assert demo.title != "Un titre pas encore enregistré"

@@ -14,7 +14,7 @@
     root
       .querySelector(`.autosave__messages`)
       .content.querySelector(`[data-message="${name}"]`)
-      .textContent.replace("%(time)s", time)
+      .textContent.replace("{time}", time)
   const token = () => form.querySelector("[name=csrfmiddlewaretoken]").value
 
   // The rich-text editors, by their textarea's name, to put recovered text back.

@@ -5,7 +5,6 @@ import {
   Figure as BaseFigure,
   Image as BaseImage,
   crel,
-  gettext,
 } from "django-prose-editor/editor"
 
 export const Image = BaseImage.extend({
@@ -42,9 +41,9 @@ const insertFromLibrary = (editor, image, at) => {
   editor.chain().focus().insertContentAt(at, { type: "figure", content }).run()
 }
 
-const openLibrary = (editor, { libraryUrl, uploadUrl }) => {
+const openLibrary = (editor, { libraryUrl, uploadUrl, messages }) => {
   const at = editor.state.selection.to
-  const title = gettext("Insert an image from the library")
+  const title = messages.title
   const search = crel("input", {
     type: "search",
     name: "q",
@@ -54,18 +53,18 @@ const openLibrary = (editor, { libraryUrl, uploadUrl }) => {
   const list = crel("ul", { className: "library-dialog__images" })
   const status = crel("p", { className: "library-dialog__status" })
   status.setAttribute("role", "status")
-  const cancel = crel("button", { type: "button", textContent: gettext("Cancel") })
+  const cancel = crel("button", { type: "button", textContent: messages.cancel })
   const upload = crel("a", {
     href: uploadUrl,
     target: "_blank",
     rel: "noopener",
-    textContent: gettext("Upload a new image (opens a new tab)"),
+    textContent: messages.upload,
   })
   const dialog = crel("dialog", { className: "prose-editor-dialog library-dialog" }, [
     crel("form", { method: "dialog" }, [
       crel("h3", { className: "prose-editor-dialog-title", textContent: title }),
       crel("div", { className: "prose-editor-dialog-field" }, [
-        crel("label", { htmlFor: search.id, textContent: gettext("Search by alt text or caption") }),
+        crel("label", { htmlFor: search.id, textContent: messages.search }),
         search,
       ]),
       status,
@@ -93,9 +92,7 @@ const openLibrary = (editor, { libraryUrl, uploadUrl }) => {
         return crel("li", {}, [choose])
       }),
     )
-    status.textContent = images.length
-      ? ""
-      : gettext("No image found. Upload one to the library first.")
+    status.textContent = images.length ? "" : messages.none
   }
 
   let timer
@@ -111,7 +108,7 @@ const openLibrary = (editor, { libraryUrl, uploadUrl }) => {
 
 export const Figure = BaseFigure.extend({
   addOptions() {
-    return { ...this.parent?.(), libraryUrl: null, uploadUrl: null }
+    return { ...this.parent?.(), libraryUrl: null, uploadUrl: null, messages: {} }
   },
 
   addCommands() {
