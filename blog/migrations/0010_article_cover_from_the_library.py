@@ -21,14 +21,14 @@ def move_covers_to_the_library(apps, schema_editor):
             with storage.open(name) as file, Picture.open(file) as picture:
                 width, height = picture.size
         except (OSError, UnidentifiedImageError):
-            # A cover whose file is gone or broken showed nothing; it moves as it is.
-            width = height = 0
+            # A cover whose file is gone or broken showed nothing: it is left behind.
+            continue
         image = Image(
             alt=article.cover_alt.strip() or article.title,
             caption=article.cover_caption,
             width=width,
             height=height,
-            renditions=images.make_renditions(storage, name) if width else [],
+            renditions=images.make_renditions(storage, name),
         )
         image.file.name = name
         image.save(using=db)
