@@ -156,3 +156,83 @@ def test_an_editor_previews_unsaved_changes_as_readers_would_see_them(demo, brow
     editor.assert_accessible("the preview")
     demo.refresh_from_db()
     assert demo.title != "Un titre pas encore enregistré"
+
+
+WORD_PROCESSOR_HTML = (
+    '<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><style>p.MsoNormal '
+    "{margin:0}</style></head><body><!--StartFragment-->"
+    '<p class="MsoNormal" style="margin-bottom:0cm;line-height:normal">'
+    '<span style="font-family:Calibri;color:#1F3864">Un paragraphe </span>'
+    '<b><span style="font-size:14pt">important</span></b><o:p></o:p></p>'
+    '<h1 style="mso-outline-level:1"><font face="Arial">Un grand titre</font></h1>'
+    '<p class="MsoListParagraph" style="mso-list:l0 level1 lfo1">'
+    '<a href="https://example.org/" style="color:blue">un lien</a></p>'
+    '<table class="MsoTableGrid" style="border-collapse:collapse"><tr>'
+    '<td style="width:100pt">cellule</td></tr></table>'
+    "<!--EndFragment--></body></html>"
+)
+
+
+def paste(page, html: str) -> None:
+    """Paste HTML into the focused editor, as the clipboard of a word processor would."""
+    page.locator(".tiptap.ProseMirror").evaluate(
+        """(element, html) => {
+            const data = new DataTransfer()
+            data.setData("text/html", html)
+            data.setData("text/plain", "pasted")
+            element.dispatchEvent(new ClipboardEvent("paste", {
+                clipboardData: data, bubbles: true, cancelable: true,
+            }))
+        }""",
+        html,
+    )
+
+
+def test_pasting_from_a_word_processor_or_a_hostile_page_leaves_clean_inert_html(demo, browsing):
+    from tests.sitewide.test_markup import ACTIVE_CONTENT, ARTICLE_ATTACKS
+
+    editor = browsing(color_scheme="dark")
+    page = editor.page
+    # A script that ran would open a dialog: fail on the first one.
+    page.on("dialog", lambda dialog: pytest.fail(f"a pasted script ran: {dialog.message}"))
+    log_in(page, "editor")
+    page.goto("/admin/blog/article/add/")
+    editor.assert_accessible("the article form, dark theme")
+    page.locator("#id_title").fill("Collé depuis un traitement de texte")
+    page.locator("#id_title").press("Tab")
+    page.locator(".tiptap.ProseMirror").click()
+    paste(page, WORD_PROCESSOR_HTML)
+    body = page.locator("#id_body").input_value()
+    assert "Un paragraphe <strong>important</strong>" in body, body
+    assert '<a href="https://example.org/"' in body, body
+    assert "<td" in body and "cellule" in body, body
+    for leftover in ["style=", "Mso", "<span", "<font", "<o:p", "<h1", "<!--", 'class="Mso']:
+        assert leftover not in body, (leftover, body)
+
+    for _attack, html, _expected in ARTICLE_ATTACKS:
+        page.keyboard.press("End")
+        paste(page, html)
+    # Parsing the clipboard, the browser met the attacks' handlers, styles and addresses:
+    # the admin's policy refused every one (and nothing ran: no dialog opened). Those
+    # refusals are the policy at work, not errors of the page.
+    refusals = [e for e in editor.console_errors if "Content Security Policy" in e]
+    blocked = [e for e in editor.console_errors if e.startswith("third-party request:")]
+    assert refusals, "the hostile paste met no policy refusal"
+    assert sorted(refusals + blocked) == sorted(editor.console_errors), editor.console_errors
+    editor.console_errors.clear()
+    page.locator("#id_status").select_option("published")
+    page.locator('input[name="_save"]').click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    reader = browsing()
+    reader.page.on("dialog", lambda dialog: pytest.fail(f"a script ran: {dialog.message}"))
+    reader.go("/articles/colle-depuis-un-traitement-de-texte/")
+    article_html = reader.page.locator(".article__body").inner_html().lower()
+    for needle in ACTIVE_CONTENT:
+        assert needle not in article_html, needle
+    sources = reader.page.eval_on_selector_all("img", "images => images.map(i => i.currentSrc)")
+    assert all(src.startswith(reader.base_url) for src in sources), sources
+    feed = reader.context.request.get("/feed/").text()
+    assert "Collé depuis un traitement de texte" in feed
+    for needle in ["<script", "javascript:", "onerror", "onload"]:
+        assert needle not in feed.lower(), needle
