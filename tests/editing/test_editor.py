@@ -5,9 +5,12 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
-from django.test import TestCase
+from django.conf import settings
+from django.http import HttpResponse
+from django.test import RequestFactory, TestCase
 
 from blog.models import Article
+from sitewide.middleware import AdminContentSecurityPolicyMiddleware
 from tests.base import make_article, make_editor, make_image
 from tests.blog.test_admin import article_form_data
 from tests.editing.helpers import TemporaryMediaMixin
@@ -136,3 +139,23 @@ class HostileBodyTests(TestCase):
                     for text in texts:
                         for needle in ACTIVE_CONTENT:
                             self.assertNotIn(needle, text.lower())
+
+
+class AdminPolicyMiddlewareTests(TestCase):
+    def respond(self, path: str, response: HttpResponse):
+        request = RequestFactory().get(path)
+        return AdminContentSecurityPolicyMiddleware(lambda request: response)(request)
+
+    def test_only_the_admin_gets_the_admin_policy(self):
+        self.assertIs(
+            self.respond("/admin/blog/", HttpResponse())._csp_config, settings.SECURE_CSP_ADMIN
+        )
+        self.assertFalse(hasattr(self.respond("/articles/x/", HttpResponse()), "_csp_config"))
+        self.assertFalse(hasattr(self.respond("/administration/", HttpResponse()), "_csp_config"))
+
+    def test_a_views_own_policy_is_kept(self):
+        response = HttpResponse()
+        response._csp_config = {"default-src": ["'none'"]}
+        self.assertEqual(
+            self.respond("/admin/x/", response)._csp_config, {"default-src": ["'none'"]}
+        )

@@ -8,7 +8,7 @@ from django.test import TestCase
 from PIL import Image as Picture
 
 from editing.models import Image
-from sitewide.images import rendition_name
+from sitewide.images import make_renditions, rendition_name
 from tests.base import jpeg, make_editor, make_image
 from tests.editing.helpers import TemporaryMediaMixin
 
@@ -122,3 +122,17 @@ class LibraryAdminTests(TemporaryMediaMixin, TestCase):
         response = self.client.get("/admin/editing/image/")
         self.assertContains(response, image.thumbnail_url)
         self.assertContains(response, "A ridge at dusk")
+
+
+class RenditionTests(TemporaryMediaMixin, TestCase):
+    def test_an_unreadable_file_gets_no_rendition_and_a_warning(self):
+        name = default_storage.save("library/broken.jpg", ContentFile(b"not a picture"))
+        with self.assertLogs("sitewide.images", "WARNING"):
+            self.assertEqual(make_renditions(default_storage, name), [])
+
+    def test_making_them_again_replaces_the_copies_under_the_same_names(self):
+        image = make_image(1000, 500)
+        self.assertEqual(make_renditions(default_storage, image.file.name), [480, 800])
+        folder = image.file.name.rsplit("/", 1)[0]
+        _folders, files = default_storage.listdir(folder)
+        self.assertEqual(len(files), 3)  # the original and its two copies, no duplicate
