@@ -14,7 +14,7 @@ BEFORE = [
     ("blog", "0009_article_review_status_and_lead_story"),
     ("editing", "0001_image_library_and_autosave"),
 ]
-AFTER = [("blog", "0011_remove_article_cover_file")]
+AFTER = [("blog", "0012_resanitise_bodies_for_library_images")]
 
 
 class CoverMigrationTests(TransactionTestCase):
@@ -43,12 +43,18 @@ class CoverMigrationTests(TransactionTestCase):
         )  # fmt: skip
         Article.objects.create(slug="no-alt", title="Untold", cover=name, **common)
         Article.objects.create(slug="lost", title="Lost", cover="covers/gone.jpg", **common)
-        Article.objects.create(slug="bare", title="Bare", **common)
+        Article.objects.create(
+            slug="bare", title="Bare", body='<p>x<img src="https://elsewhere.example/a.jpg"></p>',
+            body_html='<p>x<img src="https://elsewhere.example/a.jpg"></p>', author=author,
+            status="published",
+        )  # fmt: skip
 
         apps = self.migrate(AFTER)
         Article = apps.get_model("blog", "Article")
         covers = {a.slug: a.cover for a in Article.objects.select_related("cover")}
         self.assertIsNone(covers["bare"])
+        # Saved before, its body kept an image of another site: not any more.
+        self.assertEqual(Article.objects.get(slug="bare").body_html, "<p>x</p>")
         cover = covers["with-cover"]
         self.assertEqual(cover.file.name, name)
         self.assertEqual((cover.alt, cover.caption), ("A ridge", "The Alps"))
