@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
+from django.db import models
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -6,8 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from editing.models import Image
 
 
+class LabelledFileInput(AdminFileWidget):
+    """The file input under a <label> of its own: in a fieldset with a legend, as Django
+    renders file inputs, screen readers and axe find it unnamed."""
+
+    use_fieldset = False
+
+
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.ImageField: {"widget": LabelledFileInput}}
     list_display = ["thumbnail", "alt", "caption", "credit", "dimensions", "uploaded_at"]
     list_display_links = ["alt"]
     search_fields = ["alt", "caption", "credit"]

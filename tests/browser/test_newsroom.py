@@ -15,8 +15,10 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 TITLE = "La neige revient sur les Alpes"
 
 
-def upload_to_the_library(page, alt: str, caption: str = "") -> None:
+def upload_to_the_library(editor, alt: str, caption: str = "") -> None:
+    page = editor.page
     page.goto("/admin/editing/image/add/")
+    editor.assert_accessible("the library's upload form")
     page.locator("#id_file").set_input_files(
         {"name": "alpes.jpg", "mimeType": "image/jpeg", "buffer": jpeg(1600, 900)}
     )
@@ -30,8 +32,11 @@ def test_an_editor_writes_an_article_with_a_heading_a_link_and_a_library_image(d
     editor = browsing()
     page = editor.page
     log_in(page, "editor")
-    upload_to_the_library(page, "Des sommets enneigés", caption="Le Mont-Blanc en novembre")
+    upload_to_the_library(editor, "Des sommets enneigés", caption="Le Mont-Blanc en novembre")
     editor.assert_accessible("the image library")
+    page.get_by_role("link", name="Des sommets enneigés").click()
+    expect(page.locator(".library-preview")).to_have_attribute("srcset", re.compile("480w"))
+    editor.assert_accessible("an image of the library")
 
     page.goto("/admin/blog/article/add/")
     page.locator("#id_title").fill(TITLE)
