@@ -34,7 +34,7 @@ def test_an_editor_writes_an_article_with_a_heading_a_link_and_a_library_image(d
     log_in(page, "editor")
     upload_to_the_library(editor, "Des sommets enneigés", caption="Le Mont-Blanc en novembre")
     editor.assert_accessible("the image library")
-    page.get_by_role("link", name="Des sommets enneigés").click()
+    page.locator("#result_list").get_by_role("link", name="Des sommets enneigés").click()
     expect(page.locator(".library-preview")).to_have_attribute("srcset", re.compile("480w"))
     editor.assert_accessible("an image of the library")
 
