@@ -286,28 +286,26 @@ class Article(models.Model):
             self.slug = slugify(self.title)[:200]
         using = kwargs.get("using") or router.db_for_write(Article, instance=self)
         update_fields = kwargs.get("update_fields")
-        if connections[using].vendor == "postgresql" and (
+        # Computed by the database from the text just written, in the same transaction.
+        writes_vector = connections[using].vendor == "postgresql" and (
             update_fields is None or SEARCHED_FIELDS & set(update_fields)
-        ):
-            # Computed by the database from the text just written, in the same transaction.
+        )
+        # One lead story at a time: pinning this article unpins the one before.
+        pins = self.featured and (update_fields is None or "featured" in update_fields)
+        if writes_vector or pins:
             with transaction.atomic(using=using):
-                self._unpin_others(using, update_fields)
+                if pins:
+                    Article.objects.using(using).filter(featured=True).exclude(pk=self.pk).update(
+                        featured=False
+                    )
                 super().save(*args, **kwargs)
-                Article.objects.using(using).filter(pk=self.pk).update(
-                    search_vector=search_vector()
-                )
+                if writes_vector:
+                    Article.objects.using(using).filter(pk=self.pk).update(
+                        search_vector=search_vector()
+                    )
         else:
-            with transaction.atomic(using=using):
-                self._unpin_others(using, update_fields)
-                super().save(*args, **kwargs)
+            super().save(*args, **kwargs)
         pages_changed()
-
-    def _unpin_others(self, using: str, update_fields) -> None:
-        """One lead story at a time: pinning this article unpins the one before."""
-        if self.featured and (update_fields is None or "featured" in update_fields):
-            Article.objects.using(using).filter(featured=True).exclude(pk=self.pk).update(
-                featured=False
-            )
 
     def get_absolute_url(self) -> str:
         return reverse("blog:article", kwargs={"slug": self.slug})

@@ -395,7 +395,7 @@ CARNET_PAGE_CACHE = env_bool("PAGE_CACHE", True)
 CARNET_PAGE_STALE_SECONDS = env_int("PAGE_STALE_SECONDS", 300)
 # Cookies Carnet sets for one reader (besides the session, CSRF and messages cookies):
 # a request carrying one is answered privately.
-CARNET_READER_COOKIES = ["carnet_pending"]
+CARNET_READER_COOKIES = ["carnet_pending", "carnet_commenter"]
 
 # Mail runs as tasks. "database": each task waits in the database, after the commit, until
 # the worker (`manage.py db_worker`, which `make run` starts) sends it, so no request waits

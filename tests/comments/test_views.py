@@ -292,7 +292,8 @@ class PostCommentTests(TestCase):
             email="CAMILLE@example.org",
             ip="198.51.100.2",
         )
-        self.assertContains(response, "You have already sent this comment.", status_code=400)
+        self.assertContains(response, "You have already sent this comment.", status_code=409)
+        self.assertContains(response, "Same words", status_code=409)
         self.assertEqual(Comment.objects.count(), 1)
         Comment.objects.update(submitted_at=timezone.now() - datetime.timedelta(minutes=11))
         response = post_comment(self.client, self.other, body="Same words", ip="198.51.100.3")
