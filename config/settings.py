@@ -195,6 +195,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sitewide.context_processors.site",
+                "blog.context_processors.navigation",
             ],
         },
     },

@@ -36,6 +36,7 @@ class CacheablePageTests(TestCase):
             "/author/the-author/feed/",
             "/author/the-author/contact/",
             f"/archive/{published.year}/{published.month}/",
+            f"/archive/{published.year}/",
             "/search/?q=article",
             "/feed/",
             "/feed/atom/",

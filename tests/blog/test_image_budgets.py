@@ -50,11 +50,12 @@ class ImageQueryBudgetTests(TemporaryMediaMixin, TestCase):
             self.assertEqual(response.status_code, 200)
 
     def test_home(self):
-        # count, articles with author, category and cover, their tags
-        self.assertQueries(3, "/")
+        # the pinned lead (none), the newest, the latest, the categories of the menu, each
+        # one's newest: every one with its cover joined
+        self.assertQueries(5, "/")
 
     def test_category(self):
-        # category, count, articles with their covers, their tags
+        # category, count, articles with author, category and cover, the menu's categories
         self.assertQueries(4, "/category/budget/")
 
     def test_feed(self):
@@ -62,8 +63,9 @@ class ImageQueryBudgetTests(TemporaryMediaMixin, TestCase):
         self.assertQueries(2, "/feed/")
 
     def test_article_with_a_cover_and_many_figures(self):
-        # article with author, category and cover, its tags, previous, next, its comments
-        self.assertQueries(5, "/articles/{newest}/")
+        # article with author, category and cover, its tags, previous, next, related
+        # articles (covers joined), the menu's categories, its approved comments
+        self.assertQueries(7, "/articles/{newest}/")
 
     def test_the_admin_article_list(self):
         self.client.force_login(make_superuser())

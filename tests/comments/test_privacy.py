@@ -63,6 +63,7 @@ class PublicCrawlTests(TestCase):
             "/author/the-author/",
             "/author/the-author/feed/",
             f"/archive/{published.year}/{published.month}/",
+            f"/archive/{published.year}/",
             "/search/?q=Comment",
             "/feed/",
             "/feed/atom/",
