@@ -80,11 +80,7 @@ class RichTextEditor(AdminProseEditorWidget):
 
     @property
     def media(self):
-        # The editor's catalogue runs after the admin's (change_form.html loads that one
-        # first), and before the editor's modules, which read window.gettext.
-        return super().media + Media(
-            css={"all": ["editing/editor.css"]}, js=[reverse("editing:jsi18n")]
-        )
+        return super().media + Media(css={"all": ["editing/editor.css"]})
 
 
 def warn_about_removed_images(request: HttpRequest, form: Form) -> None:

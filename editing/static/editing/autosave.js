@@ -124,5 +124,7 @@
       fetch(url, { method: "POST", body: body({ discard: "1" }), credentials: "same-origin" })
     })
   }
-  offerRecovery()
+  // Once the page's own scripts are in: the admin makes no other request meanwhile.
+  if (document.readyState === "complete") offerRecovery()
+  else window.addEventListener("load", offerRecovery)
 })()

@@ -132,6 +132,7 @@ export const Figure = BaseFigure.extend({
 
 // The editing area is named after its field's label, as the textarea it replaces was.
 document.addEventListener("prose-editor:ready", ({ detail: { editor, textarea } }) => {
+
   const label = document.querySelector(`label[for="${CSS.escape(textarea.id)}"]`)
   if (label) editor.view.dom.setAttribute("aria-label", label.textContent.replace(/:$/, ""))
   editor.view.dom.setAttribute("aria-multiline", "true")
