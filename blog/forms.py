@@ -13,7 +13,6 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         widgets = {
-            "title": forms.TextInput(attrs={"class": "vLargeTextField"}),
             "body": RichTextEditor(),
         }
         help_texts = {

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from blog.models import Article, Category
+from pages.sitemaps import PageSitemap
 from sitewide.pagination import LateRowPaginator
 
 
@@ -112,4 +113,5 @@ SITEMAPS = {
     "categories": CategorySitemap,
     "tags": TagSitemap,
     "authors": AuthorSitemap,
+    "pages": PageSitemap,
 }

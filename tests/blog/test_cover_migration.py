@@ -11,10 +11,10 @@ from django.test import TransactionTestCase, override_settings
 from tests.base import jpeg
 
 BEFORE = [
-    ("blog", "0009_article_review_status_and_lead_story"),
+    ("blog", "0010_publish_permission_and_status_help"),
     ("editing", "0001_image_library_and_autosave"),
 ]
-AFTER = [("blog", "0012_resanitise_bodies_for_library_images")]
+AFTER = [("blog", "0013_resanitise_bodies_for_library_images")]
 
 
 class CoverMigrationTests(TransactionTestCase):

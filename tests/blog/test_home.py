@@ -8,6 +8,7 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from blog.models import Article
+from pages.models import footer_links
 from sitewide.models import SiteSettings
 from tests.base import make_article, make_category, make_editor, make_image
 
@@ -172,6 +173,7 @@ class FrontPageQueryTests(TestCase):
             self.make_articles(count, categories)
             made += categories
             SiteSettings.load()  # from the cache, as on every page but a worker's first
+            footer_links()  # the footer's pages too
             # the pinned lead, then the newest (none is pinned), the latest, the categories
             # in use, their newest articles
             with self.subTest(articles=count), self.assertNumQueries(5):

@@ -58,7 +58,7 @@ def test_an_editor_publishes_an_article_with_a_tag_and_a_cover(demo, browsing):
     expect(page.locator("#id_cover")).to_have_value(re.compile(r"^\d+$"))
 
     page.locator('input[name="_save"]').click()
-    expect(page.locator(".messagelist .success")).to_be_visible()
+    expect(page.locator(".messagelist")).to_contain_text(f"« {TITLE} » : Publié.")
 
     reader = browsing()
     reader.go("/")

@@ -1,243 +1,186 @@
-"""Editors write in the rich-text editor, with images from the library, autosave and
-previews of unsaved changes; readers see the result, same origin, with srcset."""
+"""The newsroom: a contributor submits an article, the editor-in-chief reviews it, compares
+and restores a revision, schedules it, and readers see it once its time has come.
 
+axe runs on every admin page the journey touches, and on the admin's article list and
+forms and page form in both themes."""
+
+import datetime
 import re
 
 import pytest
+from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from blog.models import Article
-from tests.base import jpeg
-from tests.browser.test_editing import log_in
+from tests.browser.conftest import DEMO_PASSWORD
+from tests.browser.test_writing import paste
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-TITLE = "La neige revient sur les Alpes"
+TITLE = "Les glaciers du Pamir reculent"
 
 
-def upload_to_the_library(editor, alt: str, caption: str = "") -> None:
-    page = editor.page
-    page.goto("/admin/editing/image/add/")
-    editor.assert_accessible("the library's upload form")
-    page.locator("#id_file").set_input_files(
-        {"name": "alpes.jpg", "mimeType": "image/jpeg", "buffer": jpeg(1600, 900)}
-    )
-    page.locator("#id_alt").fill(alt)
-    page.locator("#id_caption").fill(caption)
-    page.locator('input[name="_save"]').click()
-    expect(page.locator(".messagelist .success")).to_be_visible()
+def log_in(page, username: str) -> None:
+    page.goto("/admin/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("#id_password").press("Enter")
+    expect(page.locator("#user-tools")).to_be_visible()
 
 
-def test_an_editor_writes_an_article_with_a_heading_a_link_and_a_library_image(demo, browsing):
-    editor = browsing()
-    page = editor.page
-    log_in(page, "editor")
-    upload_to_the_library(editor, "Des sommets enneigés", caption="Le Mont-Blanc en novembre")
-    editor.assert_accessible("the image library")
-    page.locator("#result_list").get_by_role("link", name="Des sommets enneigés").click()
-    expect(page.locator(".library-preview")).to_have_attribute("srcset", re.compile("480w"))
-    editor.assert_accessible("an image of the library")
+@pytest.fixture
+def newsroom(demo):
+    """The demo's pages and the seed's revisions, as load_demo makes them."""
+    from accounts.models import User
+    from demo import content
 
-    page.goto("/admin/blog/article/add/")
+    editor = User.objects.get(username="editor")
+    content.ensure_seed_revisions(demo, editor)
+    content.ensure_pages(editor)
+    content.ensure_review_article(User.objects.get(username="contributor"))
+    return demo
+
+
+def write_body(page, html: str) -> None:
+    """Replace the body in the rich-text editor, as pasting the text over it would."""
+    page.locator(".tiptap.ProseMirror").click()
+    page.keyboard.press("Control+A")
+    paste(page, html)
+
+
+def test_a_contributor_submits_and_the_editor_in_chief_reviews_and_schedules(newsroom, browsing):
+    from blog.models import Article
+    from sitewide.pagecache import pages_changed
+
+    # The contributor writes a draft, saves it, then changes it and submits it.
+    contributor = browsing()
+    page = contributor.page
+    log_in(page, "contributor")
+    contributor.go("/admin/blog/article/add/")
+    expect(page.locator("#id_status")).to_have_count(0)  # no status to choose
+    contributor.assert_accessible("article form (contributor)")
     page.locator("#id_title").fill(TITLE)
     page.locator("#id_title").press("Tab")
-    body = page.locator(".tiptap.ProseMirror")
-    body.click()
-    page.keyboard.type("Il a neigé toute la nuit sur les sommets.")
-    page.keyboard.press("Enter")
-    page.keyboard.type("## Les stations rouvrent")
-    page.keyboard.press("Enter")
-    page.keyboard.type("Voir le bulletin de Météo-France.")
+    page.locator("#id_standfirst").fill("Les relevés de l'été confirment la tendance.")
+    write_body(page, "<h2>Sur le terrain</h2><p>Le glacier Fedtchenko a perdu un kilomètre.</p>")
+    page.get_by_role("button", name="Enregistrer et continuer les modifications").click()
+    expect(page.locator(".messagelist .success").first).to_be_visible()
+    write_body(
+        page, "<h2>Sur le terrain</h2><p>Le glacier Fedtchenko a perdu deux kilomètres.</p>"
+    )
+    page.get_by_role("button", name="Soumettre à la relecture").click()
+    expect(page.locator(".messagelist")).to_contain_text(f"« {TITLE} » : Soumis à la relecture.")
+    expect(page.locator("#result_list")).to_contain_text("En relecture")
+    contributor.assert_accessible("article list (contributor)")
 
-    # A link: select the words, then the toolbar's link button asks for the address.
-    page.keyboard.press("ArrowLeft")
-    for _letter in "Météo-France":
-        page.keyboard.press("Shift+ArrowLeft")
-    page.locator('.prose-menubar [data-name="link"]').click()
-    link_dialog = page.locator("dialog[open]")
-    link_dialog.get_by_label("URL").fill("https://meteofrance.com/")
-    link_dialog.locator('button[type="submit"]').click()
+    # The editor-in-chief is told by email.
+    article = Article.objects.get(title=TITLE)
+    review_mail = [message for message in mail.outbox if "editor@carnet.invalid" in message.to]
+    assert len(review_mail) == 1, [message.subject for message in mail.outbox]
+    assert f"/admin/blog/article/{article.pk}/change/" in review_mail[0].body
 
-    # An image: the figure button offers the library, where the upload is waiting.
-    body.locator("p").last.click()
-    page.keyboard.press("End")
-    page.keyboard.press("Enter")
-    page.locator('.prose-menubar [data-name="figure"]').click()
-    library = page.locator("dialog.library-dialog")
-    expect(library).to_be_visible()
-    editor.assert_accessible("the library dialog")
-    library.get_by_role("button", name="Des sommets enneigés").click()
-    expect(library).to_have_count(0)
-    expect(body.locator("figure img")).to_have_attribute("alt", "Des sommets enneigés")
-    editor.assert_accessible("the article form")
+    # A submitted article is no longer the contributor's to change.
+    contributor.go(f"/admin/blog/article/{article.pk}/change/")
+    expect(page.locator("#id_title")).to_have_count(0)
 
-    page.locator("#id_status").select_option("published")
-    page.locator('input[name="_save"]').click()
-    expect(page.locator(".messagelist .success")).to_be_visible()
-    expect(page.locator(".messagelist .warning")).to_have_count(0)
+    # The editor-in-chief finds it among the articles in review.
+    chief = browsing()
+    page = chief.page
+    log_in(page, "editor")
+    chief.go("/admin/blog/article/")
+    page.locator("#changelist-filter").get_by_role("link", name="En relecture").click()
+    expect(page.locator("#result_list tbody tr")).to_have_count(2)  # with the demo's own
+    chief.assert_accessible("article list filtered by status")
+    page.get_by_role("link", name=TITLE).click()
+    chief.assert_accessible("article form (editor-in-chief)")
 
+    # History: two revisions; compare them, then restore the first.
+    page.get_by_role("link", name="Historique").click()
+    expect(page.locator("#revision-list tbody tr")).to_have_count(2)
+    expect(page.locator("#revision-list")).to_contain_text("Soumis à la relecture.")
+    chief.assert_accessible("revisions")
+    page.get_by_role("button", name="Comparer les versions sélectionnées").click()
+    body = page.locator(".revision-diff", has=page.get_by_role("heading", name="Corps"))
+    expect(body.locator("del")).to_have_text(["un", "kilomètre"])
+    expect(body.locator("ins")).to_have_text(["deux", "kilomètres"])
+    chief.assert_accessible("comparison")
+    page.get_by_role("link", name="Restaurer la version la plus ancienne…").click()
+    chief.assert_accessible("restore confirmation")
+    page.get_by_role("button", name="Restaurer cette version").click()
+    expect(page.locator(".messagelist")).to_contain_text("conservée comme nouvelle version")
+    expect(page.locator("#revision-list tbody tr")).to_have_count(3)
+    article.refresh_from_db()
+    assert "perdu un kilomètre" in article.body_html
+    assert article.status == Article.Status.IN_REVIEW  # a restore publishes nothing
+
+    # Scheduled for tomorrow at 08:00.
+    chief.go(f"/admin/blog/article/{article.pk}/change/")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    page.locator("#id_published_at_0").fill(tomorrow.strftime("%d/%m/%Y"))
+    page.locator("#id_published_at_1").fill("08:00:00")
+    page.get_by_role("button", name="Publier").click()
+    expect(page.locator(".messagelist")).to_contain_text(
+        re.compile(rf"« {TITLE} » : Programmé pour le {tomorrow.day} \S+ {tomorrow.year} à 08:00")
+    )
+    row = page.locator("#result_list tr", has=page.get_by_role("link", name=TITLE))
+    expect(row).to_contain_text("Programmé pour le")
+    chief.assert_accessible("article list with a scheduled article")
+
+    # Readers see nothing before its time…
     reader = browsing()
-    reader.go("/articles/la-neige-revient-sur-les-alpes/")
-    article = reader.page.locator(".article__body")
-    expect(article.locator("h2")).to_have_text("Les stations rouvrent")
-    expect(article.get_by_role("link", name="Météo-France")).to_have_attribute(
-        "href", "https://meteofrance.com/"
+    reader.go(article.get_absolute_url(), status=404)
+    reader.go("/")
+    expect(reader.page.get_by_role("link", name=TITLE)).to_have_count(0)
+
+    # …and the restored article once its time has come (the row's time moved, and the
+    # kept pages dropped, as their max-age would; a new reader, whose browser has kept
+    # nothing either).
+    Article.objects.filter(pk=article.pk).update(
+        published_at=timezone.now() - datetime.timedelta(minutes=1)
     )
-    image = article.locator("figure img")
-    expect(image).to_have_attribute("alt", "Des sommets enneigés")
-    expect(image).to_have_attribute(
-        "src", re.compile(r"^/media/library/\d{4}/\d{2}/alpes.*\.jpg$")
-    )
-    expect(image).to_have_attribute(
-        "srcset",
-        re.compile(
-            r"^/media/library/.+-480w\.jpg 480w, .+-800w\.jpg 800w, .+-1200w\.jpg 1200w, .+ 1600w$"
-        ),
-    )
-    expect(article.locator("figcaption")).to_have_text("Le Mont-Blanc en novembre")
-    image.scroll_into_view_if_needed()
-    reader.page.wait_for_function(
-        "image => image.complete && image.naturalWidth > 0", arg=image.element_handle()
-    )
-    # Every image of the page comes from the site itself.
-    sources = reader.page.eval_on_selector_all("img", "images => images.map(i => i.currentSrc)")
-    assert all(src.startswith(reader.base_url) for src in sources), sources
-
-
-def test_text_typed_before_the_tab_closed_is_recovered_when_the_form_reopens(demo, browsing):
-    editor = browsing()
-    page = editor.page
-    log_in(page, "editor")
-    page.goto("/admin/blog/article/add/")
-    page.locator("#id_title").fill("Un titre qui ne doit pas se perdre")
-    page.locator(".tiptap.ProseMirror").click()
-    page.keyboard.type("Trois paragraphes écrits avant la panne.")
-    # The indicator says the draft is kept, without saving the article.
-    expect(page.locator(".autosave__status")).to_contain_text("Brouillon conservé")
-    page.keyboard.type(" Et une phrase tapée juste avant de fermer.")
-    page.close()  # the tab closes before the next autosave: the last words go on pagehide
-    assert not Article.objects.filter(title__startswith="Un titre").exists()
-
-    page = editor.context.new_page()
-    page.goto("/admin/blog/article/add/")
-    offer = page.locator(".autosave__offer")
-    expect(offer).to_be_visible()
-    expect(offer).to_contain_text("n’a pas été enregistré")
-    editor.page = page
-    editor.assert_accessible("the article form offering to recover")
-    offer.get_by_role("button", name="Le récupérer").click()
-    expect(page.locator("#id_title")).to_have_value("Un titre qui ne doit pas se perdre")
-    expect(page.locator(".tiptap.ProseMirror")).to_have_text(
-        "Trois paragraphes écrits avant la panne. Et une phrase tapée juste avant de fermer."
-    )
-    expect(offer).to_be_hidden()
-    # Nothing was published or saved along the way; saving now does, and forgets the draft.
-    assert not Article.objects.filter(title__startswith="Un titre").exists()
-    page.locator("#id_slug").fill("un-titre")
-    page.locator('input[name="_save"]').click()
-    expect(page.locator(".messagelist .success")).to_be_visible()
-    article = Article.objects.get(slug="un-titre")
-    assert article.status == Article.Status.DRAFT
-    assert "juste avant de fermer" in article.body_html
-    page.goto("/admin/blog/article/add/")
-    page.wait_for_load_state("networkidle")
-    expect(page.locator(".autosave__offer")).to_be_hidden()
-
-
-def test_an_editor_previews_unsaved_changes_as_readers_would_see_them(demo, browsing):
-    editor = browsing()
-    page = editor.page
-    log_in(page, "editor")
-    page.goto(f"/admin/blog/article/{demo.pk}/change/")
-    page.locator("#id_title").fill("Un titre pas encore enregistré")
-    with page.context.expect_page() as opened:
-        page.get_by_role("button", name="Prévisualiser les modifications").click()
-    preview = opened.value
-    preview.wait_for_load_state()
-    expect(preview.locator("h1")).to_have_text("Un titre pas encore enregistré")
-    expect(preview.locator(".preview-banner")).to_contain_text("rien n’a été enregistré")
-    expect(preview.locator(".article__cover img")).to_be_visible()
-    editor.page = preview
-    editor.assert_accessible("the preview")
-    demo.refresh_from_db()
-    assert demo.title != "Un titre pas encore enregistré"
-
-
-WORD_PROCESSOR_HTML = (
-    '<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><style>p.MsoNormal '
-    "{margin:0}</style></head><body><!--StartFragment-->"
-    '<p class="MsoNormal" style="margin-bottom:0cm;line-height:normal">'
-    '<span style="font-family:Calibri;color:#1F3864">Un paragraphe </span>'
-    '<b><span style="font-size:14pt">important</span></b><o:p></o:p></p>'
-    '<h1 style="mso-outline-level:1"><font face="Arial">Un grand titre</font></h1>'
-    '<p class="MsoListParagraph" style="mso-list:l0 level1 lfo1">'
-    '<a href="https://example.org/" style="color:blue">un lien</a></p>'
-    '<table class="MsoTableGrid" style="border-collapse:collapse"><tr>'
-    '<td style="width:100pt">cellule</td></tr></table>'
-    "<!--EndFragment--></body></html>"
-)
-
-
-def paste(page, html: str) -> None:
-    """Paste HTML into the focused editor, as the clipboard of a word processor would."""
-    page.locator(".tiptap.ProseMirror").evaluate(
-        """(element, html) => {
-            const data = new DataTransfer()
-            data.setData("text/html", html)
-            data.setData("text/plain", "pasted")
-            element.dispatchEvent(new ClipboardEvent("paste", {
-                clipboardData: data, bubbles: true, cancelable: true,
-            }))
-        }""",
-        html,
-    )
-
-
-def test_pasting_from_a_word_processor_or_a_hostile_page_leaves_clean_inert_html(demo, browsing):
-    from tests.sitewide.test_markup import ACTIVE_CONTENT, ARTICLE_ATTACKS
-
-    editor = browsing(color_scheme="dark")
-    page = editor.page
-    # A script that ran would open a dialog: fail on the first one.
-    page.on("dialog", lambda dialog: pytest.fail(f"a pasted script ran: {dialog.message}"))
-    log_in(page, "editor")
-    page.goto("/admin/blog/article/add/")
-    editor.assert_accessible("the article form, dark theme")
-    page.locator("#id_title").fill("Collé depuis un traitement de texte")
-    page.locator("#id_title").press("Tab")
-    page.locator(".tiptap.ProseMirror").click()
-    paste(page, WORD_PROCESSOR_HTML)
-    body = page.locator("#id_body").input_value()
-    assert "Un paragraphe <strong>important</strong>" in body, body
-    assert '<a href="https://example.org/"' in body, body
-    assert "<td" in body and "cellule" in body, body
-    for leftover in ["style=", "Mso", "<span", "<font", "<o:p", "<h1", "<!--", 'class="Mso']:
-        assert leftover not in body, (leftover, body)
-
-    for _attack, html, _expected in ARTICLE_ATTACKS:
-        page.keyboard.press("End")
-        paste(page, html)
-    # Parsing the clipboard, the browser met the attacks' handlers, styles and addresses:
-    # the admin's policy refused every one (and nothing ran: no dialog opened). Those
-    # refusals are the policy at work, not errors of the page.
-    refusals = [e for e in editor.console_errors if "Content Security Policy" in e]
-    blocked = [e for e in editor.console_errors if e.startswith("third-party request:")]
-    assert refusals, "the hostile paste met no policy refusal"
-    assert sorted(refusals + blocked) == sorted(editor.console_errors), editor.console_errors
-    editor.console_errors.clear()
-    page.locator("#id_status").select_option("published")
-    page.locator('input[name="_save"]').click()
-    expect(page.locator(".messagelist .success")).to_be_visible()
-
+    pages_changed()
     reader = browsing()
-    reader.page.on("dialog", lambda dialog: pytest.fail(f"a script ran: {dialog.message}"))
-    reader.go("/articles/colle-depuis-un-traitement-de-texte/")
-    article_html = reader.page.locator(".article__body").inner_html().lower()
-    for needle in ACTIVE_CONTENT:
-        assert needle not in article_html, needle
-    sources = reader.page.eval_on_selector_all("img", "images => images.map(i => i.currentSrc)")
-    assert all(src.startswith(reader.base_url) for src in sources), sources
-    feed = reader.context.request.get("/feed/").text()
-    assert "Collé depuis un traitement de texte" in feed
-    for needle in ["<script", "javascript:", "onerror", "onload"]:
-        assert needle not in feed.lower(), needle
+    reader.go("/")
+    reader.page.get_by_role("link", name=TITLE).click()
+    expect(reader.page.locator("h1")).to_have_text(TITLE)
+    expect(reader.page.locator(".article__body h2")).to_have_text("Sur le terrain")
+    expect(reader.page.locator(".article__body")).to_contain_text("perdu un kilomètre")
+    reader.assert_accessible("the published article")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_admins_article_and_page_screens_have_no_axe_violations(newsroom, browsing, theme):
+    from pages.models import Page
+
+    chief = browsing(color_scheme=theme)
+    page = chief.page
+    log_in(page, "editor")
+    about = Page.objects.get(slug="a-propos")
+    screens = {
+        "index": "/admin/",
+        "article list": "/admin/blog/article/",
+        "article list, scheduled": "/admin/blog/article/?state=scheduled",
+        "new article": "/admin/blog/article/add/",
+        "seed article": f"/admin/blog/article/{newsroom.pk}/change/",
+        "seed revisions": f"/admin/blog/article/{newsroom.pk}/history/",
+        "page list": "/admin/pages/page/",
+        "new page": "/admin/pages/page/add/",
+        "page": f"/admin/pages/page/{about.pk}/change/",
+    }
+    for name, path in screens.items():
+        response = chief.go(path)
+        assert response.status == 200
+        expect(page.locator("#site-name")).to_contain_text("Actualité Houssenia Writing")
+        chief.assert_accessible(f"{name} ({theme})")
+
+    # The article form sent with an error: the error is next to its field, still accessible.
+    chief.go("/admin/blog/article/add/")
+    page.locator("#id_title").fill("Sans corps")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.locator(".field-body .errorlist")).to_be_visible()
+    chief.assert_accessible(f"article form with an error ({theme})")
+
+    # No favicon is missing: the admin names the site's own.
+    icon = page.locator('link[rel="icon"]')
+    expect(icon).to_have_attribute("href", re.compile(r"favicon\.svg$"))
+    assert chief.context.request.get(icon.get_attribute("href")).ok

@@ -48,7 +48,7 @@ def move_covers_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("blog", "0009_article_review_status_and_lead_story"),
+        ("blog", "0010_publish_permission_and_status_help"),
         ("editing", "0001_image_library_and_autosave"),
     ]
 

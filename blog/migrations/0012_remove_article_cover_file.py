@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("blog", "0010_article_cover_from_the_library")]
+    dependencies = [("blog", "0011_article_cover_from_the_library")]
 
     operations = [
         migrations.RemoveField("article", "cover_file"),

@@ -21,6 +21,6 @@ def resanitise(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("blog", "0011_remove_article_cover_file")]
+    dependencies = [("blog", "0012_remove_article_cover_file")]
 
     operations = [migrations.RunPython(resanitise, migrations.RunPython.noop, elidable=True)]
