@@ -554,8 +554,6 @@ reversion.register(
         "standfirst",
         "body",
         "cover",
-        "cover_alt",
-        "cover_caption",
         "author",
         "category",
         "language",

@@ -6,6 +6,7 @@ import datetime
 
 from django.test import TestCase
 
+from pages.models import footer_links
 from sitewide.models import SiteSettings
 from tests.base import make_article, make_category, make_editor, make_image, make_superuser
 from tests.editing.helpers import TemporaryMediaMixin
@@ -45,6 +46,7 @@ class ImageQueryBudgetTests(TemporaryMediaMixin, TestCase):
             # The article with the most figures: one, then fourteen.
             page = url.replace("{newest}", f"budget-{count - 1}-{count}")
             SiteSettings.load()  # from the cache, as on every page but a worker's first
+            footer_links()  # the footer's pages too
             with self.subTest(images=count, url=url), self.assertNumQueries(n):
                 response = self.client.get(page)
             self.assertEqual(response.status_code, 200)
