@@ -11,7 +11,6 @@ from django.contrib.postgres.search import (
     SearchVector,
     SearchVectorField,
 )
-from django.core.exceptions import ValidationError
 from django.db import connections, models, router, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncMonth
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from accounts.models import User
+from editing.models import Image
 from sitewide import languages
 from sitewide.http import absolute_url
 from sitewide.markup import clean_article_html
@@ -158,9 +158,9 @@ class ArticleQuerySet(models.QuerySet):
         return User.objects.filter(Exists(self.filter(author=OuterRef("pk"))), is_active=True)
 
     def for_listing(self) -> "ArticleQuerySet":
-        """What an article card shows: its columns, author and category joined. The text
-        and its search vector stay in the database."""
-        return self.select_related("author", "category").defer(*LISTING_LEAVES_OUT)
+        """What an article card shows: its columns, author, category and cover (an image
+        of the library) joined. The text and its search vector stay in the database."""
+        return self.select_related("author", "category", "cover").defer(*LISTING_LEAVES_OUT)
 
     def for_feed(self) -> "ArticleQuerySet":
         """A list with each article's whole text and its tags, as feeds carry them."""
@@ -218,7 +218,6 @@ LISTING_LEAVES_OUT = (
     "body_html",
     "search_vector",
     "seo_description",
-    "cover_caption",
     "author__bio",
 )
 
@@ -262,14 +261,18 @@ class Article(models.Model):
     )
     body = models.TextField(_("body"), help_text=_("HTML; it is sanitised when saved."))
     body_html = models.TextField(editable=False, blank=True)
-    cover = models.ImageField(_("cover image"), upload_to="covers/%Y/%m/", blank=True)
-    cover_alt = models.CharField(
-        _("cover alt text"),
-        max_length=250,
+    cover = models.ForeignKey(
+        Image,
+        verbose_name=_("cover image"),
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        help_text=_("What the image shows, for readers who cannot see it."),
+        related_name="+",
+        help_text=_(
+            "An image of the library: its alt text and caption go with it. "
+            "Use + to upload a new one."
+        ),
     )
-    cover_caption = models.CharField(_("cover caption"), max_length=250, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
@@ -397,13 +400,6 @@ class Article(models.Model):
         pages_changed()
         return super().delete(*args, **kwargs)
 
-    def clean(self) -> None:
-        """A cover image needs its alternative text: readers who cannot see it get the words."""
-        if self.cover and not self.cover_alt.strip():
-            raise ValidationError(
-                {"cover_alt": _("Describe the cover image for readers who cannot see it.")}
-            )
-
     def is_published(self) -> bool:
         """Mirrors ArticleQuerySet.published() for one article."""
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
@@ -450,7 +446,7 @@ class Article(models.Model):
         description = self.description
         published = timezone.localtime(self.published_at).isoformat()
         modified = timezone.localtime(self.updated_at).isoformat()
-        image = self.cover or site.default_meta_image
+        image = self.cover.file if self.cover else site.default_meta_image
         image_url = absolute_url(request, image.url) if image else ""
         section = self.category.name if self.category else ""
 
@@ -470,7 +466,7 @@ class Article(models.Model):
         if image_url:
             meta.append(("property", "og:image", image_url))
         if self.cover:
-            meta.append(("property", "og:image:alt", self.cover_alt))
+            meta.append(("property", "og:image:alt", self.cover.alt))
         meta += [
             ("name", "twitter:card", "summary_large_image" if image_url else "summary"),
             ("name", "twitter:title", self.title),
@@ -558,8 +554,6 @@ reversion.register(
         "standfirst",
         "body",
         "cover",
-        "cover_alt",
-        "cover_caption",
         "author",
         "category",
         "language",
