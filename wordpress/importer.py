@@ -16,13 +16,13 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.validators import URLValidator, validate_email
 from django.db import DatabaseError, transaction
@@ -34,8 +34,10 @@ from taggit.models import Tag, TaggedItem
 from accounts.models import User
 from blog.models import Article, Category
 from comments.models import Comment, new_token, recount_articles
+from editing.models import Image
 from pages.models import Page
 from sitewide import languages
+from sitewide.images import ARTICLE_SIZES, delete_renditions
 from sitewide.markup import render_comment_text
 from sitewide.pagecache import one_change_for_many
 from wordpress import content
@@ -145,10 +147,10 @@ class WordPressImport:
         self.site = ""
         self.base_path = ""
         self.language = languages.site_code()
-        self.saved_files: list[str] = []
+        self.saved_images: list[Image] = []
         self._types = {
             model: ContentType.objects.get_for_model(model)
-            for model in (User, Category, Tag, Article, Comment, Page)
+            for model in (User, Category, Tag, Article, Comment, Page, Image)
         }
         self._authors: dict[str, User] = {}
         self._terms: dict[tuple[str, str], object] = {}
@@ -174,8 +176,10 @@ class WordPressImport:
                 if self.dry_run:
                     transaction.set_rollback(True)
         except BaseException:
-            for name in self.saved_files:
-                default_storage.delete(name)
+            # The database forgets the images; their files must go too.
+            for image in self.saved_images:
+                delete_renditions(image.file.storage, image.file.name, image.renditions)
+                image.file.storage.delete(image.file.name)
             raise
         return self.summary
 
@@ -658,18 +662,30 @@ class WordPressImport:
                 item.comments
             )
 
-    def import_image(self, source: Path, name: str) -> str:
-        """Copy an image into the site's media and give its storage name; the same file
-        imported again is not copied twice."""
-        if default_storage.exists(name) and default_storage.size(name) == source.stat().st_size:
-            return name
-        self.summary.imported["images"] += 1
+    def import_image(self, source: Path, name: str, alt: str = "", caption: str = ""):
+        """Add an image to the library, once: met again (in a body, a gallery, as a cover,
+        or in a later import) it is the same library image. None if the file is not an
+        image; in a dry run, an unsaved image that only gives its address."""
+        record = self._record(Kind.IMAGE, name)
+        if record and record.target:
+            return record.target
+        alt = _clip(alt or Path(name).stem.replace("-", " ").replace("_", " "), 250)
         if self.dry_run:
-            return name
-        with source.open("rb") as handle:
-            stored = default_storage.save(name, File(handle))
-        self.saved_files.append(stored)
-        return stored
+            # Nothing is written: what the body needs to name the image, and no more.
+            self.summary.imported["images"] += 1
+            url = default_storage.url(name)
+            return SimpleNamespace(pk=None, url=url, alt=alt, srcset="", width=0, height=0)
+        try:
+            image = Image.objects.create_from_file(
+                source, alt=alt, caption=_clip(caption, 250), name=source.name
+            )
+        except ValidationError:
+            self.summary.skip("images", "not an image file")
+            return None
+        self.saved_images.append(image)
+        self._remember(Kind.IMAGE, name, image)
+        self.summary.imported["images"] += 1
+        return image
 
     def attachment(self, item: Item) -> None:
         key = self._key(item)
@@ -697,22 +713,30 @@ class WordPressImport:
             return None
         relative = path.split("/uploads/", 1)[1] if "/uploads/" in path else path.lstrip("/")
         root = self.media_dir.resolve()
-        for candidate in (relative, _SIZE_SUFFIX.sub("", relative)):
+        # The original first: one library image per picture, whatever sizes the posts used.
+        for candidate in dict.fromkeys([_SIZE_SUFFIX.sub("", relative), relative]):
             found = (root / candidate).resolve()
             # Never outside the media folder, whatever "../" the export holds.
             if found.is_relative_to(root) and found.is_file():
                 return found, f"wordpress/{found.relative_to(root).as_posix()}"
         return None
 
-    def stored_image(self, url: str) -> str:
-        """The storage name of an image of the old site, imported; "" when not found."""
+    def library_image(self, url: str, alt: str = "", caption: str = ""):
+        """The library image of an image of the old site, imported; None when not found."""
         found = self._find_image(url)
-        return self.import_image(*found) if found else ""
+        return self.import_image(*found, alt=alt, caption=caption) if found else None
 
     def local_image(self, url: str, alt: str = "") -> dict[str, str] | None:
-        """The attributes of this site's copy of an image, for an <img>; None if none."""
-        name = self.stored_image(url)
-        return {"src": default_storage.url(name)} if name else None
+        """The attributes of the library's copy of an image, for an <img>; None if none."""
+        image = self.library_image(url, alt)
+        if image is None:
+            return None
+        found = {"src": image.url, "alt": image.alt}
+        if image.pk and image.srcset:
+            found |= {"srcset": image.srcset, "sizes": ARTICLE_SIZES}
+        if image.width and image.height:
+            found |= {"width": str(image.width), "height": str(image.height)}
+        return found
 
     # The end: covers, galleries, the lead story, the counts -----------------------------
 
@@ -756,13 +780,13 @@ class WordPressImport:
         if attachment is None:
             self.summary.skip("featured images", "attachment not in the export")
             return []
-        name = self.stored_image(attachment["url"])
-        if not name:
+        alt = attachment["alt"] or attachment["title"] or article.title
+        image = self.library_image(attachment["url"], alt, attachment["caption"])
+        if image is None:
             self.summary.missing_images.append(attachment["url"])
             return []
-        article.cover = name
-        article.cover_alt = _clip(attachment["alt"] or attachment["title"] or article.title, 250)
-        article.cover_caption = _clip(attachment["caption"], 250)
+        if image.pk:  # in a dry run, nothing is kept
+            article.cover = image
         return ["cover"]
 
     def _galleries(self, article: Article, post_key: str) -> str:

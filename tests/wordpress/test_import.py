@@ -8,12 +8,13 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.test import TestCase, override_settings
 from django.utils import timezone
-from PIL import Image
+from PIL import Image as Picture
 from taggit.models import Tag
 
 from accounts.models import User
 from blog.models import Article, Category
 from comments.models import Comment
+from editing.models import Image
 from tests.base import make_article, make_editor
 from tests.wordpress.helpers import (
     SITE,
@@ -32,7 +33,7 @@ from wordpress.models import ImportRecord
 def jpeg(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
-    Image.new("RGB", (8, 6), (200, 30, 30)).save(buffer, "JPEG")
+    Picture.new("RGB", (8, 6), (200, 30, 30)).save(buffer, "JPEG")
     path.write_bytes(buffer.getvalue())
 
 
@@ -243,13 +244,15 @@ class ContentTests(MediaTestCase):
             "--media-dir",
             str(self.uploads),
         )
+        # The original, not WordPress's resized copy, goes into the library.
+        image = Image.objects.get()
+        self.assertEqual(image.alt, "A boat")
         self.assertInHTML(
-            '<figure><img loading="lazy" decoding="async" '
-            'src="/media/wordpress/2020/01/boat.jpg" alt="A boat" width="300" height="200">'
-            "<figcaption>On the <em>lake</em></figcaption></figure>",
+            f'<figure><img loading="lazy" decoding="async" src="{image.url}" alt="A boat" '
+            'width="300" height="200"><figcaption>On the <em>lake</em></figcaption></figure>',
             body,
         )
-        self.assertTrue((self.media_root / "wordpress/2020/01/boat.jpg").is_file())
+        self.assertTrue((self.media_root / image.file.name).is_file())
 
     def test_an_image_not_found_is_reported_and_never_loaded_from_the_old_site(self):
         out_body = self.body(
@@ -299,10 +302,11 @@ class ContentTests(MediaTestCase):
             str(self.uploads),
         )  # fmt: skip
         body = Article.objects.get().body_html
-        self.assertIn('src="/media/wordpress/2020/01/a.jpg" alt="Alt A"', body)
-        self.assertIn('src="/media/wordpress/2020/01/b.jpg" alt="Photo B"', body)
+        a, b = Image.objects.get(alt="Alt A"), Image.objects.get(alt="Photo B")
+        self.assertIn(f'src="{a.url}" alt="Alt A"', body)
+        self.assertIn(f'src="{b.url}" alt="Photo B"', body)
         self.assertNotIn("[gallery", body)
-        self.assertLess(body.index("Before"), body.index("a.jpg"))
+        self.assertLess(body.index("Before"), body.index(a.url))
 
     def test_a_gallery_without_ids_shows_the_posts_attachments(self):
         jpeg(self.uploads / "c.jpg")
@@ -315,7 +319,7 @@ class ContentTests(MediaTestCase):
             "--media-dir",
             str(self.uploads),
         )  # fmt: skip
-        self.assertIn('src="/media/wordpress/c.jpg"', Article.objects.get().body_html)
+        self.assertIn(f'src="{Image.objects.get().url}"', Article.objects.get().body_html)
 
     def test_the_featured_image_is_the_cover(self):
         jpeg(self.uploads / "2020/01/cover.jpg")
@@ -331,10 +335,9 @@ class ContentTests(MediaTestCase):
             str(self.uploads),
         )  # fmt: skip
         article = Article.objects.get()
-        self.assertEqual(article.cover.name, "wordpress/2020/01/cover.jpg")
-        self.assertEqual(article.cover_alt, "A red square")
-        self.assertEqual(article.cover_caption, "The caption")
-        self.assertTrue((self.media_root / article.cover.name).is_file())
+        self.assertEqual(article.cover.alt, "A red square")
+        self.assertEqual(article.cover.caption, "The caption")
+        self.assertTrue((self.media_root / article.cover.file.name).is_file())
 
     def test_links_to_the_old_site_become_local_addresses(self):
         body = self.body(f'<a href="{SITE}/2019/05/05/older/">older</a> '
@@ -459,7 +462,8 @@ class RepeatTests(MediaTestCase):
         data = export(item(1, content=f'<img src="{SITE}/wp-content/uploads/x.jpg">'))
         run(data, "--media-dir", str(self.uploads))
         run(data, "--media-dir", str(self.uploads))
-        self.assertEqual([p.name for p in (self.media_root / "wordpress").iterdir()], ["x.jpg"])
+        self.assertEqual(Image.objects.count(), 1)
+        self.assertEqual(len(list((self.media_root / "library").rglob("*.jpg"))), 1)
 
     def test_a_dry_run_says_what_would_happen_and_keeps_nothing(self):
         jpeg(self.uploads / "x.jpg")
@@ -472,7 +476,8 @@ class RepeatTests(MediaTestCase):
         self.assertIn("Dry run: nothing was kept.", out)
         self.assertFalse(Article.objects.exists())
         self.assertFalse(User.objects.filter(username="jdoe").exists())
-        self.assertFalse((self.media_root / "wordpress").exists())
+        self.assertFalse(Image.objects.exists())
+        self.assertFalse((self.media_root / "library").exists())
 
     def test_progress_is_shown_on_stderr(self):
         _, err = run(export(item(1)))
