@@ -23,9 +23,9 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
-    autocomplete_fields = ["category"]
+    autocomplete_fields = ["category", "translation"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "body", "language"]}),
+        (None, {"fields": ["title", "slug", "standfirst", "body", "language", "translation"]}),
         (_("Cover"), {"fields": ["cover", "cover_alt", "cover_caption"]}),
         (
             _("Publication"),

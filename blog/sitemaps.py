@@ -9,6 +9,11 @@ from taggit.models import Tag
 from blog.models import Article, Category
 from sitewide.pagination import LateRowPaginator
 
+# What Article.language_paths() reads of a translation.
+TRANSLATION_COLUMNS = [
+    f"translation__{field}" for field in ["slug", "language", "status", "published_at"]
+]
+
 
 class ArticleSitemap(Sitemap):
     changefreq = "monthly"
@@ -20,7 +25,26 @@ class ArticleSitemap(Sitemap):
     def items(self):
         # In pk order, read off the (status, id) index: a page's articles stay on it when
         # new ones are published, and each article is on exactly one page.
-        return Article.objects.published().only("slug", "updated_at").order_by("pk")
+        return (
+            Article.objects.published()
+            .select_related("translation")
+            .only("slug", "updated_at", "language", *TRANSLATION_COLUMNS)
+            .order_by("pk")
+        )
+
+    def _urls(self, page, protocol: str, domain: str) -> list[dict]:
+        """An article and its translation name each other with xhtml:link, each listed at
+        its address in its own language."""
+        urls = super()._urls(page, protocol, domain)
+        for url in urls:
+            paths = url["item"].language_paths()
+            if paths:
+                url["location"] = f"{protocol}://{domain}{paths[url['item'].language]}"
+                url["alternates"] = [
+                    {"lang_code": code, "location": f"{protocol}://{domain}{path}"}
+                    for code, path in paths.items()
+                ]
+        return urls
 
     def lastmod(self, item: Article):
         return item.updated_at

@@ -60,6 +60,8 @@ def article_context(request: HttpRequest, article: Article) -> dict:
         "article": article,
         "tags": tags,
         "metadata": article.metadata(request, site, tags),
+        "translation": article.published_translation(),
+        "language_paths": article.language_paths(),
         "is_preview": not article.is_published(),
         "previous_article": article.get_previous_published(),
         "next_article": article.get_next_published(),
@@ -68,7 +70,9 @@ def article_context(request: HttpRequest, article: Article) -> dict:
 
 @require_safe
 def article(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.select_related("author", "category"), slug=slug)
+    article = get_object_or_404(
+        Article.objects.select_related("author", "category", "translation"), slug=slug
+    )
     is_preview = not article.is_published()
     if is_preview and not article.is_editable_by(request.user):
         raise Http404("No such article.")
@@ -126,11 +130,16 @@ def search(request: HttpRequest) -> HttpResponse:
     query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
     query = query.replace("\x00", "")
     articles = (
-        # One more match than the count shows, for "More than 1,000 articles found."
+        # One more match than the count shows, for "More than 1,000 results".
         Article.objects.published().search(query, limit=SEARCH_COUNT_LIMIT + 1)
         if query
         else Article.objects.none()
     )
-    return render_article_list(
-        request, "blog/search.html", articles, count_limit=SEARCH_COUNT_LIMIT, query=query
+    page = paginate(request, articles.for_listing(), SEARCH_COUNT_LIMIT)
+    articles = list(page.object_list)
+    excerpts = Article.objects.excerpts(articles, query)
+    for article in articles:
+        article.excerpt = excerpts.get(article.pk, "")
+    return render(
+        request, "blog/search.html", {"page": page, "articles": articles, "query": query}
     )

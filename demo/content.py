@@ -25,6 +25,8 @@ from taggit.models import Tag, TaggedItem
 
 from accounts.models import User
 from blog.models import Article, Category, search_vector
+from blog.search import search_text
+from sitewide import typography
 from sitewide.markup import clean_article_html, render_comment_text
 from sitewide.models import SiteSettings
 
@@ -196,6 +198,73 @@ def ensure_seed_article(author: User) -> Article:
     return article
 
 
+# One story in both languages, each naming the other as its translation.
+TRANSLATED_PAIR = [
+    {
+        "slug": "les-elections-au-sahel-vues-du-terrain",
+        "language": "fr",
+        "title": "Les élections au Sahel, vues du terrain",
+        "standfirst": "Trois pays votent cette année : ce que disent les électeurs.",
+        "body": "<p>Dans les bureaux de vote, une question revient : « Qui comptera nos "
+        "voix ? » Les observateurs attendent les résultats avant de conclure.</p>"
+        "<p>Les élections se tiennent dans un climat tendu ; la participation reste la "
+        "grande inconnue.</p>",
+        "tags": ["Élections"],
+    },
+    {
+        "slug": "elections-in-the-sahel-seen-from-the-ground",
+        "language": "en",
+        "title": "Elections in the Sahel, seen from the ground",
+        "standfirst": "Three countries vote this year: what the voters say.",
+        "body": "<p>In the polling stations one question keeps coming back: “Who will count "
+        "our votes?” Observers are waiting for the results before drawing conclusions.</p>"
+        "<p>The elections take place in a tense climate; turnout remains the great "
+        "unknown.</p>",
+        "tags": ["Élections"],
+    },
+]
+
+
+def ensure_translated_pair(author: User) -> list[Article]:
+    """The French and English versions of one story, linked as translations."""
+    category = Category.objects.get(slug=CATEGORY["slug"])
+    pair = []
+    for values in TRANSLATED_PAIR:
+        fields = {
+            "title": values["title"],
+            "standfirst": values["standfirst"],
+            "body": values["body"],
+            "language": values["language"],
+            "author": author,
+            "category": category,
+            "status": Article.Status.PUBLISHED,
+        }
+        if values["language"] == "fr":
+            # As save() stores them: comparing with the typed text would save every run.
+            fields["title"] = typography.french_text(fields["title"])
+            fields["standfirst"] = typography.french_text(fields["standfirst"])
+        article = Article.objects.filter(slug=values["slug"]).first()
+        if article is None:
+            article = Article(
+                slug=values["slug"],
+                published_at=timezone.now() - datetime.timedelta(hours=len(pair) + 1),
+                **fields,
+            )
+            article.save()
+        elif any(getattr(article, field) != value for field, value in fields.items()):
+            for field, value in fields.items():
+                setattr(article, field, value)
+            article.save()
+        if set(article.tags.names()) != set(values["tags"]):
+            article.tags.set(values["tags"])
+        pair.append(article)
+    french, english = pair
+    if french.translation_id != english.pk:
+        french.translation = english
+        french.save()
+    return pair
+
+
 def ensure_seed_comment(article: Article, moderator: User):
     """The seed page's approved comment by "pascal", added once."""
     from comments.models import Comment
@@ -331,9 +400,15 @@ def _insert_articles(batch: list, tags: dict, article_type: ContentType) -> None
 
 
 def fill_search_vectors() -> None:
-    """Compute, in one UPDATE, the search vectors bulk_create left empty (PostgreSQL)."""
+    """Compute the search documents bulk_create left empty: the vectors in one UPDATE on
+    PostgreSQL, the accent-folded text elsewhere."""
     if connection.vendor == "postgresql":
         Article.objects.filter(search_vector__isnull=True).update(search_vector=search_vector())
+        return
+    empty = list(Article.objects.filter(search_text="").only("title", "standfirst", "body_html"))
+    for article in empty:
+        article.search_text = search_text(article.title, article.standfirst, article.body_html)
+    Article.objects.bulk_update(empty, ["search_text"], batch_size=BATCH_SIZE)
 
 
 def _tag(name: str) -> Tag:

@@ -231,8 +231,8 @@ class QueryBudgetTests(TestCase):
         self.assertQueries(3, "/archive/2026/3/")
 
     def test_search(self):
-        # count, articles, their tags
-        self.assertQueries(3, "/search/?q=walrus")
+        # count, articles, their tags, the page's excerpts
+        self.assertQueries(4, "/search/?q=walrus")
 
     def test_article(self):
         article = make_article(
