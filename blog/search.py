@@ -34,7 +34,7 @@ def plain_text(html_text: str) -> str:
 
 def search_text(title: str, standfirst: str, body_html: str) -> str:
     """The folded document an article is searched in where there is no full-text engine."""
-    return fold(" ".join([title, standfirst, plain_text(body_html)]))
+    return fold(" ".join(f"{title} {standfirst} {plain_text(body_html)}".split()))
 
 
 def query_words(query: str) -> list[str]:

@@ -142,7 +142,9 @@ class FreshAfterChangeTests(TestCase):
         self.assertIn("First story, corrected", Client().get("/articles/first/").content.decode())
 
     def test_approving_a_comment_shows_it(self):
-        comment = make_comment(article=self.article, status=Comment.Status.PENDING, body="Hi there")
+        comment = make_comment(
+            article=self.article, status=Comment.Status.PENDING, body="Hi there"
+        )
         self.assertNotIn("Hi there", self.kept("/articles/first/"))
         Comment.objects.filter(pk=comment.pk).approve(by=make_moderator())
         self.assertIn("Hi there", Client().get("/articles/first/").content.decode())
