@@ -456,7 +456,9 @@ class Article(models.Model):
         other = self.published_translation()
         if other is None:
             return {}
-        return {self.language: self.language_path(), other.language: other.language_path()}
+        paths = {self.language: self.language_path(), other.language: other.language_path()}
+        # In the site's order of languages, whichever of the two is asked.
+        return {code: paths[code] for code in languages.BY_CODE if code in paths}
 
     def is_published(self) -> bool:
         """Mirrors ArticleQuerySet.published() for one article."""
