@@ -32,6 +32,7 @@ class CacheablePageTests(TestCase):
             "/category/world/",
             "/category/world/feed/",
             "/tag/peace/",
+            "/tag/peace/feed/",
             "/author/the-author/",
             "/author/the-author/feed/",
             "/author/the-author/contact/",
