@@ -367,10 +367,13 @@ def ensure_generated_articles(count: int, progress: Callable[[int, int], None]) 
             )
             article = Article(
                 slug=slug,
-                title=f"{angle} : {topic.lower()} {place}",
-                standfirst=f"{topic} {place} : une analyse de ce qui se joue vraiment.",
+                # bulk_create skips save(): French spacing applied here, as save() would.
+                title=typography.french_text(f"{angle} : {topic.lower()} {place}"),
+                standfirst=typography.french_text(
+                    f"{topic} {place} : une analyse de ce qui se joue vraiment."
+                ),
                 body=body,
-                body_html=body_html(body),
+                body_html=typography.french_html(body_html(body)),
                 author=author,
                 category=category,
                 status=Article.Status.PUBLISHED,
