@@ -202,8 +202,6 @@ LISTING_LEAVES_OUT = (
 
 # What the search vector is made from: saving any of them recomputes it.
 SEARCHED_FIELDS = {"title", "standfirst", "body", "body_html", "language"}
-# What French typography is applied to, for a French article.
-TYPESET_FIELDS = ("title", "standfirst", "body_html")
 
 
 def search_vector() -> SearchVector:

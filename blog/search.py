@@ -57,7 +57,7 @@ def headline_html(headline: str) -> SafeString:
 def excerpt(text: str, query: str) -> SafeString:
     """About EXCERPT_WORDS words of text around the first word of the query it contains,
     every occurrence of the query's words highlighted, accents and case ignored."""
-    words = text.split()
+    words = text.replace(MATCH_START, "").replace(MATCH_END, "").split()
     folded = [fold(word) for word in words]
     wanted = query_words(query)
     first = next((i for i, word in enumerate(folded) if any(w in word for w in wanted)), 0)

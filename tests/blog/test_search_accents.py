@@ -7,11 +7,11 @@ and ts_headline) alike: DATABASE_URL picks the engine.
 import datetime
 
 from django.db import connection
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
 from django.utils import timezone
 
 from blog.models import Article, search_vector
-from blog.search import search_text
+from blog.search import excerpt, search_text
 from sitewide.models import SiteSettings
 from tests.base import make_article, make_editor
 
@@ -109,6 +109,31 @@ class ResultsPageTests(TestCase):
         self.assertNotIn("<script>alert", content)
         self.assertNotIn("<script>", content.split("<main", 1)[1])
         self.assertIn("&lt;script&gt;", content)
+
+
+class ExcerptTests(SimpleTestCase):
+    """The excerpt cut in Python where PostgreSQL's ts_headline is missing."""
+
+    def test_it_marks_each_match_keeping_the_accents_of_the_text(self):
+        self.assertEqual(
+            excerpt("Les Élections et les élections.", "ELECTIONS"),
+            "Les <mark>Élections</mark> et les <mark>élections</mark>.",
+        )
+
+    def test_it_escapes_the_text_and_only_adds_its_own_marks(self):
+        text = "Un <script>alert(1)</script> dans le texte \ue000faux\ue001"
+        self.assertEqual(
+            excerpt(text, "<script>"),
+            "Un <mark>&lt;script&gt;</mark>alert(1)&lt;/script&gt; dans le texte faux",
+        )
+
+    def test_a_long_text_is_cut_around_the_first_match(self):
+        text = " ".join(["mot"] * 100 + ["Sahel"] + ["mot"] * 100)
+        cut = excerpt(text, "sahel")
+        self.assertTrue(cut.startswith("… mot"))
+        self.assertTrue(cut.endswith("mot …"))
+        self.assertIn("<mark>Sahel</mark>", cut)
+        self.assertLess(len(cut.split()), 40)
 
 
 class SearchTextTests(TestCase):
