@@ -25,8 +25,9 @@ VNU_JAR = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
 
 
 def load_demo() -> None:
+    """The demo, with enough generated articles for a second page of every list."""
     with mock.patch.dict(os.environ, {"CARNET_DEMO_PASSWORD": "demo-password-for-tests"}):
-        call_command("load_demo", stdout=StringIO(), stderr=StringIO())
+        call_command("load_demo", "--articles", "12", stdout=StringIO(), stderr=StringIO())
 
 
 class DemoTestCase(TestCase):
@@ -49,6 +50,7 @@ class DemoTestCase(TestCase):
         tag = self.seed.tags.order_by("slug").first()
         paths = [
             "/",
+            "/?page=2",
             f"/articles/{SEED_SLUG}/",
             *[f"/articles/{article['slug']}/" for article in TRANSLATED_PAIR],
             self.seed.category.get_absolute_url(),
