@@ -32,10 +32,11 @@ class ArticleSitemap(Sitemap):
             .order_by("pk")
         )
 
-    def _urls(self, page, protocol: str, domain: str) -> list[dict]:
+    def get_urls(self, page=1, site=None, protocol=None) -> list[dict]:
         """An article and its translation name each other with xhtml:link, each listed at
         its address in its own language."""
-        urls = super()._urls(page, protocol, domain)
+        urls = super().get_urls(page, site, protocol)
+        protocol, domain = self.get_protocol(protocol), self.get_domain(site)
         for url in urls:
             paths = url["item"].language_paths()
             if paths:
