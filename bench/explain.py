@@ -36,7 +36,7 @@ def main() -> None:
     last_sitemap_page = -(-Article.objects.published().count() // ArticleSitemap.limit)
     pages = {
         "home": "/",
-        "home, page 5000": "/?page=5000",
+        "category, page 1000": "/category/international/?page=1000",
         "category": "/category/international/",
         "tag": "/tag/diplomatie/",
         "author": "/author/houssen-moshinaly/",

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [
     "/",
-    "/?page=5",
+    "/category/international/?page=5",
     "/articles/moscou-travaille-avec-les-talibans-pour-contrer-daesh/",
     "/category/international/",
     "/tag/russie/",

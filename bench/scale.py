@@ -58,12 +58,13 @@ def pages_to_measure(base: str, all_sitemap_pages: bool) -> list[tuple[str, str]
     section's first, middle and last page, or all of them."""
     home = fetch_text(base + "/")
     deepest = 5000
-    while deepest > 1 and not ok(base + f"/?page={deepest}"):
+    # The front page has one page: the deep pages are a category's.
+    while deepest > 1 and not ok(base + f"/category/international/?page={deepest}"):
         deepest //= 2
     month = re.search(r'href="(/archive/\d+/\d+/)"', home)
     pages = [
         ("home", "/"),
-        ("deep page", f"/?page={deepest}"),
+        ("deep page", f"/category/international/?page={deepest}"),
         ("article, 50 comments", SEED),
         ("category", "/category/international/"),
         ("tag", "/tag/diplomatie/"),

@@ -2,6 +2,7 @@ import datetime
 import html
 from contextlib import nullcontext
 from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib.postgres.search import (
@@ -14,7 +15,7 @@ from django.contrib.postgres.search import (
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, TruncMonth
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -34,10 +35,18 @@ from sitewide.models import SiteSettings
 from sitewide.pagecache import pages_changed
 
 
+class CategoryQuerySet(models.QuerySet):
+    def in_use(self) -> "CategoryQuerySet":
+        """The categories with a published article at least: the site's menu."""
+        return self.filter(Exists(Article.objects.published().filter(category=OuterRef("pk"))))
+
+
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -83,6 +92,67 @@ class ArticleQuerySet(models.QuerySet):
         published = self.published()
         return published.filter(featured=True).first() or published.first()
 
+    def latest_per_category(
+        self, categories: list["Category"], count: int, exclude: list[int]
+    ) -> list[tuple["Category", list["Article"]]]:
+        """The newest `count` articles of each category, leaving out the `exclude` pks,
+        as (category, articles) pairs; categories left with none are dropped.
+
+        One query whatever the number of categories: each category's newest are picked by
+        a subquery that reads the (category, status, published_at) index.
+        """
+        picks = Q()
+        for category in categories:
+            newest = self.filter(category=category).exclude(pk__in=exclude).values("pk")
+            picks |= Q(pk__in=newest[:count])
+        if not picks:
+            return []
+        found = list(self.filter(picks).for_listing())
+        return [
+            (category, articles)
+            for category in categories
+            if (articles := [a for a in found if a.category_id == category.pk])
+        ]
+
+    def related_to(self, article: "Article", tag_ids: list[int], count: int = 3) -> list:
+        """Articles like this one: most shared tags first, then the same category, then
+        the newest. One query: the candidates are the newest few sharing a tag or the
+        category, each read off an index, so that a large site ranks a few hundred rows.
+        """
+        others = self.exclude(pk=article.pk)
+        candidates, shared_tags = Q(), models.Value(0)
+        if tag_ids:
+            candidates |= Q(pk__in=others.filter(tags__in=tag_ids).values("pk")[:200])
+            shared_tags = models.Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
+        if article.category_id:
+            candidates |= Q(pk__in=others.filter(category=article.category_id).values("pk")[:20])
+        if not (tag_ids or article.category_id):
+            return []
+        return list(
+            self.filter(candidates)
+            .annotate(
+                shared_tags=shared_tags,
+                same_category=models.Case(
+                    models.When(category=article.category_id, then=1),
+                    default=0,
+                    output_field=models.IntegerField(),
+                ),
+            )
+            .for_listing()
+            .order_by("-shared_tags", "-same_category", "-published_at", "-pk")[:count]
+        )
+
+    def month_counts(self) -> list[tuple[datetime.date, int]]:
+        """(first day of the month, how many) for each month of these articles, in order,
+        months counted in the site's time zone."""
+        rows = (
+            self.annotate(month=TruncMonth("published_at"))
+            .order_by("month")
+            .values_list("month")
+            .annotate(count=models.Count("pk"))
+        )
+        return [(month.date(), count) for month, count in rows]
+
     def authors(self) -> models.QuerySet:
         """The active users who wrote one of these articles at least.
 
@@ -92,19 +162,18 @@ class ArticleQuerySet(models.QuerySet):
         return User.objects.filter(Exists(self.filter(author=OuterRef("pk"))), is_active=True)
 
     def for_listing(self) -> "ArticleQuerySet":
-        """What list pages show: the card's columns, author and category joined, tags
-        prefetched. The text and its search vector stay in the database."""
-        return (
-            self.select_related("author", "category")
-            # Into a plain list: taggit's manager builds a queryset per article otherwise,
-            # a fifth of a list page's time.
-            .prefetch_related(Prefetch("tags", to_attr="listed_tags"))
-            .defer(*LISTING_LEAVES_OUT)
-        )
+        """What an article card shows: its columns, author and category joined. The text
+        and its search vector stay in the database."""
+        return self.select_related("author", "category").defer(*LISTING_LEAVES_OUT)
 
     def for_feed(self) -> "ArticleQuerySet":
-        """A list with each article's whole text, as feeds carry it."""
-        return self.for_listing().defer(None)
+        """A list with each article's whole text and its tags, as feeds carry them."""
+        return (
+            self.for_listing()
+            .defer(None)
+            # Into a plain list: taggit's manager builds a queryset per article otherwise.
+            .prefetch_related(Prefetch("tags", to_attr="listed_tags"))
+        )
 
     def search(self, query: str, limit: int | None = None) -> "ArticleQuerySet":
         """Full-text search on PostgreSQL, a word-by-word match elsewhere; accents and case
@@ -199,6 +268,9 @@ LISTING_LEAVES_OUT = (
     "cover_caption",
     "author__bio",
 )
+
+# An adult's silent reading speed, in French as in English.
+WORDS_PER_MINUTE = 230
 
 # What the search vector is made from: saving any of them recomputes it.
 SEARCHED_FIELDS = {"title", "standfirst", "body", "body_html", "language"}
@@ -546,6 +618,24 @@ class Article(models.Model):
         if section:
             json_ld["articleSection"] = section
         return PageMetadata(url=url, meta=meta, json_ld=json_ld)
+
+    @property
+    def reading_minutes(self) -> int:
+        """Minutes a reader takes over the text, at 230 words a minute; one at least."""
+        words = len(strip_tags(self.body_html).split())
+        return max(1, round(words / WORDS_PER_MINUTE))
+
+    def share_links(self, url: str) -> list[tuple[str, str]]:
+        """(network, address) pairs: plain links to each network's own share page, so that
+        nothing of theirs is loaded until the reader follows one."""
+        title = self.title
+        return [
+            ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
+            ("X", "https://x.com/intent/post?" + urlencode({"url": url, "text": title})),
+            ("Telegram", "https://t.me/share/url?" + urlencode({"url": url, "text": title})),
+            ("WhatsApp", "https://wa.me/?" + urlencode({"text": f"{title} {url}"})),
+            (_("Email"), "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote)),
+        ]
 
     @property
     def was_updated(self) -> bool:

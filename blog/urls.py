@@ -13,6 +13,7 @@ urlpatterns = [
     path("tag/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
     path("author/<slug:slug>/", views.author, name="author"),
     path("author/<slug:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
+    path("archive/<int:year>/", views.archive_year, name="archive_year"),
     path("archive/<int:year>/<int:month>/", views.archive, name="archive"),
     path("search/", views.search, name="search"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),

@@ -45,9 +45,34 @@ def render_article_list(
     return render(request, template, {"page": page, "articles": page.object_list, **context})
 
 
+# The front page: the lead story, the newest after it, then each category's newest.
+FRONT_LATEST = 6
+FRONT_PER_CATEGORY = 4
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render_article_list(request, "blog/home.html", Article.objects.published())
+    """The front page: the lead story, the latest articles, then a section per category.
+
+    Older articles are a click away, on the category and archive pages.
+    """
+    published = Article.objects.published()
+    lead = published.for_listing().lead()
+    latest = published.exclude(pk=lead.pk) if lead else published
+    latest = list(latest.for_listing()[:FRONT_LATEST])
+    categories = list(Category.objects.in_use())
+    shown = [article.pk for article in [lead, *latest] if article]
+    return render(
+        request,
+        "blog/home.html",
+        {
+            "lead": lead,
+            "articles": latest,
+            "sections": published.latest_per_category(categories, FRONT_PER_CATEGORY, shown),
+            # The menu's categories, already read: the context processor's are then unused.
+            "menu_categories": categories,
+        },
+    )
 
 
 def article_context(request: HttpRequest, article: Article) -> dict:
@@ -55,16 +80,22 @@ def article_context(request: HttpRequest, article: Article) -> dict:
     tags = list(article.tags.all())
     # Given to the template too: the context processor's copy is then never loaded.
     site = SiteSettings.load()
+    metadata = article.metadata(request, site, tags)
+    is_preview = not article.is_published()
     return {
         "site": site,
         "article": article,
         "tags": tags,
-        "metadata": article.metadata(request, site, tags),
+        "metadata": metadata,
         "translation": article.published_translation(),
         "language_paths": article.language_paths(),
-        "is_preview": not article.is_published(),
+        "is_preview": is_preview,
+        # The comment form's link by the count; the comments section decides the same way.
+        "accepts_comments": not is_preview and article.accepts_comments(site),
         "previous_article": article.get_previous_published(),
         "next_article": article.get_next_published(),
+        "related": Article.objects.published().related_to(article, [tag.pk for tag in tags]),
+        "share_links": article.share_links(metadata.url),
     }
 
 
@@ -113,14 +144,39 @@ def author(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_safe
-def archive(request: HttpRequest, year: int, month: int) -> HttpResponse:
+def _period(year: int, month: int | None = None) -> tuple[datetime.datetime, datetime.datetime]:
+    """The start and end of a year or a month, in the site's time zone; 404 if out of range."""
     # Years 1 and 9999 are left out: their months overflow once converted to UTC.
-    if not (1 <= month <= 12 and datetime.MINYEAR < year < datetime.MAXYEAR):
+    if not (datetime.MINYEAR < year < datetime.MAXYEAR and (month is None or 1 <= month <= 12)):
         raise Http404("No such month.")
     tz = timezone.get_current_timezone()
-    start = datetime.datetime(year, month, 1, tzinfo=tz)
-    end = datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
+    if month is None:
+        start, end = (year, 1), (year + 1, 1)
+    else:
+        start, end = (year, month), (year + month // 12, month % 12 + 1)
+    return (
+        datetime.datetime(*start, 1, tzinfo=tz),
+        datetime.datetime(*end, 1, tzinfo=tz),
+    )
+
+
+@require_safe
+def archive_year(request: HttpRequest, year: int) -> HttpResponse:
+    start, end = _period(year)
+    articles = Article.objects.published().filter(published_at__gte=start, published_at__lt=end)
+    return render_article_list(
+        request,
+        "blog/archive_year.html",
+        articles,
+        year=year,
+        months=articles.month_counts(),
+        years=Article.objects.published().dates("published_at", "year", order="DESC"),
+    )
+
+
+@require_safe
+def archive(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    start, end = _period(year, month)
     articles = Article.objects.published().filter(published_at__gte=start, published_at__lt=end)
     return render_article_list(request, "blog/archive.html", articles, month=start.date())
 

@@ -38,7 +38,9 @@ def issue_token(article: Article, issued_at: float | None = None) -> str:
     """
     issued_at = time.time() if issued_at is None else issued_at
     hour = int(issued_at // STAMP_SECONDS * STAMP_SECONDS)
-    return signing.dumps({"a": article.pk, "at": hour}, salt=TOKEN_SALT)
+    # Signer, not signing.dumps: dumps adds the second it signed at, and the page's
+    # bytes (and ETag) would change every second.
+    return signing.Signer(salt=TOKEN_SALT).sign_object({"a": article.pk, "at": hour})
 
 
 def replay_key(comment: Comment) -> str:
@@ -89,6 +91,14 @@ class CommentForm(forms.Form):
             )
         ],
     )
+    remember = forms.BooleanField(
+        label=_("Remember my name, email and website on this browser"), required=False
+    )
+    notify = forms.BooleanField(
+        label=_("Email me when someone replies"),
+        required=False,
+        help_text=_("After you confirm your address by the link we email you."),
+    )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     token = forms.CharField(required=False, widget=forms.HiddenInput)
     # Humans never see this field (it is hidden by the stylesheet); bots fill it in.
@@ -101,6 +111,7 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.article = article
         self.parent_comment: Comment | None = None
+        self.answered_comment: Comment | None = None
         self.fields["name"].widget.attrs.update(autocomplete="name")
         self.fields["email"].widget.attrs.update(autocomplete="email")
         self.fields["website"].widget.attrs.update(autocomplete="url")
@@ -113,6 +124,7 @@ class CommentForm(forms.Form):
         comment = Comment(
             article=self.article,
             parent=self.parent_comment,
+            answers=self.answered_comment,
             name=data["name"],
             email=data["email"],
             website=data["website"] or "",
@@ -121,6 +133,11 @@ class CommentForm(forms.Form):
         )
         comment.token = replay_key(comment)
         return comment
+
+    @property
+    def remembered(self) -> dict[str, str]:
+        """What "remember me" keeps of a valid form."""
+        return {key: self.cleaned_data[key] or "" for key in ("name", "email", "website")}
 
     def clean_subject(self) -> str:
         if self.cleaned_data["subject"]:
@@ -139,8 +156,9 @@ class CommentForm(forms.Form):
         )
         if parent is None:
             raise forms.ValidationError(_("The comment you are replying to is not available."))
-        # Replies are one level deep: answering a reply answers its thread.
+        # Replies are one level deep: answering a reply joins its thread, naming whom it answers.
         self.parent_comment = parent.parent or parent
+        self.answered_comment = parent
         return self.parent_comment.pk
 
     def clean_token(self) -> str:
@@ -150,7 +168,7 @@ class CommentForm(forms.Form):
             code="expired",
         )
         try:
-            payload = signing.loads(self.cleaned_data["token"], salt=TOKEN_SALT)
+            payload = signing.Signer(salt=TOKEN_SALT).unsign_object(self.cleaned_data["token"])
             article_id, issued_at = payload["a"], int(payload["at"])
         except (signing.BadSignature, KeyError, TypeError, ValueError):
             raise expired from None
@@ -158,3 +176,23 @@ class CommentForm(forms.Form):
         if article_id != self.article.pk or age > settings.COMMENTS_MAX_FORM_AGE + STAMP_SECONDS:
             raise expired
         return self.cleaned_data["token"]
+
+
+class ManageRequestForm(forms.Form):
+    """The address to send a "manage my comments" link to."""
+
+    email = EmailField(label=_("Your email"), max_length=254)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update(autocomplete="email")
+
+
+class EditForm(forms.Form):
+    """A commenter's correction of their own comment's text."""
+
+    body = CommentForm.base_fields["body"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].widget.attrs.update(rows=6, maxlength=BODY_MAX_LENGTH)

@@ -1,6 +1,9 @@
+import datetime
+import json
 import secrets
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -14,6 +17,28 @@ from blog.models import Article
 from sitewide import languages
 from sitewide.markup import render_comment_text
 from sitewide.pagecache import pages_changed
+
+# How long after its approval a commenter may still correct a comment.
+EDIT_WINDOW = datetime.timedelta(minutes=15)
+
+# What a commenter's data export holds of each comment (manage.py commenter export and
+# the "Download my data" button of the manage page).
+EXPORTED_FIELDS = [
+    "id",
+    "article_id",
+    "parent_id",
+    "name",
+    "email",
+    "website",
+    "body",
+    "status",
+    "reason",
+    "submitted_at",
+    "edited_at",
+    "moderated_at",
+    "ip_address",
+    "user_agent",
+]
 
 
 def new_token() -> str:
@@ -103,6 +128,35 @@ class CommentQuerySet(models.QuerySet):
     def from_email(self, email: str) -> "CommentQuerySet":
         return self.filter(email__iexact=email.strip())
 
+    def export(self) -> list[dict]:
+        """Everything stored about these comments, as JSON-ready dicts."""
+        comments = self.select_related("article", "confirmation", "subscription")
+        return [
+            {
+                **{field: getattr(comment, field) for field in EXPORTED_FIELDS},
+                "article": comment.article.title,
+                "url": comment.get_absolute_url(),
+                "email_confirmed_at": getattr(
+                    getattr(comment, "confirmation", None), "confirmed_at", None
+                ),
+                "reply_notifications": getattr(
+                    getattr(comment, "subscription", None), "confirmed_at", None
+                )
+                is not None,
+            }
+            for comment in comments
+        ]
+
+    def anonymise(self) -> int:
+        """Forget who wrote these comments (their text stays); return how many."""
+        with transaction.atomic():
+            comments = list(self.select_for_update())
+            Confirmation.objects.filter(comment__in=comments).delete()
+            Subscription.objects.filter(comment__in=comments).delete()
+            for comment in comments:
+                comment.anonymise()
+        return len(comments)
+
 
 class Comment(models.Model):
     """A reader's comment. The email is private: it never leaves the moderation screens."""
@@ -127,6 +181,16 @@ class Comment(models.Model):
         null=True,
         blank=True,
     )
+    # Replies are one level deep (parent is the thread's first comment); a reply to a
+    # reply joins that thread and remembers here whom it answers.
+    answers = models.ForeignKey(
+        "self",
+        verbose_name=_("answers"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     name = models.CharField(_("name"), max_length=100)
     # Blank only once a commenter's data has been erased.
     email = models.EmailField(_("email"), blank=True, help_text=_("Private: never published."))
@@ -143,6 +207,7 @@ class Comment(models.Model):
         help_text=_("Why an automatic check held or refused the comment."),
     )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited by its author"), null=True, blank=True)
     moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -228,6 +293,26 @@ class Comment(models.Model):
     def excerpt(self) -> str:
         return Truncator(" ".join(self.body.split())).chars(80)
 
+    @property
+    def answered(self) -> "Comment | None":
+        """The reply this reply answers, when it is not the thread's first comment and is
+        public (select_related("answers") to read it without a query)."""
+        if self.answers_id is None or self.answers_id == self.parent_id:
+            return None
+        answered = self.answers
+        return answered if answered.status == self.Status.APPROVED else None
+
+    def is_editable(self, now: datetime.datetime | None = None) -> bool:
+        """Whether its author may still correct it: while it waits, or shortly after approval."""
+        if self.status == self.Status.PENDING:
+            return True
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.APPROVED
+            and self.moderated_at is not None
+            and now - self.moderated_at <= EDIT_WINDOW
+        )
+
     def is_public(self) -> bool:
         """Mirrors CommentQuerySet.approved() for one comment."""
         return self.status == self.Status.APPROVED and (
@@ -260,6 +345,16 @@ class Comment(models.Model):
         self.save()
 
 
+def export_json(email: str) -> str:
+    """Everything stored about one commenter, as `commenter export` and the manage page give it."""
+    return json.dumps(
+        {"email": email, "comments": Comment.objects.from_email(email).export()},
+        cls=DjangoJSONEncoder,
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
 def recount_articles(article_ids: set[int]) -> None:
     """Set each article's comment_count to its approved comments; call in the transaction
     that changed them.
@@ -287,3 +382,54 @@ def recount_articles(article_ids: set[int]) -> None:
         comment_count=Coalesce(Subquery(approved), 0)
     )
     pages_changed()
+
+
+class Confirmation(models.Model):
+    """The emailed proof that whoever posted a comment reads its address's mail.
+
+    One per comment, confirmed once (the link is single-use). It is what the trusted
+    approval rule and the reply notifications rely on: a typed address proves nothing.
+    """
+
+    comment = models.OneToOneField(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="confirmation"
+    )
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "pk"]
+        verbose_name = _("email confirmation")
+        verbose_name_plural = _("email confirmations")
+
+    def __str__(self) -> str:
+        return _("Confirmation of comment %(pk)s") % {"pk": self.comment_id}
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def confirmed(self) -> "SubscriptionQuerySet":
+        """The only subscriptions that are ever sent anything: double opt-in done."""
+        return self.filter(confirmed_at__isnull=False).exclude(comment__email="")
+
+
+class Subscription(models.Model):
+    """A commenter's wish to be emailed the replies to their comment.
+
+    Inactive until the comment's confirmation link is used; unsubscribing deletes it.
+    """
+
+    comment = models.OneToOneField(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="subscription"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("reply notification")
+        verbose_name_plural = _("reply notifications")
+
+    def __str__(self) -> str:
+        return _("Replies to comment %(pk)s") % {"pk": self.comment_id}

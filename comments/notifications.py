@@ -1,16 +1,20 @@
 """The emails about comments, sent through the one mail path after the commit.
 
-Neither carries the commenter's address: moderators find it on the moderation
-screen, authors never need it. Their words are in templates/emails/comment-*.txt.
+Those to moderators and authors never carry a commenter's address: moderators find
+it on the moderation screen, authors never need it. Those to a commenter go to the
+address of their own comment only, and each carries the link to manage their
+comments. Their words are in templates/emails/comment-*.txt.
 """
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import HttpRequest
 
-from comments.models import Comment
+from comments import links
+from comments.models import Comment, Subscription
 from sitewide import languages, mail
 from sitewide.http import absolute_url
+from sitewide.validators import is_plain_address
 
 
 def moderator_addresses() -> list[str]:
@@ -41,26 +45,99 @@ def notify_moderators(request: HttpRequest, comment: Comment) -> None:
 
 
 def notify_authors(request: HttpRequest, comment_ids: list[int]) -> None:
-    """Tell each published comment's article author, if they can be reached."""
+    """Tell whoever waits for these newly published comments: each article's author,
+    and for a reply, the confirmed subscribers of the comments it answers."""
     if not comment_ids:
         return
     comments = Comment.objects.filter(pk__in=comment_ids).select_related(
         "article__author", "parent"
     )
     for comment in comments:
-        author = comment.article.author
-        if not comment.is_public() or not author.email or not author.is_active:
+        if not comment.is_public():
             continue
+        author = comment.article.author
         # The mail is in the site's language: so is the address in it.
         with languages.in_site_language():
-            comment_url = comment.get_absolute_url()
+            comment_url = absolute_url(request, comment.get_absolute_url())
+        if author.email and author.is_active:
+            mail.send(
+                "comment-published",
+                [author.email],
+                {
+                    "article": str(comment.article),
+                    "name": comment.name,
+                    "body": comment.body,
+                    "url": comment_url,
+                },
+            )
+        if comment.parent_id is not None:
+            _notify_subscribers(request, comment, comment_url)
+
+
+def _notify_subscribers(request: HttpRequest, reply: Comment, reply_url: str) -> None:
+    """Email the reply to those who asked to hear of replies to the comments it answers.
+
+    One message per address, never to the replier's own, naming the replier only.
+    """
+    answered = {reply.parent_id, reply.answers_id} - {None}
+    subscriptions = (
+        Subscription.objects.confirmed()
+        .filter(comment__in=answered)
+        .exclude(comment__email__iexact=reply.email)
+        .select_related("comment__article")
+        .order_by("comment__submitted_at")
+    )
+    sent: set[str] = set()
+    for subscription in subscriptions:
+        subscribed = subscription.comment
+        if subscribed.email.lower() in sent:
+            continue
+        sent.add(subscribed.email.lower())
         mail.send(
-            "comment-published",
-            [author.email],
+            "comment-reply",
+            [subscribed.email],
             {
-                "article": str(comment.article),
-                "name": comment.name,
-                "body": comment.body,
-                "url": absolute_url(request, comment_url),
+                "article": str(reply.article),
+                "name": reply.name,
+                "body": reply.body,
+                "url": reply_url,
+                **commenter_links(request, subscribed),
+                "unsubscribe_url": _link(request, links.UNSUBSCRIBE, subscribed),
             },
         )
+
+
+def ask_confirmation(request: HttpRequest, comment: Comment, *, notify: bool) -> None:
+    """Send the comment's address the link that confirms it (and starts reply notices)."""
+    if not is_plain_address(comment.email):
+        return  # a quoted or exotic address the form let through never becomes a recipient
+    mail.send(
+        "comment-confirm",
+        [comment.email],
+        {
+            "article": str(comment.article),
+            "name": comment.name,
+            "body": comment.body,
+            "notify": notify,
+            "confirm_url": _link(request, links.CONFIRM, comment),
+            **commenter_links(request, comment),
+        },
+    )
+
+
+def send_manage_link(request: HttpRequest, email: str) -> None:
+    """Send the owner of email a link to manage their comments, if they have any."""
+    comment = Comment.objects.from_email(email).order_by("-submitted_at", "-pk").first()
+    if comment is None:
+        return
+    mail.send("comment-manage", [comment.email], commenter_links(request, comment))
+
+
+def commenter_links(request: HttpRequest, comment: Comment) -> dict[str, str]:
+    """The links every email to a commenter carries."""
+    return {"manage_url": _link(request, links.MANAGE, comment)}
+
+
+def _link(request: HttpRequest, purpose: links.Purpose, comment: Comment) -> str:
+    with languages.in_site_language():
+        return absolute_url(request, links.path(purpose, comment))

@@ -4,6 +4,7 @@ must know, and let the reader's browser find it again while it waits.
 Called explicitly by the comment view; nothing runs behind a signal.
 """
 
+import json
 import logging
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from comments import notifications, spam
 from comments.forms import CommentForm
-from comments.models import Comment
+from comments.models import Comment, Confirmation, Subscription
 from sitewide import languages
 from sitewide.http import client_ip, signed_in_user
 from sitewide.models import SiteSettings
@@ -25,6 +26,9 @@ logger = logging.getLogger(__name__)
 PENDING_COOKIE = "carnet_pending"
 PENDING_LIMIT = 50
 PENDING_SECONDS = 30 * 24 * 3600
+# "Remember me": the reader's name, email and website, signed, in their browser only.
+REMEMBER_COOKIE = "carnet_commenter"
+REMEMBER_SECONDS = 365 * 24 * 3600
 
 
 class Closed(spam.Refused):
@@ -76,10 +80,21 @@ def _store(request: HttpRequest, form: CommentForm, site: SiteSettings) -> Comme
             comment.save()
     except IntegrityError:
         raise spam.Replayed from None
+    if comment.status == Comment.Status.SPAM:
+        # Nobody is told, not even the address typed: spam must not make Carnet send mail.
+        return comment
     if comment.status == Comment.Status.PENDING:
         notifications.notify_moderators(request, comment)
-    elif comment.status == Comment.Status.APPROVED:
+    else:
         notifications.notify_authors(request, [comment.pk])
+    notify = form.cleaned_data["notify"]
+    # The address's owner, whoever typed it, is asked to confirm it for this comment
+    # (a staff comment, published at once, only when it asks for reply notices).
+    if comment.status == Comment.Status.PENDING or notify:
+        Confirmation.objects.create(comment=comment)
+        if notify:
+            Subscription.objects.create(comment=comment)
+        notifications.ask_confirmation(request, comment, notify=notify)
     return comment
 
 
@@ -117,3 +132,118 @@ def pending_ids(request: HttpRequest) -> list[int]:
         PENDING_COOKIE, default="", salt=PENDING_COOKIE, max_age=PENDING_SECONDS
     )
     return [int(pk) for pk in value.split(",") if pk.isascii() and pk.isdigit()][-PENDING_LIMIT:]
+
+
+def remember_commenter(request: HttpRequest, response: HttpResponse, form: CommentForm) -> None:
+    """Keep or forget the reader's details in their browser, as the "remember me" box says.
+
+    The cookie is signed and HttpOnly; a reader carrying it is answered privately
+    (CARNET_READER_COOKIES), so that their details never reach a shared cache.
+    """
+    if not form.cleaned_data.get("remember"):
+        if REMEMBER_COOKIE in request.COOKIES:
+            forget_commenter(response)
+        return
+    response.set_signed_cookie(
+        REMEMBER_COOKIE,
+        json.dumps(form.remembered, separators=(",", ":")),
+        salt=REMEMBER_COOKIE,
+        max_age=REMEMBER_SECONDS,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def remembered_commenter(request: HttpRequest) -> dict[str, str]:
+    """The name, email and website this browser asked Carnet to remember, if any."""
+    value = request.get_signed_cookie(
+        REMEMBER_COOKIE, default="", salt=REMEMBER_COOKIE, max_age=REMEMBER_SECONDS
+    )
+    try:
+        details = json.loads(value) if value else {}
+    except ValueError:
+        return {}
+    if not isinstance(details, dict) or not details:
+        return {}
+    return {key: str(details.get(key, "")) for key in ("name", "email", "website")}
+
+
+def forget_commenter(response: HttpResponse) -> None:
+    response.delete_cookie(REMEMBER_COOKIE, samesite="Lax")
+
+
+def confirm_address(request: HttpRequest, comment: Comment) -> bool:
+    """Record that the comment's address is confirmed (the link's single use), start its
+    reply notifications, and approve it if the site trusts confirmed regulars.
+
+    Returns whether this call confirmed it (False: the link was used before).
+    """
+    site = SiteSettings.load()
+    with transaction.atomic():
+        now = timezone.now()
+        # One conditional UPDATE: of two clicks at once, only one changes the row.
+        confirmed = Confirmation.objects.filter(comment=comment, confirmed_at__isnull=True).update(
+            confirmed_at=now
+        )
+        if not confirmed:
+            return False
+        Subscription.objects.filter(comment=comment, confirmed_at__isnull=True).update(
+            confirmed_at=now
+        )
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if site.comments_trust_confirmed and _is_trusted(comment, site):
+            comment.approve(by=None)
+            with languages.in_site_language():
+                comment.reason = _("Approved at once: address confirmed, approved before")
+            comment.save(update_fields=["reason"])
+            notifications.notify_authors(request, [comment.pk])
+    logger.info("Comment %s: address confirmed", comment.pk)
+    return True
+
+
+def _is_trusted(comment: Comment, site: SiteSettings) -> bool:
+    """A waiting comment that no check holds, from an address with an approved comment."""
+    if comment.status != Comment.Status.PENDING:
+        return False
+    # The checks again, with today's word lists: a held comment stays held.
+    if spam.automatic_decision(comment, site) != (Comment.Status.PENDING, ""):
+        return False
+    return (
+        Comment.objects.from_email(comment.email)
+        .filter(status=Comment.Status.APPROVED)
+        .exclude(pk=comment.pk)
+        .exists()
+    )
+
+
+def edit(request: HttpRequest, comment: Comment, body: str) -> None:
+    """Store its author's correction, through the word and link checks again: an approved
+    comment they would hold goes back to the moderators."""
+    site = SiteSettings.load()
+    with transaction.atomic():
+        was_approved = comment.status == Comment.Status.APPROVED
+        comment.body, comment.edited_at = body, timezone.now()
+        status, reason = spam.automatic_decision(comment, site)
+        if not was_approved or (status, reason) != (Comment.Status.PENDING, ""):
+            comment.status, comment.reason = status, reason
+        comment.save()
+        if was_approved and comment.status == Comment.Status.PENDING:
+            notifications.notify_moderators(request, comment)
+    logger.info("Comment %s edited by its author, now %s", comment.pk, comment.status)
+
+
+def withdraw(comment: Comment) -> None:
+    """Remove a comment at its author's request. One that others answered keeps its place
+    in the thread, emptied and anonymised, so that their replies stay."""
+    with transaction.atomic():
+        if not comment.replies.exists():
+            comment.delete()
+            return
+        Comment.objects.filter(pk=comment.pk).anonymise()
+        comment.refresh_from_db()
+        with languages.in_site_language():
+            comment.body = _("This comment was withdrawn by its author.")
+        comment.edited_at = timezone.now()
+        comment.save()
+    logger.info("Comment %s withdrawn by its author", comment.pk)

@@ -1,24 +1,41 @@
 import logging
+import math
 
+from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from blog.models import Article
 from blog.views import article_context
-from comments import posting, spam
-from comments.forms import CommentForm
-from comments.models import Comment
+from comments import links, notifications, posting, spam
+from comments.forms import CommentForm, EditForm, ManageRequestForm
+from comments.models import Comment, Confirmation, Subscription, export_json
+from sitewide import flood
 from sitewide.csrf import origin_protected
+from sitewide.http import client_ip
+
+# "Manage my comments" requests share the comment form's flood limit, in a scope of their own.
+MANAGE_FLOOD_SCOPE = "manage"
 
 logger = logging.getLogger(__name__)
 
-# The refusals answered with a page of their own; the others show the form again.
-REFUSAL_STATUS = {posting.Closed: 403, spam.Replayed: 409, spam.TooSoon: 429}
+# Each refusal's status; an invalid form is a 400.
+REFUSAL_STATUS = {
+    posting.Closed: 403,
+    spam.Replayed: 409,
+    spam.Duplicate: 409,
+    spam.TooSoon: 429,
+}
 
 
 @sensitive_post_parameters("email")
@@ -38,6 +55,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     # the database; the pending list is a signed cookie.
     response = HttpResponseRedirect(comment.answer_url, status=303)
     posting.remember_pending(request, response, comment)
+    posting.remember_commenter(request, response, form)
     try:
         if comment.status == Comment.Status.APPROVED:
             messages.success(request, _("Your comment is published."))
@@ -48,6 +66,18 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
             )
     except Exception:  # a message is a courtesy; the stored comment's answer is not
         logger.exception("Comment %s stored; its message could not be kept", comment.pk)
+    return response
+
+
+@never_cache
+@require_safe
+def forget_me(request: HttpRequest, slug: str) -> HttpResponse:
+    """The "Forget me" link: drop the remembered details, back to the article's form."""
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    response = HttpResponseRedirect(f"{article.get_absolute_url()}#comment-form", status=303)
+    posting.forget_commenter(response)
+    if posting.REMEMBER_COOKIE in request.COOKIES:
+        messages.success(request, _("This browser no longer remembers your details."))
     return response
 
 
@@ -63,7 +93,8 @@ def comment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _refused(request: HttpRequest, form: CommentForm, refusal: spam.Refused) -> HttpResponse:
-    """The one answer to each refusal: its status, its page, and a line in the log."""
+    """The article page again, with the form as typed and the reason beside it: the one
+    answer to every refusal, with its status and a line in the log."""
     article = form.article
     if isinstance(refusal, posting.Invalid):
         # Field names and error codes only: never what the reader typed.
@@ -77,19 +108,232 @@ def _refused(request: HttpRequest, form: CommentForm, refusal: spam.Refused) -> 
     else:
         reason = type(refusal).__name__.lower()
     logger.info("Comment refused on article %s: %s", article.pk, reason)
-    if isinstance(refusal, posting.Invalid | spam.Duplicate):
-        if refusal.message:
-            form.add_error("body", refusal.message)
-        # The article page again, with the errors next to the fields and the input kept.
-        context = article_context(request, article)
-        context["comment_form"] = form
-        return render(request, "blog/article.html", context, status=400)
+    if refusal.message:
+        form.add_error(None, refusal.message)
+    context = article_context(request, article)
+    context["comment_form"] = form
     response = render(
-        request,
-        "comments/refused.html",
-        {"article": article, "message": refusal.message},
-        status=REFUSAL_STATUS[type(refusal)],
+        request, "blog/article.html", context, status=REFUSAL_STATUS.get(type(refusal), 400)
     )
     if refusal.retry_after:
         response["Retry-After"] = str(refusal.retry_after)
     return response
+
+
+def _link_refused(request: HttpRequest, error: links.BadLink, used: bool = False) -> HttpResponse:
+    """A clear page for a link that does not open, with its 4xx status."""
+    if used:
+        reason, status = "used", 410
+    elif isinstance(error, links.ExpiredLink):
+        reason, status = "expired", error.status
+    elif isinstance(error, links.UnknownLink):
+        reason, status = "unknown", error.status
+    else:
+        reason, status = "tampered", error.status
+    logger.info("Emailed link refused: %s", reason)
+    return render(request, "comments/link_error.html", {"reason": reason}, status=status)
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """A page opened by a personal link: for its reader only, and out of search engines."""
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@sensitive_variables("token")
+@origin_protected
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Confirm a comment's address: a page with a button, the button does it.
+
+    A GET changes nothing, so that a mail scanner that opens every link cannot
+    confirm an address (and approve a comment) on the owner's behalf.
+    """
+    try:
+        comment = links.read(links.CONFIRM, token)
+    except links.BadLink as error:
+        return _private(_link_refused(request, error))
+    confirmation = Confirmation.objects.filter(comment=comment).first()
+    if confirmation is None or confirmation.confirmed_at is not None:
+        return _private(_link_refused(request, links.BadLink(), used=True))
+    if request.method == "POST":
+        if not posting.confirm_address(request, comment):
+            return _private(_link_refused(request, links.BadLink(), used=True))
+        comment.refresh_from_db()
+        done = True
+    else:
+        done = False
+    context = {
+        "comment": comment,
+        "done": done,
+        "subscribed": Subscription.objects.filter(comment=comment).exists(),
+        "manage_path": links.path(links.MANAGE, comment),
+    }
+    return _private(render(request, "comments/confirm.html", context))
+
+
+@sensitive_variables("token")
+@origin_protected
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop the reply notices of one comment: the one-click POST of RFC 8058 (a mail
+    client's, with no cookie and no origin) or the button of the page a GET shows."""
+    try:
+        comment = links.read(links.UNSUBSCRIBE, token)
+    except links.BadLink as error:
+        return _private(_link_refused(request, error))
+    subscribed = Subscription.objects.filter(comment=comment)
+    if request.method == "POST":
+        subscribed.delete()
+        logger.info("Comment %s: reply notices stopped", comment.pk)
+        done = True
+    else:
+        done = not subscribed.exists()
+    context = {"comment": comment, "done": done}
+    return _private(render(request, "comments/unsubscribe.html", context))
+
+
+@sensitive_post_parameters("email")
+@origin_protected
+@require_http_methods(["GET", "HEAD", "POST"])
+def manage_request(request: HttpRequest) -> HttpResponse:
+    """Ask for the link to manage one's comments. The answer never says whether the
+    address has comments here: only its owner learns it, by email."""
+    if request.method != "POST":
+        return render(request, "comments/manage_request.html", {"form": ManageRequestForm()})
+    form = ManageRequestForm(request.POST)
+    if not form.is_valid():
+        context = {"form": form}
+        return _private(render(request, "comments/manage_request.html", context, status=400))
+    with transaction.atomic():
+        now, seconds = timezone.now(), settings.COMMENTS_FLOOD_SECONDS
+        wait = flood.wait(
+            flood.lock(MANAGE_FLOOD_SCOPE, client_ip(request), now, seconds), now, seconds
+        )
+        if not wait:
+            notifications.send_manage_link(request, form.cleaned_data["email"])
+    if wait:
+        wait = math.ceil(wait)
+        form.add_error(
+            None,
+            ngettext(
+                "You are asking too fast. Please wait %(seconds)s second.",
+                "You are asking too fast. Please wait %(seconds)s seconds.",
+                wait,
+            )
+            % {"seconds": wait},
+        )
+        response = render(request, "comments/manage_request.html", {"form": form}, status=429)
+        response["Retry-After"] = str(wait)
+        return _private(response)
+    return _private(render(request, "comments/manage_sent.html"))
+
+
+def _owner_or_refusal(
+    request: HttpRequest, token: str
+) -> tuple[Comment | None, HttpResponse | None]:
+    try:
+        return links.read(links.MANAGE, token), None
+    except links.BadLink as error:
+        return None, _private(_link_refused(request, error))
+
+
+@sensitive_variables("token")
+@require_safe
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    """The owner's comments, newest first, with what they may do with each."""
+    anchor, refusal = _owner_or_refusal(request, token)
+    if refusal:
+        return refusal
+    comments = list(
+        Comment.objects.from_email(anchor.email)
+        .select_related("article")
+        .order_by("-submitted_at", "-pk")
+    )
+    now = timezone.now()
+    for comment in comments:
+        comment.editable = comment.is_editable(now)
+    context = {"comments": comments, "token": token}
+    return _private(render(request, "comments/manage.html", context))
+
+
+def _owned(anchor: Comment, pk: int) -> Comment:
+    """One of the link owner's comments, or 404."""
+    return get_object_or_404(
+        Comment.objects.from_email(anchor.email).select_related("article"), pk=pk
+    )
+
+
+@sensitive_variables("token")
+@origin_protected
+@require_http_methods(["GET", "HEAD", "POST"])
+def manage_edit(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    anchor, refusal = _owner_or_refusal(request, token)
+    if refusal:
+        return refusal
+    comment = _owned(anchor, pk)
+    if not comment.is_editable():
+        messages.error(request, _("This comment can no longer be edited."))
+        return HttpResponseRedirect(reverse("comments:manage", args=[token]), status=303)
+    form = EditForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        posting.edit(request, comment, form.cleaned_data["body"])
+        if comment.status == Comment.Status.APPROVED:
+            messages.success(request, _("Your comment is corrected."))
+        else:
+            messages.success(request, _("Your comment is corrected; it awaits moderation again."))
+        return HttpResponseRedirect(reverse("comments:manage", args=[token]), status=303)
+    status = 400 if form.is_bound else 200
+    context = {"comment": comment, "form": form, "token": token}
+    return _private(render(request, "comments/manage_edit.html", context, status=status))
+
+
+@sensitive_variables("token")
+@origin_protected
+@require_http_methods(["GET", "HEAD", "POST"])
+def manage_delete(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    """Delete one of the owner's comments: asked on GET, done on POST."""
+    anchor, refusal = _owner_or_refusal(request, token)
+    if refusal:
+        return refusal
+    comment = _owned(anchor, pk)
+    if request.method != "POST":
+        context = {"comment": comment, "token": token}
+        return _private(render(request, "comments/manage_delete.html", context))
+    email = anchor.email
+    posting.withdraw(comment)
+    # The link named this comment: a new one names another of theirs, if any is left.
+    remaining = Comment.objects.from_email(email).order_by("-submitted_at", "-pk").first()
+    if remaining is None:
+        return _private(render(request, "comments/manage_erased.html"))
+    messages.success(request, _("Your comment is deleted."))
+    return HttpResponseRedirect(links.path(links.MANAGE, remaining), status=303)
+
+
+@sensitive_variables("token")
+@require_safe
+def manage_download(request: HttpRequest, token: str) -> HttpResponse:
+    """Everything stored about the link's owner, as a JSON file (as `commenter export`)."""
+    anchor, refusal = _owner_or_refusal(request, token)
+    if refusal:
+        return refusal
+    response = HttpResponse(export_json(anchor.email), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="my-comments.json"'
+    return _private(response)
+
+
+@sensitive_variables("token")
+@origin_protected
+@require_http_methods(["GET", "HEAD", "POST"])
+def manage_erase(request: HttpRequest, token: str) -> HttpResponse:
+    """Erase the owner's data, as `commenter erase` does: asked on GET, done on POST."""
+    anchor, refusal = _owner_or_refusal(request, token)
+    if refusal:
+        return refusal
+    if request.method != "POST":
+        context = {"token": token, "count": Comment.objects.from_email(anchor.email).count()}
+        return _private(render(request, "comments/manage_erase.html", context))
+    count = Comment.objects.from_email(anchor.email).anonymise()
+    logger.info("A commenter erased their data from %s comments", count)
+    return _private(render(request, "comments/manage_erased.html"))

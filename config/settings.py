@@ -188,6 +188,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sitewide.context_processors.site",
+                "blog.context_processors.navigation",
             ],
         },
     },
@@ -377,7 +378,7 @@ CARNET_PAGE_CACHE = env_bool("PAGE_CACHE", True)
 CARNET_PAGE_STALE_SECONDS = env_int("PAGE_STALE_SECONDS", 300)
 # Cookies Carnet sets for one reader (besides the session, CSRF and messages cookies):
 # a request carrying one is answered privately.
-CARNET_READER_COOKIES = ["carnet_pending"]
+CARNET_READER_COOKIES = ["carnet_pending", "carnet_commenter"]
 
 # Mail runs as tasks. "database": each task waits in the database, after the commit, until
 # the worker (`manage.py db_worker`, which `make run` starts) sends it, so no request waits

@@ -178,6 +178,7 @@ def ensure_seed_article(author: User) -> Article:
         "status": Article.Status.PUBLISHED,
         "language": "fr",
     }
+    values = _as_saved(values)
     article = Article.objects.filter(slug=SEED_SLUG).first()
     if article is None:
         article = Article(
@@ -196,6 +197,17 @@ def ensure_seed_article(author: User) -> Article:
     if set(article.tags.names()) != set(SEED_TAGS):
         article.tags.set(SEED_TAGS)
     return article
+
+
+def _as_saved(values: dict) -> dict:
+    """An article's values as Article.save() stores them (French spacing in a French
+    title and standfirst): compared with the stored ones, they then differ only when an
+    editor changed the article, and a second run saves nothing."""
+    if values.get("language") != "fr":
+        return values
+    return values | {
+        field: typography.french_text(values[field]) for field in ["title", "standfirst"]
+    }
 
 
 # One story in both languages, each naming the other as its translation.
@@ -239,10 +251,7 @@ def ensure_translated_pair(author: User) -> list[Article]:
             "category": category,
             "status": Article.Status.PUBLISHED,
         }
-        if values["language"] == "fr":
-            # As save() stores them: comparing with the typed text would save every run.
-            fields["title"] = typography.french_text(fields["title"])
-            fields["standfirst"] = typography.french_text(fields["standfirst"])
+        fields = _as_saved(fields)
         article = Article.objects.filter(slug=values["slug"]).first()
         if article is None:
             article = Article(
@@ -291,21 +300,36 @@ def ensure_seed_comment(article: Article, moderator: User):
     return comment
 
 
-def demo_cover_jpeg(width: int = 1200, height: int = 675) -> bytes:
-    """A generated cover: a dusk gradient over a mountain ridge, no text."""
+def demo_cover_jpeg(
+    width: int = 1200,
+    height: int = 675,
+    seed: str = SEED_SLUG,
+    top: tuple[int, int, int] = (46, 60, 92),
+    bottom: tuple[int, int, int] = (214, 140, 96),
+    shades: tuple[tuple[int, int, int], ...] = ((70, 58, 66), (44, 36, 44)),
+    sun: bool = False,
+    to_the_edge: bool = False,
+) -> bytes:
+    """A generated cover: a gradient sky over ridges drawn from `seed`, no text.
+
+    The defaults make the seed article's dusk over a mountain ridge, as it always was;
+    `to_the_edge` carries the ridges past the right edge instead of sloping down to it.
+    """
     from PIL import Image, ImageDraw
 
     image = Image.new("RGB", (width, height))
     draw = ImageDraw.Draw(image)
-    top, bottom = (46, 60, 92), (214, 140, 96)
     for y in range(height):
         t = y / height
         colour = tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True))
         draw.line([(0, y), (width, y)], fill=colour)
-    rng = random.Random(SEED_SLUG)
-    for layer, shade in enumerate([(70, 58, 66), (44, 36, 44)]):
+    rng = random.Random(seed)
+    if sun:
+        x, y, r = rng.randint(width // 5, width * 4 // 5), height // 3, height // 7
+        draw.ellipse([x - r, y - r, x + r, y + r], fill=(250, 226, 170))
+    for layer, shade in enumerate(shades):
         points, x = [(0, height)], 0
-        while x <= width:
+        while x <= width or (to_the_edge and points[-1][0] < width):
             points.append((x, int(height * (0.55 + 0.12 * layer) + rng.randint(-60, 40))))
             x += rng.randint(60, 140)
         points += [(width, height)]
@@ -520,3 +544,319 @@ def _generated_author(name: str) -> User:
         },
     )
     return user
+
+
+# The front page's demo: a dozen articles (the seed among them) in four categories, each
+# with a generated cover, one of them the lead story, and a few approved comments.
+FRONT_CATEGORIES = {
+    "international": "International",
+    "politique": "Politique",
+    "economie": "Économie",
+    "science": "Science",
+}
+# Signed by the demo editor (Houssen Moshinaly) or by one of these journalists.
+FRONT_AUTHORS = ["Claire Dubois", "Marc Lefèvre", "Amina Diallo"]
+# Colours of each generated cover: sky top, sky bottom, then the ridges.
+PALETTES = [
+    ((24, 44, 74), (120, 170, 200), ((40, 70, 90), (22, 40, 52))),
+    ((92, 40, 60), (240, 170, 120), ((110, 60, 70), (60, 30, 40))),
+    ((30, 70, 60), (200, 220, 170), ((50, 100, 70), (30, 60, 44))),
+    ((60, 50, 100), (230, 190, 210), ((80, 70, 120), (44, 36, 70))),
+]
+
+
+@dataclass(frozen=True)
+class DemoArticle:
+    slug: str
+    title: str
+    standfirst: str
+    paragraphs: tuple[str, ...]
+    category: str  # a slug of FRONT_CATEGORIES
+    tags: tuple[str, ...]
+    author: str  # "editor" or a name of FRONT_AUTHORS
+    hours_ago: int  # its publication, counted back from the first load
+    cover_alt: str
+    featured: bool = False
+    comments: tuple[tuple[str, str], ...] = ()  # (name, text), approved
+
+
+FRONT_ARTICLES = [
+    DemoArticle(
+        slug="sommet-de-lasie-centrale-la-securite-au-coeur-des-discussions",
+        title="Sommet de l'Asie centrale : la sécurité au cœur des discussions",
+        standfirst="Les cinq républiques d'Asie centrale se réunissent pour coordonner leur "
+        "réponse à la menace de Daesh aux frontières afghanes.",
+        paragraphs=(
+            "Les chefs d'État du Kazakhstan, du Kirghizistan, du Tadjikistan, du Turkménistan "
+            "et de l'Ouzbékistan se retrouvent cette semaine pour un sommet consacré à la "
+            "sécurité régionale.",
+            "Au menu des discussions : le contrôle des frontières avec l'Afghanistan, "
+            "l'échange de renseignements et la place de la Russie et de la Chine dans "
+            "l'architecture de sécurité de la région.",
+            "Plusieurs diplomates estiment qu'un accord de principe pourrait être signé, "
+            "sans toutefois créer de force commune.",
+        ),
+        category="international",
+        tags=("Afghanistan", "Russie", "Daesh", "Diplomatie"),
+        author="Amina Diallo",
+        hours_ago=5,
+        cover_alt="Des montagnes sous un ciel d'aube, illustration",
+        featured=True,
+        comments=(
+            ("Sophie", "Enfin un sommet qui parle de coordination plutôt que de déclarations."),
+            ("Karim", "Reste à savoir ce que la Chine acceptera vraiment."),
+        ),
+    ),
+    DemoArticle(
+        slug="la-chine-renforce-ses-liens-avec-kaboul",
+        title="La Chine renforce ses liens avec Kaboul",
+        standfirst="Pékin multiplie les investissements en Afghanistan et mise sur la "
+        "stabilité pour sécuriser ses routes commerciales.",
+        paragraphs=(
+            "Mines de cuivre, routes et télécommunications : la Chine avance ses pions en "
+            "Afghanistan, où elle voit un maillon de ses nouvelles routes de la soie.",
+            "Les autorités chinoises affirment vouloir une région stable, condition de la "
+            "sécurité de leurs investissements.",
+        ),
+        category="international",
+        tags=("Afghanistan", "Chine", "Commerce"),
+        author="Marc Lefèvre",
+        hours_ago=30,
+        cover_alt="Des collines au crépuscule, illustration",
+    ),
+    DemoArticle(
+        slug="iran-et-talibans-un-rapprochement-pragmatique",
+        title="Iran et Talibans : un rapprochement pragmatique",
+        standfirst="Téhéran et les Talibans partagent un ennemi commun, l'État islamique, "
+        "malgré des décennies de méfiance.",
+        paragraphs=(
+            "Longtemps adversaires, l'Iran et les Talibans ont appris à se parler. "
+            "L'émergence de Daesh dans la région a précipité ce dialogue.",
+            "Les deux parties restent toutefois divisées sur le partage de l'eau et le sort "
+            "des minorités chiites.",
+        ),
+        category="international",
+        tags=("Iran", "Talibans", "Daesh"),
+        author="editor",
+        hours_ago=54,
+        cover_alt="Un soleil bas sur un désert de collines, illustration",
+    ),
+    DemoArticle(
+        slug="reforme-des-institutions-le-gouvernement-devoile-son-calendrier",
+        title="Réforme des institutions : le gouvernement dévoile son calendrier",
+        standfirst="Le projet de loi sera présenté au printemps ; l'opposition réclame "
+        "un référendum.",
+        paragraphs=(
+            "Le Premier ministre a présenté mardi le calendrier de la réforme des "
+            "institutions, promise pendant la campagne.",
+            "Les partis d'opposition dénoncent une méthode précipitée et demandent que les "
+            "citoyens soient consultés par référendum.",
+        ),
+        category="politique",
+        tags=("Élections", "Institutions"),
+        author="Claire Dubois",
+        hours_ago=9,
+        cover_alt="Des collines bleutées sous un ciel clair, illustration",
+        comments=(("Paul", "Un référendum serait la moindre des choses."),),
+    ),
+    DemoArticle(
+        slug="elections-municipales-la-participation-en-question",
+        title="Élections municipales : la participation en question",
+        standfirst="À quelques mois du scrutin, les maires s'inquiètent d'une abstention record.",
+        paragraphs=(
+            "Les enquêtes d'opinion annoncent une participation en baisse, surtout chez les "
+            "moins de trente ans.",
+            "Plusieurs communes testent de nouvelles façons d'associer les habitants aux "
+            "décisions locales.",
+        ),
+        category="politique",
+        tags=("Élections",),
+        author="Claire Dubois",
+        hours_ago=75,
+        cover_alt="Un paysage vallonné au coucher du soleil, illustration",
+    ),
+    DemoArticle(
+        slug="diplomatie-europeenne-une-voix-commune-difficile-a-trouver",
+        title="Diplomatie européenne : une voix commune difficile à trouver",
+        standfirst="Les Vingt-Sept peinent à s'accorder sur leur politique envers l'Afghanistan.",
+        paragraphs=(
+            "Faut-il dialoguer avec les Talibans ? La question divise les capitales "
+            "européennes depuis des mois.",
+            "Une réunion des ministres des affaires étrangères doit tenter d'arrêter une "
+            "position commune.",
+        ),
+        category="politique",
+        tags=("Diplomatie", "Talibans", "Europe"),
+        author="Marc Lefèvre",
+        hours_ago=100,
+        cover_alt="Des crêtes violettes sous un ciel rose, illustration",
+    ),
+    DemoArticle(
+        slug="le-prix-du-gaz-repart-a-la-hausse",
+        title="Le prix du gaz repart à la hausse",
+        standfirst="Un hiver précoce et des stocks moins remplis que prévu tirent les prix "
+        "vers le haut.",
+        paragraphs=(
+            "Les cours du gaz naturel ont gagné près de 15 % en une semaine sur les marchés "
+            "européens.",
+            "Les analystes restent prudents : tout dépendra de la rigueur de l'hiver.",
+        ),
+        category="economie",
+        tags=("Énergie", "Commerce"),
+        author="Marc Lefèvre",
+        hours_ago=14,
+        cover_alt="Des montagnes sombres sous un ciel orangé, illustration",
+        comments=(
+            ("Nadia", "Et ce sont encore les ménages qui paieront."),
+            ("Thomas", "Merci pour ces chiffres clairs."),
+        ),
+    ),
+    DemoArticle(
+        slug="commerce-les-routes-de-la-soie-passent-par-lasie-centrale",
+        title="Commerce : les routes de la soie passent par l'Asie centrale",
+        standfirst="Ports secs, voies ferrées et entrepôts : la région devient un carrefour "
+        "entre la Chine et l'Europe.",
+        paragraphs=(
+            "Le volume de marchandises transitant par l'Asie centrale a doublé en cinq ans.",
+            "Les gouvernements de la région veulent en profiter pour développer leurs "
+            "propres industries.",
+        ),
+        category="economie",
+        tags=("Commerce", "Chine"),
+        author="Amina Diallo",
+        hours_ago=80,
+        cover_alt="Une plaine verte au pied de collines, illustration",
+    ),
+    DemoArticle(
+        slug="inflation-la-banque-centrale-marque-une-pause",
+        title="Inflation : la banque centrale marque une pause",
+        standfirst="Les taux directeurs restent inchangés, une première depuis deux ans.",
+        paragraphs=(
+            "La banque centrale a décidé de laisser ses taux inchangés, estimant que "
+            "l'inflation reflue lentement.",
+            "Les marchés attendent désormais un premier geste d'assouplissement l'an prochain.",
+        ),
+        category="economie",
+        tags=("Inflation",),
+        author="Claire Dubois",
+        hours_ago=126,
+        cover_alt="Des collines grises sous un ciel pâle, illustration",
+    ),
+    DemoArticle(
+        slug="climat-les-glaciers-dasie-centrale-reculent-plus-vite-que-prevu",
+        title="Climat : les glaciers d'Asie centrale reculent plus vite que prévu",
+        standfirst="Une étude montre que les glaciers du Pamir ont perdu un quart de leur "
+        "masse en trente ans.",
+        paragraphs=(
+            "Les chercheurs ont comparé des images satellites prises depuis les années 1990.",
+            "La fonte menace l'approvisionnement en eau de millions de personnes en aval.",
+        ),
+        category="science",
+        tags=("Climat",),
+        author="Amina Diallo",
+        hours_ago=20,
+        cover_alt="Des sommets enneigés sous un ciel froid, illustration",
+        comments=(("Léa", "Une étude inquiétante, merci de la relayer."),),
+    ),
+    DemoArticle(
+        slug="intelligence-artificielle-les-traducteurs-automatiques-en-debat",
+        title="Intelligence artificielle : les traducteurs automatiques en débat",
+        standfirst="Les outils de traduction progressent, mais les langues peu dotées "
+        "restent à la traîne.",
+        paragraphs=(
+            "Les modèles de traduction couvrent désormais des centaines de langues, avec "
+            "une qualité très inégale.",
+            "Des linguistes plaident pour des corpus ouverts, construits avec les locuteurs.",
+        ),
+        category="science",
+        tags=("IA",),
+        author="Marc Lefèvre",
+        hours_ago=150,
+        cover_alt="Des crêtes bleues sous un soleil blanc, illustration",
+    ),
+]
+
+
+def ensure_front_page(editor: User, moderator: User) -> list[Article]:
+    """The demo's front page: the articles of FRONT_ARTICLES, their covers, tags and
+    comments; each is written once and only changed back when an editor changed it."""
+    categories = {
+        slug: Category.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+        for slug, name in FRONT_CATEGORIES.items()
+    }
+    authors = {"editor": editor} | {name: _generated_author(name) for name in FRONT_AUTHORS}
+    articles = []
+    for number, demo_article in enumerate(FRONT_ARTICLES):
+        article = _ensure_front_article(demo_article, number, categories, authors)
+        for name, text in demo_article.comments:
+            _ensure_comment(article, name, text, moderator)
+        articles.append(article)
+    return articles
+
+
+def _ensure_front_article(
+    demo_article: DemoArticle, number: int, categories: dict, authors: dict
+) -> Article:
+    values = {
+        "title": demo_article.title,
+        "standfirst": demo_article.standfirst,
+        "body": "\n\n".join(f"<p>{paragraph}</p>" for paragraph in demo_article.paragraphs),
+        "cover_alt": demo_article.cover_alt,
+        "author": authors[demo_article.author],
+        "category": categories[demo_article.category],
+        "status": Article.Status.PUBLISHED,
+        "language": "fr",
+    }
+    values = _as_saved(values)
+    article = Article.objects.filter(slug=demo_article.slug).first()
+    if article is None:
+        # Pinned once: an editor who pins another lead story keeps it.
+        published_at = timezone.now() - datetime.timedelta(hours=demo_article.hours_ago)
+        article = Article(
+            slug=demo_article.slug,
+            published_at=published_at,
+            featured=demo_article.featured,
+            **values,
+        )
+        article.save()
+        # Written now but dated earlier: not "updated" since its publication.
+        Article.objects.filter(pk=article.pk).update(updated_at=published_at)
+    elif any(getattr(article, field) != value for field, value in values.items()):
+        for field, value in values.items():
+            setattr(article, field, value)
+        article.save()
+    if not article.cover or not article.cover.storage.exists(article.cover.name):
+        top, bottom, shades = PALETTES[number % len(PALETTES)]
+        jpeg = demo_cover_jpeg(
+            seed=demo_article.slug,
+            top=top,
+            bottom=bottom,
+            shades=shades,
+            sun=number % 3 == 2,
+            to_the_edge=True,
+        )
+        article.cover.save(f"{demo_article.slug}.jpg", ContentFile(jpeg), save=False)
+        Article.objects.filter(pk=article.pk).update(cover=article.cover.name)
+    if set(article.tags.names()) != set(demo_article.tags):
+        article.tags.set(list(demo_article.tags))
+    return article
+
+
+def _ensure_comment(article: Article, name: str, text: str, moderator: User) -> None:
+    """An approved reader comment, a few hours after the article, added once."""
+    from comments.models import Comment
+
+    if Comment.objects.filter(article=article, name=name).exists():
+        return
+    now = timezone.now()
+    submitted_at = min(article.published_at + datetime.timedelta(hours=2), now)
+    Comment(
+        article=article,
+        name=name,
+        email=f"{slugify(name)}@example.invalid",
+        body=text,
+        submitted_at=submitted_at,
+        status=Comment.Status.APPROVED,
+        moderated_by=moderator,
+        moderated_at=min(submitted_at + datetime.timedelta(hours=1), now),
+    ).save()

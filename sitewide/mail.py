@@ -5,7 +5,9 @@ Every word of a message is in ``templates/emails/<name>-subject.txt`` and
 ``<name>-body.txt``, rendered in the site's language. A subject is one line of
 fixed text and the site's name: what a reader typed goes in the body only, and
 the reader's address only in Reply-To, and only when it is a plain address
-(``sitewide.validators.is_plain_address``), whatever a form let through.
+(``sitewide.validators.is_plain_address``), whatever a form let through. A message
+whose context holds an ``unsubscribe_url`` carries it as one-click unsubscribe
+headers (RFC 8058), for mail clients to offer.
 
 The task runs in the worker (``manage.py db_worker``), never in a web request. A
 send that fails is tried again later, after each of RETRY_DELAYS; after the last
@@ -73,8 +75,16 @@ def render(name: str, context: dict) -> EmailMessage:
         context = {"site_name": SiteSettings.load().site_name, **context}
         subject = render_to_string(f"emails/{name}-subject.txt", context)
         body = render_to_string(f"emails/{name}-body.txt", context)
+    headers = {}
+    if context.get("unsubscribe_url"):
+        headers = {
+            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
     # One line, whatever a template or the site's name holds: a header has no line breaks.
-    return EmailMessage(subject=" ".join(subject.split()), body=body.strip() + "\n")
+    return EmailMessage(
+        subject=" ".join(subject.split()), body=body.strip() + "\n", headers=headers
+    )
 
 
 @task

@@ -43,6 +43,15 @@ class SiteSettings(models.Model):
             "One word or phrase per line. A comment containing one is filed as spam at once."
         ),
     )
+    comments_trust_confirmed = models.BooleanField(
+        _("approve confirmed regulars"),
+        default=False,
+        help_text=_(
+            "Publish a comment without waiting for a moderator when its poster confirmed "
+            "the address for this comment by the emailed link, and a comment from that "
+            "address was approved before. Held comments (links, words) still wait."
+        ),
+    )
 
     class Meta:
         verbose_name = _("site settings")

@@ -37,10 +37,12 @@ class CacheablePageTests(TestCase):
             "/author/the-author/feed/",
             "/author/the-author/contact/",
             f"/archive/{published.year}/{published.month}/",
+            f"/archive/{published.year}/",
             "/search/?q=article",
             "/feed/",
             "/feed/atom/",
             "/feed/comments/",
+            "/comments/manage/",
         ]
         return urls + [f"/en{url}" for url in urls] + ["/sitemap.xml", "/robots.txt"]
 
@@ -76,7 +78,7 @@ class CacheablePageTests(TestCase):
                 self.assertEqual(gzip.decompress(response.content), plain)
 
     def test_a_reader_with_a_cookie_of_their_own_is_served_privately(self):
-        for cookie in ["sessionid", "carnet_pending", "messages"]:
+        for cookie in ["sessionid", "carnet_pending", "carnet_commenter", "messages"]:
             with self.subTest(cookie=cookie):
                 client = Client()
                 client.cookies[cookie] = "x"

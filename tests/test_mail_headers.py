@@ -146,6 +146,6 @@ class CommentFormHeaderTests(NoReaderTextInHeadersMixin, TestCase):
     def test_the_moderators_message_carries_the_name_in_its_body_only(self):
         response = self.post(0, name=ENCODED_WORD)
         self.assertEqual(response.status_code, 303)
-        [message] = mail.outbox
+        [message] = [m for m in mail.outbox if m.to == ["root@carnet.example"]]
         self.assertHeadersAreFixed(message)
         self.assertIn(ENCODED_WORD, message.body)

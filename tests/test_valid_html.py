@@ -25,7 +25,7 @@ VNU_JAR = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
 
 
 def load_demo() -> None:
-    """The demo, with enough generated articles for a second page of every list."""
+    """The demo, with enough generated articles for a second page of results."""
     with mock.patch.dict(os.environ, {"CARNET_DEMO_PASSWORD": "demo-password-for-tests"}):
         call_command("load_demo", "--articles", "12", stdout=StringIO(), stderr=StringIO())
 
@@ -50,16 +50,17 @@ class DemoTestCase(TestCase):
         tag = self.seed.tags.order_by("slug").first()
         paths = [
             "/",
-            "/?page=2",
             f"/articles/{SEED_SLUG}/",
             *[f"/articles/{article['slug']}/" for article in TRANSLATED_PAIR],
             self.seed.category.get_absolute_url(),
             f"/tag/{tag.slug}/",
             self.seed.author.get_absolute_url(),
             f"{self.seed.author.get_absolute_url()}contact/",
+            f"/archive/{month.year}/",
             f"/archive/{month.year}/{month.month}/",
             "/search/",
             "/search/?q=elections",
+            "/search/?q=terrain&page=2",
             "/search/?q=xylophone",
             "/no-such-page/",
         ]

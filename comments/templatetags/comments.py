@@ -53,7 +53,11 @@ def comment_section(context: template.Context, article) -> dict:
     request = context["request"]
     site = context["site"]
     page = _as_id(request.GET.get("comments", "1")) or 1
-    public, has_later = article.comments.approved().thread_page(page, settings.COMMENTS_PER_PAGE)
+    public, has_later = (
+        article.comments.approved()
+        .select_related("answers")
+        .thread_page(page, settings.COMMENTS_PER_PAGE)
+    )
     if page > 1 and not public:
         raise Http404("No such page of comments.")
     shown = {comment.pk for comment in public}
@@ -65,21 +69,21 @@ def comment_section(context: template.Context, article) -> dict:
     ]
     comments = sorted(public + own, key=lambda c: (c.submitted_at, c.pk))
     form = context.get("comment_form")
+    remembered = posting.remembered_commenter(request)
     if form is None:
         initial = {}
         user = signed_in_user(request)
-        if user.is_authenticated and user.is_staff:
+        if remembered:
+            initial = {**remembered, "remember": True}
+        elif user.is_authenticated and user.is_staff:
             initial = {"name": user.public_name, "email": user.email}
         form = CommentForm(article=article, initial=initial)
         reply_to = request.GET.get("reply_to", "")
     else:
         reply_to = form.data.get("parent", "")
-    replying_to = None
     reply_id = _as_id(reply_to)
-    if reply_id is not None:
-        replying_to = next((c for c in public if c.pk == reply_id), None)
-        if replying_to is not None and replying_to.parent_id:
-            replying_to = next((c for c in public if c.pk == replying_to.parent_id), None)
+    # Any public comment on the page may be answered; a reply joins its thread.
+    replying_to = next((c for c in public if c.pk == reply_id), None)
     accepts_comments = not context.get("is_preview") and article.accepts_comments(site)
     return {
         "request": request,
@@ -92,12 +96,17 @@ def comment_section(context: template.Context, article) -> dict:
         "token": issue_token(article) if accepts_comments else "",
         "replying_to": replying_to,
         "accepts_comments": accepts_comments,
+        # A refused comment comes back with its words, even where comments just closed.
+        "show_form": accepts_comments or context.get("comment_form") is not None,
+        "remembered": bool(remembered),
     }
 
 
 def _own_pending(request, article) -> list[Comment]:
     own_ids = posting.pending_ids(request)
-    return list(article.comments.in_moderation().filter(pk__in=own_ids)) if own_ids else []
+    if not own_ids:
+        return []
+    return list(article.comments.in_moderation().select_related("answers").filter(pk__in=own_ids))
 
 
 @register.simple_tag

@@ -1,6 +1,7 @@
 """The article lists by category, tag, month and author."""
 
 import datetime
+import re
 
 from django.test import TestCase
 from django.utils import timezone
@@ -106,6 +107,40 @@ class ArchiveTests(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(list(response.context["articles"]), [])
 
+    def test_a_month_links_to_its_year(self):
+        self.assertContains(self.client.get("/archive/2026/3/"), 'href="/archive/2026/"')
+
+    def test_a_year_lists_its_articles_and_its_months_in_the_sites_time_zone(self):
+        response = self.client.get("/en/archive/2026/")
+        self.assertEqual(response.status_code, 200)
+        self.assertTemplateUsed(response, "blog/archive_year.html")
+        self.assertEqual(
+            [a.title for a in response.context["articles"]],
+            ["Last minute of March", "First minute of March", "Last minute of February",
+             "New year"],
+        )  # fmt: skip
+        self.assertEqual(
+            response.context["months"],
+            [
+                (datetime.date(2026, 1, 1), 1),
+                (datetime.date(2026, 2, 1), 1),
+                (datetime.date(2026, 3, 1), 2),
+            ],
+        )
+        self.assertContains(response, '<a href="/en/archive/2026/3/">March</a>', html=True)
+        self.assertContains(response, "(2 articles)")
+        # The other years with articles, for going from one to the next.
+        self.assertContains(response, '<a href="/en/archive/2025/">2025</a>', html=True)
+
+    def test_an_empty_year_answers_200(self):
+        response = self.client.get("/archive/2019/")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, 'class="empty"')
+
+    def test_every_page_links_to_this_years_archive(self):
+        year = timezone.localdate().year
+        self.assertContains(self.client.get("/archive/2019/"), f'href="/archive/{year}/"')
+
 
 class AuthorPageTests(TestCase):
     @classmethod
@@ -190,3 +225,43 @@ class AuthorPageTests(TestCase):
             # author, count, articles, their tags
             with self.subTest(articles=count), self.assertNumQueries(4):
                 self.assertEqual(self.client.get("/author/budget/").status_code, 200)
+
+
+class CardTests(TestCase):
+    """Every list shows the same card; a page leaves out what its heading already says."""
+
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        author = make_editor(slug="amina", display_name="Amina Diallo")
+        category = make_category(name="Science", slug="science")
+        make_article(
+            author=author, category=category, slug="carded", title="Carded", tags=["Climat"]
+        )
+
+    def cards(self, url: str) -> list[str]:
+        html = self.client.get(url).content.decode()
+        return re.findall(r'<article class="card.*?</article>', html, re.S)
+
+    def test_the_author_page_does_not_repeat_the_authors_name(self):
+        [card] = self.cards("/author/amina/")
+        self.assertIn('href="/articles/carded/"', card)
+        self.assertIn('href="/category/science/"', card)
+        self.assertNotIn("Amina Diallo", card)
+
+    def test_the_category_page_does_not_repeat_the_category(self):
+        [card] = self.cards("/category/science/")
+        self.assertIn("Amina Diallo", card)
+        self.assertNotIn('href="/category/science/"', card)
+
+    def test_the_tag_and_search_pages_show_the_whole_card(self):
+        for url in [
+            "/tag/climat/",
+            "/search/?q=carded",
+            f"/archive/{timezone.localdate().year}/",
+        ]:
+            with self.subTest(url=url):
+                cards = self.cards(url)
+                self.assertEqual(len(cards), 1, url)
+                self.assertIn("Amina Diallo", cards[0])
+                self.assertIn('href="/category/science/"', cards[0])

@@ -85,6 +85,19 @@ def demo(browser_settings, live_server):
 
 
 @pytest.fixture
+def front_page(demo):
+    """The whole demo of `make run`: the seed article and the dozen around it, in four
+    categories, with covers, tags, a lead story and a few approved comments."""
+    from accounts.models import User
+    from demo import content as demo_content
+
+    demo_content.ensure_seed_comment(demo, User.objects.get(username="moderator"))
+    return demo_content.ensure_front_page(
+        User.objects.get(username="editor"), User.objects.get(username="moderator")
+    )
+
+
+@pytest.fixture
 def approved_comment(demo):
     """An approved reader comment on the seed article, as on the seed page."""
     from comments.models import Comment

@@ -4,6 +4,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.conftest import DESKTOP, PHONE
+
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
@@ -18,19 +20,31 @@ def public_pages(article) -> dict[str, str]:
         "search": "/search/?q=talibans",
         "search, nothing found": "/search/?q=xylophone",
         "archive": f"/archive/{published.year}/{published.month}/",
+        "year archive": f"/archive/{published.year}/",
     }
 
 
+@pytest.mark.parametrize("device", ["desktop", "phone"])
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("language", ["fr", "en"])
-def test_public_pages_have_no_axe_violations(demo, approved_comment, browsing, language, theme):
-    reader = browsing(locale=language, color_scheme=theme)
+def test_public_pages_have_no_axe_violations(
+    demo, front_page, approved_comment, browsing, language, theme, device
+):
+    phone = device == "phone"
+    reader = browsing(
+        locale=language, color_scheme=theme, viewport=PHONE if phone else DESKTOP, is_mobile=phone
+    )
     prefix = "" if language == "fr" else f"/{language}"
     for name, path in public_pages(demo).items():
         reader.go(prefix + path)
         expect(reader.page.locator("html")).to_have_attribute("lang", language)
         expect(reader.page.locator("h1")).to_have_count(1)
-        reader.assert_accessible(f"{name} ({language}, {theme})")
+        reader.assert_accessible(f"{name} ({language}, {theme}, {device})")
+        if phone and name == "home":
+            # The menu folded into the header, opened.
+            reader.page.locator(".site-menu summary").click()
+            expect(reader.page.locator(".site-menu .category-menu")).to_be_visible()
+            reader.assert_accessible(f"{name}, menu open ({language}, {theme}, {device})")
 
     # The article again, its comment form sent empty: the errors must be accessible too.
     reader.go(prefix + demo.get_absolute_url())

@@ -37,12 +37,12 @@ def test_a_reader_reads_the_seed_article_and_switches_language(demo, reader):
 
     page.locator(".site-title a").click()
     expect(page).to_have_url(re.compile("/en/$"))
-    expect(page.locator("article.card")).to_have_attribute("lang", "fr")
+    expect(page.locator("main article").first).to_have_attribute("lang", "fr")
 
     page.get_by_role("link", name="Français").click()
     expect(page).to_have_url(re.compile(r"[^n]/$"))
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    expect(page.locator("article.card")).not_to_have_attribute("lang", "fr")
+    expect(page.locator("main article").first).not_to_have_attribute("lang", "fr")
 
 
 def test_each_page_links_its_other_language(demo, reader):

@@ -16,11 +16,14 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_screenshots_of_home_and_article(demo, browsing, theme):
+def test_screenshots_of_home_and_article(demo, front_page, browsing, theme):
     for device, viewport in [("desktop", DESKTOP), ("phone", PHONE)]:
         reader = browsing(viewport=viewport, color_scheme=theme, is_mobile=device == "phone")
         reader.go("/")
-        expect(reader.page.locator("h1")).to_be_visible()
+        lead = reader.page.locator(".lead__image")
+        expect(lead).to_be_visible()
+        lead.evaluate("image => image.decode()")
+        reader.page.wait_for_load_state("networkidle")
         assert_png(reader.screenshot(f"home-{device}-{theme}"), viewport)
         reader.go(demo.get_absolute_url())
         cover = reader.page.locator(".article__cover img")

@@ -1,4 +1,5 @@
 import hashlib
+import re
 from unittest import mock
 
 from django.core import mail
@@ -63,6 +64,7 @@ class PublicCrawlTests(TestCase):
             "/author/the-author/",
             "/author/the-author/feed/",
             f"/archive/{published.year}/{published.month}/",
+            f"/archive/{published.year}/",
             "/search/?q=Comment",
             "/feed/",
             "/feed/atom/",
@@ -153,8 +155,11 @@ class NotificationTests(TestCase):
         with self.captureOnCommitCallbacks(execute=True):
             post_comment(self.client, self.article, email="hidden@example.org", name="Zoé")
         comment = Comment.objects.get()
-        self.assertEqual(len(mail.outbox), 1)
-        message = mail.outbox[0]
+        to_moderators = [
+            message for message in mail.outbox if message.to != ["hidden@example.org"]
+        ]
+        self.assertEqual(len(to_moderators), 1)
+        message = to_moderators[0]
         self.assertEqual(message.to, ["mod@carnet.example"])
         self.assertIn(
             f"http://testserver/admin/comments/comment/{comment.pk}/change/", message.body
@@ -176,7 +181,8 @@ class NotificationTests(TestCase):
         self.assertEqual(mail.outbox, [])
         for callback in callbacks:
             callback()
-        self.assertEqual(len(mail.outbox), 1)
+        # The moderators' notice and the commenter's confirmation.
+        self.assertEqual(len(mail.outbox), 2)
 
     def test_a_failing_mail_server_neither_loses_nor_breaks_the_comment(self):
         with (
@@ -224,3 +230,82 @@ class LoggingTests(TestCase):
         filtered = SafeExceptionReporterFilter().get_post_parameters(request)
         self.assertNotEqual(filtered["email"], "reported@example.org")
         self.assertEqual(filtered["name"], "")
+
+
+class CommenterPagesAndEmailsCrawlTests(TestCase):
+    """The pages a commenter's links open, and every email a commenter gets, carry no
+    other commenter's email or its hash; nor the page's reader's, outside their own mail."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = make_article(slug="private-links")
+        cls.moderator = make_moderator(email="mod@carnet.example")
+
+    def test_no_page_or_email_shows_another_commenters_email(self):
+        site = SiteSettings.load()
+        site.comments_trust_confirmed = True
+        site.save()
+        from comments.notifications import notify_authors
+
+        with self.captureOnCommitCallbacks(execute=True):
+            for n, email in enumerate(EMAILS):
+                post_comment(
+                    self.client,
+                    self.article,
+                    ip=f"198.51.100.{n + 1}",
+                    name=f"Reader {n}",
+                    email=email,
+                    body=f"Words {n}",
+                    notify="on",
+                    parent=str(Comment.objects.first().pk) if n else "",
+                )
+                if not n:
+                    Comment.objects.all().approve(by=self.moderator)
+        visited = []
+        for message in list(mail.outbox):
+            for path in re.findall(r"http://testserver(/\S+/)", message.body):
+                visited.append(path)
+                visited.append(f"/en{path}")
+        # Each confirmation's button, then the approved reply's notice and its pages.
+        with self.captureOnCommitCallbacks(execute=True):
+            for path in [p for p in visited if "/confirm/" in p and not p.startswith("/en")]:
+                self.client_class().post(path)
+            ids = Comment.objects.exclude(parent=None).approve(by=self.moderator)
+            notify_authors(self.client.get("/").wsgi_request, ids)
+            self.client.post("/comments/manage/", {"email": EMAILS[1]}, REMOTE_ADDR="192.0.2.9")
+        for message in mail.outbox:
+            for path in re.findall(r"http://testserver(/\S+/)", message.body):
+                visited += [path, f"/en{path}"]
+        self.assertTrue(any("/unsubscribe/" in path for path in visited))
+        self.assertTrue(any("/manage/" in path for path in visited))
+        visited += [
+            "/comments/manage/",
+            "/en/comments/manage/",
+            "/articles/private-links/",
+            f"/articles/private-links/?reply_to={Comment.objects.last().pk}",
+            "/comments/confirm/tampered/",
+            "/comments/manage/tampered/",
+        ]
+        statuses: dict[int, int] = {}
+        for path in sorted(set(visited)):
+            with self.subTest(path):
+                response = self.client_class().get(path)
+                self.assertLess(response.status_code, 500)
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+                if response.get("Content-Type") == "application/json":
+                    continue  # the owner's own download
+                content = response.content.decode()
+                for email in EMAILS:
+                    for trace in traces(email):
+                        self.assertNotIn(trace, content)
+        # Most links opened their page (the used confirmations and tampered ones did not).
+        self.assertGreater(statuses[200], 10, statuses)
+        self.assertGreater(len(mail.outbox), 4)
+        for message in mail.outbox:
+            with self.subTest(message.subject, to=message.to):
+                text = message.subject + message.body + str(message.extra_headers)
+                for email in EMAILS:
+                    if [email] == message.to:
+                        continue  # the owner's own email
+                    for trace in traces(email):
+                        self.assertNotIn(trace, text)

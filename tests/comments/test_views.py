@@ -106,11 +106,11 @@ class ArticleQueryBudgetTests(TestCase):
                     make_comment(article=article, parent=top)
                 # 1. the article with its author and category
                 # 2. its tags
-                # 3. the previous article, 4. the next article
-                # 5. the approved comments with their replies
+                # 3. the previous article, 4. the next article, 5. related articles
+                # 6. the categories of the menu, 7. the approved comments with their replies
                 # (the site settings come from the cache)
                 SiteSettings.load()
-                with self.assertNumQueries(5):
+                with self.assertNumQueries(7):
                     response = self.client.get(f"/en/articles/budget-{count}/")
                 self.assertEqual(response.status_code, 200)
                 self.assertEqual(article.comments.approved().count(), count)
@@ -127,16 +127,17 @@ class ListingTests(TestCase):
         make_comment(article=article)
         make_comment(article=article, status=Comment.Status.PENDING)
         make_article(slug="quiet")
-        # 1. the page count, 2. the articles with author, category and comment counts,
-        # 3. their tags (the site settings come from the cache)
+        # 1. the pinned lead story (none), 2. the newest, 3. the latest articles with
+        # author, category and comment counts, 4. the categories of the menu (none, so no
+        # section to read; the site settings come from the cache)
         SiteSettings.load()
-        with self.assertNumQueries(3):
+        with self.assertNumQueries(4):
             response = self.client.get("/en/")
         self.assertContains(response, "2 comments")
         self.assertContains(response, "No comments")
         for _ in range(5):
             make_comment(article=make_article())
-        with self.assertNumQueries(3):
+        with self.assertNumQueries(4):
             response = self.client.get("/en/")
         self.assertContains(response, "1 comment<")
 
@@ -292,7 +293,8 @@ class PostCommentTests(TestCase):
             email="CAMILLE@example.org",
             ip="198.51.100.2",
         )
-        self.assertContains(response, "You have already sent this comment.", status_code=400)
+        self.assertContains(response, "You have already sent this comment.", status_code=409)
+        self.assertContains(response, "Same words", status_code=409)
         self.assertEqual(Comment.objects.count(), 1)
         Comment.objects.update(submitted_at=timezone.now() - datetime.timedelta(minutes=11))
         response = post_comment(self.client, self.other, body="Same words", ip="198.51.100.3")

@@ -176,8 +176,10 @@ class GeneratedArticlesTests(DemoTestCase):
         output = load_demo("--articles", "25")
         self.assertIn("Generated articles: 25 added, 25 in all.", output)
         self.assertEqual(Article.objects.filter(slug__startswith="demo-").count(), 25)
-        # with the seed article and the translated pair
-        self.assertEqual(Article.objects.published().count(), 28)
+        self.assertEqual(
+            Article.objects.published().count(),
+            1 + len(demo.FRONT_ARTICLES) + len(demo.TRANSLATED_PAIR) + 25,
+        )
         before = snapshot()
         output = load_demo("--articles", "25")
         self.assertIn("Generated articles: 0 added, 25 in all.", output)
@@ -185,10 +187,13 @@ class GeneratedArticlesTests(DemoTestCase):
 
     def test_generated_articles_fill_the_public_pages(self):
         load_demo("--articles", "12")
-        self.assertEqual(Article.objects.published().count(), 15)
-        response = self.client.get("/?page=2")
+        self.assertEqual(
+            Article.objects.published().count(),
+            1 + len(demo.FRONT_ARTICLES) + len(demo.TRANSLATED_PAIR) + 12,
+        )
+        response = self.client.get("/")
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(len(response.context["articles"]), 5)
+        self.assertEqual(len(response.context["articles"]), 6)
         self.assertEqual(self.client.get("/sitemap.xml").status_code, 200)
         # Generated authors sign articles but cannot log in.
         author = User.objects.get(username="claire-dubois")
@@ -202,3 +207,56 @@ class GeneratedArticlesTests(DemoTestCase):
     def test_the_demo_accounts_groups_come_from_the_migrations(self):
         self.assertTrue(Group.objects.filter(name="Editors").exists())
         self.assertTrue(Group.objects.filter(name="Moderators").exists())
+
+
+class FrontPageDemoTests(DemoTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+
+    def test_it_makes_a_dozen_articles_in_four_categories_with_covers(self):
+        articles = Article.objects.published()
+        self.assertEqual(articles.count(), 1 + len(demo.FRONT_ARTICLES))
+        self.assertGreaterEqual(articles.count(), 12)
+        self.assertEqual(
+            set(Category.objects.in_use().values_list("slug", flat=True)),
+            {"international", "politique", "economie", "science"},
+        )
+        for article in articles:
+            with self.subTest(article=article.slug):
+                self.assertTrue(os.path.exists(article.cover.path))
+                self.assertTrue(article.cover_alt)
+                self.assertTrue(article.tags.exists())
+                self.assertFalse(article.was_updated)
+
+    def test_one_article_leads_the_front_page(self):
+        lead = Article.objects.lead()
+        self.assertTrue(lead.featured)
+        self.assertNotEqual(lead.slug, demo.SEED_SLUG)
+        response = self.client.get("/")
+        self.assertEqual(response.context["lead"], lead)
+        self.assertEqual(len(response.context["articles"]), 6)
+        self.assertTrue(response.context["sections"])
+
+    def test_several_articles_have_approved_comments(self):
+        commented = Article.objects.filter(comment_count__gt=0)
+        self.assertGreaterEqual(commented.count(), 4)
+        self.assertEqual(Article.objects.get(slug=demo.SEED_SLUG).comment_count, 1)
+
+    def test_the_seed_article_is_kept_as_it_is(self):
+        seed = Article.objects.get(slug=demo.SEED_SLUG)
+        self.assertEqual(
+            (seed.title, seed.standfirst, seed.body, seed.cover_alt, seed.cover_caption),
+            (demo.SEED_TITLE, demo.SEED_STANDFIRST, demo.SEED_BODY, demo.SEED_COVER_ALT,
+             demo.SEED_COVER_CAPTION),
+        )  # fmt: skip
+        self.assertEqual(set(seed.tags.names()), set(demo.SEED_TAGS))
+        self.assertEqual(seed.category.slug, "international")
+        self.assertFalse(seed.featured)
+
+    def test_an_editor_who_pins_another_lead_keeps_it(self):
+        seed = Article.objects.get(slug=demo.SEED_SLUG)
+        seed.featured = True
+        seed.save()
+        load_demo()
+        self.assertEqual(Article.objects.lead(), seed)

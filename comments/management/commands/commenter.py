@@ -1,27 +1,8 @@
-import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 
-from comments.models import Comment
-
-EXPORTED_FIELDS = [
-    "id",
-    "article_id",
-    "parent_id",
-    "name",
-    "email",
-    "website",
-    "body",
-    "status",
-    "reason",
-    "submitted_at",
-    "moderated_at",
-    "ip_address",
-    "user_agent",
-]
+from comments.models import Comment, export_json
 
 
 class Command(BaseCommand):
@@ -43,32 +24,13 @@ class Command(BaseCommand):
         if "@" not in email:
             self.stderr.write("Give the commenter's email address.")
             sys.exit(2)
-        comments = Comment.objects.from_email(email).select_related("article")
+        comments = Comment.objects.from_email(email)
         if action == "export":
-            data = [
-                {
-                    **{field: getattr(comment, field) for field in EXPORTED_FIELDS},
-                    "article": comment.article.title,
-                    "url": comment.get_absolute_url(),
-                }
-                for comment in comments
-            ]
-            self.stdout.write(
-                json.dumps(
-                    {"email": email, "comments": data},
-                    cls=DjangoJSONEncoder,
-                    ensure_ascii=False,
-                    indent=2,
-                )
-            )
+            self.stdout.write(export_json(email))
             return
-        with transaction.atomic():
-            if delete:
-                count, _ = comments.delete()
-                self.stdout.write(f"Deleted {count} comments (with their replies).")
-                return
-            count = 0
-            for comment in comments.select_for_update():
-                comment.anonymise()
-                count += 1
+        if delete:
+            count, _ = comments.delete()
+            self.stdout.write(f"Deleted {count} comments (with their replies).")
+            return
+        count = comments.anonymise()
         self.stdout.write(f"Anonymised {count} comments.")

@@ -40,6 +40,7 @@ class Command(BaseCommand):
             accounts = content.ensure_accounts(password)
             article = content.ensure_seed_article(accounts.users["editor"])
             content.ensure_seed_comment(article, accounts.users["moderator"])
+            content.ensure_front_page(accounts.users["editor"], accounts.users["moderator"])
             content.ensure_translated_pair(accounts.users["editor"])
         with languages.in_site_language():
             self.stdout.write(f"Seed article: {article.get_absolute_url()}")

@@ -1,0 +1,210 @@
+"""Commenters in control: remembered by choice, told of replies, managing their own words.
+
+The mail Carnet sends is read from Django's test outbox: the live server runs the tasks
+right after each commit, in this process.
+"""
+
+import json
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from tests.browser.test_comments import comment_form_or_skip
+from tests.browser.test_editing import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+READER = "dominique.reader@example.com"
+
+
+def mail_to(address: str) -> list:
+    return [message for message in mail.outbox if message.to == [address]]
+
+
+def link(message, kind: str) -> str:
+    """The path of the message's link of that kind (confirm, unsubscribe, manage)."""
+    found = re.search(rf"https?://[^/\s]+(/comments/{kind}/\S+/)", message.body)
+    assert found, message.body
+    return found.group(1)
+
+
+def fill_comment(page, body: str, name: str = "Dominique", email: str = READER) -> None:
+    form = comment_form_or_skip(page)
+    form.locator("#id_body").fill(body)
+    form.locator("#id_name").fill(name)
+    form.locator("#id_email").fill(email)
+
+
+def test_a_reader_is_remembered_by_choice_and_forgotten_by_a_link(demo, reader):
+    page = reader.page
+    reader.go(demo.get_absolute_url())
+    fill_comment(page, "Merci pour cet article.")
+    page.locator("#id_website").fill("https://dominique.example")
+    remember = page.get_by_label("Enregistrer mon nom, mon e-mail et mon site web")
+    expect(remember).not_to_be_checked()
+    remember.check()
+    page.get_by_role("button", name="Publier le commentaire").click()
+    expect(page.locator(".comment--pending")).to_contain_text("Merci pour cet article.")
+
+    # Another day: the form is filled in for this browser only.
+    reader.go("/")
+    reader.go(demo.get_absolute_url())
+    expect(page.locator("#id_name")).to_have_value("Dominique")
+    expect(page.locator("#id_email")).to_have_value(READER)
+    expect(page.locator("#id_website")).to_have_value("https://dominique.example")
+    expect(remember).to_be_checked()
+    expect(page.locator("#id_body")).to_have_value("")
+    reader.assert_accessible("the article with a remembered reader")
+
+    page.get_by_role("link", name="Oublier mes coordonnées").click()
+    expect(page.locator(".messages")).to_contain_text("Ce navigateur ne retient plus")
+    expect(page.locator("#id_email")).to_have_value("")
+    expect(page.locator("#id_name")).to_have_value("")
+    reader.assert_accessible("the article after forget me")
+
+
+def test_a_reader_is_told_of_a_reply_and_unsubscribes_in_one_click(
+    demo, browsing, approved_comment
+):
+    reader = browsing()
+    page = reader.page
+    reader.go(demo.get_absolute_url())
+    page.get_by_role("link", name=f"Répondre à {approved_comment.name}").click()
+    fill_comment(page, "Qu'en pensent les autres ?")
+    page.get_by_label("M’avertir par e-mail quand quelqu’un répond").check()
+    page.get_by_role("button", name="Publier le commentaire").click()
+    expect(page.locator(".comment--pending")).to_contain_text("Qu'en pensent les autres ?")
+
+    [confirmation] = mail_to(READER)
+    reader.go(link(confirmation, "confirm"))
+    reader.assert_accessible("the confirmation page")
+    page.get_by_role("button", name="Oui, je l’ai écrit : confirmer").click()
+    expect(page.locator("h1")).to_have_text("Votre e-mail est confirmé")
+    expect(page.locator(".message")).to_contain_text("Nous vous écrirons")
+    reader.assert_accessible("the confirmed page")
+
+    from comments.models import Comment
+
+    mine = Comment.objects.get(email=READER)
+    moderator = browsing(locale="en")
+    log_in(moderator.page, "moderator")
+    mine.approve(by=None)
+    # Someone answers Dominique; the moderator approves the answer.
+    other = browsing()
+    other.go(f"{demo.get_absolute_url()}?reply_to={mine.pk}#comment-form")
+    fill_comment(other.page, "Je vous réponds.", name="Sacha", email="sacha@example.com")
+    other.page.get_by_role("button", name="Publier le commentaire").click()
+    answer = Comment.objects.get(email="sacha@example.com")
+    moderator.go("/admin/comments/comment/")
+    moderator.page.locator(f'input[name="_selected_action"][value="{answer.pk}"]').check()
+    moderator.page.locator('select[name="action"]').select_option("approve")
+    moderator.page.locator('button[name="index"]').click()
+    expect(moderator.page.locator(".messagelist")).to_contain_text("1 comment approved.")
+
+    [notice] = [m for m in mail_to(READER) if "réponse" in m.subject]
+    assert "Sacha" in notice.body and "Je vous réponds." in notice.body
+    assert "sacha@example.com" not in notice.body + str(notice.extra_headers)
+    assert notice.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe = link(notice, "unsubscribe")
+    assert notice.extra_headers["List-Unsubscribe"].endswith(f"{unsubscribe}>")
+
+    reader.go(unsubscribe)
+    reader.assert_accessible("the unsubscribe page")
+    page.get_by_role("button", name="Me désabonner").click()
+    expect(page.locator(".message")).to_contain_text("Vous ne recevrez plus")
+    reader.assert_accessible("the unsubscribed page")
+    from comments.models import Subscription
+
+    assert not Subscription.objects.filter(comment=mine).exists()
+
+
+def test_a_reader_manages_edits_downloads_and_erases_through_the_emailed_link(demo, reader):
+    page = reader.page
+    reader.go(demo.get_absolute_url())
+    fill_comment(page, "Une coquile ici.")
+    page.get_by_role("button", name="Publier le commentaire").click()
+    expect(page.locator(".comment--pending")).to_contain_text("Une coquile ici.")
+
+    page.get_by_role("link", name="Gérer mes commentaires").click()
+    expect(page.locator("h1")).to_have_text("Gérer mes commentaires")
+    reader.assert_accessible("the manage request page")
+    page.locator("#id_email").fill(READER)
+    page.get_by_role("button", name="M’envoyer le lien").click()
+    expect(page.locator("h1")).to_have_text("Consultez votre messagerie")
+    reader.assert_accessible("the manage request answer")
+
+    [request] = [m for m in mail_to(READER) if "Gérer" in m.subject]
+    reader.go(link(request, "manage"))
+    expect(page.locator(".my-comment")).to_contain_text("Une coquile ici.")
+    expect(page.locator(".my-comment")).to_contain_text("En attente")
+    reader.assert_accessible("the manage page")
+
+    page.locator(".my-comment").get_by_role("link", name="Modifier").click()
+    reader.assert_accessible("the edit page")
+    page.locator("#id_body").fill("Une coquille corrigée ici.")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator(".messages")).to_contain_text("Votre commentaire est corrigé")
+    expect(page.locator(".my-comment")).to_contain_text("Une coquille corrigée ici.")
+    expect(page.locator(".my-comment")).to_contain_text("modifié")
+
+    # Deleting asks first; the reader changes their mind.
+    page.locator(".my-comment").get_by_role("link", name="Supprimer").click()
+    expect(page.locator(".quoted-comment")).to_contain_text("Une coquille corrigée ici.")
+    reader.assert_accessible("the delete page")
+    page.get_by_role("link", name="Annuler").click()
+    expect(page.locator(".my-comment")).to_have_count(1)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger tout ce qui est conservé sur moi").click()
+    data = json.loads(open(download.value.path(), encoding="utf-8").read())
+    assert data["email"] == READER
+    assert [c["body"] for c in data["comments"]] == ["Une coquille corrigée ici."]
+
+    page.get_by_role("link", name="Effacer mes données").click()
+    reader.assert_accessible("the erase page")
+    page.get_by_role("button", name="Effacer mes données").click()
+    expect(page.locator("h1")).to_have_text("Vos données sont effacées")
+    reader.assert_accessible("the erased page")
+
+    from comments.models import Comment
+
+    assert not Comment.objects.from_email(READER).exists()
+    reader.go(link(request, "manage"), status=404)
+    expect(page.locator("h1")).to_have_text("Ce lien ne s’ouvre pas")
+    reader.assert_accessible("the link error page")
+
+
+def test_a_visitor_typing_a_regulars_email_gets_no_auto_approval(demo, browsing, approved_comment):
+    from comments.models import Comment
+    from sitewide.models import SiteSettings
+
+    site = SiteSettings.load()
+    site.comments_trust_confirmed = True
+    site.save()
+    regular = approved_comment.email
+
+    impostor = browsing()
+    impostor.go(demo.get_absolute_url())
+    fill_comment(impostor.page, "Je suis pascal, croyez-moi.", name="pascal", email=regular)
+    impostor.page.get_by_role("button", name="Publier le commentaire").click()
+    expect(impostor.page.locator(".comment--pending")).to_contain_text("croyez-moi")
+    impostor.assert_accessible("the impostor's pending comment")
+
+    posted = Comment.objects.get(body="Je suis pascal, croyez-moi.")
+    assert posted.status == Comment.Status.PENDING
+    # The confirmation went to the regular's mailbox, not to the visitor.
+    [confirmation] = mail_to(regular)
+    assert "croyez-moi" in confirmation.body
+    assert "ignorez cet e-mail" in confirmation.body
+
+    passer_by = browsing()
+    passer_by.go(demo.get_absolute_url())
+    expect(passer_by.page.locator(f"#comment-{posted.pk}")).to_have_count(0)
+
+    # The real regular confirms what is theirs only; here, they would not: a visit
+    # to the link (a mail scanner's, say) approves nothing.
+    scanner = browsing()
+    scanner.go(link(confirmation, "confirm"))
+    assert Comment.objects.get(pk=posted.pk).status == Comment.Status.PENDING

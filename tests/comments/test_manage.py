@@ -1,0 +1,224 @@
+"""Self-service by emailed link: ask, list, edit, delete, download, erase."""
+
+import datetime
+import json
+import re
+
+from django.core import mail
+from django.core.management import call_command
+from django.test import TestCase, override_settings
+from django.utils import timezone
+
+from comments import links
+from comments.models import Comment, Subscription
+from sitewide.models import SiteSettings
+from tests.base import make_article, make_comment, make_moderator
+
+OWNER = "owner@example.org"
+
+
+class ManageRequestTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        make_comment(email=OWNER)
+
+    def ask(self, email: str, ip: str = "203.0.113.7"):
+        with self.captureOnCommitCallbacks(execute=True):
+            return self.client.post("/en/comments/manage/", {"email": email}, REMOTE_ADDR=ip)
+
+    def test_the_page_asks_for_an_email(self):
+        response = self.client.get("/en/comments/manage/")
+        self.assertContains(response, '<label for="id_email">Your email')
+        self.assertIn("public", response["Cache-Control"])
+
+    def test_it_answers_the_same_whether_or_not_the_address_commented(self):
+        known = self.ask(OWNER, ip="198.51.100.1")
+        unknown = self.ask("stranger@example.org", ip="198.51.100.2")
+        self.assertEqual(known.status_code, unknown.status_code)
+        self.assertEqual(known.content, unknown.content)
+        self.assertContains(known, "If this address has comments here")
+        # Only the owner learns the difference, by email.
+        self.assertEqual([m.to for m in mail.outbox], [[OWNER]])
+        self.assertIn("/comments/manage/", mail.outbox[0].body)
+
+    def test_an_invalid_address_answers_400(self):
+        self.assertEqual(self.ask("not an address").status_code, 400)
+
+    @override_settings(COMMENTS_FLOOD_SECONDS=15)
+    def test_it_is_flood_limited_per_client_address(self):
+        self.ask(OWNER)
+        response = self.ask("stranger@example.org")
+        self.assertContains(response, "You are asking too fast", status_code=429)
+        self.assertEqual(response["Retry-After"], "15")
+        self.assertEqual(len(mail.outbox), 1)
+
+
+class ManagePageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        cls.moderator = make_moderator()
+        cls.article = make_article(slug="mine", title="My article")
+        cls.approved_long_ago = make_comment(
+            article=cls.article,
+            email=OWNER,
+            body="Old and approved",
+            moderated_at=timezone.now() - datetime.timedelta(hours=1),
+        )
+        cls.pending = make_comment(
+            article=cls.article, email=OWNER, body="Still waiting", status=Comment.Status.PENDING
+        )
+        cls.other = make_comment(article=cls.article, email="other@example.org", body="Not mine")
+
+    def url(self, suffix: str = "") -> str:
+        return f"/en/comments/manage/{links.make(links.MANAGE, self.pending)}/{suffix}"
+
+    def test_it_lists_the_owners_comments_with_their_status_only(self):
+        response = self.client.get(self.url())
+        self.assertContains(response, "Old and approved")
+        self.assertContains(response, "Still waiting")
+        self.assertContains(response, "Pending")
+        self.assertContains(response, "Approved")
+        self.assertNotContains(response, "Not mine")
+        self.assertIn("no-store", response["Cache-Control"])
+        self.assertEqual(response["X-Robots-Tag"], "noindex")
+
+    def test_its_queries_do_not_grow_with_the_comments(self):
+        self.client.get(self.url())  # the site settings into the cache
+        # the link's comment with its article; the owner's comments with their articles;
+        # the header's category menu
+        with self.assertNumQueries(3):
+            self.client.get(self.url())
+        for n in range(10):
+            make_comment(article=make_article(), email=OWNER, body=f"More {n}")
+        with self.assertNumQueries(3):
+            response = self.client.get(self.url())
+        self.assertContains(response, "More 9")
+
+    def test_a_pending_comment_can_be_edited_and_is_marked_edited(self):
+        response = self.client.post(self.url(f"{self.pending.pk}/edit/"), {"body": "Better words"})
+        self.assertEqual(response.status_code, 303)
+        self.pending.refresh_from_db()
+        self.assertEqual(self.pending.body, "Better words")
+        self.assertIsNotNone(self.pending.edited_at)
+        self.assertEqual(self.pending.status, Comment.Status.PENDING)
+
+    def test_an_approved_comment_is_editable_for_15_minutes(self):
+        recent = make_comment(
+            article=self.article, email=OWNER, moderated_at=timezone.now(), body="Fresh"
+        )
+        page = self.client.get(self.url())
+        self.assertContains(page, f"/{recent.pk}/edit/")
+        self.assertNotContains(page, f"/{self.approved_long_ago.pk}/edit/")
+        self.client.post(self.url(f"{recent.pk}/edit/"), {"body": "Fresh, corrected"})
+        recent.refresh_from_db()
+        self.assertEqual(recent.status, Comment.Status.APPROVED)
+        self.assertEqual(recent.body, "Fresh, corrected")
+        article_page = self.client_class().get("/en/articles/mine/")
+        self.assertContains(article_page, "Fresh, corrected")
+        self.assertContains(article_page, '<span class="comment__edited">edited</span>')
+
+    def test_an_old_approved_comment_cannot_be_edited(self):
+        url = self.url(f"{self.approved_long_ago.pk}/edit/")
+        self.client.post(url, {"body": "Rewriting history"})
+        self.approved_long_ago.refresh_from_db()
+        self.assertEqual(self.approved_long_ago.body, "Old and approved")
+
+    @override_settings(COMMENTS_MAX_LINKS=0)
+    def test_an_edit_that_a_check_would_hold_goes_back_to_moderation(self):
+        recent = make_comment(article=self.article, email=OWNER, moderated_at=timezone.now())
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(self.url(f"{recent.pk}/edit/"), {"body": "See https://spam.example"})
+        # The moderators are told it waits again.
+        self.assertEqual([m.to for m in mail.outbox], [[self.moderator.email]])
+        recent.refresh_from_db()
+        self.assertEqual(recent.status, Comment.Status.PENDING)
+        self.assertIn("liens", recent.reason)  # the site's language
+        self.assertNotContains(self.client_class().get("/en/articles/mine/"), "spam.example")
+
+    def test_an_empty_edit_answers_400_and_keeps_the_text(self):
+        response = self.client.post(self.url(f"{self.pending.pk}/edit/"), {"body": ""})
+        self.assertEqual(response.status_code, 400)
+        self.pending.refresh_from_db()
+        self.assertEqual(self.pending.body, "Still waiting")
+
+    def test_someone_elses_comment_is_404(self):
+        for suffix in [f"{self.other.pk}/edit/", f"{self.other.pk}/delete/"]:
+            with self.subTest(suffix):
+                self.assertEqual(self.client.post(self.url(suffix)).status_code, 404)
+        self.assertTrue(Comment.objects.filter(pk=self.other.pk).exists())
+
+    def test_delete_asks_first(self):
+        page = self.client.get(self.url(f"{self.pending.pk}/delete/"))
+        self.assertContains(page, "Delete my comment</button>")
+        self.assertContains(page, "Still waiting")
+        self.assertTrue(Comment.objects.filter(pk=self.pending.pk).exists())
+
+    def test_deleting_the_links_own_comment_gives_a_link_that_still_works(self):
+        response = self.client.post(self.url(f"{self.pending.pk}/delete/"))
+        self.assertEqual(response.status_code, 303)
+        self.assertFalse(Comment.objects.filter(pk=self.pending.pk).exists())
+        page = self.client.get(response["Location"])
+        self.assertContains(page, "Old and approved")
+        self.assertContains(page, "Your comment is deleted.")
+
+    def test_a_comment_others_answered_is_withdrawn_but_their_replies_stay(self):
+        reply = make_comment(article=self.article, parent=self.approved_long_ago, body="Reply")
+        self.client.post(self.url(f"{self.approved_long_ago.pk}/delete/"))
+        self.approved_long_ago.refresh_from_db()
+        self.assertEqual(self.approved_long_ago.email, "")
+        self.assertIn("retiré par son auteur", self.approved_long_ago.body)
+        self.assertTrue(Comment.objects.filter(pk=reply.pk).exists())
+
+    def test_download_gives_everything_stored_as_json(self):
+        Subscription.objects.create(comment=self.pending, confirmed_at=timezone.now())
+        response = self.client.get(self.url("download/"))
+        self.assertEqual(response["Content-Type"], "application/json")
+        self.assertIn("attachment", response["Content-Disposition"])
+        data = json.loads(response.content)
+        self.assertEqual(data["email"], OWNER)
+        self.assertEqual(
+            {c["body"] for c in data["comments"]}, {"Old and approved", "Still waiting"}
+        )
+        self.assertTrue(
+            next(c for c in data["comments"] if c["body"] == "Still waiting")[
+                "reply_notifications"
+            ]
+        )
+
+    def test_erase_asks_first_then_does_what_the_command_does(self):
+        Subscription.objects.create(comment=self.pending, confirmed_at=timezone.now())
+        confirm = self.client.get(self.url("erase/"))
+        self.assertContains(confirm, "your 2 comments")
+        self.assertEqual(Comment.objects.from_email(OWNER).count(), 2)
+        done = self.client.post(self.url("erase/"))
+        self.assertContains(done, "Your data is erased")
+        self.assertFalse(Comment.objects.from_email(OWNER).exists())
+        self.assertFalse(Subscription.objects.exists())
+        self.assertEqual(Comment.objects.filter(name="Anonymous").count(), 0)  # site: French
+        self.assertEqual(Comment.objects.filter(name="Anonyme").count(), 2)
+        # The link no longer opens.
+        self.assertEqual(self.client.get(self.url()).status_code, 404)
+
+    def test_the_command_erases_the_same_way(self):
+        Subscription.objects.create(comment=self.pending, confirmed_at=timezone.now())
+        call_command("commenter", "erase", OWNER, stdout=open("/dev/null", "w"))
+        self.assertFalse(Comment.objects.from_email(OWNER).exists())
+        self.assertFalse(Subscription.objects.exists())
+
+
+class EveryEmailCarriesTheManageLinkTests(TestCase):
+    def test_the_confirmation_and_the_manage_mail_open_the_owners_page(self):
+        from comments.notifications import ask_confirmation, send_manage_link
+
+        comment = make_comment(email=OWNER, body="Owned words")
+        request = self.client.get("/").wsgi_request
+        with self.captureOnCommitCallbacks(execute=True):
+            ask_confirmation(request, comment, notify=True)
+            send_manage_link(request, OWNER)
+        self.assertEqual(len(mail.outbox), 2)
+        for message in mail.outbox:
+            with self.subTest(message.subject):
+                path = re.search(r"http://testserver(/comments/manage/[^/\s]+/)", message.body)
+                self.assertContains(self.client.get(path.group(1)), "Owned words")
