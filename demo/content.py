@@ -222,6 +222,7 @@ TRANSLATED_PAIR = [
         "<p>Les élections se tiennent dans un climat tendu ; la participation reste la "
         "grande inconnue.</p>",
         "tags": ["Élections"],
+        "cover_alt": "Un ciel de fin de journée au-dessus de collines, dessin généré.",
     },
     {
         "slug": "elections-in-the-sahel-seen-from-the-ground",
@@ -233,41 +234,50 @@ TRANSLATED_PAIR = [
         "<p>The elections take place in a tense climate; turnout remains the great "
         "unknown.</p>",
         "tags": ["Élections"],
+        "cover_alt": "An evening sky over hills, a generated drawing.",
     },
 ]
 
 
 def ensure_translated_pair(author: User) -> list[Article]:
-    """The French and English versions of one story, linked as translations."""
+    """The French and English versions of one story, linked as translations, with one
+    generated cover between them."""
     category = Category.objects.get(slug=CATEGORY["slug"])
-    pair = []
+    pair: list[Article] = []
     for values in TRANSLATED_PAIR:
-        fields = {
-            "title": values["title"],
-            "standfirst": values["standfirst"],
-            "body": values["body"],
-            "language": values["language"],
-            "author": author,
-            "category": category,
-            "status": Article.Status.PUBLISHED,
-        }
-        fields = _as_saved(fields)
+        fields = _as_saved(
+            {
+                field: values[field]
+                for field in ["title", "standfirst", "body", "language", "cover_alt"]
+            }
+            | {"author": author, "category": category, "status": Article.Status.PUBLISHED}
+        )
         article = Article.objects.filter(slug=values["slug"]).first()
         if article is None:
+            published_at = timezone.now() - datetime.timedelta(hours=50 + len(pair))
+            # The English one names the French one: save() pairs them both ways.
             article = Article(
                 slug=values["slug"],
-                published_at=timezone.now() - datetime.timedelta(hours=len(pair) + 1),
+                published_at=published_at,
+                translation=pair[0] if pair else None,
                 **fields,
             )
             article.save()
+            # Written now but dated earlier: not "updated" since its publication.
+            Article.objects.filter(pk=article.pk).update(updated_at=published_at)
         elif any(getattr(article, field) != value for field, value in fields.items()):
             for field, value in fields.items():
                 setattr(article, field, value)
             article.save()
+        if not article.cover or not article.cover.storage.exists(article.cover.name):
+            jpeg = demo_cover_jpeg(seed=TRANSLATED_PAIR[0]["slug"], to_the_edge=True)
+            article.cover.save(f"{values['slug']}.jpg", ContentFile(jpeg), save=False)
+            Article.objects.filter(pk=article.pk).update(cover=article.cover.name)
         if set(article.tags.names()) != set(values["tags"]):
             article.tags.set(values["tags"])
         pair.append(article)
     french, english = pair
+    french.refresh_from_db(fields=["translation"])
     if french.translation_id != english.pk:
         french.translation = english
         french.save()

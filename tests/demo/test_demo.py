@@ -216,7 +216,9 @@ class FrontPageDemoTests(DemoTestCase):
 
     def test_it_makes_a_dozen_articles_in_four_categories_with_covers(self):
         articles = Article.objects.published()
-        self.assertEqual(articles.count(), 1 + len(demo.FRONT_ARTICLES))
+        self.assertEqual(
+            articles.count(), 1 + len(demo.FRONT_ARTICLES) + len(demo.TRANSLATED_PAIR)
+        )
         self.assertGreaterEqual(articles.count(), 12)
         self.assertEqual(
             set(Category.objects.in_use().values_list("slug", flat=True)),
