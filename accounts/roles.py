@@ -13,20 +13,36 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.db import DEFAULT_DB_ALIAS
 
+# Contributors write and submit; Editors publish their own; the Editor-in-chief reviews,
+# edits and publishes everyone's (blog/workflow.py says what each permission allows).
+CONTRIBUTOR = [
+    ("blog", "add_article"),
+    ("blog", "change_article"),
+    ("blog", "delete_article"),
+    ("blog", "view_article"),
+    ("blog", "view_category"),
+    ("taggit", "add_tag"),
+    ("taggit", "view_tag"),
+    ("accounts", "view_user"),
+    ("accounts", "change_user"),
+]
+EDITOR = [
+    *CONTRIBUTOR,
+    ("blog", "publish_article"),
+    ("blog", "add_category"),
+    ("blog", "change_category"),
+    ("taggit", "change_tag"),
+]
 ROLES = {
-    "Editors": [
-        ("blog", "add_article"),
-        ("blog", "change_article"),
-        ("blog", "delete_article"),
-        ("blog", "view_article"),
-        ("blog", "add_category"),
-        ("blog", "change_category"),
-        ("blog", "view_category"),
-        ("taggit", "add_tag"),
-        ("taggit", "change_tag"),
-        ("taggit", "view_tag"),
-        ("accounts", "view_user"),
-        ("accounts", "change_user"),
+    "Contributors": CONTRIBUTOR,
+    "Editors": EDITOR,
+    "Editor-in-chief": [
+        *EDITOR,
+        ("blog", "change_others_article"),
+        ("pages", "add_page"),
+        ("pages", "change_page"),
+        ("pages", "delete_page"),
+        ("pages", "view_page"),
     ],
     "Moderators": [
         ("comments", "view_comment"),

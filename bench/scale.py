@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
+
 from pages import fetch, free_port
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,10 +1,17 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from blog import workflow
 from blog.forms import ArticleAdminForm
 from blog.models import Article, Category
+from sitewide.revisions import RevisionAdmin
+
+Status = Article.Status
 
 
 @admin.register(Category)
@@ -14,43 +21,157 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class LabelledFileInput(forms.ClearableFileInput):
+    """A file input labelled by its field's label: Django groups a clearable file input in
+    a fieldset whose legend names the group, and leaves the input itself without a name."""
+
+    use_fieldset = False
+
+
+class StateFilter(admin.SimpleListFilter):
+    """The statuses as the newsroom names them, Scheduled apart from Published."""
+
+    title = _("status")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", Status.DRAFT.label),
+            ("review", Status.IN_REVIEW.label),
+            ("scheduled", _("Scheduled")),
+            ("published", Status.PUBLISHED.label),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        return {
+            "draft": lambda: queryset.filter(status=Status.DRAFT),
+            "review": lambda: queryset.filter(status=Status.IN_REVIEW),
+            "scheduled": lambda: queryset.filter(status=Status.PUBLISHED, published_at__gt=now),
+            "published": lambda: queryset.filter(status=Status.PUBLISHED, published_at__lte=now),
+        }.get(self.value(), lambda: queryset)()
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(RevisionAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "status", "author", "category", "published_at", "tag_list"]
-    list_filter = ["status", "category", "author", "published_at"]
+    list_display = [
+        "title",
+        "state",
+        "lead_story",
+        "author",
+        "category",
+        "published_at",
+        "tag_list",
+    ]
+    list_filter = [StateFilter, "category", "author", "published_at"]
     list_select_related = ["author", "category"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     autocomplete_fields = ["category", "translation"]
+    actions = ["pin_as_lead_story"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "language", "translation"]}),
         (_("Cover"), {"fields": ["cover", "cover_alt", "cover_caption"]}),
         (
             _("Publication"),
-            {"fields": ["status", "published_at", "author", "category", "tags", "comments_open"]},
+            {
+                "fields": [
+                    "current_status",
+                    "status",
+                    "published_at",
+                    "featured",
+                    "author",
+                    "category",
+                    "tags",
+                    "comments_open",
+                ]
+            },
         ),
         (_("Search engines"), {"fields": ["seo_description"]}),
     ]
+    # Revisions (sitewide/revisions.py): a comparison shows these fields; a restore
+    # brings back what was written, never the status, the time or the author.
+    revision_compare_fields = [
+        "title",
+        "slug",
+        "standfirst",
+        "body",
+        "cover",
+        "cover_alt",
+        "cover_caption",
+        "category",
+        "language",
+        "status",
+        "published_at",
+        "author",
+        "comments_open",
+        "seo_description",
+    ]
+    revision_restore_fields = [
+        "title",
+        "standfirst",
+        "body",
+        "cover",
+        "cover_alt",
+        "cover_caption",
+        "category",
+        "language",
+        "comments_open",
+        "seo_description",
+    ]
+    revision_events = workflow.EVENTS
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request).prefetch_related("tags")
-        if request.user.has_perm("blog.change_others_article"):
+        if workflow.can_review(request.user):
             return queryset
         return queryset.filter(author=request.user)
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, article: Article) -> str:
+        return article.state_label()
+
+    @admin.display(description=_("current status"))
+    def current_status(self, article: Article) -> str:
+        """Where the article stands, in words: "Scheduled for 1 December 2026 at 08:00"."""
+        return article.state_label()
+
+    @admin.display(description=_("lead story"), ordering="-featured")
+    def lead_story(self, article: Article) -> str:
+        return _("Lead story") if article.featured else "—"
 
     @admin.display(description=_("tags"))
     def tag_list(self, article: Article) -> str:
         return ", ".join(tag.name for tag in article.tags.all())
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # The headline gets the width of a headline, the standfirst the height of one, the
+        # cover input a label; a widget ArticleAdminForm names itself is left as it is.
+        if "widget" not in kwargs:
+            widget = {
+                "title": lambda: forms.TextInput(attrs={"class": "vTextField carnet-title"}),
+                "standfirst": lambda: forms.Textarea(
+                    attrs={"rows": 3, "class": "carnet-standfirst"}
+                ),
+                "cover": LabelledFileInput,
+            }.get(db_field.name)
+            if widget:
+                kwargs["widget"] = widget()
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
-        if request.user.has_perm("blog.change_others_article"):
-            return []
-        return ["author"]
+        readonly = ["current_status"]
+        if not workflow.can_review(request.user):
+            readonly.append("author")
+        if not workflow.can_publish(request.user):
+            # A contributor's status moves with the "Submit for review" button only.
+            readonly += ["status", "featured"]
+        return readonly
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "author":
@@ -59,22 +180,97 @@ class ArticleAdmin(admin.ModelAdmin):
             kwargs["queryset"] = User.objects.filter(is_staff=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["workflow_buttons"] = self._workflow_buttons(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _workflow_buttons(self, request: HttpRequest, obj: Article | None) -> list:
+        """The buttons beside Save that move the article along, as (name, words)."""
+        user, status = request.user, obj.status if obj else Status.DRAFT
+        buttons = []
+        if workflow.can_publish(user):
+            if status != Status.PUBLISHED:
+                buttons.append(("_publish", _("Publish")))
+            if status == Status.IN_REVIEW and workflow.can_review(user):
+                buttons.append(("_send_back", _("Send back to the author")))
+        elif status == Status.DRAFT:
+            buttons.append(("_submit_review", _("Submit for review")))
+        return buttons
+
     def save_model(self, request: HttpRequest, obj: Article, form, change: bool) -> None:
-        if not change and not request.user.has_perm("blog.change_others_article"):
-            obj.author = request.user
+        user = request.user
+        if not change and not workflow.can_review(user):
+            obj.author = user
+        before = (
+            Article.objects.filter(pk=obj.pk).values_list("status", "published_at").first()
+            if change
+            else None
+        )
+        if "_submit_review" in request.POST:
+            obj.status = Status.IN_REVIEW
+        elif "_publish" in request.POST and workflow.can_publish(user):
+            obj.status = Status.PUBLISHED
+        elif "_send_back" in request.POST and workflow.can_review(user):
+            obj.status = Status.DRAFT
+        if not workflow.can_publish(user) and (obj.status == Status.PUBLISHED or obj.featured):
+            raise PermissionDenied
         super().save_model(request, obj, form, change)
+        obj.workflow_event = workflow.event_of(before, obj)
+        if obj.workflow_event and obj.workflow_event.key == "submitted":
+            workflow.notify_reviewers(request, obj)
+
+    def revision_extra(self, request: HttpRequest, obj: Article) -> dict:
+        event = getattr(obj, "workflow_event", None)
+        return event.as_revision_note() if event else {}
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._say_what_happened(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._say_what_happened(request, obj)
+        return super().response_change(request, obj)
+
+    def _say_what_happened(self, request: HttpRequest, obj: Article) -> None:
+        event = getattr(obj, "workflow_event", None)
+        if event:
+            words = _("“%(title)s”: %(event)s") % {"title": obj, "event": event.words()}
+            self.message_user(request, words, messages.SUCCESS)
 
     def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
-        if obj is not None and not obj.is_editable_by(request.user):
+        if obj is not None and not workflow.may_change(request.user, obj):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
-        if obj is not None and not obj.is_editable_by(request.user):
+        if obj is not None and not workflow.may_change(request.user, obj):
             return False
         return super().has_delete_permission(request, obj)
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return workflow.can_publish(request.user)
 
     def get_deleted_objects(self, objs, request: HttpRequest):
         """What hangs on an article (its comments) goes with it: its own permission is enough."""
         deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
         return deleted, counts, set(), protected
+
+    @admin.action(description=_("Pin as the lead story"), permissions=["publish"])
+    def pin_as_lead_story(self, request: HttpRequest, queryset: QuerySet) -> None:
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Choose one article to pin as the lead story."), messages.ERROR
+            )
+            return
+        article = queryset.get()
+        article.featured = True
+        article.save(update_fields=["featured"])
+        self.message_user(
+            request, _("“%(title)s” is now the lead story.") % {"title": article.title}
+        )
+        if not article.is_published():
+            self.message_user(
+                request,
+                _("It leads the front page once it is published."),
+                messages.WARNING,
+            )

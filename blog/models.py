@@ -4,6 +4,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
+import reversion
 from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -18,7 +19,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Concat, TruncMonth
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator, slugify
@@ -335,7 +336,16 @@ class Article(models.Model):
     language = models.CharField(
         _("language"), max_length=5, choices=languages.CHOICES, default=languages.site_code
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status,
+        default=Status.DRAFT,
+        help_text=_(
+            "Draft: only the newsroom sees it. In review: waiting for an editor. Published: "
+            "public from its publication time (scheduled until then)."
+        ),
+    )
     published_at = models.DateTimeField(
         _("publication time"),
         default=timezone.now,
@@ -406,7 +416,10 @@ class Article(models.Model):
                 name="article_one_lead_story",
             )
         ]
-        permissions = [("change_others_article", _("Can edit other authors' articles"))]
+        permissions = [
+            ("change_others_article", _("Can edit other authors' articles")),
+            ("publish_article", _("Can publish articles")),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -550,6 +563,13 @@ class Article(models.Model):
     def is_scheduled(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
 
+    def state_label(self) -> str:
+        """The status in words, as the admin shows it: "Scheduled for 1 December 2026 at
+        08:00" for a published article whose time has not come."""
+        if self.is_scheduled():
+            return _("Scheduled for %(when)s") % {"when": local_time_words(self.published_at)}
+        return self.get_status_display()
+
     @property
     def description(self) -> str:
         """The meta description: the SEO text, else the standfirst, else the body's start."""
@@ -664,3 +684,36 @@ class Article(models.Model):
             .order_by("published_at", "pk")
             .first()
         )
+
+
+# What a revision keeps: what the editor wrote and the workflow's state, not what is
+# derived from it (body_html, the search vector) nor what others keep (comment_count,
+# the lead story, which pinning another article changes).
+reversion.register(
+    Article,
+    fields=[
+        "title",
+        "slug",
+        "standfirst",
+        "body",
+        "cover",
+        "cover_alt",
+        "cover_caption",
+        "author",
+        "category",
+        "language",
+        "status",
+        "published_at",
+        "comments_open",
+        "seo_description",
+    ],
+)
+
+
+def local_time_words(when: datetime.datetime) -> str:
+    """ "1 December 2026 at 08:00", in the active language and the site's time zone."""
+    when = timezone.localtime(when)
+    return _("%(date)s at %(time)s") % {
+        "date": formats.date_format(when, "DATE_FORMAT"),
+        "time": formats.time_format(when, "TIME_FORMAT"),
+    }

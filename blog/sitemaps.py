@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from blog.models import Article, Category
+from pages.sitemaps import PageSitemap
 from sitewide.pagination import LateRowPaginator
 
 # What Article.language_paths() reads of a translation.
@@ -137,4 +138,5 @@ SITEMAPS = {
     "categories": CategorySitemap,
     "tags": TagSitemap,
     "authors": AuthorSitemap,
+    "pages": PageSitemap,
 }

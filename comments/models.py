@@ -9,6 +9,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,15 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def commenter_key_for(email: str) -> str:
+    """A keyed hash of the normalised email: the moderation screens group a commenter's
+    comments by it without putting the address in a URL. Blank for a blank email."""
+    email = email.strip().lower()
+    if not email:
+        return ""
+    return salted_hmac("carnet.comments.commenter", email, algorithm="sha256").hexdigest()[:32]
+
+
 class CommentQuerySet(models.QuerySet):
     def approved(self) -> "CommentQuerySet":
         """The one rule for what the public sees: approved, and so is the thread it answers."""
@@ -69,17 +79,20 @@ class CommentQuerySet(models.QuerySet):
         """Comments waiting for a moderator's decision."""
         return self.filter(status=Comment.Status.PENDING)
 
-    def approve(self, by) -> list[int]:
-        """Approve these comments; return the ids that were not approved before."""
-        return self._moderate(Comment.Status.APPROVED, by)
+    def approve(self, by, note: str | None = None) -> list[int]:
+        """Approve these comments; return the ids that were not approved before.
 
-    def reject(self, by) -> list[int]:
-        return self._moderate(Comment.Status.REJECTED, by)
+        A note, when given, is the moderator's own reason, stored on each changed comment.
+        """
+        return self._moderate(Comment.Status.APPROVED, by, note)
 
-    def mark_spam(self, by) -> list[int]:
-        return self._moderate(Comment.Status.SPAM, by)
+    def reject(self, by, note: str | None = None) -> list[int]:
+        return self._moderate(Comment.Status.REJECTED, by, note)
 
-    def _moderate(self, status: str, by) -> list[int]:
+    def mark_spam(self, by, note: str | None = None) -> list[int]:
+        return self._moderate(Comment.Status.SPAM, by, note)
+
+    def _moderate(self, status: str, by, note: str | None = None) -> list[int]:
         # Locked, so that two moderators acting at once cannot both count (and notify) a change.
         with transaction.atomic():
             # The admin's queryset may carry joins and annotations FOR UPDATE refuses.
@@ -91,8 +104,9 @@ class CommentQuerySet(models.QuerySet):
                 .values_list("pk", "article_id")
             )
             ids = [pk for pk, _article in changed]
+            noted = {} if note is None else {"moderator_note": note}
             Comment.objects.filter(pk__in=ids).update(
-                status=status, moderated_by=by, moderated_at=timezone.now()
+                status=status, moderated_by=by, moderated_at=timezone.now(), **noted
             )
             recount_articles({article for _pk, article in changed})
         return ids
@@ -105,24 +119,34 @@ class CommentQuerySet(models.QuerySet):
         return deleted
 
     def with_commenter_history(self) -> "CommentQuerySet":
-        """Annotate how many other comments from the same email each status holds."""
+        """Annotate how many earlier comments from the same commenter each status holds."""
 
         def count(status: str) -> Coalesce:
-            others = (
-                Comment.objects.filter(email__iexact=OuterRef("email"), status=status)
-                .exclude(pk=OuterRef("pk"))
-                .exclude(email="")
+            earlier = (
+                Comment.objects.filter(commenter_key=OuterRef("commenter_key"), status=status)
+                .exclude(commenter_key="")
+                .filter(
+                    Q(submitted_at__lt=OuterRef("submitted_at"))
+                    | Q(submitted_at=OuterRef("submitted_at"), pk__lt=OuterRef("pk"))
+                )
                 .order_by()
-                .values("email")
+                .values("commenter_key")
                 .annotate(n=Count("pk"))
                 .values("n")
             )
-            return Coalesce(Subquery(others), 0, output_field=models.IntegerField())
+            return Coalesce(Subquery(earlier), 0, output_field=models.IntegerField())
 
         return self.annotate(
             history_approved=count(Comment.Status.APPROVED),
             history_rejected=count(Comment.Status.REJECTED),
             history_spam=count(Comment.Status.SPAM),
+        )
+
+    def earlier_than(self, comment: "Comment") -> "CommentQuerySet":
+        """The comments submitted before this one, in the order the history counts them."""
+        return self.filter(
+            Q(submitted_at__lt=comment.submitted_at)
+            | Q(submitted_at=comment.submitted_at, pk__lt=comment.pk)
         )
 
     def from_email(self, email: str) -> "CommentQuerySet":
@@ -206,6 +230,11 @@ class Comment(models.Model):
         blank=True,
         help_text=_("Why an automatic check held or refused the comment."),
     )
+    moderator_note = models.TextField(
+        _("moderator’s note"),
+        blank=True,
+        help_text=_("Your own reason for the decision, for the other moderators. Private."),
+    )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited by its author"), null=True, blank=True)
     moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
@@ -219,6 +248,8 @@ class Comment(models.Model):
     )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    # Groups a commenter's comments on the moderation screens (commenter_key_for).
+    commenter_key = models.CharField(max_length=32, blank=True, editable=False)
     # The post's replay key (comments.forms.replay_key): a form sent twice stores once.
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
 
@@ -232,6 +263,7 @@ class Comment(models.Model):
             models.Index(fields=["article", "status", "submitted_at"], name="comment_article_idx"),
             models.Index(fields=["status", "-submitted_at"], name="comment_status_idx"),
             models.Index(fields=["email"], name="comment_email_idx"),
+            models.Index(fields=["commenter_key", "submitted_at"], name="comment_commenter_idx"),
         ]
 
     def __str__(self) -> str:
@@ -239,6 +271,7 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.body_html = render_comment_text(self.body)
+        self.commenter_key = commenter_key_for(self.email)
         with transaction.atomic():
             super().save(*args, **kwargs)
             # Only an approved comment, or one that was, can change what the public counts.

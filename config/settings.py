@@ -132,6 +132,7 @@ for origin in CSRF_TRUSTED_ORIGINS:
 
 INSTALLED_APPS = [
     "sitewide",
+    "pages",
     "accounts",
     "blog",
     "comments",
@@ -149,6 +150,8 @@ INSTALLED_APPS = [
     "axes",
     # The task queue: tasks wait in a table of the same database for `manage.py db_worker`.
     "django_tasks_db",
+    # Revisions of articles and pages (compare and restore: sitewide/revisions.py).
+    "reversion",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +191,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sitewide.context_processors.site",
+                "pages.context_processors.footer_pages",
                 "blog.context_processors.navigation",
             ],
         },

@@ -15,6 +15,7 @@ urlpatterns = i18n_patterns(
     path("", include("blog.urls")),
     path("", include("comments.urls")),
     path("author/", include("accounts.urls")),
+    path("pages/", include("pages.urls")),
     prefix_default_language=False,
 )
 urlpatterns += [

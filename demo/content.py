@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import reversion
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -19,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
@@ -26,9 +28,11 @@ from taggit.models import Tag, TaggedItem
 from accounts.models import User
 from blog.models import Article, Category, search_vector
 from blog.search import search_text
-from sitewide import typography
+from pages.models import Page
+from sitewide import languages, typography
 from sitewide.markup import clean_article_html, render_comment_text
 from sitewide.models import SiteSettings
+from sitewide.revisions import comment_for
 
 SEED_SLUG = "moscou-travaille-avec-les-talibans-pour-contrer-daesh"
 SEED_TITLE = "Moscou travaille avec les Talibans pour contrer Daesh"
@@ -112,11 +116,16 @@ SEED_COMMENT = {
     ),
 }
 
-# Demo accounts: username -> (group, profile fields).
+# Demo accounts: username -> (group, profile fields). The seed's author is the
+# editor-in-chief: he reviews what the contributor submits.
 DEMO_ACCOUNTS = {
     "admin": (None, {"display_name": "Administrateur", "is_superuser": True}),
-    "editor": ("Editors", SEED_AUTHOR),
+    "editor": ("Editor-in-chief", SEED_AUTHOR),
     "moderator": ("Moderators", {"display_name": "Modération"}),
+    "contributor": (
+        "Contributors",
+        {"display_name": "Léa Marchand", "role": "Correspondante pigiste"},
+    ),
 }
 
 
@@ -311,6 +320,157 @@ def ensure_seed_comment(article: Article, moderator: User):
     return comment
 
 
+# The seed article's history, oldest first: a first draft, then the one sent for review.
+# The article itself stays as the seed page shows it; these are only its revisions.
+SEED_REVISIONS = [
+    (
+        datetime.timedelta(days=2),
+        {
+            "title": "Moscou et les Talibans contre Daesh",
+            "standfirst": "",
+            "body": SEED_BODY.split("\n\n")[0],
+            "status": Article.Status.DRAFT,
+        },
+        comment_for(added=True),
+    ),
+    (
+        datetime.timedelta(days=1),
+        {
+            "title": SEED_TITLE,
+            "standfirst": SEED_STANDFIRST,
+            "body": "\n\n".join(SEED_BODY.split("\n\n")[:2]),
+            "status": Article.Status.IN_REVIEW,
+        },
+        comment_for(["title", "standfirst", "body", "status"], event="submitted"),
+    ),
+    (
+        datetime.timedelta(0),
+        {},
+        comment_for(["body", "status"], event="published"),
+    ),
+]
+
+REVIEW_ARTICLE = {
+    "slug": "l-eau-du-syr-daria-nouvelle-ligne-de-front",
+    "title": "L'eau du Syr-Daria, nouvelle ligne de front en Asie centrale",
+    "standfirst": (
+        "Le canal de Qosh Tepa, creusé par les Talibans, inquiète l'Ouzbékistan et le "
+        "Turkménistan en aval."
+    ),
+    "body": (
+        "<p>Dans le nord de l'Afghanistan, des milliers d'ouvriers creusent un canal de près "
+        "de 285 kilomètres qui doit détourner une partie de l'Amou-Daria vers les plaines "
+        "de Balkh.</p>\n\n<h2>Un fleuve partagé</h2>\n\n<p>En aval, l'Ouzbékistan et le "
+        "Turkménistan dépendent du même fleuve pour leur coton et leur blé. Aucun accord ne "
+        "lie Kaboul à ses voisins sur le partage de l'eau.</p>"
+    ),
+    "status": Article.Status.IN_REVIEW,
+    "language": "fr",
+}
+
+PAGES = [
+    {
+        "slug": "a-propos",
+        "title": "À propos",
+        "body": (
+            "<p><strong>Actualité Houssenia Writing</strong> publie des analyses politiques "
+            "et géopolitiques sur le monde qui vient : diplomatie, conflits, énergie et "
+            "rapports de force entre puissances.</p>\n\n<p>Le site est tenu par Houssen "
+            "Moshinaly, rédacteur web depuis 2009 et auteur de neuf livres, avec une petite "
+            "équipe de correspondants. Chaque article est relu par le rédacteur en chef "
+            "avant sa publication.</p>\n\n<h2>Nos principes</h2>\n\n<ul><li>Citer nos "
+            "sources et dater nos informations.</li><li>Corriger publiquement nos erreurs."
+            "</li><li>Aucune publicité ni traceur : vous lisez sans être suivi.</li></ul>"
+        ),
+    },
+    {
+        "slug": "mentions-legales",
+        "title": "Mentions légales",
+        "body": (
+            "<p>Ce site est une démonstration de Carnet : les informations ci-dessous sont "
+            "fictives et doivent être remplacées avant toute mise en ligne.</p>\n\n"
+            "<h2>Éditeur</h2>\n\n<p>Actualité Houssenia Writing, publication en ligne "
+            "éditée par Houssen Moshinaly, entrepreneur individuel, 12 rue des Exemples, "
+            "75011 Paris. SIRET : 000 000 000 00000 (fictif).</p>\n\n<h2>Directeur de la "
+            "publication</h2>\n\n<p>Houssen Moshinaly, rédacteur en chef.</p>\n\n"
+            "<h2>Hébergement</h2>\n\n<p>Exemple Hébergement SAS, 1 avenue de la "
+            "Démonstration, 59000 Lille, France (hébergeur fictif).</p>\n\n<h2>Données "
+            "personnelles</h2>\n\n<p>Le site ne dépose aucun cookie chez ses lecteurs et "
+            "ne fait appel à aucun service tiers. L'adresse électronique laissée avec un "
+            "commentaire n'est jamais publiée ; elle ne sert qu'à la modération. L'adresse IP "
+            "des commentateurs est conservée trente jours pour lutter contre les abus, puis "
+            "effacée. Conformément au RGPD, vous pouvez demander l'accès à vos données, leur "
+            "rectification ou leur effacement en écrivant à la rédaction.</p>\n\n"
+            "<h2>Propriété intellectuelle</h2>\n\n<p>Les textes et images publiés sur ce "
+            "site sont protégés par le droit d'auteur ; toute reproduction sans autorisation "
+            "est interdite, hors courte citation avec lien vers l'article.</p>"
+        ),
+    },
+]
+
+
+def ensure_pages(editor: User) -> list[Page]:
+    """À propos, Mentions légales and Contact, each with a first revision by the editor."""
+    with languages.in_site_language():
+        contact_url = reverse("accounts:contact", kwargs={"slug": editor.slug})
+    contact = {
+        "slug": "contact",
+        "title": "Contact",
+        "body": (
+            "<p>Une information, une correction, une réaction ? La rédaction lit tous les "
+            f'messages.</p>\n\n<p><a href="{contact_url}">Écrire au rédacteur en chef'
+            "</a> : votre message lui parvient par courriel, et votre adresse n'est jamais "
+            "publiée.</p>"
+        ),
+    }
+    pages = []
+    for values in [*PAGES, contact]:
+        page = Page.objects.filter(slug=values["slug"]).first()
+        if page is None or any(getattr(page, key) != value for key, value in values.items()):
+            page = page or Page(language="fr")
+            for key, value in values.items():
+                setattr(page, key, value)
+            with reversion.create_revision():
+                reversion.set_user(editor)
+                reversion.set_comment(comment_for(["title", "body"], added=page.pk is None))
+                page.save()
+        pages.append(page)
+    return pages
+
+
+def ensure_seed_revisions(article: Article, editor: User) -> None:
+    """A few revisions on the seed article, added once, its row left as it is."""
+    if reversion.models.Version.objects.get_for_object(article).exists():
+        return
+    state = {}
+    for before, changes, comment in SEED_REVISIONS:
+        state.update(changes)
+        # A copy in memory: only its revision is written, never the row.
+        version = Article.objects.get(pk=article.pk)
+        for field, value in state.items():
+            setattr(version, field, value)
+        if not changes:
+            version = article
+        with reversion.create_revision(manage_manually=True):
+            reversion.add_to_revision(version)
+            reversion.set_user(editor)
+            reversion.set_comment(comment)
+            reversion.set_date_created(article.published_at - before)
+
+
+def ensure_review_article(contributor: User) -> Article:
+    """The contributor's article waiting for review, with its revision."""
+    article = Article.objects.filter(slug=REVIEW_ARTICLE["slug"]).first()
+    if article is None:
+        article = Article(author=contributor, **REVIEW_ARTICLE)
+        with reversion.create_revision():
+            reversion.set_user(contributor)
+            reversion.set_comment(comment_for(added=True, event="submitted"))
+            article.save()
+        article.tags.set(["Afghanistan", "Eau"])
+    return article
+
+
 def demo_cover_jpeg(
     width: int = 1200,
     height: int = 675,
@@ -474,7 +634,7 @@ def ensure_generated_comments(count: int, progress: Callable[[int, int], None]) 
     moderation and one in fifty spam. The articles' comment counts are then set by one
     UPDATE.
     """
-    from comments.models import Comment
+    from comments.models import Comment, commenter_key_for
 
     seed = Article.objects.get(slug=SEED_SLUG)
     moderator = User.objects.get(username="moderator")
@@ -508,6 +668,7 @@ def ensure_generated_comments(count: int, progress: Callable[[int, int], None]) 
                 article_id=article,
                 name=f"Lecteur {number}",
                 email=f"lecteur{number}@example.invalid",
+                commenter_key=commenter_key_for(f"lecteur{number}@example.invalid"),
                 body=body,
                 body_html=html,
                 status=status,

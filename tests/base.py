@@ -35,6 +35,14 @@ def make_editor(**overrides) -> User:
     return make_user(**values)
 
 
+def make_contributor(**overrides) -> User:
+    return make_editor(**{"groups": ["Contributors"], **overrides})
+
+
+def make_chief_editor(**overrides) -> User:
+    return make_editor(**{"groups": ["Editor-in-chief"], **overrides})
+
+
 def make_moderator(**overrides) -> User:
     return make_user(**{"is_staff": True, "groups": ["Moderators"], **overrides})
 
@@ -98,3 +106,13 @@ def make_comment(**overrides):
     comment = Comment(**values)
     comment.save()
     return comment
+
+
+def keep_revision(obj, user, comment: str = ""):
+    """Save obj as a revision by user, as a save in the admin does."""
+    import reversion
+
+    with reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+        obj.save()

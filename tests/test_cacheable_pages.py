@@ -9,6 +9,7 @@ from django.test import Client, TestCase
 from django.utils import timezone
 
 from comments.models import Comment
+from pages.models import Page
 from sitewide.models import SiteSettings
 from tests.base import make_article, make_category, make_comment, make_editor, make_moderator
 from tests.comments.helpers import comment_data
@@ -22,6 +23,7 @@ class CacheablePageTests(TestCase):
         category = make_category(slug="world")
         cls.article = make_article(slug="kept", author=author, category=category, tags=["Peace"])
         make_comment(article=cls.article, name="Pascal")
+        Page.objects.create(slug="a-propos", title="À propos", body="<p>Nous.</p>")
 
     def public_urls(self) -> list[str]:
         published = timezone.localtime(self.article.published_at)
@@ -42,6 +44,7 @@ class CacheablePageTests(TestCase):
             "/feed/",
             "/feed/atom/",
             "/feed/comments/",
+            "/pages/a-propos/",
             "/comments/manage/",
         ]
         return urls + [f"/en{url}" for url in urls] + ["/sitemap.xml", "/robots.txt"]

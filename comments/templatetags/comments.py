@@ -67,6 +67,7 @@ def comment_section(context: template.Context, article) -> dict:
         for comment in _own_pending(request, article)
         if comment.parent_id in shown or (comment.parent_id is None and not has_later)
     ]
+    own += _moderated(request, article, shown | {comment.pk for comment in own})
     comments = sorted(public + own, key=lambda c: (c.submitted_at, c.pk))
     form = context.get("comment_form")
     remembered = posting.remembered_commenter(request)
@@ -107,6 +108,21 @@ def _own_pending(request, article) -> list[Comment]:
     if not own_ids:
         return []
     return list(article.comments.in_moderation().select_related("answers").filter(pk__in=own_ids))
+
+
+def _moderated(request, article, shown: set[int]) -> list[Comment]:
+    """The held comment a moderator opened with "View on site" (?moderate=<id>), marked
+    for them with the decision buttons. Their page is private: they are signed in."""
+    pk = _as_id(request.GET.get("moderate", ""))
+    if pk is None or pk in shown:
+        return []
+    if not signed_in_user(request).has_perm("comments.change_comment"):
+        return []
+    held = article.comments.exclude(status=Comment.Status.APPROVED).select_related("answers")
+    held = list(held.filter(pk=pk))
+    for comment in held:
+        comment.shown_to_moderator = True
+    return held
 
 
 @register.simple_tag

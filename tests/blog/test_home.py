@@ -11,6 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from blog.models import Article
+from pages.models import footer_links
 from sitewide.models import SiteSettings
 from tests.base import make_article, make_category, make_editor
 
@@ -182,6 +183,7 @@ class FrontPageQueryTests(TestCase):
             self.make_articles(count, categories)
             made += categories
             SiteSettings.load()  # from the cache, as on every page but a worker's first
+            footer_links()  # the footer's pages too
             # the pinned lead, then the newest (none is pinned), the latest, the categories
             # in use, their newest articles
             with self.subTest(articles=count), self.assertNumQueries(5):

@@ -6,6 +6,7 @@ import re
 from django.test import TestCase
 from django.utils import timezone
 
+from pages.models import footer_links
 from sitewide.models import SiteSettings
 from tests.base import (
     make_article,
@@ -222,6 +223,7 @@ class AuthorPageTests(TestCase):
             for n in range(count):
                 make_article(author=author, tags=["Budget", f"Extra {n}"])
             SiteSettings.load()  # from the cache, as on every page but a worker's first
+            footer_links()  # the footer's pages too
             # author, count, articles, their tags
             with self.subTest(articles=count), self.assertNumQueries(4):
                 self.assertEqual(self.client.get("/author/budget/").status_code, 200)

@@ -10,6 +10,7 @@ from taggit.models import Tag, TaggedItem
 
 from blog.models import Article
 from demo.content import fill_search_vectors
+from pages.models import footer_links
 from sitewide.models import SiteSettings
 from sitewide.pagecache import pages_changed
 from tests.base import make_article, make_category, make_draft, make_editor, make_scheduled
@@ -244,6 +245,7 @@ class QueryBudgetTests(TestCase):
         for count in [10, 990]:
             self.make_articles(count)
             SiteSettings.load()  # from the cache, as on every page but a worker's first
+            footer_links()  # the footer's pages too
             with self.subTest(articles=count, url=url), self.assertNumQueries(n):
                 response = self.client.get(url)
             self.assertEqual(response.status_code, 200)
@@ -288,6 +290,7 @@ class QueryBudgetTests(TestCase):
             # Related articles: each shares the "Budget" tag and the category.
             self.make_articles(count)
             SiteSettings.load()  # from the cache, as on every page but a worker's first
+            footer_links()  # the footer's pages too
             # article with author and category, its tags, previous, next, related articles,
             # the menu's categories, its approved comments
             with self.subTest(articles=count), self.assertNumQueries(7):

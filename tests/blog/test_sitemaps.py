@@ -62,6 +62,7 @@ class SitemapTests(TestCase):
                 "/sitemap-categories.xml",
                 "/sitemap-tags.xml",
                 "/sitemap-authors.xml",
+                "/sitemap-pages.xml",
             ],
         )
 
@@ -137,8 +138,9 @@ class SitemapTests(TestCase):
                     tags=[f"Tag {count}-{n}", f"Other {count}-{n}"],
                 )
             # Articles: count, latest change; categories: count, the page (for its
-            # lastmod); tags and authors: count.
-            with self.subTest(articles=count, page="index"), self.assertNumQueries(6):
+            # lastmod); tags and authors: count; pages: the few of them (for their latest
+            # change), count.
+            with self.subTest(articles=count, page="index"), self.assertNumQueries(8):
                 self.assertEqual(self.client.get("/sitemap.xml").status_code, 200)
             # Count, then the page.
             with self.subTest(articles=count, page="articles"), self.assertNumQueries(2):

@@ -50,7 +50,7 @@ def test_an_editor_publishes_an_article_with_a_tag_and_a_cover(demo, browsing):
     page.locator("#id_cover").set_input_files(cover_jpeg())
     page.locator("#id_cover_alt").fill("Des sommets enneigés sous un ciel bleu")
     page.locator('input[name="_save"]').click()
-    expect(page.locator(".messagelist .success")).to_be_visible()
+    expect(page.locator(".messagelist")).to_contain_text(f"« {TITLE} » : Publié.")
 
     reader = browsing()
     reader.go("/")

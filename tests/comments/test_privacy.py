@@ -5,7 +5,8 @@ from unittest import mock
 from django.core import mail
 from django.test import TestCase
 
-from comments.models import Comment
+from comments.models import Comment, commenter_key_for
+from pages.models import Page
 from sitewide.models import SiteSettings
 from tests.base import make_article, make_category, make_comment, make_editor, make_moderator
 from tests.comments.helpers import post_comment
@@ -14,9 +15,10 @@ EMAILS = ["Secret.Reader@Example.org", "second-secret@example.net", "reply-secre
 
 
 def traces(email: str) -> list[str]:
-    """The email and the hashes an avatar service or a careless template would show."""
+    """The email, the hashes an avatar service or a careless template would show, and the
+    key the moderation screens group a commenter's comments by."""
     forms = {email, email.lower(), email.strip().lower()}
-    found = set(forms)
+    found = set(forms) | {commenter_key_for(email)}
     for form in forms:
         found.add(hashlib.md5(form.encode()).hexdigest())  # noqa: S324 - looking for Gravatar
         found.add(hashlib.sha256(form.encode()).hexdigest())
@@ -35,6 +37,7 @@ class PublicCrawlTests(TestCase):
             slug="crawled", author=cls.author, category=cls.category, tags=["Peace"]
         )
         cls.moderator = make_moderator()
+        Page.objects.create(slug="a-propos", title="À propos", body="<p>Nous.</p>")
 
     def setUp(self):
         for n, email in enumerate(EMAILS):
@@ -50,6 +53,10 @@ class PublicCrawlTests(TestCase):
         Comment.objects.all().approve(by=self.moderator)
         top = Comment.objects.first()
         Comment.objects.filter(email=EMAILS[2]).update(parent=top)
+        # Held, and asked for as a moderator's "View on site" asks for it.
+        self.held = Comment.objects.create(
+            article=self.article, name="Held", email=EMAILS[0], body="Held words."
+        )
 
     def test_no_public_page_shows_an_email_or_its_hash(self):
         published = self.article.published_at
@@ -57,6 +64,7 @@ class PublicCrawlTests(TestCase):
             "/",
             "/articles/crawled/",
             f"/articles/crawled/?reply_to={Comment.objects.first().pk}",
+            f"/articles/crawled/?moderate={self.held.pk}",
             "/category/world/",
             "/category/world/feed/",
             "/tag/peace/",
@@ -70,13 +78,15 @@ class PublicCrawlTests(TestCase):
             "/feed/atom/",
             "/feed/comments/",
             "/sitemap.xml",
+            "/sitemap-pages.xml",
+            "/pages/a-propos/",
             "/no-such-page/",
             "/robots.txt",
         ]
         # Searching for parts of an email must not bring the whole address back.
         urls += [f"/search/?q={part}" for email in EMAILS for part in email.split("@")]
         # Every reader page again, in English.
-        urls += [f"/en{url}" for url in urls if url not in {"/sitemap.xml", "/robots.txt"}]
+        urls += [f"/en{url}" for url in urls if not url.startswith(("/sitemap", "/robots.txt"))]
         self.assertContains(self.client.get("/en/articles/crawled/"), "3 comments")
         self.assertContains(self.client.get("/feed/comments/"), "Reader 1")
         for url in urls:
@@ -88,6 +98,7 @@ class PublicCrawlTests(TestCase):
                     for trace in traces(email):
                         self.assertNotIn(trace, content)
                 self.assertNotIn("gravatar", content.lower())
+                self.assertNotIn("Held words.", content)
 
     def test_the_posting_browser_does_not_see_the_email_on_its_pending_comment(self):
         post_comment(self.client, self.article, ip="198.51.100.200", email="own@example.org")

@@ -7,6 +7,7 @@ from django.utils import timezone
 from blog.models import Article
 from comments.models import Comment
 from comments.views import post_comment as post_comment_view
+from pages.models import footer_links
 from sitewide.models import SiteSettings
 from tests.base import make_article, make_comment, make_draft, make_editor, make_scheduled
 from tests.comments.helpers import comment_data, post_comment
@@ -108,8 +109,9 @@ class ArticleQueryBudgetTests(TestCase):
                 # 2. its tags
                 # 3. the previous article, 4. the next article, 5. related articles
                 # 6. the categories of the menu, 7. the approved comments with their replies
-                # (the site settings come from the cache)
+                # (the site settings and the footer's pages come from the cache)
                 SiteSettings.load()
+                footer_links()
                 with self.assertNumQueries(7):
                     response = self.client.get(f"/en/articles/budget-{count}/")
                 self.assertEqual(response.status_code, 200)
@@ -129,8 +131,9 @@ class ListingTests(TestCase):
         make_article(slug="quiet")
         # 1. the pinned lead story (none), 2. the newest, 3. the latest articles with
         # author, category and comment counts, 4. the categories of the menu (none, so no
-        # section to read; the site settings come from the cache)
+        # section to read; the site settings and the footer's pages come from the cache)
         SiteSettings.load()
+        footer_links()
         with self.assertNumQueries(4):
             response = self.client.get("/en/")
         self.assertContains(response, "2 comments")

@@ -8,11 +8,13 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.utils.html import escape
+from reversion.models import Version
 from taggit.models import Tag, TaggedItem
 
 from accounts.models import User
 from blog.models import Article, Category
 from demo import content as demo
+from pages.models import Page
 from sitewide.models import SiteSettings
 
 SEED_URL = "/articles/moscou-travaille-avec-les-talibans-pour-contrer-daesh/"
@@ -43,6 +45,8 @@ def snapshot() -> dict:
         "tags": list(Tag.objects.values_list("name", "slug").order_by("pk")),
         "tagged": TaggedItem.objects.count(),
         "site": list(SiteSettings.objects.values()),
+        "pages": list(Page.objects.values_list("slug", "updated_at").order_by("pk")),
+        "revisions": Version.objects.count(),
     }
 
 
@@ -119,10 +123,13 @@ class LoadDemoTests(DemoTestCase):
         self.assertTrue(admin.is_superuser and admin.is_staff)
         self.assertTrue(editor.is_staff and not editor.is_superuser)
         self.assertTrue(moderator.is_staff and not moderator.is_superuser)
-        self.assertEqual(list(editor.groups.values_list("name", flat=True)), ["Editors"])
+        contributor = User.objects.get(username="contributor")
+        self.assertTrue(contributor.is_staff and not contributor.is_superuser)
+        self.assertEqual(list(editor.groups.values_list("name", flat=True)), ["Editor-in-chief"])
+        self.assertEqual(list(contributor.groups.values_list("name", flat=True)), ["Contributors"])
         self.assertEqual(list(moderator.groups.values_list("name", flat=True)), ["Moderators"])
         self.assertEqual(editor.slug, "houssen-moshinaly")
-        self.assertIn("Created demo accounts: admin, editor, moderator", self.output)
+        self.assertIn("Created demo accounts: admin, editor, moderator, contributor", self.output)
 
     def test_the_demo_editor_can_edit_the_seed_article(self):
         article = Article.objects.get(slug=demo.SEED_SLUG)
@@ -262,3 +269,36 @@ class FrontPageDemoTests(DemoTestCase):
         seed.save()
         load_demo()
         self.assertEqual(Article.objects.lead(), seed)
+
+
+class NewsroomDemoTests(DemoTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+
+    def test_the_contributor_has_an_article_in_review(self):
+        article = Article.objects.get(slug=demo.REVIEW_ARTICLE["slug"])
+        self.assertEqual(article.status, Article.Status.IN_REVIEW)
+        self.assertEqual(article.author.username, "contributor")
+        self.assertEqual(self.client.get(article.get_absolute_url()).status_code, 404)
+
+    def test_the_seed_article_has_a_few_revisions_and_is_unchanged(self):
+        article = Article.objects.get(slug=demo.SEED_SLUG)
+        versions = list(Version.objects.get_for_object(article).order_by("revision__date_created"))
+        self.assertEqual(len(versions), 3)
+        self.assertEqual(versions[0].field_dict["status"], Article.Status.DRAFT)
+        self.assertEqual(versions[-1].field_dict["body"], demo.SEED_BODY)
+        self.assertEqual(
+            (article.title, article.standfirst, article.body),
+            (demo.SEED_TITLE, demo.SEED_STANDFIRST, demo.SEED_BODY),
+        )
+
+    def test_the_pages_are_public_and_in_the_footer(self):
+        for slug in ["a-propos", "mentions-legales", "contact"]:
+            with self.subTest(slug=slug):
+                self.assertEqual(self.client.get(f"/pages/{slug}/").status_code, 200)
+        footer = self.client.get("/").content.decode()
+        self.assertIn('href="/pages/mentions-legales/"', footer)
+        contact = self.client.get("/pages/contact/")
+        self.assertContains(contact, 'href="/author/houssen-moshinaly/contact/"')
+        self.assertEqual(self.client.get("/author/houssen-moshinaly/contact/").status_code, 200)

@@ -11,7 +11,8 @@ from sitewide import languages
 class Command(BaseCommand):
     help = (
         "Load the demo site built from the seed article page, with the demo accounts "
-        "admin, editor and moderator. Safe to run again: a second run changes nothing."
+        "admin, editor, moderator and contributor, and the site's pages. Safe to run "
+        "again: a second run changes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -42,6 +43,9 @@ class Command(BaseCommand):
             content.ensure_seed_comment(article, accounts.users["moderator"])
             content.ensure_front_page(accounts.users["editor"], accounts.users["moderator"])
             content.ensure_translated_pair(accounts.users["editor"])
+            content.ensure_seed_revisions(article, accounts.users["editor"])
+            content.ensure_review_article(accounts.users["contributor"])
+            content.ensure_pages(accounts.users["editor"])
         with languages.in_site_language():
             self.stdout.write(f"Seed article: {article.get_absolute_url()}")
         if accounts.created:

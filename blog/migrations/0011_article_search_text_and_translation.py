@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blog', '0009_article_review_status_and_lead_story'),
+        ('blog', '0010_publish_permission_and_status_help'),
     ]
 
     operations = [

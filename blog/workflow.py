@@ -1,0 +1,120 @@
+"""The newsroom's review workflow: who may do what to an article, what a save did, and
+who hears of a submission.
+
+Contributors write drafts and submit them for review; once submitted, an article is
+theirs again only when a reviewer sends it back. Editors publish (and schedule) their
+own articles; the editor-in-chief, holding change_others_article, reviews, edits and
+publishes everyone's. The groups are made by accounts/roles.py.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from blog.models import Article, local_time_words
+from sitewide import mail
+from sitewide.http import absolute_url
+
+Status = Article.Status
+
+# Words for each event, shown in a save's message and in the revisions' history;
+# "%(when)s" is the publication time.
+EVENTS = {
+    "submitted": _("Submitted for review."),
+    "sent_back": _("Sent back to the author as a draft."),
+    "published": _("Published."),
+    "scheduled": _("Scheduled for %(when)s."),
+    "unpublished": _("Unpublished: back to draft."),
+}
+
+
+def can_publish(user) -> bool:
+    return user.has_perm("blog.publish_article")
+
+
+def can_review(user) -> bool:
+    return user.has_perm("blog.change_others_article")
+
+
+def may_change(user, article: Article) -> bool:
+    """Editors change what they may edit; a contributor only their drafts, so that an
+    article in review is not changed under its reviewer's eyes."""
+    if not article.is_editable_by(user):
+        return False
+    return can_publish(user) or article.status == Status.DRAFT
+
+
+@dataclass(frozen=True)
+class Event:
+    key: str
+    when: datetime.datetime
+
+    def words(self) -> str:
+        return str(EVENTS[self.key]) % {"when": local_time_words(self.when)}
+
+    def as_revision_note(self) -> dict:
+        return {"event": self.key, "when": self.when.isoformat()}
+
+
+def event_of(before: tuple[str, datetime.datetime] | None, article: Article) -> Event | None:
+    """What a save did to the article's place in the workflow, if anything.
+
+    ``before`` is its stored (status, publication time), None for a new article.
+    """
+    status, when = before or (None, None)
+    if article.status == Status.IN_REVIEW and status != Status.IN_REVIEW:
+        return Event("submitted", article.published_at)
+    if article.status == Status.PUBLISHED and (
+        status != Status.PUBLISHED or when != article.published_at
+    ):
+        key = "scheduled" if article.is_scheduled() else "published"
+        if key == "published" and status == Status.PUBLISHED:
+            return None  # moved within the past: nothing readers notice
+        return Event(key, article.published_at)
+    if article.status == Status.DRAFT and status == Status.IN_REVIEW:
+        return Event("sent_back", article.published_at)
+    if article.status == Status.DRAFT and status == Status.PUBLISHED:
+        return Event("unpublished", article.published_at)
+    return None
+
+
+def reviewer_addresses(exclude: User | None = None) -> list[str]:
+    """Who reviews submissions: active holders of change_others_article (through a group
+    or their own), and superusers."""
+    reviewers = (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(
+                groups__permissions__codename="change_others_article",
+                groups__permissions__content_type__app_label="blog",
+            )
+            | Q(
+                user_permissions__codename="change_others_article",
+                user_permissions__content_type__app_label="blog",
+            )
+        )
+        .exclude(email="")
+    )
+    if exclude is not None:
+        reviewers = reviewers.exclude(pk=exclude.pk)
+    return sorted(set(reviewers.values_list("email", flat=True)))
+
+
+def notify_reviewers(request: HttpRequest, article: Article) -> None:
+    """Email the reviewers a link to an article just submitted for review."""
+    mail.send(
+        "article-submitted",
+        reviewer_addresses(exclude=request.user),
+        {
+            "title": article.title,
+            "author": article.author.public_name,
+            "by": request.user.public_name,
+            "url": absolute_url(request, reverse("admin:blog_article_change", args=[article.pk])),
+        },
+    )

@@ -1,0 +1,120 @@
+"""The site's standing pages: public, sanitised, in the footer and the sitemap, edited in
+the admin with revisions."""
+
+from django.test import Client, TestCase
+from reversion.models import Version
+
+from pages.models import Page, footer_links
+from sitewide.models import SiteSettings
+from tests.base import make_chief_editor, make_editor, make_superuser
+
+
+def page_form_data(**overrides) -> dict:
+    return {
+        "title": "Mentions légales",
+        "slug": "mentions-legales",
+        "body": "<p>Éditeur : nous.</p>",
+        "language": "fr",
+        "published": "on",
+        **overrides,
+    }
+
+
+class PublicPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        cls.page = Page.objects.create(
+            slug="a-propos",
+            title="À propos",
+            body='<p>Qui nous sommes.</p><script>alert(1)</script><p onclick="x()">Hi</p>',
+        )
+        Page.objects.create(slug="brouillon", title="Brouillon caché", body="x", published=False)
+
+    def test_a_page_is_public_at_its_address_and_sanitised(self):
+        response = self.client.get("/pages/a-propos/")
+        self.assertContains(response, '<h1 class="page-title">À propos</h1>', html=True)
+        self.assertContains(response, "<p>Qui nous sommes.</p>")
+        self.assertNotContains(response, "<script>alert")
+        self.assertNotContains(response, "onclick")
+        self.assertEqual(self.client.get("/en/pages/a-propos/").status_code, 200)
+
+    def test_an_unpublished_page_is_a_404(self):
+        self.assertEqual(self.client.get("/pages/brouillon/").status_code, 404)
+
+    def test_the_footer_links_the_published_pages_in_both_languages(self):
+        for url, link in [("/", "/pages/a-propos/"), ("/en/", "/en/pages/a-propos/")]:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, f'<a href="{link}"', count=1)
+                self.assertNotContains(response, "Brouillon caché")
+
+    def test_the_english_footer_marks_a_french_title(self):
+        response = self.client.get("/en/")
+        self.assertContains(response, '<a href="/en/pages/a-propos/" lang="fr">À propos</a>')
+
+    def test_the_footer_comes_from_the_cache_and_follows_a_change(self):
+        footer_links()
+        with self.assertNumQueries(0):
+            self.assertEqual([link["slug"] for link in footer_links()], ["a-propos"])
+        Page.objects.create(slug="contact", title="Contact", body="<p>x</p>")
+        self.assertEqual([link["slug"] for link in footer_links()], ["a-propos", "contact"])
+        self.page.delete()
+        self.assertEqual([link["slug"] for link in footer_links()], ["contact"])
+
+    def test_a_page_change_refreshes_the_kept_copies_of_pages(self):
+        first = Client().get("/pages/a-propos/")
+        self.page.body = "<p>Nouveau texte.</p>"
+        self.page.save()
+        second = Client().get("/pages/a-propos/")
+        self.assertNotEqual(first.content, second.content)
+        self.assertContains(second, "Nouveau texte.")
+
+    def test_published_pages_are_in_the_sitemap(self):
+        response = self.client.get("/sitemap-pages.xml")
+        self.assertContains(response, "<loc>http://testserver/pages/a-propos/</loc>")
+        self.assertNotContains(response, "brouillon")
+
+
+class PageAdminTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        cls.chief = make_chief_editor()
+
+    def setUp(self):
+        self.client.force_login(self.chief)
+
+    def test_the_editor_in_chief_writes_a_page_with_a_revision(self):
+        response = self.client.get("/admin/pages/page/add/")
+        self.assertContains(response, '<textarea name="body"')
+        response = self.client.post("/admin/pages/page/add/", page_form_data())
+        self.assertEqual(response.status_code, 302)
+        page = Page.objects.get(slug="mentions-legales")
+        self.assertEqual(page.body_html, "<p>Éditeur : nous.</p>")
+        version = Version.objects.get_for_object(page).get()
+        self.assertEqual(version.revision.user, self.chief)
+
+    def test_a_page_revision_is_compared_and_restored(self):
+        self.client.post("/admin/pages/page/add/", page_form_data())
+        page = Page.objects.get()
+        self.client.post(
+            f"/admin/pages/page/{page.pk}/change/", page_form_data(body="<p>Autre texte.</p>")
+        )
+        first, second = Version.objects.get_for_object(page).order_by("pk")
+        history = f"/admin/pages/page/{page.pk}/history/"
+        response = self.client.get(f"{history}compare/?from={first.pk}&to={second.pk}")
+        self.assertContains(response, "<ins>Autre</ins>", html=False)
+        self.client.post(f"{history}{first.pk}/restore/")
+        page.refresh_from_db()
+        self.assertEqual(page.body_html, "<p>Éditeur : nous.</p>")
+        self.assertEqual(Version.objects.get_for_object(page).count(), 3)
+
+    def test_an_editor_does_not_edit_pages(self):
+        self.client.force_login(make_editor())
+        self.assertEqual(self.client.get("/admin/pages/page/add/").status_code, 403)
+
+    def test_the_history_of_a_page_is_reachable_by_a_superuser(self):
+        page = Page.objects.create(slug="x", title="X", body="<p>x</p>")
+        self.client.force_login(make_superuser())
+        self.assertEqual(self.client.get(f"/admin/pages/page/{page.pk}/history/").status_code, 200)
