@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from blog.models import Article, search_vector
 from blog.search import excerpt, search_text
+from pages.models import footer_links
 from sitewide.models import SiteSettings
 from tests.base import make_article, make_editor
 
@@ -181,7 +182,9 @@ class SearchQueryBudgetTests(TestCase):
         for count in [10, 990]:
             self.add_articles(count)
             SiteSettings.load()  # from the cache, as on every page but a worker's first
-            # the bounded count, the page's articles, their tags, the page's excerpts
+            footer_links()  # the footer's pages too
+            # the bounded count, the page's articles, the page's excerpts, the menu's
+            # categories
             with self.subTest(articles=count), self.assertNumQueries(4):
                 response = self.client.get("/search/", {"q": "election"})
             self.assertEqual(len(response.context["articles"]), 10)
