@@ -69,7 +69,9 @@ class ArticleAdmin(RevisionAdmin):
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
-    autocomplete_fields = ["category", "translation"]
+    # The article's id, with a lookup popup: a plain labelled field, whatever the number
+    # of articles (select2's empty combobox has no accessible name).
+    raw_id_fields = ["translation"]
     actions = ["pin_as_lead_story"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "language", "translation"]}),
