@@ -25,6 +25,10 @@ CONTRIBUTOR = [
     ("taggit", "view_tag"),
     ("accounts", "view_user"),
     ("accounts", "change_user"),
+    # The image library: upload, describe, insert (deleting is left to administrators).
+    ("editing", "add_image"),
+    ("editing", "change_image"),
+    ("editing", "view_image"),
 ]
 EDITOR = [
     *CONTRIBUTOR,

@@ -2,13 +2,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from blog import workflow
+from blog import preview, workflow
 from blog.forms import ArticleAdminForm
 from blog.models import Article, Category
+from editing.editor import warn_about_removed_images
+from editing.models import Autosave
 from sitewide.revisions import RevisionAdmin
 
 Status = Article.Status
@@ -19,13 +23,6 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-
-
-class LabelledFileInput(forms.ClearableFileInput):
-    """A file input labelled by its field's label: Django groups a clearable file input in
-    a fieldset whose legend names the group, and leaves the input itself without a name."""
-
-    use_fieldset = False
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -73,9 +70,11 @@ class ArticleAdmin(RevisionAdmin):
     # of articles (select2's empty combobox has no accessible name).
     raw_id_fields = ["translation"]
     actions = ["pin_as_lead_story"]
+    # newsroom-content: the cover is an image of the library, searched by its alt text.
+    autocomplete_fields = ["cover"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "language", "translation"]}),
-        (_("Cover"), {"fields": ["cover", "cover_alt", "cover_caption"]}),
+        (_("Cover"), {"fields": ["cover"]}),
         (
             _("Publication"),
             {
@@ -101,8 +100,6 @@ class ArticleAdmin(RevisionAdmin):
         "standfirst",
         "body",
         "cover",
-        "cover_alt",
-        "cover_caption",
         "category",
         "language",
         "status",
@@ -116,8 +113,6 @@ class ArticleAdmin(RevisionAdmin):
         "standfirst",
         "body",
         "cover",
-        "cover_alt",
-        "cover_caption",
         "category",
         "language",
         "comments_open",
@@ -149,15 +144,14 @@ class ArticleAdmin(RevisionAdmin):
         return ", ".join(tag.name for tag in article.tags.all())
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        # The headline gets the width of a headline, the standfirst the height of one, the
-        # cover input a label; a widget ArticleAdminForm names itself is left as it is.
+        # The headline gets the width of a headline, the standfirst the height of one; a
+        # widget ArticleAdminForm names itself is left as it is.
         if "widget" not in kwargs:
             widget = {
                 "title": lambda: forms.TextInput(attrs={"class": "vTextField carnet-title"}),
                 "standfirst": lambda: forms.Textarea(
                     attrs={"rows": 3, "class": "carnet-standfirst"}
                 ),
-                "cover": LabelledFileInput,
             }.get(db_field.name)
             if widget:
                 kwargs["widget"] = widget()
@@ -220,6 +214,33 @@ class ArticleAdmin(RevisionAdmin):
         obj.workflow_event = workflow.event_of(before, obj)
         if obj.workflow_event and obj.workflow_event.key == "submitted":
             workflow.notify_reviewers(request, obj)
+        # newsroom-content: the editor is told which pasted images were dropped, and the
+        # form's autosave (editing.Autosave) is done with once the article is saved.
+        warn_about_removed_images(request, form)
+        Autosave.objects.for_form(request.user, request.path).delete()
+
+    # newsroom-content: the change form's "Preview" button posts its unsaved fields here.
+    def get_urls(self) -> list:
+        preview_view = self.admin_site.admin_view(require_POST(self.preview_view))
+        return [
+            path("preview/", preview_view, name="blog_article_preview"),
+            path("<path:object_id>/preview/", preview_view, name="blog_article_preview"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request: HttpRequest, object_id: str | None = None) -> HttpResponse:
+        """The form's content with the public article template, for staff; never saved."""
+        obj = self.get_object(request, object_id) if object_id else None
+        if object_id and obj is None:
+            raise Http404("No such article.")
+        if obj is None and not self.has_add_permission(request):
+            raise PermissionDenied
+        if obj is not None and not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        form = self.get_form(request, obj, change=obj is not None)(
+            request.POST, request.FILES, instance=obj
+        )
+        return preview.render_preview(request, form)
 
     def revision_extra(self, request: HttpRequest, obj: Article) -> dict:
         event = getattr(obj, "workflow_event", None)

@@ -2,9 +2,26 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
+from editing.editor import RichTextEditor
+
 
 class ArticleAdminForm(forms.ModelForm):
     """ArticleAdmin's form; the admin supplies the model and the fields."""
+
+    class Media:
+        js = ["editing/autocomplete-names.js"]
+
+    class Meta:
+        widgets = {
+            "body": RichTextEditor(),
+        }
+        help_texts = {
+            "body": _(
+                "Headings, lists, quotes, links, tables and images from the library, from "
+                "the toolbar. Pasted text keeps only these; the rest of its formatting is "
+                "dropped."
+            ),
+        }
 
     def clean_tags(self) -> list[str]:
         # A tag lives at /tag/<slug>/, and taggit makes an ASCII slug: a name such as

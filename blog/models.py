@@ -29,6 +29,7 @@ from taggit.managers import TaggableManager
 
 from accounts.models import User
 from blog import search
+from editing.models import Image
 from sitewide import languages, typography
 from sitewide.http import absolute_url
 from sitewide.markup import clean_article_html
@@ -163,9 +164,9 @@ class ArticleQuerySet(models.QuerySet):
         return User.objects.filter(Exists(self.filter(author=OuterRef("pk"))), is_active=True)
 
     def for_listing(self) -> "ArticleQuerySet":
-        """What an article card shows: its columns, author and category joined. The text
-        and its search vector stay in the database."""
-        return self.select_related("author", "category").defer(*LISTING_LEAVES_OUT)
+        """What an article card shows: its columns, author, category and cover (an image
+        of the library) joined. The text and its search vector stay in the database."""
+        return self.select_related("author", "category", "cover").defer(*LISTING_LEAVES_OUT)
 
     def for_feed(self) -> "ArticleQuerySet":
         """A list with each article's whole text and its tags, as feeds carry them."""
@@ -266,7 +267,6 @@ LISTING_LEAVES_OUT = (
     "search_vector",
     "search_text",
     "seo_description",
-    "cover_caption",
     "author__bio",
 )
 
@@ -310,14 +310,18 @@ class Article(models.Model):
     )
     body = models.TextField(_("body"), help_text=_("HTML; it is sanitised when saved."))
     body_html = models.TextField(editable=False, blank=True)
-    cover = models.ImageField(_("cover image"), upload_to="covers/%Y/%m/", blank=True)
-    cover_alt = models.CharField(
-        _("cover alt text"),
-        max_length=250,
+    cover = models.ForeignKey(
+        Image,
+        verbose_name=_("cover image"),
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        help_text=_("What the image shows, for readers who cannot see it."),
+        related_name="+",
+        help_text=_(
+            "An image of the library: its alt text and caption go with it. "
+            "Use + to upload a new one."
+        ),
     )
-    cover_caption = models.CharField(_("cover caption"), max_length=250, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
@@ -504,11 +508,8 @@ class Article(models.Model):
         self._stored_translation_id = self.translation_id
 
     def clean(self) -> None:
-        """A cover image needs its alternative text: readers who cannot see it get the words.
-        A translation is another article, in another language, not translated already."""
+        """A translation is another article, in another language, not translated already."""
         errors = {}
-        if self.cover and not self.cover_alt.strip():
-            errors["cover_alt"] = _("Describe the cover image for readers who cannot see it.")
         if self.translation_id:
             other = self.translation
             if other.pk == self.pk:
@@ -589,7 +590,7 @@ class Article(models.Model):
         description = self.description
         published = timezone.localtime(self.published_at).isoformat()
         modified = timezone.localtime(self.updated_at).isoformat()
-        image = self.cover or site.default_meta_image
+        image = self.cover.file if self.cover else site.default_meta_image
         image_url = absolute_url(request, image.url) if image else ""
         section = self.category.name if self.category else ""
 
@@ -609,7 +610,7 @@ class Article(models.Model):
         if image_url:
             meta.append(("property", "og:image", image_url))
         if self.cover:
-            meta.append(("property", "og:image:alt", self.cover_alt))
+            meta.append(("property", "og:image:alt", self.cover.alt))
         meta += [
             ("name", "twitter:card", "summary_large_image" if image_url else "summary"),
             ("name", "twitter:title", self.title),
@@ -697,8 +698,6 @@ reversion.register(
         "standfirst",
         "body",
         "cover",
-        "cover_alt",
-        "cover_caption",
         "author",
         "category",
         "language",

@@ -102,7 +102,7 @@ def article_context(request: HttpRequest, article: Article) -> dict:
 @require_safe
 def article(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(
-        Article.objects.select_related("author", "category", "translation"), slug=slug
+        Article.objects.select_related("author", "category", "cover", "translation"), slug=slug
     )
     is_preview = not article.is_published()
     if is_preview and not article.is_editable_by(request.user):

@@ -44,7 +44,7 @@ REFUSAL_STATUS = {
 @origin_protected
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(
-        Article.objects.published().select_related("author", "category"), slug=slug
+        Article.objects.published().select_related("author", "category", "cover"), slug=slug
     )
     form = CommentForm(request.POST, article=article)
     try:

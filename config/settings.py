@@ -133,6 +133,7 @@ for origin in CSRF_TRUSTED_ORIGINS:
 INSTALLED_APPS = [
     "sitewide",
     "pages",
+    "editing",
     "accounts",
     "blog",
     "comments",
@@ -152,11 +153,15 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Revisions of articles and pages (compare and restore: sitewide/revisions.py).
     "reversion",
+    # The admin's rich-text editor (ProseMirror, shipped as static files).
+    "django_prose_editor",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # The admin's pages get SECURE_CSP_ADMIN instead (the editor's import map).
+    "sitewide.middleware.AdminContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A kept page answers 304 to a reader who has it; the page cache keeps pages
     # compressed, so GZip sits below it.
@@ -187,6 +192,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                # The admin marks its scripts with the response's nonce (SECURE_CSP_ADMIN).
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -357,6 +364,17 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     # Browsers post what the policy blocked here; sitewide.views.csp_report logs it.
     "report-uri": ["/csp-report"],
+}
+# The admin, private to staff, also runs the scripts that carry the response's nonce:
+# the rich-text editor's modules are found through an inline import map, which has no
+# address that 'self' could allow. Its editor (Tiptap) also adds one fixed <style> of
+# ProseMirror's base rules, allowed by its hash (a new django-prose-editor may change
+# it: the browser tests then report the new hash). Public pages keep SECURE_CSP.
+TIPTAP_BASE_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+SECURE_CSP_ADMIN = {
+    **SECURE_CSP,
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, TIPTAP_BASE_STYLE_HASH],
 }
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()

@@ -19,6 +19,8 @@ urlpatterns = i18n_patterns(
     prefix_default_language=False,
 )
 urlpatterns += [
+    # The editors' tools answer the admin's scripts; before the admin's own catch-all.
+    path("admin/editing/", include("editing.urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemaps.index, name="django.contrib.sitemaps.views.index"),
     path(

@@ -28,6 +28,7 @@ from taggit.models import Tag, TaggedItem
 from accounts.models import User
 from blog.models import Article, Category, search_vector
 from blog.search import search_text
+from editing.models import Image
 from pages.models import Page
 from sitewide import languages, typography
 from sitewide.markup import clean_article_html, render_comment_text
@@ -180,8 +181,6 @@ def ensure_seed_article(author: User) -> Article:
         "title": SEED_TITLE,
         "standfirst": SEED_STANDFIRST,
         "body": SEED_BODY,
-        "cover_alt": SEED_COVER_ALT,
-        "cover_caption": SEED_COVER_CAPTION,
         "author": author,
         "category": category,
         "status": Article.Status.PUBLISHED,
@@ -200,12 +199,28 @@ def ensure_seed_article(author: User) -> Article:
         for field, value in values.items():
             setattr(article, field, value)
         article.save()
-    if not article.cover or not article.cover.storage.exists(article.cover.name):
-        article.cover.save(f"{SEED_SLUG}.jpg", ContentFile(demo_cover_jpeg()), save=False)
-        Article.objects.filter(pk=article.pk).update(cover=article.cover.name)
+    ensure_cover(article, demo_cover_jpeg, alt=SEED_COVER_ALT, caption=SEED_COVER_CAPTION)
     if set(article.tags.names()) != set(SEED_TAGS):
         article.tags.set(SEED_TAGS)
     return article
+
+
+def ensure_cover(
+    article: Article, make_jpeg: Callable[[], bytes], alt: str, caption: str = ""
+) -> Image:
+    """The article's cover in the image library: uploaded once (again if its file is
+    gone), its alt text and caption put back if an editor changed them."""
+    cover = article.cover
+    if cover is None or not cover.file.storage.exists(cover.file.name):
+        cover = Image.objects.create_from_file(
+            ContentFile(make_jpeg()), name=f"{article.slug}.jpg", alt=alt, caption=caption
+        )
+        article.cover = cover
+        Article.objects.filter(pk=article.pk).update(cover=cover)
+    elif (cover.alt, cover.caption) != (alt, caption):
+        cover.alt, cover.caption = alt, caption
+        cover.save(update_fields=["alt", "caption"])
+    return cover
 
 
 def _as_saved(values: dict) -> dict:
@@ -255,10 +270,7 @@ def ensure_translated_pair(author: User) -> list[Article]:
     pair: list[Article] = []
     for values in TRANSLATED_PAIR:
         fields = _as_saved(
-            {
-                field: values[field]
-                for field in ["title", "standfirst", "body", "language", "cover_alt"]
-            }
+            {field: values[field] for field in ["title", "standfirst", "body", "language"]}
             | {"author": author, "category": category, "status": Article.Status.PUBLISHED}
         )
         article = Article.objects.filter(slug=values["slug"]).first()
@@ -279,10 +291,11 @@ def ensure_translated_pair(author: User) -> list[Article]:
             for field, value in fields.items():
                 setattr(article, field, value)
             article.save()
-        if not article.cover or not article.cover.storage.exists(article.cover.name):
-            jpeg = demo_cover_jpeg(seed=TRANSLATED_PAIR[0]["slug"], to_the_edge=True)
-            article.cover.save(f"{values['slug']}.jpg", ContentFile(jpeg), save=False)
-            Article.objects.filter(pk=article.pk).update(cover=article.cover.name)
+        ensure_cover(
+            article,
+            functools.partial(demo_cover_jpeg, seed=TRANSLATED_PAIR[0]["slug"], to_the_edge=True),
+            alt=values["cover_alt"],
+        )
         if set(article.tags.names()) != set(values["tags"]):
             article.tags.set(values["tags"])
         pair.append(article)
@@ -973,7 +986,6 @@ def _ensure_front_article(
         "title": demo_article.title,
         "standfirst": demo_article.standfirst,
         "body": "\n\n".join(f"<p>{paragraph}</p>" for paragraph in demo_article.paragraphs),
-        "cover_alt": demo_article.cover_alt,
         "author": authors[demo_article.author],
         "category": categories[demo_article.category],
         "status": Article.Status.PUBLISHED,
@@ -997,18 +1009,19 @@ def _ensure_front_article(
         for field, value in values.items():
             setattr(article, field, value)
         article.save()
-    if not article.cover or not article.cover.storage.exists(article.cover.name):
-        top, bottom, shades = PALETTES[number % len(PALETTES)]
-        jpeg = demo_cover_jpeg(
+    top, bottom, shades = PALETTES[number % len(PALETTES)]
+    ensure_cover(
+        article,
+        lambda: demo_cover_jpeg(
             seed=demo_article.slug,
             top=top,
             bottom=bottom,
             shades=shades,
             sun=number % 3 == 2,
             to_the_edge=True,
-        )
-        article.cover.save(f"{demo_article.slug}.jpg", ContentFile(jpeg), save=False)
-        Article.objects.filter(pk=article.pk).update(cover=article.cover.name)
+        ),
+        alt=demo_article.cover_alt,
+    )
     if set(article.tags.names()) != set(demo_article.tags):
         article.tags.set(list(demo_article.tags))
     return article

@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
+from editing.editor import warn_about_removed_images
+from editing.models import Autosave
 from pages.forms import PageAdminForm
 from pages.models import Page
 from sitewide.revisions import RevisionAdmin
@@ -15,3 +18,8 @@ class PageAdmin(RevisionAdmin):
     revision_compare_fields = ["title", "slug", "body", "language", "published"]
     # The address and whether it is public stay as they are: a restore brings back text.
     revision_restore_fields = ["title", "body", "language"]
+
+    def save_model(self, request: HttpRequest, obj: Page, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        warn_about_removed_images(request, form)
+        Autosave.objects.for_form(request.user, request.path).delete()

@@ -1,16 +1,16 @@
 from django import forms
 
+from editing.editor import RichTextEditor
 from pages.models import Page
 
 
 class PageAdminForm(forms.ModelForm):
-    """PageAdmin's form. The body is a plain textarea until the article body's rich-text
-    editor lands: swapping it in is the one line of ``widgets`` below."""
+    """PageAdmin's form: the body in the same rich-text editor as articles."""
 
     class Meta:
         model = Page
         fields = ["title", "slug", "body", "language", "published"]
         widgets = {
             "title": forms.TextInput(attrs={"class": "vTextField carnet-title"}),
-            "body": forms.Textarea(attrs={"rows": 20}),
+            "body": RichTextEditor(),
         }

@@ -23,7 +23,7 @@ class Language:
     @property
     def unaccent_search_config(self) -> str:
         """search_config with accents removed before stemming, so that "elections" finds
-        "élections" (blog's migration 0012 creates it, with PostgreSQL's unaccent)."""
+        "élections" (blog's migration 0015 creates it, with PostgreSQL's unaccent)."""
         return f"{self.search_config}_unaccent"
 
 

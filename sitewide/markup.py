@@ -4,14 +4,22 @@ bleach reached its end of life with 6.4.0, so every call to it lives here: the
 day it is replaced, this module is the only one to change. Editors' article
 bodies keep a rich allowlist; readers' comments are plain text, escaped, with
 paragraphs kept and bare URLs turned into links.
+
+An image in an article comes from the site's own media (the image library) or
+not at all: the public pages' Content Security Policy would block any other, and
+a reader would see a broken image. ``removed_images()`` names the ones dropped,
+for the admin to tell the editor why.
 """
 
 import html
 import re
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import bleach
+from bleach.html5lib_shim import Filter
 from bleach.linkifier import Linker
+from django.conf import settings
 
 ARTICLE_TAGS = frozenset(
     {
@@ -27,7 +35,7 @@ ARTICLE_ATTRIBUTES = {
     "abbr": ["title"],
     "blockquote": ["cite"],
     "q": ["cite"],
-    "img": ["src", "alt", "title", "width", "height"],
+    "img": ["src", "srcset", "sizes", "alt", "title", "width", "height"],
     "ol": ["start", "reversed"],
     "th": ["scope", "colspan", "rowspan"],
     "td": ["colspan", "rowspan"],
@@ -50,6 +58,10 @@ _LINE_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _IMG_TAG = re.compile(r"<img(?=[\s>/])")
 _CODE_CLASS = re.compile(r"^language-[\w+-]{1,30}$")
+# One srcset candidate: an address, then a width ("480w") or a density ("2x").
+_SRCSET_DESCRIPTOR = re.compile(r"^(\d{1,5}w|\d(\.\d{1,2})?x)$")
+# A sizes list is media conditions and lengths: nothing but these characters.
+_SIZES = re.compile(r"^[a-z0-9 ().,:%+*/-]{1,200}$")
 # Browsers drop these from an address before reading its scheme (ASCII tab and
 # newlines anywhere, C0 controls and spaces at the ends); dropping all of them
 # everywhere can only make more addresses look like they have a scheme.
@@ -75,15 +87,52 @@ def _is_safe_url(value: str) -> bool:
     return not url.startswith("//")
 
 
+def is_media_url(value: str) -> bool:
+    """An address of the site's own uploads (MEDIA_URL), as an image's src must be."""
+    url = _URL_IGNORED.sub("", html.unescape(value)).replace("\\", "/")
+    media_url = settings.MEDIA_URL
+    if url.startswith("//") and not media_url.startswith("//"):
+        return False
+    return _is_safe_url(url) and url.startswith(media_url) and len(url) > len(media_url)
+
+
+def _is_media_srcset(value: str) -> bool:
+    candidates = [c.split() for c in html.unescape(value).split(",")]
+    return all(
+        len(c) == 2 and is_media_url(c[0]) and _SRCSET_DESCRIPTOR.match(c[1]) for c in candidates
+    )
+
+
 def _keep_attribute(tag: str, name: str, value: str) -> bool:
     if tag == "code" and name == "class":
         return bool(_CODE_CLASS.match(value))
-    if tag == "img" and name in {"width", "height"}:
-        return value.isdigit()
+    if tag == "img":
+        if name in {"width", "height"}:
+            return value.isdigit()
+        if name == "src":
+            return is_media_url(value)
+        if name == "srcset":
+            return _is_media_srcset(value)
+        if name == "sizes":
+            return bool(_SIZES.match(value.lower()))
     if (tag, name) in URL_ATTRIBUTES and not _is_safe_url(value):
         return False
     allowed = ARTICLE_ATTRIBUTES.get(tag, []) + ARTICLE_ATTRIBUTES["*"]
     return name in allowed
+
+
+class _DropImagesWithoutSource(Filter):
+    """An image whose address was refused would be a broken image: it goes whole."""
+
+    def __iter__(self):
+        for token in super().__iter__():
+            if (
+                token["type"] in {"StartTag", "EmptyTag"}
+                and token["name"] == "img"
+                and (None, "src") not in token["data"]
+            ):
+                continue
+            yield token
 
 
 _article_cleaner = bleach.Cleaner(
@@ -92,6 +141,7 @@ _article_cleaner = bleach.Cleaner(
     protocols=SAFE_PROTOCOLS,
     strip=True,
     strip_comments=True,
+    filters=[_DropImagesWithoutSource],
 )
 
 
@@ -102,6 +152,27 @@ def clean_article_html(html: str) -> str:
     cleaned = _article_cleaner.clean(html)
     # Images inside a body sit below the cover, so they never block the first paint.
     return _IMG_TAG.sub('<img loading="lazy" decoding="async"', cleaned).strip()
+
+
+class _ImageSources(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.sources: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.sources.append(dict(attrs).get("src") or "")
+
+
+def removed_images(html: str) -> list[str]:
+    """The addresses of the images clean_article_html() drops: not from the site's media.
+
+    An image without an address is listed as an empty string.
+    """
+    parser = _ImageSources()
+    parser.feed(_DROPPED_ELEMENTS.sub("", _CONTROL_CHARS.sub("", html or "")))
+    parser.close()
+    return [src for src in parser.sources if not is_media_url(src)]
 
 
 def has_control_characters(text: str, *, multiline: bool = True) -> bool:

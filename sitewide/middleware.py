@@ -53,6 +53,27 @@ class LocaleMiddleware:
         return HttpResponsePermanentRedirect(translate_url(path, code))
 
 
+class AdminContentSecurityPolicyMiddleware:
+    """The admin's pages get settings.SECURE_CSP_ADMIN, every other page SECURE_CSP.
+
+    Sits inside Django's ContentSecurityPolicyMiddleware, which writes the header from
+    the policy a response carries; a view's own csp_override is kept.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @cached_property
+    def admin_path(self) -> str:
+        return reverse("admin:index")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path_info.startswith(self.admin_path) and not hasattr(response, "_csp_config"):
+            response._csp_config = settings.SECURE_CSP_ADMIN
+        return response
+
+
 logger = logging.getLogger(__name__)
 
 # Seconds a reader is asked to wait while the database is unreachable.

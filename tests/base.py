@@ -1,13 +1,17 @@
 """Personas and make_* helpers shared by the test suite."""
 
 import datetime
+import io
 import itertools
 
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image as Picture
 
 from accounts.models import User
 from blog.models import Article, Category
+from editing.models import Image
 
 _numbers = itertools.count(1)
 PASSWORD = "correct-horse-battery-staple"
@@ -49,6 +53,19 @@ def make_moderator(**overrides) -> User:
 
 def make_superuser(**overrides) -> User:
     return make_user(**{"is_staff": True, "is_superuser": True, **overrides})
+
+
+def jpeg(width: int = 1000, height: int = 500) -> bytes:
+    buffer = io.BytesIO()
+    Picture.new("RGB", (width, height), (40, 90, 140)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def make_image(width: int = 1000, height: int = 500, **overrides) -> Image:
+    """An image of the library, with its renditions: MEDIA_ROOT should be temporary."""
+    n = next(_numbers)
+    values = {"alt": f"Picture number {n}", "name": f"picture-{n}.jpg", **overrides}
+    return Image.objects.create_from_file(ContentFile(jpeg(width, height)), **values)
 
 
 def make_category(**overrides) -> Category:

@@ -13,7 +13,7 @@ from django.test import SimpleTestCase
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-PACKAGES = ["config", "sitewide", "pages", "accounts", "blog", "comments", "demo"]
+PACKAGES = ["config", "sitewide", "editing", "pages", "accounts", "blog", "comments", "demo"]
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess:

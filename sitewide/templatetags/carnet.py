@@ -10,7 +10,6 @@ from django.urls import translate_url
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from PIL import UnidentifiedImageError
 
 from sitewide import csrf, http, images, typography
 
@@ -62,12 +61,22 @@ def language_url(context: template.Context, request: HttpRequest, language: str 
 
 @register.simple_tag
 def cover_image(image) -> dict | None:
-    """A cover's URL, size and srcset; None when its file is missing or unreadable."""
-    try:
-        width, height = image.width, image.height
-    except (OSError, UnidentifiedImageError):
+    """A cover (an image of the library) as a page shows it: URL, size, srcset, alt
+    text and caption, read from the database alone; None without an image.
+
+    Its renditions were made on upload: no file is opened while a reader waits.
+    """
+    if not image or not image.width:
         return None
-    return {"url": image.url, "width": width, "height": height, "srcset": images.srcset(image)}
+    return {
+        "url": image.url,
+        "width": image.width,
+        "height": image.height,
+        "srcset": image.srcset,
+        "sizes": images.ARTICLE_SIZES,
+        "alt": image.alt,
+        "caption": image.figcaption,
+    }
 
 
 @register.simple_tag

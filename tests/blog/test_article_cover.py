@@ -1,63 +1,49 @@
-import io
+"""An article's cover is an image of the library, shown with its renditions."""
+
 import tempfile
 
-from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.test import SimpleTestCase, TestCase, override_settings
-from PIL import Image
+from django.test import TestCase, override_settings
 
-from blog.models import Article
-from sitewide import images
-from tests.base import make_article
+from sitewide.templatetags.carnet import cover_image
+from tests.base import make_article, make_image
 
 
-class CoverAltTextTests(SimpleTestCase):
-    def test_a_cover_without_alt_text_is_refused(self):
-        article = Article(title="With a cover", cover="covers/2026/11/cover.jpg", cover_alt=" ")
-        with self.assertRaises(ValidationError) as raised:
-            article.clean()
-        self.assertEqual(list(raised.exception.message_dict), ["cover_alt"])
-
-    def test_a_cover_with_alt_text_is_accepted(self):
-        Article(title="Cover", cover="covers/2026/11/cover.jpg", cover_alt="A ridge").clean()
-
-    def test_an_article_without_a_cover_needs_no_alt_text(self):
-        Article(title="No cover", cover_alt="").clean()
-
-
-class CoverRenditionTests(SimpleTestCase):
+class CoverTests(TestCase):
     def setUp(self):
         media = tempfile.TemporaryDirectory(prefix="carnet-test-media-")
         self.addCleanup(media.cleanup)
         self.enterContext(override_settings(MEDIA_ROOT=media.name))
 
-    def cover(self, width: int, height: int) -> Article:
-        buffer = io.BytesIO()
-        Image.new("RGB", (width, height), (40, 90, 140)).save(buffer, "JPEG")
-        article = Article(title="Cover")
-        article.cover.save("covers/2026/11/alpes.jpg", ContentFile(buffer.getvalue()), save=False)
-        return article
-
-    def test_a_wide_cover_gets_narrower_renditions(self):
-        article = self.cover(1000, 500)
-        name = article.cover.name.removesuffix(".jpg")
+    def test_the_cover_tag_reads_the_library_image_without_opening_its_file(self):
+        image = make_image(1000, 500, alt="A ridge", caption="The Alps", credit="AFP")
+        name = image.file.name.removesuffix(".jpg")
+        image.file.storage.delete(image.file.name)  # a reader's page must not need it
         self.assertEqual(
-            images.srcset(article.cover),
-            f"/media/{name}-480w.jpg 480w, /media/{name}-800w.jpg 800w, /media/{name}.jpg 1000w",
+            cover_image(image),
+            {
+                "url": f"/media/{name}.jpg",
+                "width": 1000,
+                "height": 500,
+                "srcset": f"/media/{name}-480w.jpg 480w, /media/{name}-800w.jpg 800w, "
+                f"/media/{name}.jpg 1000w",
+                "sizes": "(min-width: 64rem) 57rem, calc(100vw - 2.5rem)",
+                "alt": "A ridge",
+                "caption": "The Alps — AFP",
+            },
         )
-        with default_storage.open(f"{name}-480w.jpg") as rendition, Image.open(rendition) as image:
-            self.assertEqual(image.size, (480, 240))
 
-    def test_a_narrow_cover_needs_no_srcset(self):
-        article = self.cover(400, 300)
-        self.assertEqual(images.srcset(article.cover), "")
+    def test_no_cover_gives_nothing_to_show(self):
+        self.assertIsNone(cover_image(None))
 
+    def test_the_article_page_shows_the_cover_with_its_srcset(self):
+        article = make_article(slug="alpes", cover=make_image(1300, 650, alt="Snow"))
+        response = self.client.get("/articles/alpes/")
+        self.assertContains(response, f'src="{article.cover.url}" alt="Snow"')
+        self.assertContains(response, "-1200w.jpg 1200w")
 
-class MissingCoverFileTests(TestCase):
-    def test_an_article_whose_cover_file_is_gone_still_renders(self):
-        with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
-            make_article(slug="lost-cover", cover="covers/2026/11/gone.jpg", cover_alt="Gone")
-            response = self.client.get("/articles/lost-cover/")
-        self.assertEqual(response.status_code, 200)
-        self.assertNotContains(response, '<figure class="article__cover">')
+    def test_an_image_used_as_a_cover_cannot_be_deleted(self):
+        from django.db.models import ProtectedError
+
+        article = make_article(cover=make_image())
+        with self.assertRaises(ProtectedError):
+            article.cover.delete()

@@ -7,17 +7,16 @@ import shutil
 import tempfile
 
 from django.contrib.auth.models import Permission
-from django.core.files.base import ContentFile
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from demo.content import demo_cover_jpeg
 from sitewide.models import SiteSettings
 from tests.base import (
     make_article,
     make_category,
     make_draft,
     make_editor,
+    make_image,
     make_moderator,
     make_scheduled,
     make_superuser,
@@ -70,11 +69,11 @@ class ArticlePageTests(TestCase):
             body="<p>First paragraph.</p><p>Second <script>alert(1)</script>one.</p>",
             category=cls.category,
             tags=["Russie", "Afghanistan"],
-            cover_alt="Zamir Kabulov",
-            cover_caption="Zamir Kabulov, envoyé spécial.",
+            cover=make_image(
+                120, 60, alt="Zamir Kabulov", caption="Zamir Kabulov, envoyé spécial."
+            ),
             published_at=PUBLISHED_AT,
         )
-        cls.article.cover.save("cover.jpg", ContentFile(demo_cover_jpeg(120, 60)))
         cls.next = make_article(
             author=cls.author,
             title="The next one",
@@ -110,6 +109,7 @@ class ArticlePageTests(TestCase):
         )
         attributes = dict(re.findall(r'([\w-]+)="([^"]*)"', cover.group(1)))
         self.assertEqual(attributes["src"], self.article.cover.url)
+        self.assertNotIn("srcset", attributes)  # narrower than every rendition
         self.assertEqual(attributes["alt"], "Zamir Kabulov")
         self.assertEqual((attributes["width"], attributes["height"]), ("120", "60"))
         self.assertContains(

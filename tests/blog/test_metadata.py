@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from blog.models import Article, Category
+from editing.models import Image
 from sitewide import languages
 from sitewide.models import SiteSettings
 from tests.base import make_article, make_category, make_editor
@@ -101,10 +102,12 @@ class ArticleMetadataTests(SimpleTestCase):
         self.assertEqual(meta["article:tag"], ["Russie", "Afghanistan"])
 
     def test_the_cover_is_the_image_of_every_description(self):
-        cover = article(cover="covers/2026/03/kabulov.jpg", cover_alt="Zamir Kabulov")
-        metadata = cover.metadata(self.request, self.site, [])
+        image = Image(
+            file="library/2026/03/kabulov.jpg", alt="Zamir Kabulov", width=800, height=450
+        )
+        metadata = article(cover=image).metadata(self.request, self.site, [])
         meta = self.meta(metadata)
-        image = "http://testserver/media/covers/2026/03/kabulov.jpg"
+        image = "http://testserver/media/library/2026/03/kabulov.jpg"
         self.assertEqual(meta["og:image"], [image])
         self.assertEqual(meta["og:image:alt"], ["Zamir Kabulov"])
         self.assertEqual(meta["twitter:card"], ["summary_large_image"])

@@ -37,18 +37,26 @@ def test_an_editor_publishes_an_article_with_a_tag_and_a_cover(demo, browsing):
     page.locator("#id_title").press("Tab")  # the admin fills the slug on change
     expect(page.locator("#id_slug")).to_have_value("la-neige-revient-sur-les-alpes")
     page.locator("#id_standfirst").fill("Les stations rouvrent plus tôt que prévu.")
-    page.locator("#id_body").fill("<p>Il a neigé toute la nuit sur les sommets.</p>")
-    page.locator("#id_cover").set_input_files(cover_jpeg())
+    page.locator(".tiptap.ProseMirror").click()
+    page.keyboard.type("Il a neigé toute la nuit sur les sommets.")
     page.locator("#id_status").select_option("published")
     page.locator("#id_tags").fill("Montagne")
 
-    # Without alt text the cover is refused, with the reason next to the field.
-    page.locator('input[name="_save"]').click()
-    expect(page.locator(".errornote")).to_be_visible()
-    expect(page.locator(".field-cover_alt .errorlist")).to_be_visible()
+    # The cover is uploaded to the library from the form, in the admin's pop-up.
+    with page.expect_popup() as opened:
+        page.locator("#add_id_cover").click()
+    popup = opened.value
+    popup.locator("#id_file").set_input_files(cover_jpeg())
+    # Without alt text the image is refused, with the reason next to the field.
+    popup.locator('input[name="_save"]').click()
+    expect(popup.locator(".errornote")).to_be_visible()
+    expect(popup.locator(".field-alt .errorlist")).to_be_visible()
+    popup.locator("#id_file").set_input_files(cover_jpeg())
+    popup.locator("#id_alt").fill("Des sommets enneigés sous un ciel bleu")
+    popup.locator('input[name="_save"]').click()
+    popup.wait_for_event("close")
+    expect(page.locator("#id_cover")).to_have_value(re.compile(r"^\d+$"))
 
-    page.locator("#id_cover").set_input_files(cover_jpeg())
-    page.locator("#id_cover_alt").fill("Des sommets enneigés sous un ciel bleu")
     page.locator('input[name="_save"]').click()
     expect(page.locator(".messagelist")).to_contain_text(f"« {TITLE} » : Publié.")
 

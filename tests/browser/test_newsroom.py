@@ -13,6 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DEMO_PASSWORD
+from tests.browser.test_writing import paste
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -40,6 +41,13 @@ def newsroom(demo):
     return demo
 
 
+def write_body(page, html: str) -> None:
+    """Replace the body in the rich-text editor, as pasting the text over it would."""
+    page.locator(".tiptap.ProseMirror").click()
+    page.keyboard.press("Control+A")
+    paste(page, html)
+
+
 def test_a_contributor_submits_and_the_editor_in_chief_reviews_and_schedules(newsroom, browsing):
     from blog.models import Article
     from sitewide.pagecache import pages_changed
@@ -54,13 +62,11 @@ def test_a_contributor_submits_and_the_editor_in_chief_reviews_and_schedules(new
     page.locator("#id_title").fill(TITLE)
     page.locator("#id_title").press("Tab")
     page.locator("#id_standfirst").fill("Les relevés de l'été confirment la tendance.")
-    page.locator("#id_body").fill(
-        "<h2>Sur le terrain</h2><p>Le glacier Fedtchenko a perdu un kilomètre.</p>"
-    )
+    write_body(page, "<h2>Sur le terrain</h2><p>Le glacier Fedtchenko a perdu un kilomètre.</p>")
     page.get_by_role("button", name="Enregistrer et continuer les modifications").click()
     expect(page.locator(".messagelist .success").first).to_be_visible()
-    page.locator("#id_body").fill(
-        "<h2>Sur le terrain</h2><p>Le glacier Fedtchenko a perdu deux kilomètres.</p>"
+    write_body(
+        page, "<h2>Sur le terrain</h2><p>Le glacier Fedtchenko a perdu deux kilomètres.</p>"
     )
     page.get_by_role("button", name="Soumettre à la relecture").click()
     expect(page.locator(".messagelist")).to_contain_text(f"« {TITLE} » : Soumis à la relecture.")

@@ -85,12 +85,15 @@ class LoadDemoTests(DemoTestCase):
         self.assertContains(response, "une alternative raisonnable par rapport à l’Etat Islamique")
         self.assertIn(f"Seed article: {SEED_URL}", self.output)
 
-    def test_the_seed_article_has_its_cover_file(self):
-        article = Article.objects.get(slug=demo.SEED_SLUG)
-        self.assertTrue(article.cover.name.startswith("covers/"))
-        self.assertTrue(article.cover.path.startswith(self.media_root))
-        self.assertTrue(os.path.exists(article.cover.path))
-        self.assertEqual((article.cover.width, article.cover.height), (1200, 675))
+    def test_the_seed_article_has_its_cover_in_the_library(self):
+        cover = Article.objects.get(slug=demo.SEED_SLUG).cover
+        self.assertTrue(cover.file.name.startswith("library/"))
+        self.assertTrue(cover.file.path.startswith(self.media_root))
+        self.assertTrue(os.path.exists(cover.file.path))
+        self.assertEqual((cover.width, cover.height), (1200, 675))
+        self.assertEqual(cover.renditions, [480, 800])
+        self.assertEqual(cover.alt, demo.SEED_COVER_ALT)
+        self.assertEqual(cover.caption, demo.SEED_COVER_CAPTION)
 
     def test_the_seed_article_is_signed_by_houssen_moshinaly(self):
         response = self.client.get(SEED_URL)
@@ -233,8 +236,9 @@ class FrontPageDemoTests(DemoTestCase):
         )
         for article in articles:
             with self.subTest(article=article.slug):
-                self.assertTrue(os.path.exists(article.cover.path))
-                self.assertTrue(article.cover_alt)
+                self.assertTrue(os.path.exists(article.cover.file.path))
+                self.assertTrue(article.cover.alt)
+                self.assertTrue(article.cover.renditions)
                 self.assertTrue(article.tags.exists())
                 self.assertFalse(article.was_updated)
 
@@ -255,7 +259,7 @@ class FrontPageDemoTests(DemoTestCase):
     def test_the_seed_article_is_kept_as_it_is(self):
         seed = Article.objects.get(slug=demo.SEED_SLUG)
         self.assertEqual(
-            (seed.title, seed.standfirst, seed.body, seed.cover_alt, seed.cover_caption),
+            (seed.title, seed.standfirst, seed.body, seed.cover.alt, seed.cover.caption),
             (demo.SEED_TITLE, demo.SEED_STANDFIRST, demo.SEED_BODY, demo.SEED_COVER_ALT,
              demo.SEED_COVER_CAPTION),
         )  # fmt: skip

@@ -87,7 +87,9 @@ class PageAdminTests(TestCase):
 
     def test_the_editor_in_chief_writes_a_page_with_a_revision(self):
         response = self.client.get("/admin/pages/page/add/")
-        self.assertContains(response, '<textarea name="body"')
+        # The articles' rich-text editor, and the form's autosave.
+        self.assertContains(response, "/static/editing/prose-library.js")
+        self.assertContains(response, 'class="autosave"')
         response = self.client.post("/admin/pages/page/add/", page_form_data())
         self.assertEqual(response.status_code, 302)
         page = Page.objects.get(slug="mentions-legales")
@@ -118,3 +120,13 @@ class PageAdminTests(TestCase):
         page = Page.objects.create(slug="x", title="X", body="<p>x</p>")
         self.client.force_login(make_superuser())
         self.assertEqual(self.client.get(f"/admin/pages/page/{page.pk}/history/").status_code, 200)
+
+    def test_an_image_from_another_site_is_dropped_and_the_editor_told(self):
+        body = '<p>Texte</p><p><img src="https://elsewhere.example/logo.png" alt="Logo"></p>'
+        response = self.client.post(
+            "/admin/pages/page/add/", page_form_data(body=body), follow=True
+        )
+        warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+        self.assertEqual(len(warnings), 1)
+        self.assertIn("https://elsewhere.example/logo.png", warnings[0])
+        self.assertNotIn("elsewhere.example", Page.objects.get().body_html)

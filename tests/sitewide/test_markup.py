@@ -14,6 +14,7 @@ from django.test import SimpleTestCase
 from sitewide.markup import (
     clean_article_html,
     has_control_characters,
+    removed_images,
     render_comment_text,
     strip_control_characters,
 )
@@ -36,8 +37,8 @@ ARTICLE_ATTACKS = [
     ("style element and its content", "<style>body { display: none }</style><p>x</p>", "<p>x</p>"),
     ("event handler attributes",
      '<p onclick="a()" ONMOUSEOVER="b()" title="t">x</p>'
-     '<img src="https://example.com/i.png" alt="i" onerror="c()">',
-     f'<p>x</p>{IMG} src="https://example.com/i.png" alt="i">'),
+     '<img src="/media/i.png" alt="i" onerror="c()">',
+     f'<p>x</p>{IMG} src="/media/i.png" alt="i">'),
     ("event handler on a slashed unquoted attribute", "<img/src=x/onerror=alert(1)>", absent()),
     ("event handler after a slash", "<p/onmouseover=alert(1)>x</p>", absent()),
     ("javascript: href", '<a href="javascript:alert(1)">x</a>', "<a>x</a>"),
@@ -59,12 +60,12 @@ ARTICLE_ATTACKS = [
     ("data: href", '<a href="data:text/html,<script>alert(1)</script>">x</a>', "<a>x</a>"),
     ("data: href in capitals, base64", '<a href="DATA:text/html;base64,PHNjcmlwdD4=">x</a>',
      "<a>x</a>"),
-    ("javascript: src", '<img src="javascript:alert(1)" alt="x">', f'{IMG} alt="x">'),
-    ("data: src", '<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="x">', f'{IMG} alt="x">'),
+    ("javascript: src", '<img src="javascript:alert(1)" alt="x">', ""),
+    ("data: src", '<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="x">', ""),
     ("javascript: with a port-like number", '<a href="javascript:1337">x</a>', "<a>x</a>"),
     ("vbscript: with a port-like number", '<a href="vbscript:1">x</a>', "<a>x</a>"),
     ("data: with a port-like number", '<a href="data:1">x</a>', "<a>x</a>"),
-    ("javascript: src with a port-like number", '<img src="javascript:1">', IMG + ">"),
+    ("javascript: src with a port-like number", '<img src="javascript:1">', ""),
     ("javascript: href in alternating case", '<a href="jAvAsCrIpT:alert(1)">x</a>', "<a>x</a>"),
     ("javascript: with a port after a space", '<a href=" javascript:1">x</a>', "<a>x</a>"),
     ("javascript: with a port split by an entity tab", '<a href="java&#x09;script:1">x</a>',
@@ -112,8 +113,22 @@ ARTICLE_ATTACKS = [
     ("code class other than a language", '<code class="language-python evil">x</code>',
      "<code>x</code>"),
     ("code class with a handler", '<code class="x" onclick="a()">x</code>', "<code>x</code>"),
-    ("image sizes that are not numbers", '<img src="/i.png" alt="" width="100%" height="1;x">',
-     f'{IMG} src="/i.png" alt="">'),
+    ("image sizes that are not numbers",
+     '<img src="/media/i.png" alt="" width="100%" height="1;x">',
+     f'{IMG} src="/media/i.png" alt="">'),
+    ("image from another site", '<p>a<img src="https://evil.example/t.gif" alt="">b</p>',
+     "<p>ab</p>"),
+    ("image from another site, protocol-relative", '<img src="//evil.example/media/t.gif">', ""),
+    ("image whose address is not the site's media", "<img src=x>", ""),
+    ("image without an address", '<img alt="x">', ""),
+    ("srcset from another site",
+     '<img src="/media/a.jpg" srcset="https://evil.example/a.jpg 480w" alt="a">',
+     f'{IMG} src="/media/a.jpg" alt="a">'),
+    ("srcset with a javascript: candidate",
+     '<img src="/media/a.jpg" srcset="/media/a-480w.jpg 480w, javascript:1 800w" alt="a">',
+     f'{IMG} src="/media/a.jpg" alt="a">'),
+    ("sizes with markup or a url", '<img src="/media/a.jpg" sizes="url(x) &lt;b&gt;" alt="a">',
+     f'{IMG} src="/media/a.jpg" alt="a">'),
 ]  # fmt: skip
 
 # Nothing a browser would run, or load from another origin, survives in an article.
@@ -266,14 +281,29 @@ class CleanArticleHtmlAllowedContentTests(SimpleTestCase):
     def test_it_keeps_blockquotes(self):
         self.assertKept('<blockquote cite="https://example.com"><p>Quote</p></blockquote>')
 
-    def test_it_keeps_figures_with_images_and_alt_text(self):
+    def test_it_keeps_figures_with_images_of_the_library_and_alt_text(self):
         self.assertEqual(
             clean_article_html(
-                '<figure><img src="https://example.com/i.png" alt="A map" width="800" '
-                'height="600"><figcaption>The map</figcaption></figure>'
+                '<figure><img src="/media/library/2026/11/map.jpg" '
+                'srcset="/media/library/2026/11/map-480w.jpg 480w, '
+                '/media/library/2026/11/map.jpg 800w" '
+                'sizes="(min-width: 64rem) 57rem, calc(100vw - 2.5rem)" alt="A map" '
+                'width="800" height="600"><figcaption>The map</figcaption></figure>'
             ),
-            '<figure><img loading="lazy" decoding="async" src="https://example.com/i.png" '
-            'alt="A map" width="800" height="600"><figcaption>The map</figcaption></figure>',
+            '<figure><img loading="lazy" decoding="async" src="/media/library/2026/11/map.jpg" '
+            'srcset="/media/library/2026/11/map-480w.jpg 480w, '
+            '/media/library/2026/11/map.jpg 800w" '
+            'sizes="(min-width: 64rem) 57rem, calc(100vw - 2.5rem)" alt="A map" '
+            'width="800" height="600"><figcaption>The map</figcaption></figure>',
+        )
+
+    def test_it_drops_an_image_from_another_site_and_keeps_its_caption(self):
+        self.assertEqual(
+            clean_article_html(
+                '<figure><img src="https://example.com/i.png" alt="A map">'
+                "<figcaption>The map</figcaption></figure>"
+            ),
+            "<figure><figcaption>The map</figcaption></figure>",
         )
 
     def test_it_keeps_code_blocks_with_a_language_class(self):
@@ -287,6 +317,21 @@ class CleanArticleHtmlAllowedContentTests(SimpleTestCase):
 
     def test_it_keeps_language_attributes(self):
         self.assertKept('<p lang="en" dir="ltr">Hello</p>')
+
+
+class RemovedImagesTests(SimpleTestCase):
+    def test_it_names_each_image_the_sanitiser_drops(self):
+        self.assertEqual(
+            removed_images(
+                '<p><img src="https://example.com/a.png"><img src="/media/library/b.jpg">'
+                '<img src=x><img alt="none"><img src="//cdn.example/media/c.jpg"></p>'
+            ),
+            ["https://example.com/a.png", "x", "", "//cdn.example/media/c.jpg"],
+        )
+
+    def test_it_names_none_when_every_image_is_the_sites(self):
+        self.assertEqual(removed_images('<img src="/media/library/b.jpg" alt="b">'), [])
+        self.assertEqual(removed_images(""), [])
 
 
 class RenderCommentTextTests(SimpleTestCase):

@@ -64,7 +64,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("blog", "0011_article_search_text_and_translation"),
+        ("blog", "0014_article_search_text_and_translation"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

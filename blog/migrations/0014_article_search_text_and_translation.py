@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blog', '0010_publish_permission_and_status_help'),
+        ('blog', '0013_resanitise_bodies_for_library_images'),
     ]
 
     operations = [

@@ -1,0 +1,193 @@
+"""What editors write with, shared by articles and pages: the image library and autosaves."""
+
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from PIL import Image as Picture
+from PIL import UnidentifiedImageError
+
+from sitewide import images
+
+
+class ImageQuerySet(models.QuerySet):
+    def create_from_file(
+        self,
+        file: str | os.PathLike | File,
+        *,
+        alt: str,
+        caption: str = "",
+        credit: str = "",
+        name: str = "",
+        uploaded_by=None,
+    ) -> "Image":
+        """Add an image to the library from a path or a file, with its renditions.
+
+        ``name`` is the file name to store it under (the path's or the file's own by
+        default). Raises ValidationError when the alt text is empty or the file is not an
+        image Pillow can read.
+        """
+        if isinstance(file, str | os.PathLike):
+            path = Path(file)
+            with path.open("rb") as opened:
+                return self.create_from_file(
+                    File(opened),
+                    alt=alt,
+                    caption=caption,
+                    credit=credit,
+                    name=name or path.name,
+                    uploaded_by=uploaded_by,
+                )
+        name = Path(name or file.name or "image.jpg").name
+        try:
+            file.seek(0)
+            with Picture.open(file) as picture:
+                picture.verify()
+            file.seek(0)
+        except (OSError, UnidentifiedImageError, Picture.DecompressionBombError) as error:
+            raise ValidationError(_("This file is not an image.")) from error
+        image = self.model(
+            file=File(file, name=name),
+            alt=alt,
+            caption=caption,
+            credit=credit,
+            uploaded_by=uploaded_by,
+        )
+        image.full_clean()
+        image.save()
+        return image
+
+
+class Image(models.Model):
+    """An image uploaded once, described once, used as a cover or inside a body."""
+
+    file = models.ImageField(
+        _("image"),
+        upload_to="library/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        help_text=_("JPEG, PNG or WebP. Smaller copies are made for phones when it is saved."),
+    )
+    width = models.PositiveIntegerField(_("width"), editable=False, default=0)
+    height = models.PositiveIntegerField(_("height"), editable=False, default=0)
+    # The widths of the renditions made on upload (sitewide.images.RENDITION_WIDTHS that
+    # are narrower than the original): pages build srcset from them without a file.
+    renditions = models.JSONField(_("renditions"), default=list, editable=False)
+    alt = models.CharField(
+        _("alt text"),
+        max_length=250,
+        help_text=_("What the image shows, for readers who cannot see it."),
+    )
+    caption = models.CharField(_("caption"), max_length=250, blank=True)
+    credit = models.CharField(
+        _("credit"), max_length=150, blank=True, help_text=_("Who took or owns the picture.")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    objects = ImageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self) -> str:
+        return self.alt
+
+    def save(self, *args, **kwargs) -> None:
+        # A file just chosen is written by super().save(); its renditions follow it, here,
+        # in the editor's request, never in a reader's.
+        new_file = bool(self.file) and not self.file._committed
+        super().save(*args, **kwargs)
+        if new_file:
+            self.renditions = images.make_renditions(self.file.storage, self.file.name)
+            type(self).objects.filter(pk=self.pk).update(renditions=self.renditions)
+            self.__dict__.pop("srcset", None)
+
+    def clean(self) -> None:
+        if not self.alt.strip():
+            raise ValidationError({"alt": _("Describe the image for readers who cannot see it.")})
+
+    @property
+    def url(self) -> str:
+        return self.file.url
+
+    @cached_property
+    def srcset(self) -> str:
+        return images.srcset(self.file.storage, self.file.name, self.width, self.renditions)
+
+    @property
+    def thumbnail_url(self) -> str:
+        """The smallest copy, for the library's lists."""
+        if self.renditions:
+            return self.file.storage.url(images.rendition_name(self.file.name, self.renditions[0]))
+        return self.file.url
+
+    @property
+    def figcaption(self) -> str:
+        """The caption as a figure shows it, the credit after it."""
+        return " — ".join(part for part in (self.caption, self.credit) if part)
+
+    def as_editor_json(self) -> dict:
+        """What the editor's "insert image" dialog needs to insert a figure."""
+        return {
+            "id": self.pk,
+            "src": self.url,
+            "srcset": self.srcset,
+            "sizes": images.ARTICLE_SIZES if self.srcset else "",
+            "width": self.width,
+            "height": self.height,
+            "alt": self.alt,
+            "caption": self.figcaption,
+            "thumbnail": self.thumbnail_url,
+        }
+
+
+class AutosaveQuerySet(models.QuerySet):
+    def for_form(self, user, path: str) -> "AutosaveQuerySet":
+        return self.filter(user=user, path=path)
+
+
+class Autosave(models.Model):
+    """The fields of an admin form as an editor last typed them, before saving it.
+
+    One per editor and form address (``/admin/blog/article/12/change/``, or ``…/add/``
+    for a new one); it is deleted when the form is saved, and never touches the object.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    path = models.CharField(_("form address"), max_length=300)
+    data = models.JSONField(_("fields"), default=dict)
+    saved_at = models.DateTimeField(_("saved"), auto_now=True)
+
+    objects = AutosaveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-saved_at"]
+        verbose_name = _("autosave")
+        verbose_name_plural = _("autosaves")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "path"], name="autosave_one_per_form")
+        ]
+
+    def __str__(self) -> str:
+        return self.path

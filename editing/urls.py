@@ -1,0 +1,9 @@
+from django.urls import path
+
+from editing import views
+
+app_name = "editing"
+urlpatterns = [
+    path("autosave/", views.autosave, name="autosave"),
+    path("images.json", views.image_choices, name="image_choices"),
+]

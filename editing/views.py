@@ -1,0 +1,78 @@
+import json
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from editing.models import Autosave, Image
+
+# An autosave holds one form's text; more than this is not an article being typed.
+AUTOSAVE_MAX_BYTES = 1_000_000
+CHOICES_SHOWN = 30
+
+
+def _is_staff(user) -> bool:
+    return user.is_active and user.is_staff
+
+
+@never_cache
+@require_GET
+def image_choices(request: HttpRequest) -> HttpResponse:
+    """The library's images for the editor's "insert image" dialog, newest first."""
+    if not (_is_staff(request.user) and request.user.has_perm("editing.view_image")):
+        return HttpResponse(status=403)
+    images = Image.objects.all()
+    if query := request.GET.get("q", "").strip()[:100]:
+        images = images.filter(Q(alt__icontains=query) | Q(caption__icontains=query))
+    return JsonResponse({"images": [image.as_editor_json() for image in images[:CHOICES_SHOWN]]})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def autosave(request: HttpRequest) -> HttpResponse:
+    """Keep, give back or discard what an editor typed in one admin form, for them alone.
+
+    GET ?path= answers the kept fields (or ``{}``); POST path and data (the fields as
+    JSON) keeps them, POST path and discard forgets them. The object the form edits is
+    never touched.
+    """
+    if not _is_staff(request.user):
+        return HttpResponse(status=403)
+    params = request.POST if request.method == "POST" else request.GET
+    path = params.get("path", "")
+    if not path.startswith(reverse("admin:index")) or len(path) > 300:
+        return HttpResponseBadRequest("Not an admin form.")
+    kept = Autosave.objects.for_form(request.user, path)
+    if request.method == "GET":
+        found = kept.first()
+        return JsonResponse(_describe(found) if found else {})
+    if "discard" in params:
+        kept.delete()
+        return JsonResponse({})
+    raw = params.get("data", "")
+    try:
+        data = json.loads(raw) if len(raw) <= AUTOSAVE_MAX_BYTES else None
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        return HttpResponseBadRequest("The fields are not a JSON object.")
+    found, _created = Autosave.objects.update_or_create(
+        user=request.user, path=path, defaults={"data": data}
+    )
+    return JsonResponse(_describe(found))
+
+
+def _describe(autosave: Autosave) -> dict:
+    return {
+        "data": autosave.data,
+        "saved_at": autosave.saved_at.isoformat(),
+        "saved_at_display": formats.date_format(
+            timezone.localtime(autosave.saved_at), "DATETIME_FORMAT"
+        ),
+        "saved_time_display": formats.time_format(
+            timezone.localtime(autosave.saved_at), "TIME_FORMAT"
+        ),
+    }

@@ -1,0 +1,85 @@
+"""Images cost no query of their own: a cover is joined to its article, and an image in
+a body is already HTML with its srcset. Pages make as many queries with 14 images as
+with one."""
+
+import datetime
+
+from django.test import TestCase
+
+from pages.models import footer_links
+from sitewide.models import SiteSettings
+from tests.base import make_article, make_category, make_editor, make_image, make_superuser
+from tests.editing.helpers import TemporaryMediaMixin
+
+PUBLISHED_AT = datetime.datetime(2026, 3, 14, 10, 0, tzinfo=datetime.UTC)
+
+
+class ImageQueryBudgetTests(TemporaryMediaMixin, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        cls.author = make_editor(display_name="Budget Author")
+        cls.category = make_category(slug="budget")
+        cls.picture = make_image(500, 250)
+
+    def make_articles(self, count: int) -> None:
+        for n in range(count):
+            cover = make_image(500, 250, alt=f"Cover {n}")
+            figures = "".join(
+                f'<figure><img src="{self.picture.url}" srcset="{self.picture.srcset}" '
+                f'alt="Figure {i}"></figure>'
+                for i in range(n + 1)
+            )
+            make_article(
+                author=self.author,
+                category=self.category,
+                slug=f"budget-{n}-{count}",
+                body=f"<p>Text</p>{figures}",
+                cover=cover,
+                tags=["Budget"],
+                published_at=PUBLISHED_AT + datetime.timedelta(hours=n),
+            )
+
+    def assertQueries(self, n: int, url: str) -> None:
+        for count in [1, 14]:
+            self.make_articles(count)
+            # The article with the most figures: one, then fourteen.
+            page = url.replace("{newest}", f"budget-{count - 1}-{count}")
+            SiteSettings.load()  # from the cache, as on every page but a worker's first
+            footer_links()  # the footer's pages too
+            with self.subTest(images=count, url=url), self.assertNumQueries(n):
+                response = self.client.get(page)
+            self.assertEqual(response.status_code, 200)
+
+    def test_home(self):
+        # the pinned lead (none), the newest, the latest, the categories of the menu, each
+        # one's newest: every one with its cover joined
+        self.assertQueries(5, "/")
+
+    def test_category(self):
+        # category, count, articles with author, category and cover, the menu's categories
+        self.assertQueries(4, "/category/budget/")
+
+    def test_feed(self):
+        # articles with author, category and cover, their tags
+        self.assertQueries(2, "/feed/")
+
+    def test_article_with_a_cover_and_many_figures(self):
+        # article with author, category and cover, its tags, previous, next, related
+        # articles (covers joined), the menu's categories, its approved comments
+        self.assertQueries(7, "/articles/{newest}/")
+
+    def test_the_admin_article_list(self):
+        self.client.force_login(make_superuser())
+        # session, user, categories and authors for the filters, count of the filtered and
+        # of all articles, the page of articles with author and category, their tags, the
+        # first and last dates and the days for the date hierarchy, then the session's
+        # new expiry (a savepoint, the update, its release)
+        self.assertQueries(13, "/admin/blog/article/")
+
+    def test_the_library(self):
+        self.client.force_login(make_superuser())
+        # session, user, count of the filtered and of all images, the page of images,
+        # the first and last dates and the days for the date hierarchy, then the
+        # session's new expiry (a savepoint, the update, its release)
+        self.assertQueries(10, "/admin/editing/image/")
