@@ -43,6 +43,7 @@ def main() -> None:
         "archive month": f"/archive/{newest.year}/{newest.month}/",
         "search, rare word": "/search/?q=Talibans",
         "search, common word": "/search/?q=diplomatie",
+        "search, without accents": "/search/?q=elections",
         "article with 50 comments": f"/articles/{SEED_SLUG}/",
         "sitemap index": "/sitemap.xml",
         "sitemap articles, last page": f"/sitemap-articles.xml?p={last_sitemap_page}",

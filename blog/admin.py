@@ -66,11 +66,14 @@ class ArticleAdmin(RevisionAdmin):
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
+    # The article's id, with a lookup popup: a plain labelled field, whatever the number
+    # of articles (select2's empty combobox has no accessible name).
+    raw_id_fields = ["translation"]
     actions = ["pin_as_lead_story"]
     # newsroom-content: the cover is an image of the library, searched by its alt text.
     autocomplete_fields = ["cover"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "body", "language"]}),
+        (None, {"fields": ["title", "slug", "standfirst", "body", "language", "translation"]}),
         (_("Cover"), {"fields": ["cover"]}),
         (
             _("Publication"),

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
+from taggit.models import Tag
 
 from accounts.models import User
 from blog.models import Article, Category
@@ -143,3 +144,20 @@ class AuthorFeed(LatestArticlesFeed):
 
     def articles(self, obj: User) -> QuerySet:
         return Article.objects.published().filter(author=obj)
+
+
+class TagFeed(LatestArticlesFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Tag:
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj: Tag) -> str:
+        return _("%(site)s: %(tag)s") % {"site": SiteSettings.load().site_name, "tag": obj.name}
+
+    def description(self, obj: Tag) -> str:
+        return _("The latest articles tagged %(tag)s.") % {"tag": obj.name}
+
+    def link(self, obj: Tag) -> str:
+        return reverse("blog:tag", kwargs={"slug": obj.slug})
+
+    def articles(self, obj: Tag) -> QuerySet:
+        return Article.objects.published().filter(tags=obj)

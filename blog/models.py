@@ -1,30 +1,36 @@
 import datetime
 import html
+from contextlib import nullcontext
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import (
+    SearchHeadline,
     SearchQuery,
     SearchRank,
     SearchVector,
     SearchVectorField,
 )
+from django.core.exceptions import ValidationError
 from django.db import connections, models, router, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Concat, TruncMonth
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import strip_tags
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 from taggit.managers import TaggableManager
 
 from accounts.models import User
+from blog import search
 from editing.models import Image
-from sitewide import languages
+from sitewide import languages, typography
 from sitewide.http import absolute_url
 from sitewide.markup import clean_article_html
 from sitewide.models import SiteSettings
@@ -172,22 +178,22 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def search(self, query: str, limit: int | None = None) -> "ArticleQuerySet":
-        """Full-text search on PostgreSQL, a word-by-word match elsewhere.
+        """Full-text search on PostgreSQL, a word-by-word match elsewhere; accents and case
+        ignored on both.
 
         On PostgreSQL each article is matched against its stored search vector, with the
-        query parsed in the article's own language: one match per language, OR-ed, so that
-        the GIN index on search_vector serves every one of them; the best ranked come
-        first. With a limit, only the newest `limit` matches are kept: a common word
-        matches tens of thousands of articles, and ranking them all would cost more than
-        the rest of the page.
+        query parsed in the article's own language, accents removed: one match per
+        language, OR-ed, so that the GIN index on search_vector serves every one of them;
+        the best ranked come first. Elsewhere every word of the query must be in the
+        article's accent-folded search_text. With a limit, only the newest `limit` matches
+        are kept: a common word matches tens of thousands of articles, and ranking them all
+        would cost more than the rest of the page.
         """
         postgresql = connections[self.db].vendor == "postgresql"
         matches, ranks = Q(), []
         if postgresql:
             for language in languages.LANGUAGES:
-                search_query = SearchQuery(
-                    query, search_type="websearch", config=language.search_config
-                )
+                search_query = _search_query(query, language)
                 matches |= Q(language=language.code, search_vector=search_query)
                 ranks.append(
                     models.When(
@@ -196,12 +202,8 @@ class ArticleQuerySet(models.QuerySet):
                     )
                 )
         else:
-            for word in query.split()[:10]:
-                matches &= (
-                    Q(title__icontains=word)
-                    | Q(standfirst__icontains=word)
-                    | Q(body__icontains=word)
-                )
+            for word in search.query_words(query):
+                matches &= Q(search_text__contains=word)
         found = self.filter(matches)
         if limit is not None:
             newest = found.order_by("-published_at", "-pk").values("pk")[:limit]
@@ -211,12 +213,59 @@ class ArticleQuerySet(models.QuerySet):
         rank = models.Case(*ranks, default=models.Value(0.0))
         return found.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
 
+    def excerpts(self, articles: list["Article"], query: str) -> dict[int, SafeString]:
+        """Each found article's excerpt, its matches highlighted, in one query for a page.
+
+        PostgreSQL's ts_headline reads the text of these articles only (it is far costlier
+        than the match); elsewhere the excerpt is cut in Python from the same text.
+        """
+        pks = [article.pk for article in articles]
+        if not pks:
+            return {}
+        found = self.filter(pk__in=pks)
+        text = Concat(
+            "standfirst", models.Value(" "), "body_html", output_field=models.TextField()
+        )
+        if connections[self.db].vendor != "postgresql":
+            return {
+                pk: search.excerpt(search.plain_text(html_text), query)
+                for pk, html_text in found.annotate(text=text).values_list("pk", "text")
+            }
+        headline = models.Case(
+            *[
+                models.When(
+                    language=language.code,
+                    then=SearchHeadline(
+                        text,
+                        _search_query(query, language),
+                        config=language.unaccent_search_config,
+                        start_sel=search.MATCH_START,
+                        stop_sel=search.MATCH_END,
+                        max_words=search.EXCERPT_WORDS,
+                        min_words=search.EXCERPT_WORDS // 2,
+                    ),
+                )
+                for language in languages.LANGUAGES
+            ],
+            output_field=models.TextField(),
+        )
+        return {
+            pk: search.headline_html(html_text or "")
+            for pk, html_text in found.annotate(headline=headline).values_list("pk", "headline")
+        }
+
+
+def _search_query(query: str, language: languages.Language) -> SearchQuery:
+    """A reader's query, as a web search engine reads it, in this language without accents."""
+    return SearchQuery(query, search_type="websearch", config=language.unaccent_search_config)
+
 
 # Columns list pages never show: the text, and what is derived from it.
 LISTING_LEAVES_OUT = (
     "body",
     "body_html",
     "search_vector",
+    "search_text",
     "seo_description",
     "author__bio",
 )
@@ -233,7 +282,7 @@ def search_vector() -> SearchVector:
     body's text (PostgreSQL's parser skips the HTML tags of body_html)."""
     config = models.Case(
         *[
-            models.When(language=language.code, then=models.Value(language.search_config))
+            models.When(language=language.code, then=models.Value(language.unaccent_search_config))
             for language in languages.LANGUAGES
         ],
         default=models.Value("simple"),
@@ -326,6 +375,19 @@ class Article(models.Model):
     # Written by save() on PostgreSQL, in the article's language; its GIN index is made by a
     # PostgreSQL-only migration (0006), out of Meta, since SQLite cannot build one.
     search_vector = SearchVectorField(null=True, editable=False)
+    # Where PostgreSQL's full-text search is missing (SQLite): the text without accents or
+    # case, written by save(). Empty on PostgreSQL, which searches search_vector.
+    search_text = models.TextField(editable=False, blank=True, default="")
+    # Kept symmetric by save(): when this names an article, that article names this one.
+    translation = models.OneToOneField(
+        "self",
+        verbose_name=_("translation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The same article in another language; it will link back to this one."),
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -368,37 +430,119 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.body_html = clean_article_html(self.body)
+        if self.language == "fr":
+            # After sanitising: the rules read the final HTML, and skip its tags and code.
+            self.title = typography.french_text(self.title)
+            self.standfirst = typography.french_text(self.standfirst)
+            self.body_html = typography.french_html(self.body_html)
         if not self.slug:
             self.slug = slugify(self.title)[:200]
         using = kwargs.get("using") or router.db_for_write(Article, instance=self)
         update_fields = kwargs.get("update_fields")
-        # Computed by the database from the text just written, in the same transaction.
-        writes_vector = connections[using].vendor == "postgresql" and (
-            update_fields is None or SEARCHED_FIELDS & set(update_fields)
-        )
-        # One lead story at a time: pinning this article unpins the one before.
+        searched = update_fields is None or bool(SEARCHED_FIELDS & set(update_fields))
+        postgresql = connections[using].vendor == "postgresql"
+        if searched and not postgresql:
+            self.search_text = search.search_text(self.title, self.standfirst, self.body_html)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
         pins = self.featured and (update_fields is None or "featured" in update_fields)
-        if writes_vector or pins:
-            with transaction.atomic(using=using):
-                if pins:
-                    Article.objects.using(using).filter(featured=True).exclude(pk=self.pk).update(
-                        featured=False
-                    )
-                super().save(*args, **kwargs)
-                if writes_vector:
-                    Article.objects.using(using).filter(pk=self.pk).update(
-                        search_vector=search_vector()
-                    )
-        else:
+        writes_more = (searched and postgresql) or pins or self._translation_changed(update_fields)
+        # Only what writes more than the row needs a transaction (and its two savepoints).
+        with transaction.atomic(using=using) if writes_more else nullcontext():
+            self._unpin_others(using, update_fields)
+            self._unpair_others(using, update_fields)
             super().save(*args, **kwargs)
+            if searched and postgresql:
+                # Computed by the database from the text just written.
+                Article.objects.using(using).filter(pk=self.pk).update(
+                    search_vector=search_vector()
+                )
+            self._pair_translation(using, update_fields)
         pages_changed()
 
     def get_absolute_url(self) -> str:
         return reverse("blog:article", kwargs={"slug": self.slug})
 
+    @classmethod
+    def from_db(cls, db, field_names, values) -> "Article":
+        article = super().from_db(db, field_names, values)
+        # The translation as stored, so that save() re-pairs only when it changes.
+        article._stored_translation_id = article.__dict__.get("translation_id")
+        return article
+
     def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
         pages_changed()
         return super().delete(*args, **kwargs)
+
+    def _unpin_others(self, using: str, update_fields) -> None:
+        """One lead story at a time: pinning this article unpins the one before."""
+        if self.featured and (update_fields is None or "featured" in update_fields):
+            Article.objects.using(using).filter(featured=True).exclude(pk=self.pk).update(
+                featured=False
+            )
+
+    def _translation_changed(self, update_fields) -> bool:
+        if update_fields is not None and "translation" not in update_fields:
+            return False
+        return self.translation_id != getattr(self, "_stored_translation_id", None)
+
+    def _unpair_others(self, using: str, update_fields) -> None:
+        """Before a new translation is stored: the articles that named this one, or that
+        named the new translation, name nothing (each article has one translation)."""
+        if not self._translation_changed(update_fields):
+            return
+        stale = Q(translation_id=self.translation_id) if self.translation_id else Q()
+        if self.pk:
+            stale |= Q(translation_id=self.pk)
+        if stale:
+            Article.objects.using(using).filter(stale).exclude(pk=self.pk).exclude(
+                pk=self.translation_id
+            ).update(translation=None)
+
+    def _pair_translation(self, using: str, update_fields) -> None:
+        """After it is stored: the translation names this article back."""
+        if not self._translation_changed(update_fields):
+            return
+        if self.translation_id:
+            Article.objects.using(using).filter(pk=self.translation_id).update(translation=self)
+        self._stored_translation_id = self.translation_id
+
+    def clean(self) -> None:
+        """A translation is another article, in another language, not translated already."""
+        errors = {}
+        if self.translation_id:
+            other = self.translation
+            if other.pk == self.pk:
+                errors["translation"] = _("An article cannot be its own translation.")
+            elif other.language == self.language:
+                errors["translation"] = _("The translation must be in another language.")
+            elif other.translation_id not in (None, self.pk):
+                errors["translation"] = _(
+                    "“%(title)s” is already the translation of another article."
+                ) % {"title": other.title}
+        if errors:
+            raise ValidationError(errors)
+
+    def language_path(self) -> str:
+        """The article's address in its own language's interface (/en/articles/… for an
+        English one)."""
+        with override(self.language):
+            return self.get_absolute_url()
+
+    def published_translation(self) -> "Article | None":
+        """The translation readers may follow: only once it is published."""
+        other = self.translation
+        return other if other is not None and other.is_published() else None
+
+    def language_paths(self) -> dict[str, str]:
+        """The page's address in each language: this article in its own, and its published
+        translation in the other (for hreflang, the sitemap and the language switcher)."""
+        other = self.published_translation()
+        if other is None:
+            return {}
+        paths = {self.language: self.language_path(), other.language: other.language_path()}
+        # In the site's order of languages, whichever of the two is asked.
+        return {code: paths[code] for code in languages.BY_CODE if code in paths}
 
     def is_published(self) -> bool:
         """Mirrors ArticleQuerySet.published() for one article."""

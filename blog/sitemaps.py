@@ -10,6 +10,11 @@ from blog.models import Article, Category
 from pages.sitemaps import PageSitemap
 from sitewide.pagination import LateRowPaginator
 
+# What Article.language_paths() reads of a translation.
+TRANSLATION_COLUMNS = [
+    f"translation__{field}" for field in ["slug", "language", "status", "published_at"]
+]
+
 
 class ArticleSitemap(Sitemap):
     changefreq = "monthly"
@@ -21,7 +26,27 @@ class ArticleSitemap(Sitemap):
     def items(self):
         # In pk order, read off the (status, id) index: a page's articles stay on it when
         # new ones are published, and each article is on exactly one page.
-        return Article.objects.published().only("slug", "updated_at").order_by("pk")
+        return (
+            Article.objects.published()
+            .select_related("translation")
+            .only("slug", "updated_at", "language", *TRANSLATION_COLUMNS)
+            .order_by("pk")
+        )
+
+    def get_urls(self, page=1, site=None, protocol=None) -> list[dict]:
+        """An article and its translation name each other with xhtml:link, each listed at
+        its address in its own language."""
+        urls = super().get_urls(page, site, protocol)
+        protocol, domain = self.get_protocol(protocol), self.get_domain(site)
+        for url in urls:
+            paths = url["item"].language_paths()
+            if paths:
+                url["location"] = f"{protocol}://{domain}{paths[url['item'].language]}"
+                url["alternates"] = [
+                    {"lang_code": code, "location": f"{protocol}://{domain}{path}"}
+                    for code, path in paths.items()
+                ]
+        return urls
 
     def lastmod(self, item: Article):
         return item.updated_at

@@ -10,6 +10,7 @@ urlpatterns = [
     path("category/<slug:slug>/", views.category, name="category"),
     path("category/<slug:slug>/feed/", feeds.CategoryFeed(), name="category_feed"),
     path("tag/<slug:slug>/", views.tag, name="tag"),
+    path("tag/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
     path("author/<slug:slug>/", views.author, name="author"),
     path("author/<slug:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
     path("archive/<int:year>/", views.archive_year, name="archive_year"),

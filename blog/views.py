@@ -87,6 +87,8 @@ def article_context(request: HttpRequest, article: Article) -> dict:
         "article": article,
         "tags": tags,
         "metadata": metadata,
+        "translation": article.published_translation(),
+        "language_paths": article.language_paths(),
         "is_preview": is_preview,
         # The comment form's link by the count; the comments section decides the same way.
         "accepts_comments": not is_preview and article.accepts_comments(site),
@@ -100,7 +102,7 @@ def article_context(request: HttpRequest, article: Article) -> dict:
 @require_safe
 def article(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(
-        Article.objects.select_related("author", "category", "cover"), slug=slug
+        Article.objects.select_related("author", "category", "cover", "translation"), slug=slug
     )
     is_preview = not article.is_published()
     if is_preview and not article.is_editable_by(request.user):
@@ -184,11 +186,16 @@ def search(request: HttpRequest) -> HttpResponse:
     query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
     query = query.replace("\x00", "")
     articles = (
-        # One more match than the count shows, for "More than 1,000 articles found."
+        # One more match than the count shows, for "More than 1,000 results".
         Article.objects.published().search(query, limit=SEARCH_COUNT_LIMIT + 1)
         if query
         else Article.objects.none()
     )
-    return render_article_list(
-        request, "blog/search.html", articles, count_limit=SEARCH_COUNT_LIMIT, query=query
+    page = paginate(request, articles.for_listing(), SEARCH_COUNT_LIMIT)
+    articles = list(page.object_list)
+    excerpts = Article.objects.excerpts(articles, query)
+    for article in articles:
+        article.excerpt = excerpts.get(article.pk, "")
+    return render(
+        request, "blog/search.html", {"page": page, "articles": articles, "query": query}
     )

@@ -27,9 +27,10 @@ from taggit.models import Tag, TaggedItem
 
 from accounts.models import User
 from blog.models import Article, Category, search_vector
+from blog.search import search_text
 from editing.models import Image
 from pages.models import Page
-from sitewide import languages
+from sitewide import languages, typography
 from sitewide.markup import clean_article_html, render_comment_text
 from sitewide.models import SiteSettings
 from sitewide.revisions import comment_for
@@ -185,6 +186,7 @@ def ensure_seed_article(author: User) -> Article:
         "status": Article.Status.PUBLISHED,
         "language": "fr",
     }
+    values = _as_saved(values)
     article = Article.objects.filter(slug=SEED_SLUG).first()
     if article is None:
         article = Article(
@@ -219,6 +221,90 @@ def ensure_cover(
         cover.alt, cover.caption = alt, caption
         cover.save(update_fields=["alt", "caption"])
     return cover
+
+
+def _as_saved(values: dict) -> dict:
+    """An article's values as Article.save() stores them (French spacing in a French
+    title and standfirst): compared with the stored ones, they then differ only when an
+    editor changed the article, and a second run saves nothing."""
+    if values.get("language") != "fr":
+        return values
+    return values | {
+        field: typography.french_text(values[field]) for field in ["title", "standfirst"]
+    }
+
+
+# One story in both languages, each naming the other as its translation.
+TRANSLATED_PAIR = [
+    {
+        "slug": "les-elections-au-sahel-vues-du-terrain",
+        "language": "fr",
+        "title": "Les élections au Sahel, vues du terrain",
+        "standfirst": "Trois pays votent cette année : ce que disent les électeurs.",
+        "body": "<p>Dans les bureaux de vote, une question revient : « Qui comptera nos "
+        "voix ? » Les observateurs attendent les résultats avant de conclure.</p>"
+        "<p>Les élections se tiennent dans un climat tendu ; la participation reste la "
+        "grande inconnue.</p>",
+        "tags": ["Élections"],
+        "cover_alt": "Un ciel de fin de journée au-dessus de collines, dessin généré.",
+    },
+    {
+        "slug": "elections-in-the-sahel-seen-from-the-ground",
+        "language": "en",
+        "title": "Elections in the Sahel, seen from the ground",
+        "standfirst": "Three countries vote this year: what the voters say.",
+        "body": "<p>In the polling stations one question keeps coming back: “Who will count "
+        "our votes?” Observers are waiting for the results before drawing conclusions.</p>"
+        "<p>The elections take place in a tense climate; turnout remains the great "
+        "unknown.</p>",
+        "tags": ["Élections"],
+        "cover_alt": "An evening sky over hills, a generated drawing.",
+    },
+]
+
+
+def ensure_translated_pair(author: User) -> list[Article]:
+    """The French and English versions of one story, linked as translations, with one
+    generated cover between them."""
+    category = Category.objects.get(slug=CATEGORY["slug"])
+    pair: list[Article] = []
+    for values in TRANSLATED_PAIR:
+        fields = _as_saved(
+            {field: values[field] for field in ["title", "standfirst", "body", "language"]}
+            | {"author": author, "category": category, "status": Article.Status.PUBLISHED}
+        )
+        article = Article.objects.filter(slug=values["slug"]).first()
+        if article is None:
+            # Older than the front page's articles: it leaves the front page as designed.
+            published_at = timezone.now() - datetime.timedelta(hours=170 + len(pair))
+            # The English one names the French one: save() pairs them both ways.
+            article = Article(
+                slug=values["slug"],
+                published_at=published_at,
+                translation=pair[0] if pair else None,
+                **fields,
+            )
+            article.save()
+            # Written now but dated earlier: not "updated" since its publication.
+            Article.objects.filter(pk=article.pk).update(updated_at=published_at)
+        elif any(getattr(article, field) != value for field, value in fields.items()):
+            for field, value in fields.items():
+                setattr(article, field, value)
+            article.save()
+        ensure_cover(
+            article,
+            functools.partial(demo_cover_jpeg, seed=TRANSLATED_PAIR[0]["slug"], to_the_edge=True),
+            alt=values["cover_alt"],
+        )
+        if set(article.tags.names()) != set(values["tags"]):
+            article.tags.set(values["tags"])
+        pair.append(article)
+    french, english = pair
+    french.refresh_from_db(fields=["translation"])
+    if french.translation_id != english.pk:
+        french.translation = english
+        french.save()
+    return pair
 
 
 def ensure_seed_comment(article: Article, moderator: User):
@@ -489,10 +575,13 @@ def ensure_generated_articles(count: int, progress: Callable[[int, int], None]) 
             )
             article = Article(
                 slug=slug,
-                title=f"{angle} : {topic.lower()} {place}",
-                standfirst=f"{topic} {place} : une analyse de ce qui se joue vraiment.",
+                # bulk_create skips save(): French spacing applied here, as save() would.
+                title=typography.french_text(f"{angle} : {topic.lower()} {place}"),
+                standfirst=typography.french_text(
+                    f"{topic} {place} : une analyse de ce qui se joue vraiment."
+                ),
                 body=body,
-                body_html=body_html(body),
+                body_html=typography.french_html(body_html(body)),
                 author=author,
                 category=category,
                 status=Article.Status.PUBLISHED,
@@ -522,9 +611,15 @@ def _insert_articles(batch: list, tags: dict, article_type: ContentType) -> None
 
 
 def fill_search_vectors() -> None:
-    """Compute, in one UPDATE, the search vectors bulk_create left empty (PostgreSQL)."""
+    """Compute the search documents bulk_create left empty: the vectors in one UPDATE on
+    PostgreSQL, the accent-folded text elsewhere."""
     if connection.vendor == "postgresql":
         Article.objects.filter(search_vector__isnull=True).update(search_vector=search_vector())
+        return
+    empty = list(Article.objects.filter(search_text="").only("title", "standfirst", "body_html"))
+    for article in empty:
+        article.search_text = search_text(article.title, article.standfirst, article.body_html)
+    Article.objects.bulk_update(empty, ["search_text"], batch_size=BATCH_SIZE)
 
 
 def _tag(name: str) -> Tag:
@@ -896,6 +991,7 @@ def _ensure_front_article(
         "status": Article.Status.PUBLISHED,
         "language": "fr",
     }
+    values = _as_saved(values)
     article = Article.objects.filter(slug=demo_article.slug).first()
     if article is None:
         # Pinned once: an editor who pins another lead story keeps it.

@@ -20,6 +20,12 @@ class Language:
     opengraph_locale: str
     search_config: str  # a PostgreSQL text search configuration
 
+    @property
+    def unaccent_search_config(self) -> str:
+        """search_config with accents removed before stemming, so that "elections" finds
+        "élections" (blog's migration 0015 creates it, with PostgreSQL's unaccent)."""
+        return f"{self.search_config}_unaccent"
+
 
 LANGUAGES = (
     Language("fr", "Français", "fr_FR", "french"),

@@ -1,3 +1,4 @@
+import datetime
 import json
 
 from django import template
@@ -6,10 +7,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.urls import translate_url
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from sitewide import csrf, http, images
+from sitewide import csrf, http, images, typography
 
 register = template.Library()
 
@@ -44,13 +46,17 @@ def page_url(request: HttpRequest, number: int) -> str:
     return f"?{query.urlencode()}"
 
 
-@register.simple_tag
-def language_url(request: HttpRequest, language: str = "") -> str:
+@register.simple_tag(takes_context=True)
+def language_url(context: template.Context, request: HttpRequest, language: str = "") -> str:
     """This page's address in one language (the site's own when none is given).
 
-    Other query parameters (the page number, the search) are kept.
+    A page that has its own version in a language says so in `language_paths` (an
+    article and its translation); otherwise it is the same page under the language's
+    prefix, other query parameters (the page number, the search) kept.
     """
-    return translate_url(request.get_full_path(), language or settings.LANGUAGE_CODE)
+    language = language or settings.LANGUAGE_CODE
+    own = (context.get("language_paths") or {}).get(language)
+    return own or translate_url(request.get_full_path(), language)
 
 
 @register.simple_tag
@@ -81,3 +87,19 @@ def json_ld(data: dict) -> SafeString:
         '<script type="application/ld+json">{}</script>',
         SafeString(payload.translate(_JSON_SCRIPT_ESCAPES)),
     )
+
+
+@register.filter
+def datetime_attr(value: datetime.datetime) -> str:
+    """A time as a <time datetime> attribute: local, to the second (HTML allows at most
+    three digits of a second's fractions; Django's "c" format prints six)."""
+    return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+@register.filter(is_safe=True)
+def french_spacing(html_text: str) -> str:
+    """French no-break spaces in text shown on a French page (readers' comments); other
+    pages get it unchanged. Only the text changes, so a safe string stays safe."""
+    if translation.get_language() != "fr":
+        return html_text
+    return typography.french_html(str(html_text))

@@ -153,11 +153,15 @@ class ArticlePageTests(TestCase):
 
     def test_it_shows_the_publication_date(self):
         local = timezone.localtime(PUBLISHED_AT)
-        self.assertContains(self.response, f'<time datetime="{local.isoformat()}">')
+        self.assertContains(
+            self.response, f'<time datetime="{local.isoformat(timespec="seconds")}">'
+        )
 
     def test_it_shows_the_update_date_of_an_article_changed_after_publication(self):
         updated = timezone.localtime(self.article.updated_at)
-        self.assertContains(self.response, f'<time datetime="{updated.isoformat()}">')
+        self.assertContains(
+            self.response, f'<time datetime="{updated.isoformat(timespec="seconds")}">'
+        )
 
     def test_it_shows_no_update_date_for_a_fresh_article(self):
         make_article(author=self.author, slug="fresh", published_at=timezone.now())

@@ -217,3 +217,36 @@ class FeedQueryBudgetTests(FeedTestCase):
     def test_author_feed(self):
         # author, articles, their tags (the site settings: cached)
         self.assertQueries(3, "/author/budget/feed/")
+
+    def test_tag_feed(self):
+        # tag, articles, their tags (the site settings: cached)
+        self.assertQueries(3, "/tag/budget/feed/")
+
+
+class TagFeedTests(FeedTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.objects.create(site_name="Le Carnet")
+        author = make_editor()
+        make_article(title="Tagged", author=author, tags=["Sahel"])
+        make_draft(title="Tagged draft", author=author, tags=["Sahel"])
+        make_article(title="Elsewhere", author=author, tags=["Arctique"])
+
+    def test_the_tag_feed_lists_the_tags_published_articles(self):
+        for url in ["/tag/sahel/feed/", "/en/tag/sahel/feed/"]:
+            with self.subTest(url=url):
+                self.assertEqual(self.rss_titles(url), ["Tagged"])
+        channel = self.get_xml("/tag/sahel/feed/").find("channel")
+        self.assertIn("Sahel", channel.findtext("title"))
+        self.assertEqual(channel.findtext("link"), "http://testserver/tag/sahel/")
+
+    def test_the_tag_page_links_to_its_feed(self):
+        response = self.client.get("/tag/sahel/")
+        self.assertContains(
+            response,
+            '<link rel="alternate" type="application/rss+xml" title="Sahel" '
+            'href="/tag/sahel/feed/">',
+        )
+
+    def test_an_unknown_tag_has_no_feed(self):
+        self.assertEqual(self.client.get("/tag/nope/feed/").status_code, 404)

@@ -276,8 +276,8 @@ class QueryBudgetTests(TestCase):
         self.assertQueries(5, "/archive/2026/")
 
     def test_search(self):
-        # count, articles, the menu's categories
-        self.assertQueries(3, "/search/?q=walrus")
+        # count, articles, the menu's categories, the page's excerpts
+        self.assertQueries(4, "/search/?q=walrus")
 
     def test_article(self):
         article = make_article(

@@ -122,13 +122,13 @@ class BoundedSearchCountTests(TestCase):
 
     def test_it_says_how_many_it_found_below_the_limit(self):
         response = self.client.get("/en/search/", {"q": "albatross"})
-        self.assertContains(response, "5 articles found.")
+        self.assertContains(response, "5 results for “albatross”")
 
     @override_settings(CARNET_PAGE_SIZE=2)
     def test_past_the_limit_it_says_more_than(self):
         with mock.patch("blog.views.SEARCH_COUNT_LIMIT", 3):
             response = self.client.get("/en/search/", {"q": "albatross"})
-        self.assertContains(response, "More than 3 articles found.")
+        self.assertContains(response, "More than 3 results for “albatross”")
         self.assertEqual(len(response.context["articles"]), 2)
 
     @override_settings(CARNET_PAGE_SIZE=2)

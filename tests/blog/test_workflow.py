@@ -78,12 +78,16 @@ class ContributorTests(TestCase):
             )
         article = Article.objects.get(slug="from-the-admin")
         self.assertEqual(article.status, Status.IN_REVIEW)
-        self.assertIn("« Une enquête » : Soumis à la relecture.", messages_of(response))
+        self.assertIn(
+            "«\u202fUne enquête\u202f»\u00a0: Soumis à la relecture.", messages_of(response)
+        )
         self.assertEqual(len(mail.outbox), 1)
         message = mail.outbox[0]
         self.assertEqual(message.to, ["chief@example.com"])
         self.assertEqual(message.subject, "[Carnet] Un article attend sa relecture")
-        self.assertIn("Léa Contributor a soumis « Une enquête » à la relecture.", message.body)
+        self.assertIn(
+            "Léa Contributor a soumis «\u202fUne enquête\u202f» à la relecture.", message.body
+        )
         self.assertIn(f"http://testserver/admin/blog/article/{article.pk}/change/", message.body)
 
     def test_an_article_in_review_is_read_only_for_its_contributor(self):
@@ -108,7 +112,7 @@ class ContributorTests(TestCase):
                 _send_back="Send back",
             ),
         )
-        sent_back = "« From the admin » : Renvoyé à l’auteur comme brouillon."
+        sent_back = "«\u202fFrom the admin\u202f»\u00a0: Renvoyé à l’auteur comme brouillon."
         self.assertIn(sent_back, messages_of(response))
         article.refresh_from_db()
         self.assertEqual(article.status, Status.DRAFT)
@@ -152,7 +156,9 @@ class EditorTests(TestCase):
                 status="published", published_at_0="2099-12-01", published_at_1="08:00:00"
             ),
         )
-        scheduled = "« From the admin » : Programmé pour le 1 décembre 2099 à 08:00."
+        scheduled = (
+            "«\u202fFrom the admin\u202f»\u00a0: Programmé pour le 1 décembre 2099 à 08:00."
+        )
         self.assertIn(scheduled, messages_of(response))
         self.assertTrue(Article.objects.get(slug="from-the-admin").is_scheduled())
 
@@ -162,7 +168,7 @@ class EditorTests(TestCase):
             change_url(article),
             article_form_data(slug=article.slug, status="draft", _publish="Publier"),
         )
-        self.assertIn("« From the admin » : Publié.", messages_of(response))
+        self.assertIn("«\u202fFrom the admin\u202f»\u00a0: Publié.", messages_of(response))
         article.refresh_from_db()
         self.assertTrue(article.is_published())
 

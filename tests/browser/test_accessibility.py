@@ -17,7 +17,8 @@ def public_pages(article) -> dict[str, str]:
         "category": article.category.get_absolute_url(),
         "tag": "/tag/russie/",
         "author": article.author.get_absolute_url(),
-        "search": "/search/?q=Talibans",
+        "search": "/search/?q=talibans",
+        "search, nothing found": "/search/?q=xylophone",
         "archive": f"/archive/{published.year}/{published.month}/",
         "year archive": f"/archive/{published.year}/",
     }

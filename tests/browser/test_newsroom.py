@@ -120,7 +120,11 @@ def test_a_contributor_submits_and_the_editor_in_chief_reviews_and_schedules(new
     page.locator("#id_published_at_1").fill("08:00:00")
     page.get_by_role("button", name="Publier").click()
     expect(page.locator(".messagelist")).to_contain_text(
-        re.compile(rf"« {TITLE} » : Programmé pour le {tomorrow.day} \S+ {tomorrow.year} à 08:00")
+        re.compile(
+            # French spacing: narrow no-break spaces in the guillemets, a no-break one before ":"
+            rf"«\u202f{TITLE}\u202f»\u00a0: Programmé pour le {tomorrow.day} \S+ "
+            rf"{tomorrow.year} à 08:00"
+        )
     )
     row = page.locator("#result_list tr", has=page.get_by_role("link", name=TITLE))
     expect(row).to_contain_text("Programmé pour le")

@@ -68,6 +68,7 @@ class PublicCrawlTests(TestCase):
             "/category/world/",
             "/category/world/feed/",
             "/tag/peace/",
+            "/tag/peace/feed/",
             "/author/the-author/",
             "/author/the-author/feed/",
             f"/archive/{published.year}/{published.month}/",

@@ -186,7 +186,10 @@ class GeneratedArticlesTests(DemoTestCase):
         output = load_demo("--articles", "25")
         self.assertIn("Generated articles: 25 added, 25 in all.", output)
         self.assertEqual(Article.objects.filter(slug__startswith="demo-").count(), 25)
-        self.assertEqual(Article.objects.published().count(), 1 + len(demo.FRONT_ARTICLES) + 25)
+        self.assertEqual(
+            Article.objects.published().count(),
+            1 + len(demo.FRONT_ARTICLES) + len(demo.TRANSLATED_PAIR) + 25,
+        )
         before = snapshot()
         output = load_demo("--articles", "25")
         self.assertIn("Generated articles: 0 added, 25 in all.", output)
@@ -194,7 +197,10 @@ class GeneratedArticlesTests(DemoTestCase):
 
     def test_generated_articles_fill_the_public_pages(self):
         load_demo("--articles", "12")
-        self.assertEqual(Article.objects.published().count(), 1 + len(demo.FRONT_ARTICLES) + 12)
+        self.assertEqual(
+            Article.objects.published().count(),
+            1 + len(demo.FRONT_ARTICLES) + len(demo.TRANSLATED_PAIR) + 12,
+        )
         response = self.client.get("/")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(len(response.context["articles"]), 6)
@@ -220,7 +226,9 @@ class FrontPageDemoTests(DemoTestCase):
 
     def test_it_makes_a_dozen_articles_in_four_categories_with_covers(self):
         articles = Article.objects.published()
-        self.assertEqual(articles.count(), 1 + len(demo.FRONT_ARTICLES))
+        self.assertEqual(
+            articles.count(), 1 + len(demo.FRONT_ARTICLES) + len(demo.TRANSLATED_PAIR)
+        )
         self.assertGreaterEqual(articles.count(), 12)
         self.assertEqual(
             set(Category.objects.in_use().values_list("slug", flat=True)),

@@ -53,7 +53,7 @@ class GeneratedCommentsTests(DemoTestCase):
         if connection.vendor == "postgresql":
             self.assertFalse(Article.objects.filter(search_vector__isnull=True).exists())
         found = Article.objects.published().search("terrain")
-        self.assertEqual(found.count(), 6)
+        self.assertEqual(found.filter(slug__startswith="demo-").count(), 6)
 
     def test_a_negative_comment_count_is_refused(self):
         with self.assertRaises(SystemExit):

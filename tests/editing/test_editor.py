@@ -80,9 +80,9 @@ class RemovedImageWarningTests(TemporaryMediaMixin, TestCase):
         )
         warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
         self.assertEqual(len(warnings), 2)
-        self.assertIn("« https://elsewhere.example/hotlinked.jpg »", warnings[0])
+        self.assertIn("«\u202fhttps://elsewhere.example/hotlinked.jpg\u202f»", warnings[0])
         self.assertIn("médiathèque", warnings[0])
-        self.assertIn("« x »", warnings[1])
+        self.assertIn("«\u202fx\u202f»", warnings[1])
         article = Article.objects.get(slug="from-the-admin")
         self.assertIn(library.url, article.body_html)
         self.assertNotIn("elsewhere.example", article.body_html)

@@ -1,0 +1,121 @@
+"""Every public page of the demo is valid HTML, and every feed parses.
+
+The pages go to the W3C Nu HTML checker (the vnu-jar npm package, `npm ci` installs it;
+`make test` does) in one java run; the feeds to feedparser, which flags ill-formed XML.
+"""
+
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import tempfile
+from io import StringIO
+from unittest import mock
+
+import feedparser
+from django.core.management import call_command
+from django.test import TestCase, override_settings
+
+from blog.models import Article
+from demo.content import SEED_SLUG, TRANSLATED_PAIR
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+VNU_JAR = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
+
+
+def load_demo() -> None:
+    """The demo, with enough generated articles for a second page of results."""
+    with mock.patch.dict(os.environ, {"CARNET_DEMO_PASSWORD": "demo-password-for-tests"}):
+        call_command("load_demo", "--articles", "12", stdout=StringIO(), stderr=StringIO())
+
+
+class DemoTestCase(TestCase):
+    @classmethod
+    def setUpClass(cls):
+        # The demo's cover images go to a temporary MEDIA_ROOT, never to var/.
+        media_root = tempfile.mkdtemp(prefix="carnet-test-media-")
+        cls.addClassCleanup(shutil.rmtree, media_root, ignore_errors=True)
+        cls.enterClassContext(override_settings(MEDIA_ROOT=media_root))
+        super().setUpClass()
+
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+        cls.seed = Article.objects.get(slug=SEED_SLUG)
+
+    def public_paths(self) -> list[str]:
+        """Every kind of public page, in French; each is checked in English too."""
+        month = self.seed.published_at
+        tag = self.seed.tags.order_by("slug").first()
+        paths = [
+            "/",
+            f"/articles/{SEED_SLUG}/",
+            *[f"/articles/{article['slug']}/" for article in TRANSLATED_PAIR],
+            self.seed.category.get_absolute_url(),
+            f"/tag/{tag.slug}/",
+            self.seed.author.get_absolute_url(),
+            f"{self.seed.author.get_absolute_url()}contact/",
+            f"/archive/{month.year}/",
+            f"/archive/{month.year}/{month.month}/",
+            "/search/",
+            "/search/?q=elections",
+            "/search/?q=terrain&page=2",
+            "/search/?q=xylophone",
+            "/no-such-page/",
+        ]
+        return paths + ["/en" + path for path in paths]
+
+
+class ValidHtmlTests(DemoTestCase):
+    def test_the_nu_html_checker_finds_no_error_on_any_public_page(self):
+        java = shutil.which("java")
+        if java is None or not VNU_JAR.exists():
+            self.skipTest(
+                "needs java and node_modules/vnu-jar (run `npm ci`, as `make test` does)"
+            )
+        pages = tempfile.mkdtemp(prefix="carnet-vnu-")
+        self.addCleanup(shutil.rmtree, pages, ignore_errors=True)
+        names = {}
+        for number, path in enumerate(self.public_paths()):
+            response = self.client.get(path)
+            expected = 404 if "no-such-page" in path else 200
+            self.assertEqual(response.status_code, expected, path)
+            name = f"page-{number:03d}.html"
+            names[name] = path
+            pathlib.Path(pages, name).write_bytes(response.content)
+        result = subprocess.run(
+            [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", pages],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+        errors = [
+            f"{names.get(pathlib.Path(m.get('url', '')).name, m.get('url'))} "
+            f"line {m.get('lastLine')}: {m['message']}"
+            for m in messages
+        ]
+        self.assertEqual(errors, [])
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+
+class FeedTests(DemoTestCase):
+    def test_every_feed_parses_cleanly(self):
+        tag = self.seed.tags.order_by("slug").first()
+        feeds = [
+            "/feed/",
+            "/feed/atom/",
+            "/feed/comments/",
+            f"{self.seed.category.get_absolute_url()}feed/",
+            f"/tag/{tag.slug}/feed/",
+            f"{self.seed.author.get_absolute_url()}feed/",
+        ]
+        for path in feeds + ["/en" + path for path in feeds]:
+            with self.subTest(path=path):
+                response = self.client.get(path)
+                self.assertEqual(response.status_code, 200)
+                parsed = feedparser.parse(response.content)
+                self.assertFalse(parsed.bozo, parsed.get("bozo_exception"))
+                self.assertTrue(parsed.feed.get("title"))
+                self.assertTrue(parsed.entries)
