@@ -49,7 +49,7 @@ run: $(BIN)/.installed var/secret_key var/demo_password messages
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@echo
 	@echo "Carnet is at http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
-	@echo "Demo logins: admin, editor, moderator; password: $$CARNET_DEMO_PASSWORD"
+	@echo "Demo logins: admin, editor (editor-in-chief), contributor, moderator; password: $$CARNET_DEMO_PASSWORD"
 	@echo
 	@# gunicorn and the task worker that sends the mail, from the Procfile; Ctrl-C stops both.
 	$(BIN)/honcho start --procfile Procfile --port $(PORT)
