@@ -308,7 +308,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # make run serves uploads itself; a production proxy serves MEDIA_ROOT instead.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
-# Mail goes out over SMTP when EMAIL_HOST is set; otherwise it is printed to the console.
+# Mail goes out over SMTP when EMAIL_HOST is set; otherwise each message is written to a
+# file in var/mail, to read there: printed to the console, it would put commenters'
+# addresses into the server's logs.
 # The SMTP values are read either way, so that a bad one fails now, not on the first mail.
 smtp_options = {
     "host": env_str("EMAIL_HOST"),
@@ -328,7 +330,12 @@ if smtp_options["host"]:
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+        }
+    }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Carnet <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -33,6 +33,7 @@ SHOW = (
     "print(json.dumps({'DEBUG': s.DEBUG, 'ENGINE': db['ENGINE'], 'NAME': str(db['NAME']), "
     "'HOST': db.get('HOST'), 'PORT': db.get('PORT'), 'USER': db.get('USER'), "
     "'CACHE': s.CACHES['default']['BACKEND'], 'MAIL': s.MAILERS['default']['BACKEND'], "
+    "'MAIL_OPTIONS': s.MAILERS['default'].get('OPTIONS', {}), "
     "'LANGUAGE_CODE': s.LANGUAGE_CODE, 'TIME_ZONE': s.TIME_ZONE, "
     "'CSRF_TRUSTED_ORIGINS': s.CSRF_TRUSTED_ORIGINS, 'ALLOWED_HOSTS': s.ALLOWED_HOSTS}))"
 )
@@ -149,7 +150,9 @@ class GoodSettingsTests(SimpleTestCase):
         self.assertEqual(settings["ENGINE"], "django.db.backends.sqlite3")
         self.assertEqual(settings["NAME"], str(BASE_DIR / "var" / "carnet.sqlite3"))
         self.assertEqual(settings["CACHE"], "django.core.cache.backends.filebased.FileBasedCache")
-        self.assertEqual(settings["MAIL"], "django.core.mail.backends.console.EmailBackend")
+        # Without a mail server, messages go to files, not into the logs.
+        self.assertEqual(settings["MAIL"], "django.core.mail.backends.filebased.EmailBackend")
+        self.assertEqual(settings["MAIL_OPTIONS"], {"file_path": str(BASE_DIR / "var" / "mail")})
         self.assertEqual(
             (settings["LANGUAGE_CODE"], settings["TIME_ZONE"]), ("fr", "Europe/Paris")
         )
