@@ -206,6 +206,11 @@ def test_pasting_from_a_word_processor_or_a_hostile_page_leaves_clean_inert_html
     page.on("dialog", lambda dialog: pytest.fail(f"a pasted script ran: {dialog.message}"))
     log_in(page, "editor")
     page.goto("/admin/blog/article/add/")
+    # The toolbar's disabled buttons are quieter, not faded (nor fading): readable in the
+    # dark theme whenever axe looks.
+    disabled = page.locator(".prose-menubar__button.disabled")
+    expect(disabled.first).to_be_visible()
+    assert set(disabled.evaluate_all("all => all.map(b => getComputedStyle(b).opacity)")) == {"1"}
     editor.assert_accessible("the article form, dark theme")
     page.locator("#id_title").fill("Collé depuis un traitement de texte")
     page.locator("#id_title").press("Tab")
