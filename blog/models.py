@@ -464,8 +464,8 @@ class Article(models.Model):
         return reverse("blog:article", kwargs={"slug": self.slug})
 
     @classmethod
-    def from_db(cls, db, field_names, values) -> "Article":
-        article = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, **kwargs) -> "Article":
+        article = super().from_db(db, field_names, values, **kwargs)
         # The translation as stored, so that save() re-pairs only when it changes.
         article._stored_translation_id = article.__dict__.get("translation_id")
         return article
