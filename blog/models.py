@@ -449,7 +449,8 @@ class Article(models.Model):
         writes_more = (searched and postgresql) or pins or self._translation_changed(update_fields)
         # Only what writes more than the row needs a transaction (and its two savepoints).
         with transaction.atomic(using=using) if writes_more else nullcontext():
-            self._unpin_others(using, update_fields)
+            if pins:
+                self._unpin_others(using)
             self._unpair_others(using, update_fields)
             super().save(*args, **kwargs)
             if searched and postgresql:
@@ -474,12 +475,11 @@ class Article(models.Model):
         pages_changed()
         return super().delete(*args, **kwargs)
 
-    def _unpin_others(self, using: str, update_fields) -> None:
+    def _unpin_others(self, using: str) -> None:
         """One lead story at a time: pinning this article unpins the one before."""
-        if self.featured and (update_fields is None or "featured" in update_fields):
-            Article.objects.using(using).filter(featured=True).exclude(pk=self.pk).update(
-                featured=False
-            )
+        Article.objects.using(using).filter(featured=True).exclude(pk=self.pk).update(
+            featured=False
+        )
 
     def _translation_changed(self, update_fields) -> bool:
         if update_fields is not None and "translation" not in update_fields:
