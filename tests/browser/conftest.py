@@ -6,10 +6,12 @@ and these tests are skipped, saying why, only when /usr/bin/chromium is absent.
 
 import io
 import os
+import threading
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test import override_settings
 from PIL import Image, ImageChops
 from playwright.sync_api import expect
@@ -33,6 +35,43 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 DEMO_PASSWORD = "browser-tests-demo-password"
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """Connections in threads, as the browser expects; their requests one at a time.
+
+    On the in-memory SQLite test database, every request thread shares the test's one
+    connection, which SQLite cannot run two statements on at once: an autosave posted
+    while the form is submitted failed with "database table is locked". A real site has a
+    connection per worker and waits for the lock instead.
+    """
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, its requests in turn when they share one connection."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer(
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost",
+        start=False,
+    )
+    if server.thread.connections_override:
+        server.thread.server_class = OneRequestAtATimeServer
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
