@@ -1,5 +1,7 @@
 import datetime
+import functools
 import html
+import operator
 from contextlib import nullcontext
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
@@ -101,14 +103,21 @@ class ArticleQuerySet(models.QuerySet):
         as (category, articles) pairs; categories left with none are dropped.
 
         One query whatever the number of categories: each category's newest are picked by
-        a subquery that reads the (category, status, published_at) index.
+        a subquery that reads the (category, status, published_at) index. PostgreSQL gets
+        them as one UNION ALL, which it looks up by key; an OR of the subqueries made it
+        filter every article (12 ms at 10,000). SQLite cannot LIMIT a part of a UNION: it
+        keeps the OR, which it answers one subquery at a time.
         """
-        picks = Q()
-        for category in categories:
-            newest = self.filter(category=category).exclude(pk__in=exclude).values("pk")
-            picks |= Q(pk__in=newest[:count])
-        if not picks:
+        newest = [
+            self.filter(category=category).exclude(pk__in=exclude).values("pk")[:count]
+            for category in categories
+        ]
+        if not newest:
             return []
+        if connections[self.db].features.supports_slicing_ordering_in_compound:
+            picks = Q(pk__in=newest[0].union(*newest[1:], all=True))
+        else:
+            picks = functools.reduce(operator.or_, (Q(pk__in=pks) for pks in newest))
         found = list(self.filter(picks).for_listing())
         return [
             (category, articles)
@@ -118,20 +127,22 @@ class ArticleQuerySet(models.QuerySet):
 
     def related_to(self, article: "Article", tag_ids: list[int], count: int = 3) -> list:
         """Articles like this one: most shared tags first, then the same category, then
-        the newest. One query: the candidates are the newest few sharing a tag or the
-        category, each read off an index, so that a large site ranks a few hundred rows.
+        the newest. Three small queries whatever the size of the site: the candidates (the
+        newest few sharing a tag, and the newest of the category, each read off an index),
+        then only those ranked. One query with both lists as subqueries made PostgreSQL
+        filter every article and sort every tagged item: 12 ms at 10,000 articles.
         """
-        others = self.exclude(pk=article.pk)
-        candidates, shared_tags = Q(), models.Value(0)
-        if tag_ids:
-            candidates |= Q(pk__in=others.filter(tags__in=tag_ids).values("pk")[:200])
-            shared_tags = models.Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
-        if article.category_id:
-            candidates |= Q(pk__in=others.filter(category=article.category_id).values("pk")[:20])
         if not (tag_ids or article.category_id):
             return []
+        others = self.exclude(pk=article.pk).values_list("pk", flat=True)
+        candidates, shared_tags = [], models.Value(0)
+        if tag_ids:
+            candidates += others.filter(tags__in=tag_ids)[:200]
+            shared_tags = models.Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
+        if article.category_id:
+            candidates += others.filter(category=article.category_id)[:20]
         return list(
-            self.filter(candidates)
+            self.filter(pk__in=candidates)
             .annotate(
                 shared_tags=shared_tags,
                 same_category=models.Case(
