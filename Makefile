@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: help run dev demo test lint format messages chromium redis clean bench bench-cache screenshots backup restore
+.PHONY: help run dev demo test lint format messages chromium redis clean bench bench-tools bench-sqlite screenshots backup restore
 
 help:
 	@echo "make run    set everything up and serve the demo blog (gunicorn and the mail worker) on http://127.0.0.1:$(PORT)"
@@ -111,11 +111,15 @@ restore: $(BIN)/.installed
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/carnet-YYYYMMDD-HHMMSS-….tar.gz"; exit 2; }
 	$(BIN)/python manage.py restore "$(FILE)"
 
-# Throughput and latency of the public pages over HTTP against gunicorn (prints figures).
-bench: $(BIN)/.installed messages
-	$(BIN)/python bench/pages.py $(BENCH_ARGS)
-
-# The article and front pages behind nginx's cache (docs/deploy.md), Carnet's own cache and none,
-# beside nginx serving a static copy; needs wrk, nginx, PostgreSQL and Redis on 127.0.0.1.
-bench-cache: $(BIN)/.installed messages redis
+# Every public page through nginx's cache (docs/deploy.md), Carnet's own cache and none, beside
+# nginx serving a static copy, on PostgreSQL with 10,000 articles (BENCH_ARGS=--scale: 100,000
+# and 1,000,000 comments); prints figures and ratios (docs/benchmarks.md).
+bench: $(BIN)/.installed messages redis bench-tools
 	$(BIN)/python bench/cache.py $(BENCH_ARGS)
+
+bench-tools:
+	@command -v wrk >/dev/null && command -v nginx >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk nginx)
+
+# A quick look without services: the public pages on SQLite, gunicorn and a Python client.
+bench-sqlite: $(BIN)/.installed messages
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)

@@ -1,8 +1,11 @@
-"""Measure Carnet's anonymous pages behind each cache, in one run.
+"""Measure Carnet's public pages behind each cache, in one run (make bench).
 
-Builds a throwaway PostgreSQL database (the demo, N generated articles and 50
-approved comments on the demo article), then measures the article page and
-the front page with wrk in four modes:
+Builds a throwaway PostgreSQL database (the demo, N generated articles and the
+demo article with 50 approved comments; --scale: 100,000 articles and 1,000,000
+comments, with progress bars), then measures every public page type (front,
+article, category and a deep page of it, tag, author, archive month, search for
+a rare and a common word, feed, sitemap index and its last page of articles)
+with wrk in four modes:
 
   static        nginx serving a copy of the same page bytes (the ceiling)
   nginx-cache   the nginx shared cache of docs/deploy.md (bench/nginx-cache.conf.template)
@@ -14,7 +17,8 @@ figures. Needs wrk, nginx, psql (PostgreSQL on 127.0.0.1, user postgres) and
 Redis on 127.0.0.1:6379. Everything listens on 127.0.0.1, and everything it
 starts is stopped when it ends, on failure too.
 
-  .venv/bin/python bench/cache.py [--articles 10000] [--duration 10] [--keep-db]
+  .venv/bin/python bench/cache.py [--articles 10000] [--duration 5] [--keep-db]
+  .venv/bin/python bench/cache.py --scale [--keep-db]
 """
 
 import argparse
@@ -36,8 +40,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "bench" / "nginx-cache.conf.template"
 ARTICLE = "/articles/moscou-travaille-avec-les-talibans-pour-contrer-daesh/"
-# (page, path, what must appear in it)
-PAGES = [("article", ARTICLE, '<article class="comment"'), ("front", "/", '<article class="card"')]
+CARD = '<article class="card'
+# (page, path, what must appear in it); None: read from the front page or the sitemap.
+PAGES = [
+    ("front", "/", CARD),
+    ("article", ARTICLE, '<article class="comment"'),
+    ("category", "/category/international/", CARD),
+    ("category, deep", None, CARD),
+    ("tag", "/tag/diplomatie/", CARD),
+    ("author", "/author/houssen-moshinaly/", CARD),
+    ("archive month", None, CARD),
+    ("search, rare", "/search/?q=Talibans", CARD),
+    ("search, common", "/search/?q=diplomatie", CARD),
+    ("feed", "/feed/", "<item>"),
+    ("sitemap index", "/sitemap.xml", "<sitemapindex"),
+    ("sitemap, last", None, "<urlset"),
+]
 MODES = ["static", "nginx-cache", "carnet-cache", "uncached"]
 # The values of the template that a deployment changes; the benchmark changes only these.
 TEMPLATE_VALUES = {
@@ -47,24 +65,6 @@ TEMPLATE_VALUES = {
     "static": "/srv/carnet/var/static/",
     "media": "/srv/carnet/var/media/",
 }
-
-# 50 approved comments on the demo article, through the model (save() renders and counts).
-ADD_COMMENTS = """
-import datetime
-from django.utils import timezone
-from blog.models import Article
-from comments.models import Comment
-article = Article.objects.get(slug="moscou-travaille-avec-les-talibans-pour-contrer-daesh")
-start = timezone.now() - datetime.timedelta(days=1)
-for n in range(50):
-    Comment(
-        article=article, name=f"Lecteur {n + 1}", email=f"lecteur{n + 1}@example.org",
-        body=f"Commentaire numéro {n + 1} : merci pour cet article, très éclairant.\\n\\n"
-        "Une seconde ligne, pour que le commentaire ait deux paragraphes.",
-        status=Comment.Status.APPROVED, submitted_at=start + datetime.timedelta(minutes=n),
-    ).save()
-print(article.comments.count(), "comments")
-"""
 
 
 def free_port() -> int:
@@ -105,19 +105,27 @@ def build_database(args, env: dict) -> None:
         return
     psql(f'DROP DATABASE IF EXISTS "{args.database}"')
     psql(f'CREATE DATABASE "{args.database}"')
-    print(f"loading {args.articles} articles into {args.database}…", flush=True)
+    print(f"loading {args.articles} articles and {args.comments} comments…", flush=True)
     manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "load_demo", f"--articles={args.articles}")
-    manage(env, "shell", "-c", ADD_COMMENTS)
+    # The first comments complete the demo article's thread to 50; the progress bars
+    # go to the terminal.
+    manage(
+        env, "load_demo", f"--articles={args.articles}", f"--comments={args.comments}", tty=True
+    )
     psql("VACUUM ANALYZE", args.database)
 
 
-def manage(env: dict, *command: str) -> None:
+def manage(env: dict, *command: str, tty: bool = False) -> None:
     done = subprocess.run(
-        [sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, "manage.py", *command],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=None if tty else subprocess.PIPE,
+        text=True,
     )
     if done.returncode:
-        sys.stderr.write(done.stdout + done.stderr)
+        sys.stderr.write(done.stdout + (done.stderr or ""))
         raise RuntimeError(f"manage.py {command[0]} failed")
 
 
@@ -264,12 +272,36 @@ def latency(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def measure(results: dict, mode: str, base: str, args) -> None:
-    for page, path, marker in PAGES:
-        check_page(base + path, marker)
-        results[mode, page] = figures = wrk(base + path, args)
+def resolve_pages(base: str) -> list[tuple[str, str, str]]:
+    """PAGES with a deep page of a category (the 5,000th, or the deepest half of it that
+    exists), the demo article's archive month and the sitemap's last article page."""
+    article = get(base + ARTICLE)[2].decode()
+    deepest = 5000
+    while deepest > 1 and get(base + f"/category/international/?page={deepest}")[0] != 200:
+        deepest //= 2
+    index = get(base + "/sitemap.xml")[2].decode()
+    found = {
+        "category, deep": f"/category/international/?page={deepest}",
+        "archive month": re.search(r'href="(/archive/\d+/\d+/)"', article)[1],
+        "sitemap, last": re.findall(
+            r"<loc>https?://[^/<]+(/sitemap-articles\.xml[^<]*)</loc>", index
+        )[-1].replace("&amp;", "&"),
+    }
+    return [(page, path or found[page], marker) for page, path, marker in PAGES]
+
+
+def static_name(page: str) -> str:
+    """The static copy's address: one file per page, whatever its query string."""
+    return "/" + re.sub(r"[^a-z0-9]+", "-", page).strip("-") + ".html"
+
+
+def measure(results: dict, mode: str, base: str, pages: list, args) -> None:
+    for page, path, marker in pages:
+        url = base + (static_name(page) if mode == "static" else path)
+        check_page(url, marker)
+        results[mode, page] = figures = wrk(url, args)
         print(
-            f"  {mode:<13} {page:<8} {figures['rps']:9.0f} req/s  p50 {figures['p50']:7.2f} ms"
+            f"  {mode:<13} {page:<15} {figures['rps']:9.0f} req/s  p50 {figures['p50']:7.2f} ms"
             f"  p99 {figures['p99']:7.2f} ms  errors {figures['errors']}",
             flush=True,
         )
@@ -277,15 +309,24 @@ def measure(results: dict, mode: str, base: str, args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=10000)
-    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument(
+        "--comments", type=int, default=49, help="the first 49 complete the demo article's 50"
+    )
+    parser.add_argument(
+        "--scale", action="store_true", help="100,000 articles and 1,000,000 comments"
+    )
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--database", default="carnet_bench_cache")
+    parser.add_argument("--database", default=None, help="carnet_bench_cache, or _scale")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/8")
     parser.add_argument("--keep-db", action="store_true", help="reuse the database, keep it after")
     args = parser.parse_args()
+    if args.scale:
+        args.articles, args.comments = 100_000, 1_000_000
+    args.database = args.database or ("carnet_bench_scale" if args.scale else "carnet_bench_cache")
     for tool in ("wrk", "nginx", "psql", "redis-cli"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is missing (apt-get install -y wrk nginx postgresql-client redis)")
@@ -294,6 +335,7 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{args.database}",
         "SECRET_KEY": "benchmark-only-secret-key-not-used-elsewhere",
+        "CARNET_DEMO_PASSWORD": "benchmark-only",
         "DEBUG": "false",
         "HOST": "127.0.0.1",
         "WEB_CONCURRENCY": str(args.workers),
@@ -316,56 +358,63 @@ def main() -> None:
         started = datetime.datetime.now().astimezone()
         print(
             f"{started:%Y-%m-%d %H:%M %Z}, {os.cpu_count()} cores, load average "
-            f"{os.getloadavg()[0]:.2f}; {args.articles} articles, {args.workers} gunicorn "
-            f"workers; wrk -t{args.threads} -c{args.connections} -d{args.duration}s",
+            f"{os.getloadavg()[0]:.2f}; {args.articles} articles, {args.comments} comments, "
+            f"{args.workers} gunicorn workers; wrk -t{args.threads} -c{args.connections} "
+            f"-d{args.duration}s",
             flush=True,
         )
 
         cached = stack.enter_context(ExitStack())
         base = start_gunicorn(cached, env, work / "gunicorn-cache.log")
-        for _page, path, marker in PAGES:
+        pages = resolve_pages(base)
+        (work / "html").mkdir()
+        for page, path, marker in pages:
             body, headers = check_page(base + path, marker)
             print(f"  {path}: {len(body)} bytes, Cache-Control: {headers.get('Cache-Control')}")
-            copy = work / "html" / path.strip("/") / "index.html"
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            copy.write_bytes(body)
+            (work / "html" / static_name(page).lstrip("/")).write_bytes(body)
         cache_port, static_port = free_port(), free_port()
         start_nginx(stack, work, nginx_config(work, base, cache_port, static_port))
 
-        measure(results, "static", f"http://127.0.0.1:{static_port}", args)
+        measure(results, "static", f"http://127.0.0.1:{static_port}", pages, args)
         through_nginx = f"http://127.0.0.1:{cache_port}"
-        for _page, path, _marker in PAGES:
-            check_nginx(through_nginx + path)
-        measure(results, "nginx-cache", through_nginx, args)
-        measure(results, "carnet-cache", base, args)
+        check_nginx(through_nginx + ARTICLE)
+        measure(results, "nginx-cache", through_nginx, pages, args)
+        measure(results, "carnet-cache", base, pages, args)
         cached.close()
 
         base = start_gunicorn(stack, {**env, "PAGE_CACHE": "off"}, work / "gunicorn-off.log")
-        measure(results, "uncached", base, args)
+        measure(results, "uncached", base, pages, args)
         print(f"load average at the end {os.getloadavg()[0]:.2f}")
 
-    report(results)
+    report(results, pages)
 
 
-def report(results: dict) -> None:
+def report(results: dict, pages: list) -> None:
     print()
-    print("| mode | page | req/s | p50 ms | p99 ms | errors |")
-    print("|---|---|---:|---:|---:|---:|")
-    for mode in MODES:
-        for page, _path, _marker in PAGES:
-            r = results[mode, page]
-            print(
-                f"| {mode} | {page} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} "
-                f"| {r['errors']} |"
-            )
+    print("req/s, and p99 in ms, for each page in each mode; the ratio is nginx-cache / static")
     print()
-    for page, _path, _marker in PAGES:
-        ratio = results["nginx-cache", page]["rps"] / results["static", page]["rps"]
-        print(f"{page}: nginx-cache / static = {ratio:.2f} (target ≥ 0.5)")
-    article_rps = results["carnet-cache", "article"]["rps"]
-    article_p99 = results["uncached", "article"]["p99"]
-    print(f"article: Carnet's cache {article_rps:.0f} req/s (target ≥ 2000)")
-    print(f"article: uncached p99 {article_p99:.1f} ms (target < 50 ms)")
+    print("| page | static | nginx cache | ratio | Carnet's cache | uncached | uncached p99 ms |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for page, _path, _marker in pages:
+        static, nginx, carnet, uncached = (results[mode, page] for mode in MODES)
+        print(
+            f"| {page} | {static['rps']:,.0f} | {nginx['rps']:,.0f} "
+            f"| {nginx['rps'] / static['rps']:.2f} | {carnet['rps']:,.0f} "
+            f"| {uncached['rps']:,.0f} | {uncached['p99']:.1f} |"
+        )
+    errors = sum(r["errors"] for r in results.values())
+    print()
+    print(f"answers other than 2xx/3xx, or socket errors, in all runs: {errors}")
+    article = {mode: results[mode, "article"] for mode in MODES}
+    ratio = article["nginx-cache"]["rps"] / article["static"]["rps"]
+    worst = max(pages, key=lambda page: results["uncached", page[0]]["p99"])[0]
+    print(f"article: nginx cache / static = {ratio:.2f} (target ≥ 0.5)")
+    print(f"article: Carnet's cache {article['carnet-cache']['rps']:,.0f} req/s (target ≥ 2,000)")
+    print(f"article: uncached p99 {article['uncached']['p99']:.1f} ms (target < 50 ms)")
+    print(
+        f"uncached, slowest p99: {worst} {results['uncached', worst]['p99']:.1f} ms "
+        "(target at --scale: < 100 ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -180,8 +180,10 @@ def main() -> None:
         "PORT": str(port),
         "WEB_CONCURRENCY": str(args.workers),
         "LOG_LEVEL": "WARNING",
+        # Uncached: every answer is computed (the page cache would keep them in var/cache).
+        "PAGE_CACHE": "off",
     }
-    env.pop("REDIS_URL", None)  # uncached: every answer is computed
+    env.pop("REDIS_URL", None)
     if not args.reuse:
         build(args, env)
     subprocess.run(
