@@ -89,7 +89,9 @@ class TagSitemap(Sitemap):
     def items(self):
         # A scalar subquery, which PostgreSQL runs tag by tag, each stopping at its first
         # published article: an EXISTS it would turn into a join with every tagged item.
-        first = Article.objects.published().filter(tags=OuterRef("pk")).values("pk")[:1]
+        # Unordered, so that it starts from the tag's own items: in date order it walked
+        # the newest articles until one had the tag (84 ms at 100,000 articles).
+        first = Article.objects.published().filter(tags=OuterRef("pk")).order_by().values("pk")[:1]
         return (
             Tag.objects.annotate(first_article=Subquery(first))
             .filter(first_article__isnull=False)
