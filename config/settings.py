@@ -139,7 +139,8 @@ INSTALLED_APPS = [
     "comments",
     "wordpress",
     "demo",
-    "django.contrib.admin",
+    # Django's admin, its site with the rich-text editor's translations (sitewide/admin_site.py).
+    "sitewide.apps.CarnetAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
+
+
+class CarnetAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin, with Carnet's admin site (settings.INSTALLED_APPS names it)."""
+
+    default = False
+    default_site = "sitewide.admin_site.CarnetAdminSite"
 
 
 class SitewideConfig(AppConfig):

@@ -67,6 +67,10 @@ def test_an_editor_writes_an_article_with_a_heading_a_link_and_a_library_image(d
         page.keyboard.press("Shift+ArrowLeft")
     page.locator('.prose-menubar [data-name="link"]').click()
     link_dialog = page.locator("dialog[open]")
+    # The editor's own dialogs speak the admin's French.
+    expect(link_dialog).to_contain_text("Modifier le lien")
+    expect(link_dialog.get_by_role("textbox", name="Titre")).to_be_visible()
+    expect(link_dialog.get_by_role("button", name="Annuler")).to_be_visible()
     link_dialog.get_by_label("URL").fill("https://meteofrance.com/")
     link_dialog.locator('button[type="submit"]').click()
     expect(page.locator("dialog[open]")).to_have_count(0)

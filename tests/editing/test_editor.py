@@ -51,6 +51,14 @@ class EditorWidgetTests(TestCase):
         self.assertIn(f'<script type="importmap" nonce="{nonce}">', self.response.content.decode())
         self.assertIn("style-src 'self' 'sha256-", policy)
 
+    def test_the_editor_dialogs_speak_the_admin_language(self):
+        # The admin's JavaScript catalogue, which the form loads before the editor.
+        self.assertContains(self.response, '<script src="/admin/jsi18n/"')
+        catalogue = self.client.get("/admin/jsi18n/", headers={"accept-language": "fr"})
+        self.assertContains(catalogue, "Modifier le lien")
+        self.assertContains(catalogue, "Ouvrir dans une nouvelle fen\\u00eatre")
+        self.assertContains(catalogue, "Ajouter")  # Django's own admin strings stay
+
     def test_public_pages_keep_their_policy_without_a_nonce(self):
         article = make_article(slug="public")
         response = self.client.get(article.get_absolute_url())
