@@ -1,5 +1,6 @@
 """What editors write with, shared by articles and pages: the image library and autosaves."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from PIL import Image as Picture
@@ -157,16 +159,32 @@ class Image(models.Model):
         }
 
 
+# An autosave older than this belongs to a form abandoned long ago: it is never offered
+# again, and goes when its editor next autosaves anything.
+AUTOSAVE_KEPT_FOR = datetime.timedelta(days=30)
+
+
 class AutosaveQuerySet(models.QuerySet):
     def for_form(self, user, path: str) -> "AutosaveQuerySet":
         return self.filter(user=user, path=path)
+
+    def stale(self) -> "AutosaveQuerySet":
+        return self.filter(self._stale())
+
+    def fresh(self) -> "AutosaveQuerySet":
+        return self.exclude(self._stale())
+
+    @staticmethod
+    def _stale() -> models.Q:
+        return models.Q(saved_at__lt=timezone.now() - AUTOSAVE_KEPT_FOR)
 
 
 class Autosave(models.Model):
     """The fields of an admin form as an editor last typed them, before saving it.
 
     One per editor and form address (``/admin/blog/article/12/change/``, or ``…/add/``
-    for a new one); it is deleted when the form is saved, and never touches the object.
+    for a new one); it is deleted when the form is saved, or once stale, and never
+    touches the object.
     """
 
     user = models.ForeignKey(

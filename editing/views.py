@@ -47,7 +47,7 @@ def autosave(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest("Not an admin form.")
     kept = Autosave.objects.for_form(request.user, path)
     if request.method == "GET":
-        found = kept.first()
+        found = kept.fresh().first()
         return JsonResponse(_describe(found) if found else {})
     if "discard" in params:
         kept.delete()
@@ -62,6 +62,7 @@ def autosave(request: HttpRequest) -> HttpResponse:
     found, _created = Autosave.objects.update_or_create(
         user=request.user, path=path, defaults={"data": data}
     )
+    Autosave.objects.filter(user=request.user).stale().delete()
     return JsonResponse(_describe(found))
 
 

@@ -1,9 +1,11 @@
+import datetime
 import json
 
 from django.test import TestCase
+from django.utils import timezone
 
 from blog.models import Article
-from editing.models import Autosave
+from editing.models import AUTOSAVE_KEPT_FOR, Autosave
 from tests.base import make_article, make_editor, make_image, make_moderator
 from tests.blog.test_admin import article_form_data
 from tests.editing.helpers import TemporaryMediaMixin
@@ -85,6 +87,27 @@ class AutosaveTests(TestCase):
         self.keep(title="Mine")
         self.client.force_login(make_editor())
         self.assertEqual(self.client.get(AUTOSAVE, {"path": ADD_FORM}).json(), {})
+
+    def test_an_autosave_kept_for_a_month_is_no_longer_offered_and_then_goes(self):
+        self.keep(title="Abandoned")
+        self.keep("/admin/pages/page/add/", title="Also abandoned")
+        other_editor = make_editor()
+        Autosave.objects.create(user=other_editor, path=ADD_FORM, data={"title": "Theirs"})
+        long_ago = timezone.now() - AUTOSAVE_KEPT_FOR - datetime.timedelta(minutes=1)
+        Autosave.objects.update(saved_at=long_ago)
+        self.assertEqual(self.client.get(AUTOSAVE, {"path": ADD_FORM}).json(), {})
+        self.assertEqual(Autosave.objects.count(), 3)
+        # The editor's next autosave, on any form, clears their stale ones only.
+        self.keep("/admin/blog/article/999/change/", title="Today")
+        self.assertEqual(
+            sorted(Autosave.objects.values_list("user__username", "path")),
+            sorted(
+                [
+                    (self.editor.username, "/admin/blog/article/999/change/"),
+                    (other_editor.username, ADD_FORM),
+                ]
+            ),
+        )
 
     def test_saving_the_form_forgets_its_autosave(self):
         self.keep(title="Draft")
