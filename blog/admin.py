@@ -1,3 +1,4 @@
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -13,7 +14,7 @@ from blog.forms import ArticleAdminForm
 from blog.models import Article, Category
 from editing.editor import warn_about_removed_images
 from editing.models import Autosave
-from sitewide.revisions import RevisionAdmin
+from sitewide.revisions import RevisionAdmin, comment_for
 
 Status = Article.Status
 
@@ -287,7 +288,12 @@ class ArticleAdmin(RevisionAdmin):
             return
         article = queryset.get()
         article.featured = True
-        article.save(update_fields=["featured"])
+        # Kept in the article's history like a save of its form, with who pinned it.
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(comment_for(["featured"]))
+            article.save(update_fields=["featured"])
+        self.log_change(request, article, [{"changed": {"fields": ["featured"]}}])
         self.message_user(
             request, _("“%(title)s” is now the lead story.") % {"title": article.title}
         )

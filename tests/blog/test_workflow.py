@@ -220,6 +220,10 @@ class EditorTests(TestCase):
         second.refresh_from_db()
         self.assertEqual((first.featured, second.featured), (False, True))
         self.assertEqual(Article.objects.lead(), second)
+        # The pin is in the article's history, with who did it.
+        history = self.client.get(f"/admin/blog/article/{second.pk}/history/")
+        self.assertContains(history, "à la une")
+        self.assertEqual(history.context["versions"][0].revision.user, self.editor)
 
     def test_pinning_needs_exactly_one_article(self):
         articles = [make_article(author=self.editor) for _ in range(2)]
