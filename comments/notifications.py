@@ -7,14 +7,19 @@ comments. Their words are in templates/emails/comment-*.txt.
 """
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils import timezone
 
 from comments import links
 from comments.models import Comment, Subscription
-from sitewide import languages, mail
+from sitewide import flood, languages, mail
 from sitewide.http import absolute_url
 from sitewide.validators import is_plain_address
+
+# One manage link per commenter in this many seconds, however many ask for it.
+MANAGE_MAIL_SECONDS = 10 * 60
 
 
 def moderator_addresses() -> list[str]:
@@ -126,10 +131,17 @@ def ask_confirmation(request: HttpRequest, comment: Comment, *, notify: bool) ->
 
 
 def send_manage_link(request: HttpRequest, email: str) -> None:
-    """Send the owner of email a link to manage their comments, if they have any."""
+    """Send the owner of email a link to manage their comments, if they have any, at
+    most once in MANAGE_MAIL_SECONDS: anyone may ask for it, from any number of client
+    addresses, and must not be able to fill a commenter's inbox. A link lasts a week."""
     comment = Comment.objects.from_email(email).order_by("-submitted_at", "-pk").first()
     if comment is None:
         return
+    with transaction.atomic():
+        now = timezone.now()
+        limit = flood.lock_recipient("manage-mail", comment.email, now, MANAGE_MAIL_SECONDS)
+        if flood.wait(limit, now, MANAGE_MAIL_SECONDS):
+            return
     mail.send("comment-manage", [comment.email], commenter_links(request, comment))
 
 

@@ -25,14 +25,28 @@ def lock(scope: str, ip: str | None, now: datetime.datetime, seconds: int) -> Po
 
     None when there is no limit (``seconds`` is 0) or no address to limit.
     """
-    if not seconds or ip is None:
+    if ip is None:
+        return None
+    return _lock(scope, key(scope, ip), now, seconds)
+
+
+def lock_recipient(
+    scope: str, email: str, now: datetime.datetime, seconds: int
+) -> PostingLimit | None:
+    """As lock(), for what is sent to one email address, whoever asks for it: asking
+    from many client addresses still reaches its owner once per so many seconds."""
+    recipient = salted_hmac(f"{scope}.recipient", email.casefold(), algorithm="sha256")
+    return _lock(scope, recipient.hexdigest(), now, seconds)
+
+
+def _lock(scope: str, row: str, now: datetime.datetime, seconds: int) -> PostingLimit | None:
+    if not seconds:
         return None
     never = now - datetime.timedelta(days=1, seconds=seconds)
     PostingLimit.objects.bulk_create(
-        [PostingLimit(key=key(scope, ip), scope=scope, last_posted_at=never)],
-        ignore_conflicts=True,
+        [PostingLimit(key=row, scope=scope, last_posted_at=never)], ignore_conflicts=True
     )
-    return PostingLimit.objects.select_for_update().get(pk=key(scope, ip))
+    return PostingLimit.objects.select_for_update().get(pk=row)
 
 
 def wait(limit: PostingLimit | None, now: datetime.datetime, seconds: int) -> float:

@@ -121,10 +121,11 @@ class FailedMail(models.Model):
 
 
 class PostingLimit(models.Model):
-    """When an address last posted a form of one kind, for the flood limits (sitewide/flood.py).
+    """When an address last posted a form of one kind, or an email address was last
+    sent a mail of one kind, for the flood limits (sitewide/flood.py).
 
-    Keyed by a keyed hash of the scope and the IP address; rows older than a day serve no
-    limit and are purged by ``manage.py purge_comment_ips``.
+    Keyed by a keyed hash of the scope and the IP or email address; rows older than a day
+    serve no limit and are purged by ``manage.py purge_comment_ips``.
     """
 
     key = models.CharField(max_length=64, primary_key=True)

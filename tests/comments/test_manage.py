@@ -3,6 +3,7 @@
 import datetime
 import json
 import re
+from unittest import mock
 
 from django.core import mail
 from django.core.management import call_command
@@ -52,6 +53,18 @@ class ManageRequestTests(TestCase):
         self.assertContains(response, "You are asking too fast", status_code=429)
         self.assertEqual(response["Retry-After"], "15")
         self.assertEqual(len(mail.outbox), 1)
+
+    def test_a_commenter_gets_one_link_in_ten_minutes_however_many_ask(self):
+        first = self.ask(OWNER, ip="198.51.100.1")
+        # From other client addresses, in another case: the same answer, and no mail.
+        for n, email in enumerate([OWNER, OWNER.upper(), OWNER], start=2):
+            again = self.ask(email, ip=f"198.51.100.{n}")
+            self.assertEqual((again.status_code, again.content), (200, first.content))
+        self.assertEqual([m.to for m in mail.outbox], [[OWNER]])
+        later = timezone.now() + datetime.timedelta(minutes=11)
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            self.ask(OWNER, ip="198.51.100.9")
+        self.assertEqual(len(mail.outbox), 2)
 
 
 class ManagePageTests(TestCase):
