@@ -1,5 +1,6 @@
 """Flood limits: one post of a kind (a scope: "comments", "contact") per client address
-per so many seconds, holding across gunicorn workers on SQLite and PostgreSQL.
+per so many seconds, or one mail of a kind per recipient, holding across gunicorn
+workers on SQLite and PostgreSQL.
 
 The time of each address's last post is a row of sitewide.PostingLimit, keyed by a
 keyed hash of the scope and address (never the address itself) and row-locked inside
