@@ -3,9 +3,11 @@
 import datetime
 import io
 import itertools
+import tempfile
 
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.test import override_settings
 from django.utils import timezone
 from PIL import Image as Picture
 
@@ -14,6 +16,21 @@ from blog.models import Article, Category
 from editing.models import Image
 
 _numbers = itertools.count(1)
+
+
+class TemporaryMediaMixin:
+    """Uploads (covers, library images, renditions) go to a temporary MEDIA_ROOT for the
+    test class, never to var/."""
+
+    @classmethod
+    def setUpClass(cls):
+        media = tempfile.TemporaryDirectory(prefix="carnet-test-media-")
+        cls.addClassCleanup(media.cleanup)
+        cls.media_root = media.name
+        cls.enterClassContext(override_settings(MEDIA_ROOT=media.name))
+        super().setUpClass()
+
+
 PASSWORD = "correct-horse-battery-staple"
 
 

@@ -15,10 +15,11 @@ from unittest import mock
 
 import feedparser
 from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.test import TestCase
 
 from blog.models import Article
 from demo.content import SEED_SLUG, TRANSLATED_PAIR
+from tests.base import TemporaryMediaMixin
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 VNU_JAR = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
@@ -30,15 +31,7 @@ def load_demo() -> None:
         call_command("load_demo", "--articles", "12", stdout=StringIO(), stderr=StringIO())
 
 
-class DemoTestCase(TestCase):
-    @classmethod
-    def setUpClass(cls):
-        # The demo's cover images go to a temporary MEDIA_ROOT, never to var/.
-        media_root = tempfile.mkdtemp(prefix="carnet-test-media-")
-        cls.addClassCleanup(shutil.rmtree, media_root, ignore_errors=True)
-        cls.enterClassContext(override_settings(MEDIA_ROOT=media_root))
-        super().setUpClass()
-
+class DemoTestCase(TemporaryMediaMixin, TestCase):
     @classmethod
     def setUpTestData(cls):
         load_demo()

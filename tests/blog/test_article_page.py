@@ -3,15 +3,14 @@
 import datetime
 import json
 import re
-import shutil
-import tempfile
 
 from django.contrib.auth.models import Permission
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.utils import timezone
 
 from sitewide.models import SiteSettings
 from tests.base import (
+    TemporaryMediaMixin,
     make_article,
     make_category,
     make_draft,
@@ -32,15 +31,7 @@ def json_ld(response) -> dict:
     return json.loads(match.group(1))
 
 
-class ArticlePageTests(TestCase):
-    @classmethod
-    def setUpClass(cls):
-        # The cover goes to a temporary MEDIA_ROOT, never to var/.
-        media_root = tempfile.mkdtemp(prefix="carnet-test-media-")
-        cls.addClassCleanup(shutil.rmtree, media_root, ignore_errors=True)
-        cls.enterClassContext(override_settings(MEDIA_ROOT=media_root))
-        super().setUpClass()
-
+class ArticlePageTests(TemporaryMediaMixin, TestCase):
     @classmethod
     def setUpTestData(cls):
         SiteSettings.objects.create(

@@ -8,8 +8,14 @@ from django.test import TestCase
 
 from pages.models import footer_links
 from sitewide.models import SiteSettings
-from tests.base import make_article, make_category, make_editor, make_image, make_superuser
-from tests.editing.helpers import TemporaryMediaMixin
+from tests.base import (
+    TemporaryMediaMixin,
+    make_article,
+    make_category,
+    make_editor,
+    make_image,
+    make_superuser,
+)
 
 PUBLISHED_AT = datetime.datetime(2026, 3, 14, 10, 0, tzinfo=datetime.UTC)
 

@@ -1,12 +1,10 @@
 import os
-import shutil
-import tempfile
 from io import StringIO
 from unittest import mock
 
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.utils.html import escape
 from reversion.models import Version
 from taggit.models import Tag, TaggedItem
@@ -16,6 +14,7 @@ from blog.models import Article, Category
 from demo import content as demo
 from pages.models import Page
 from sitewide.models import SiteSettings
+from tests.base import TemporaryMediaMixin
 
 SEED_URL = "/articles/moscou-travaille-avec-les-talibans-pour-contrer-daesh/"
 
@@ -50,14 +49,8 @@ def snapshot() -> dict:
     }
 
 
-class DemoTestCase(TestCase):
-    @classmethod
-    def setUpClass(cls):
-        # The generated cover image goes to a temporary MEDIA_ROOT, never to var/.
-        cls.media_root = tempfile.mkdtemp(prefix="carnet-test-media-")
-        cls.addClassCleanup(shutil.rmtree, cls.media_root, ignore_errors=True)
-        cls.enterClassContext(override_settings(MEDIA_ROOT=cls.media_root))
-        super().setUpClass()
+class DemoTestCase(TemporaryMediaMixin, TestCase):
+    """The demo's generated covers go to a temporary MEDIA_ROOT."""
 
 
 class LoadDemoTests(DemoTestCase):

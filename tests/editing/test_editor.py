@@ -11,9 +11,8 @@ from django.test import RequestFactory, TestCase
 
 from blog.models import Article
 from sitewide.middleware import AdminContentSecurityPolicyMiddleware
-from tests.base import make_article, make_editor, make_image
+from tests.base import TemporaryMediaMixin, make_article, make_editor, make_image
 from tests.blog.test_admin import article_form_data
-from tests.editing.helpers import TemporaryMediaMixin
 from tests.sitewide.test_markup import ACTIVE_CONTENT, ARTICLE_ATTACKS
 
 

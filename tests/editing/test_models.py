@@ -9,8 +9,7 @@ from PIL import Image as Picture
 
 from editing.models import Image
 from sitewide.images import make_renditions, rendition_name
-from tests.base import jpeg, make_editor, make_image
-from tests.editing.helpers import TemporaryMediaMixin
+from tests.base import TemporaryMediaMixin, jpeg, make_editor, make_image
 
 
 def size_of(name: str) -> tuple[int, int]:

@@ -6,9 +6,8 @@ from django.utils import timezone
 
 from blog.models import Article
 from editing.models import AUTOSAVE_KEPT_FOR, Autosave
-from tests.base import make_article, make_editor, make_image, make_moderator
+from tests.base import TemporaryMediaMixin, make_article, make_editor, make_image, make_moderator
 from tests.blog.test_admin import article_form_data
-from tests.editing.helpers import TemporaryMediaMixin
 
 AUTOSAVE = "/admin/editing/autosave/"
 ADD_FORM = "/admin/blog/article/add/"
