@@ -1,4 +1,5 @@
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Page
@@ -7,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
@@ -50,29 +52,36 @@ FRONT_LATEST = 6
 FRONT_PER_CATEGORY = 4
 
 
+@dataclass
+class FrontPage:
+    """What the front page shows: the lead story, the latest articles, then each
+    category's newest (older articles are a click away, on the category and archive
+    pages)."""
+
+    lead: Article | None
+    articles: list[Article]
+    sections: list[tuple[Category, list[Article]]]
+    categories: list[Category]
+
+    @classmethod
+    def read(cls) -> "FrontPage":
+        published = Article.objects.published()
+        lead = published.for_listing().lead()
+        latest = published.exclude(pk=lead.pk) if lead else published
+        latest = list(latest.for_listing()[:FRONT_LATEST])
+        shown = [article.pk for article in [lead, *latest] if article]
+        categories = list(Category.objects.in_use())
+        sections = published.latest_per_category(categories, FRONT_PER_CATEGORY, shown)
+        return cls(lead, latest, sections, categories)
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """The front page: the lead story, the latest articles, then a section per category.
-
-    Older articles are a click away, on the category and archive pages.
-    """
-    published = Article.objects.published()
-    lead = published.for_listing().lead()
-    latest = published.exclude(pk=lead.pk) if lead else published
-    latest = list(latest.for_listing()[:FRONT_LATEST])
-    categories = list(Category.objects.in_use())
-    shown = [article.pk for article in [lead, *latest] if article]
-    return render(
-        request,
-        "blog/home.html",
-        {
-            "lead": lead,
-            "articles": latest,
-            "sections": published.latest_per_category(categories, FRONT_PER_CATEGORY, shown),
-            # The menu's categories, already read: the context processor's are then unused.
-            "menu_categories": categories,
-        },
-    )
+    # Read only if the page's kept copy is missing (sitewide/fragments.py).
+    front = SimpleLazyObject(FrontPage.read)
+    # The menu's categories are the front page's own: the context processor's stay unread.
+    menu_categories = SimpleLazyObject(lambda: front.categories)
+    return render(request, "blog/home.html", {"front": front, "menu_categories": menu_categories})
 
 
 def article_context(request: HttpRequest, article: Article) -> dict:
@@ -92,9 +101,12 @@ def article_context(request: HttpRequest, article: Article) -> dict:
         "is_preview": is_preview,
         # The comment form's link by the count; the comments section decides the same way.
         "accepts_comments": not is_preview and article.accepts_comments(site),
-        "previous_article": article.get_previous_published(),
-        "next_article": article.get_next_published(),
-        "related": Article.objects.published().related_to(article, [tag.pk for tag in tags]),
+        # Read only if the page's kept copy of them is missing (sitewide/fragments.py).
+        "previous_article": SimpleLazyObject(article.get_previous_published),
+        "next_article": SimpleLazyObject(article.get_next_published),
+        "related": SimpleLazyObject(
+            lambda: Article.objects.published().related_to(article, [tag.pk for tag in tags])
+        ),
         "share_links": article.share_links(metadata.url),
     }
 
@@ -192,10 +204,16 @@ def search(request: HttpRequest) -> HttpResponse:
         else Article.objects.none()
     )
     page = paginate(request, articles.for_listing(), SEARCH_COUNT_LIMIT)
-    articles = list(page.object_list)
-    excerpts = Article.objects.excerpts(articles, query)
-    for article in articles:
-        article.excerpt = excerpts.get(article.pk, "")
+
+    def with_excerpts() -> list[Article]:
+        found = list(page.object_list)
+        excerpts = Article.objects.excerpts(found, query)
+        for article in found:
+            article.excerpt = excerpts.get(article.pk, "")
+        return found
+
+    # Read only if the page's kept list is missing (sitewide/fragments.py).
+    articles = SimpleLazyObject(with_excerpts)
     return render(
         request, "blog/search.html", {"page": page, "articles": articles, "query": query}
     )

@@ -83,18 +83,29 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not is_anonymous_read(request):
-            response = self.get_response(request)
-            if request.method in {"GET", "HEAD"} and not response.has_header("Cache-Control"):
-                patch_cache_control(response, private=True)
-            return response
-        if not settings.CARNET_PAGE_CACHE:
-            return _share(self.get_response(request))
+        if request.method not in {"GET", "HEAD"}:
+            return self.get_response(request)
+        anonymous = is_anonymous_read(request)
+        if anonymous and settings.CARNET_PAGE_CACHE:
+            return self._from_cache(request)
+        if settings.CARNET_FRAGMENT_CACHE:
+            request.page_generation = _current_generation()
+        response = self.get_response(request)
+        if anonymous:
+            return _share(response)
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True)
+        return response
+
+    def _from_cache(self, request: HttpRequest) -> HttpResponse:
         key = _key(request)
         found = cache.get_many([GENERATION_KEY, key])
         generation, entry = found.get(GENERATION_KEY), found.get(key)
         if entry is not None and generation is not None and entry["generation"] == generation:
             return _from_entry(entry)
+        if settings.CARNET_FRAGMENT_CACHE:
+            # Read before the view: the page's fragments are kept under the same count.
+            request.page_generation = generation
         response = _share(self.get_response(request))
         if "public" not in response.get("Cache-Control", ""):
             return response
@@ -104,6 +115,18 @@ class PageCacheMiddleware:
         elif request.method == "GET":
             cache.set(key, _to_entry(response, generation), settings.CARNET_PAGE_MAX_AGE)
         return response
+
+
+def _current_generation() -> int | None:
+    """The count of changes, started now if the cache has none (None if it is down)."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # Nothing was kept under a count that does not exist: starting one is safe.
+        generation = time.time_ns()
+        cache.set(GENERATION_KEY, generation, None)
+        if cache.get(GENERATION_KEY) != generation:
+            return None
+    return generation
 
 
 def _share(response: HttpResponse) -> HttpResponse:

@@ -1,6 +1,7 @@
 from django import template
 from django.conf import settings
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 from django.utils.formats import get_format
 from django.utils.translation import gettext, ngettext
@@ -8,6 +9,7 @@ from django.utils.translation import gettext, ngettext
 from comments import posting
 from comments.forms import CommentForm, issue_token
 from comments.models import Comment
+from sitewide import fragments
 from sitewide.http import signed_in_user
 
 register = template.Library()
@@ -53,22 +55,7 @@ def comment_section(context: template.Context, article) -> dict:
     request = context["request"]
     site = context["site"]
     page = _as_id(request.GET.get("comments", "1")) or 1
-    public, has_later = (
-        article.comments.approved()
-        .select_related("answers")
-        .thread_page(page, settings.COMMENTS_PER_PAGE)
-    )
-    if page > 1 and not public:
-        raise Http404("No such page of comments.")
-    shown = {comment.pk for comment in public}
-    # The reader's own held comments: replies under their thread, new threads at the end.
-    own = [
-        comment
-        for comment in _own_pending(request, article)
-        if comment.parent_id in shown or (comment.parent_id is None and not has_later)
-    ]
-    own += _moderated(request, article, shown | {comment.pk for comment in own})
-    comments = sorted(public + own, key=lambda c: (c.submitted_at, c.pk))
+    accepts_comments = not context.get("is_preview") and article.accepts_comments(site)
     form = context.get("comment_form")
     remembered = posting.remembered_commenter(request)
     if form is None:
@@ -83,24 +70,79 @@ def comment_section(context: template.Context, article) -> dict:
     else:
         reply_to = form.data.get("parent", "")
     reply_id = _as_id(reply_to)
-    # Any public comment on the page may be answered; a reply joins its thread.
-    replying_to = next((c for c in public if c.pk == reply_id), None)
-    accepts_comments = not context.get("is_preview") and article.accepts_comments(site)
+    listing = _Listing(request, article, page, accepts_comments)
+    if reply_id is None and not listing.is_personal():
+        thread_list = fragments.kept(
+            request, "comments", [article.pk, page, accepts_comments], listing.render
+        )
+    else:
+        thread_list = listing.render()
     return {
         "request": request,
         "article": article,
-        "threads": _threads(comments),
+        "thread_list": thread_list,
         "comment_count": article.comment_count,
-        "comments_page": page,
-        "has_later_comments": has_later,
         "form": form,
         "token": issue_token(article) if accepts_comments else "",
-        "replying_to": replying_to,
+        # Any public comment on the page may be answered; a reply joins its thread.
+        "replying_to": listing.public_by_id(reply_id) if reply_id is not None else None,
         "accepts_comments": accepts_comments,
         # A refused comment comes back with its words, even where comments just closed.
         "show_form": accepts_comments or context.get("comment_form") is not None,
         "remembered": bool(remembered),
     }
+
+
+class _Listing:
+    """One page of an article's comment threads, read when first needed: a kept copy of
+    it (sitewide/fragments.py) needs no query."""
+
+    def __init__(self, request, article, page: int, accepts_comments: bool) -> None:
+        self.request, self.article, self.page = request, article, page
+        self.accepts_comments = accepts_comments
+        self._public: tuple[list[Comment], bool] | None = None
+
+    def is_personal(self) -> bool:
+        """The page shows this reader's own held comments, or a held one to a moderator."""
+        return bool(posting.pending_ids(self.request) or self.request.GET.get("moderate"))
+
+    def public(self) -> tuple[list[Comment], bool]:
+        """The page's approved comments, and whether a later page exists."""
+        if self._public is None:
+            self._public = (
+                self.article.comments.approved()
+                .select_related("answers")
+                .thread_page(self.page, settings.COMMENTS_PER_PAGE)
+            )
+            if self.page > 1 and not self._public[0]:
+                raise Http404("No such page of comments.")
+        return self._public
+
+    def public_by_id(self, pk: int) -> Comment | None:
+        return next((c for c in self.public()[0] if c.pk == pk), None)
+
+    def render(self) -> str:
+        public, has_later = self.public()
+        shown = {comment.pk for comment in public}
+        # The reader's own held comments: replies under their thread, new threads at the end.
+        own = [
+            comment
+            for comment in _own_pending(self.request, self.article)
+            if comment.parent_id in shown or (comment.parent_id is None and not has_later)
+        ]
+        own += _moderated(self.request, self.article, shown | {comment.pk for comment in own})
+        comments = sorted(public + own, key=lambda c: (c.submitted_at, c.pk))
+        return render_to_string(
+            "comments/threads.html",
+            {
+                "request": self.request,
+                "article": self.article,
+                "threads": _threads(comments),
+                "comments_page": self.page,
+                "has_later_comments": has_later,
+                "accepts_comments": self.accepts_comments,
+            },
+        )
 
 
 def _own_pending(request, article) -> list[Comment]:

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from sitewide import csrf, http, images, typography
+from sitewide import csrf, fragments, http, images, typography
 
 register = template.Library()
 
@@ -103,3 +103,35 @@ def french_spacing(html_text: str) -> str:
     if translation.get_language() != "fr":
         return html_text
     return typography.french_html(str(html_text))
+
+
+@register.tag
+def fragment(parser: template.base.Parser, token: template.base.Token) -> "FragmentNode":
+    """{% fragment "name" value… %}…{% endfragment %}: a part of the page that is the
+    same for every reader given these values (and the page's language), kept until
+    content changes (sitewide/fragments.py). Whatever it shows must be read inside it.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% fragment %} needs a name.")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, values: list) -> None:
+        self.nodelist = nodelist
+        self.name, *self.vary_on = values
+
+    def render(self, context: template.Context) -> str:
+        request = context.get("request")
+        # A preview shows what readers do not see: nothing of it is kept.
+        if request is None or context.get("is_preview"):
+            return self.nodelist.render(context)
+        return fragments.kept(
+            request,
+            self.name.resolve(context),
+            [value.resolve(context) for value in self.vary_on],
+            lambda: self.nodelist.render(context),
+        )

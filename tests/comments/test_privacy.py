@@ -3,7 +3,8 @@ import re
 from unittest import mock
 
 from django.core import mail
-from django.test import TestCase
+from django.core.cache import cache
+from django.test import Client, TestCase
 
 from comments.models import Comment, commenter_key_for
 from pages.models import Page
@@ -99,6 +100,15 @@ class PublicCrawlTests(TestCase):
                         self.assertNotIn(trace, content)
                 self.assertNotIn("gravatar", content.lower())
                 self.assertNotIn("Held words.", content)
+        # Nor what the cache keeps of the pages (whole, and their fragments) or its keys; a
+        # reader without this browser's cookies gets the comments from a kept fragment.
+        for url in ["/articles/crawled/", "/en/articles/crawled/"]:
+            Client().get(url)
+        kept = b"".join(key.encode() + value for key, value in cache._cache.items())
+        self.assertIn(b"fragments:comments:", kept)
+        for email in EMAILS:
+            for trace in traces(email):
+                self.assertNotIn(trace.encode(), kept)
 
     def test_the_posting_browser_does_not_see_the_email_on_its_pending_comment(self):
         post_comment(self.client, self.article, ip="198.51.100.200", email="own@example.org")

@@ -1,0 +1,176 @@
+"""Fragments: the parts of pages every reader sees the same, kept until content changes.
+
+The page cache is off here, so that each request renders its page: what these tests
+see is what a reader who carries a cookie gets, and a page the page cache misses.
+"""
+
+import datetime
+from unittest import mock
+
+from django.template import Context, Template, TemplateSyntaxError
+from django.test import Client, RequestFactory, TestCase, override_settings
+from django.utils import timezone
+
+from comments.models import Comment
+from sitewide import fragments, pagecache
+from tests.base import make_article, make_category, make_comment, make_moderator
+from tests.comments.helpers import post_comment
+
+
+@override_settings(CARNET_PAGE_CACHE=False, CARNET_FRAGMENT_CACHE=True)
+class KeptFragmentTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = make_article(slug="kept-parts", tags=["Peace"])
+        cls.related = make_article(slug="alike", title="An alike article", tags=["Peace"])
+        cls.comment = make_comment(article=cls.article, name="Ada", body="First words.")
+
+    def setUp(self):
+        self.url = "/en/articles/kept-parts/"
+        self.client.get(self.url)  # counts changes from here, nothing kept yet
+
+    def test_a_second_render_reads_only_the_article_and_its_tags_and_the_same_bytes(self):
+        first = self.client.get(self.url)
+        with self.assertNumQueries(2):
+            second = self.client.get(self.url)
+        self.assertEqual(first.content, second.content)
+        self.assertContains(second, "An alike article")
+        self.assertContains(second, "First words.")
+
+    def test_with_fragments_off_every_part_is_read_again(self):
+        self.client.get(self.url)
+        with override_settings(CARNET_FRAGMENT_CACHE=False):
+            # and the menu, the related articles (2: no category), previous, next, comments
+            with self.assertNumQueries(8):
+                off = self.client.get(self.url)
+        self.assertEqual(off.content, self.client.get(self.url).content)
+
+    def test_an_approved_comment_shows_at_once(self):
+        self.client.get(self.url)
+        held = Comment.objects.create(
+            article=self.article, name="Bea", email="bea@example.org", body="Second words."
+        )
+        self.assertNotContains(self.client.get(self.url), "Second words.")
+        Comment.objects.filter(pk=held.pk).approve(by=make_moderator())
+        self.assertContains(self.client.get(self.url), "Second words.")
+
+    def test_a_related_article_renamed_shows_its_new_title_at_once(self):
+        self.client.get(self.url)
+        self.related.title = "A renamed article"
+        self.related.save()
+        response = self.client.get(self.url)
+        self.assertContains(response, "A renamed article")
+        self.assertNotContains(response, "An alike article")
+
+    def test_each_language_keeps_its_own(self):
+        self.client.get(self.url)
+        self.assertContains(self.client.get(self.url), "Reply to Ada")
+        self.assertContains(self.client.get("/articles/kept-parts/"), "Répondre à Ada")
+
+    def test_a_readers_held_comment_is_theirs_alone(self):
+        self.client.get(self.url)
+        post_comment(self.client, self.article, body="My held words.")
+        self.assertContains(self.client.get(self.url), "My held words.")
+        # The commenter's page was not kept: another reader gets the public comments.
+        other = Client().get(self.url)
+        self.assertContains(other, "First words.")
+        self.assertNotContains(other, "My held words.")
+
+    def test_a_moderators_view_of_a_held_comment_is_never_kept(self):
+        held = Comment.objects.create(
+            article=self.article, name="Held", email="held@example.org", body="Held words."
+        )
+        moderator = Client()
+        moderator.force_login(make_moderator())
+        self.assertContains(moderator.get(f"{self.url}?moderate={held.pk}"), "Held words.")
+        self.assertNotContains(moderator.get(self.url), "Held words.")
+        self.assertNotContains(Client().get(self.url), "Held words.")
+
+    def test_a_preview_keeps_nothing(self):
+        page = Template('{% load carnet %}{% fragment "part" %}{{ value }}{% endfragment %}')
+        request = RequestFactory().get("/")
+        request.page_generation = 1
+        rendered = [
+            page.render(Context({"request": request, "is_preview": True, "value": value}))
+            for value in ["draft one", "draft two"]
+        ]
+        self.assertEqual(rendered, ["draft one", "draft two"])
+
+    def test_a_cache_outage_renders_every_part(self):
+        with mock.patch.object(fragments.cache, "get", return_value=None):
+            with mock.patch.object(fragments.cache, "set") as kept:
+                response = self.client.get(self.url)
+        self.assertContains(response, "First words.")
+        self.assertTrue(kept.called)
+
+
+@override_settings(CARNET_PAGE_CACHE=False, CARNET_FRAGMENT_CACHE=True)
+class KeptListTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.category = make_category(slug="world", name="World")
+        for n in range(12):
+            make_article(slug=f"world-{n}", title=f"World news {n}", category=cls.category)
+
+    def test_a_list_page_kept_reads_only_its_subject_and_count(self):
+        self.client.get("/en/category/world/?page=2")
+        first = self.client.get("/en/category/world/?page=2")
+        with self.assertNumQueries(2):
+            second = self.client.get("/en/category/world/?page=2")
+        self.assertEqual(first.content, second.content)
+        # The newest ten are on the first page.
+        self.assertContains(second, "World news 11")
+        self.assertNotContains(second, "World news 0<")
+
+    def test_a_new_article_is_listed_at_once(self):
+        self.client.get("/en/category/world/")
+        self.client.get("/en/category/world/")
+        make_article(
+            slug="world-late",
+            title="Late world news",
+            category=self.category,
+            published_at=timezone.now() - datetime.timedelta(minutes=1),
+        )
+        self.assertContains(self.client.get("/en/category/world/"), "Late world news")
+
+    def test_each_search_keeps_its_own_results(self):
+        self.client.get("/en/search/?q=news")
+        self.assertContains(self.client.get("/en/search/?q=news"), "World news 0<")
+        self.assertContains(self.client.get("/en/search/?q=nothingmatches"), "No results")
+        with self.assertNumQueries(1):
+            self.assertContains(self.client.get("/en/search/?q=news"), "World news 0<")
+
+
+class FragmentTagTests(TestCase):
+    def render(self, generation: int | None, value: str) -> str:
+        page = Template(
+            '{% load carnet %}{% fragment "part" key %}{{ value }}{% endfragment %}|{{ value }}'
+        )
+        request = RequestFactory().get("/")
+        request.page_generation = generation
+        return page.render(Context({"request": request, "key": "k", "value": value}))
+
+    def test_the_first_rendering_is_kept_until_the_generation_changes(self):
+        self.assertEqual(self.render(1, "old"), "old|old")
+        self.assertEqual(self.render(1, "new"), "old|new")
+        self.assertEqual(self.render(2, "new"), "new|new")
+
+    def test_without_a_generation_nothing_is_kept(self):
+        self.assertEqual(self.render(None, "old"), "old|old")
+        self.assertEqual(self.render(None, "new"), "new|new")
+
+    def test_a_fragment_needs_a_name(self):
+        with self.assertRaises(TemplateSyntaxError):
+            Template("{% load carnet %}{% fragment %}x{% endfragment %}")
+
+
+@override_settings(CARNET_PAGE_CACHE=False)
+class GenerationTests(TestCase):
+    def test_a_read_starts_counting_changes_when_the_cache_has_no_count(self):
+        make_article(slug="counted")
+        pagecache.cache.delete(pagecache.GENERATION_KEY)
+        self.client.get("/articles/counted/")
+        started = pagecache.cache.get(pagecache.GENERATION_KEY)
+        self.assertIsNotNone(started)
+        self.client.get("/articles/counted/")
+        self.assertEqual(pagecache.cache.get(pagecache.GENERATION_KEY), started)
