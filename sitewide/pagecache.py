@@ -6,6 +6,10 @@ stale-while-revalidate), given an ETag, and kept in the configured cache until
 its max-age ends or any published content changes (`pages_changed()`). A
 reader who carries one of Carnet's cookies (a session, their pending comments,
 a message) is answered privately, never from or into a shared copy.
+
+The same count of changes (the generation) keys the fragments of pages that
+every reader shares (sitewide/fragments.py): it is read before the view runs,
+for every read, and kept on the request as `page_generation`.
 """
 
 import hashlib
