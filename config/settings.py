@@ -410,7 +410,7 @@ CARNET_PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)
 CARNET_PAGE_CACHE = env_bool("PAGE_CACHE", True)
 CARNET_PAGE_STALE_SECONDS = env_int("PAGE_STALE_SECONDS", 300)
 # The parts of pages that are the same for every reader (the comments, the related
-# articles, the menu) are kept until content changes (sitewide/fragments.py); off,
+# articles, the lists, the menu) are kept as pages are (sitewide/fragments.py); off,
 # every part of every page is rendered.
 CARNET_FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", True)
 # Cookies Carnet sets for one reader (besides the session, CSRF and messages cookies):

@@ -155,6 +155,13 @@ class FragmentTagTests(TestCase):
         self.assertEqual(self.render(1, "new"), "old|new")
         self.assertEqual(self.render(2, "new"), "new|new")
 
+    @override_settings(CARNET_PAGE_MAX_AGE=45)
+    def test_a_fragment_is_kept_no_longer_than_a_page(self):
+        # An article scheduled for later goes live with no change to count.
+        with mock.patch.object(fragments.cache, "set") as kept:
+            self.render(1, "value")
+        kept.assert_called_once_with(mock.ANY, "value", 45)
+
     def test_without_a_generation_nothing_is_kept(self):
         self.assertEqual(self.render(None, "old"), "old|old")
         self.assertEqual(self.render(None, "new"), "new|new")
