@@ -71,7 +71,8 @@ def comment_section(context: template.Context, article) -> dict:
         reply_to = form.data.get("parent", "")
     reply_id = _as_id(reply_to)
     listing = _Listing(request, article, page, accepts_comments)
-    if reply_id is None and not listing.is_personal():
+    # Kept for every reader unless it shows one reader's own (sitewide/fragments.py).
+    if reply_id is None and not context.get("is_preview") and not listing.is_personal():
         thread_list = fragments.kept(
             request, "comments", [article.pk, page, accepts_comments], listing.render
         )
