@@ -108,8 +108,8 @@ def french_spacing(html_text: str) -> str:
 @register.tag
 def fragment(parser: template.base.Parser, token: template.base.Token) -> "FragmentNode":
     """{% fragment "name" value… %}…{% endfragment %}: a part of the page that is the
-    same for every reader given these values (and the page's language), kept until
-    content changes (sitewide/fragments.py). Whatever it shows must be read inside it.
+    same for every reader given these values (and the page's language), kept as pages
+    are (sitewide/fragments.py). Whatever it shows must be read inside it, lazily.
     """
     bits = token.split_contents()
     if len(bits) < 2:
