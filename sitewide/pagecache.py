@@ -57,11 +57,8 @@ def pages_changed(using: str | None = None) -> None:
         _batch.changed.add(using)
         return
 
-    def bump() -> None:
-        cache.set(GENERATION_KEY, time.time_ns(), None)
-
-    bump()
-    transaction.on_commit(bump, using=using)
+    _new_generation()
+    transaction.on_commit(_new_generation, using=using)
 
 
 @contextmanager
@@ -115,10 +112,17 @@ class PageCacheMiddleware:
             return response
         if generation is None:
             # The first page since the cache was emptied: start counting changes.
-            cache.set(GENERATION_KEY, time.time_ns(), None)
+            _new_generation()
         elif request.method == "GET":
             cache.set(key, _to_entry(response, generation), settings.CARNET_PAGE_MAX_AGE)
         return response
+
+
+def _new_generation() -> int:
+    """A new count of changes: whatever was kept under the old one is never read again."""
+    generation = time.time_ns()
+    cache.set(GENERATION_KEY, generation, None)
+    return generation
 
 
 def _current_generation() -> int | None:
@@ -126,8 +130,7 @@ def _current_generation() -> int | None:
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         # Nothing was kept under a count that does not exist: starting one is safe.
-        generation = time.time_ns()
-        cache.set(GENERATION_KEY, generation, None)
+        generation = _new_generation()
         if cache.get(GENERATION_KEY) != generation:
             return None
     return generation
