@@ -8,6 +8,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from django.core.checks import Tags, register
+
+        from accounts.checks import two_step_required
         from accounts.roles import ensure_roles
+
+        register(two_step_required, Tags.security, deploy=True)
 
         post_migrate.connect(ensure_roles, sender=self, dispatch_uid="accounts.ensure_roles")

@@ -30,3 +30,34 @@ class ContactForm(forms.Form):
 
     def is_spam(self) -> bool:
         return bool(self.cleaned_data.get("website"))
+
+
+class CodeForm(forms.Form):
+    """The second step: a code from the authenticator app, or a backup code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+
+class AuthenticatorForm(forms.Form):
+    """Setting up an authenticator app: its name here, and a code it shows."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=64,
+        help_text=_("To tell it from others, such as “Phone” or “Laptop”."),
+    )
+    code = forms.CharField(
+        label=_("Code shown by the app"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -102,3 +103,42 @@ class User(AbstractUser):
         while User.objects.filter(slug=slug).exclude(pk=self.pk).exists():
             slug, n = f"{base[:90]}-{n}", n + 1
         return slug
+
+
+class SignInQuerySet(models.QuerySet):
+    def older_than(self, days: int) -> "SignInQuerySet":
+        return self.filter(signed_in_at__lt=timezone.now() - timezone.timedelta(days=days))
+
+
+class SignIn(models.Model):
+    """One whole sign-in to the admin (both steps when the account needs two), kept
+    SIGN_IN_RETENTION_DAYS for the account's owner and the administrators to read."""
+
+    class Method(models.TextChoices):
+        PASSWORD = "password", _("password")
+        AUTHENTICATOR = "authenticator", _("password and authenticator app")
+        PASSKEY = "passkey", _("password and passkey")
+        BACKUP_CODE = "backup-code", _("password and backup code")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="sign_ins", verbose_name=_("user")
+    )
+    signed_in_at = models.DateTimeField(_("signed in at"), default=timezone.now, db_index=True)
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    new_browser = models.BooleanField(
+        _("new browser"),
+        default=False,
+        help_text=_("The first sign-in of this account from this browser: its owner was emailed."),
+    )
+
+    objects = SignInQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_in_at"]
+        verbose_name = _("sign-in")
+        verbose_name_plural = _("sign-ins")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.signed_in_at:%Y-%m-%d %H:%M})"

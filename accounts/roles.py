@@ -37,6 +37,9 @@ EDITOR = [
     ("blog", "change_category"),
     ("taggit", "change_tag"),
 ]
+# Members of these groups, like superusers, must give a second step when signing in while
+# settings.TWO_STEP_REQUIRED is on (accounts/twostep.py).
+TWO_STEP_ROLES = ["Editor-in-chief"]
 ROLES = {
     "Contributors": CONTRIBUTOR,
     "Editors": EDITOR,

@@ -157,6 +157,11 @@ INSTALLED_APPS = [
     "reversion",
     # The admin's rich-text editor (ProseMirror, shipped as static files).
     "django_prose_editor",
+    # Two-step sign-in (accounts/twostep.py): authenticator apps, backup codes, passkeys.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +182,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session gave a second step, and with what.
+    "django_otp.middleware.OTPMiddleware",
+    # An account that owes a second step is signed in nowhere but at that step.
+    "accounts.middleware.TwoStepMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -255,9 +264,11 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "sitewide.http.client_network"
 AXES_LOCKOUT_CALLABLE = "accounts.views.sign_in_locked"
-# A sign-in that succeeds starts the count again ("in a row"); tries during a lockout
-# do not extend it, so that it ends on its own COOLOFF after it began.
-AXES_RESET_ON_SUCCESS = True
+# A sign-in that succeeds starts the count again ("in a row"), but only once it is
+# whole: accounts.twostep.finish_sign_in resets it after the second step, so that a
+# right password does not wipe the wrong codes before it. Tries during a lockout do
+# not extend it, so that it ends on its own COOLOFF after it began.
+AXES_RESET_ON_SUCCESS = False
 # Its log names the account and the address (masked by default): what a lockout needs.
 AXES_SENSITIVE_PARAMETERS = []
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
@@ -267,6 +278,42 @@ AXES_VERBOSE = False
 # day again. Readers have no session, and none is created for them.
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_SAVE_EVERY_REQUEST = True
+# Two-step sign-in (accounts/twostep.py). Superusers and editors-in-chief must give a
+# second step (an authenticator app's code, a passkey or a backup code) when this is on,
+# as it is by default with DEBUG off; `make run` turns it off for the demo and the admin
+# home says so. Any account with a device gives one, whatever this says.
+TWO_STEP_REQUIRED = env_bool("TWO_STEP_REQUIRED", not DEBUG)
+# Carnet's sign-in records and django-axes' access logs are kept this many days, then
+# removed by `manage.py purge_sign_ins` (daily).
+SIGN_IN_RETENTION_DAYS = env_int("SIGN_IN_RETENTION_DAYS", 90, minimum=1)
+# Wrong codes are counted by django-axes with wrong passwords, one rule for both
+# (LOGIN_FAILURE_LIMIT); django-otp's own per-device delays would be a second one.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# Not even a superuser reads another account's authenticator key or backup codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+
+def _authenticator_issuer(device) -> str:
+    """The name authenticator apps show above the code: the site's name."""
+    from sitewide.models import SiteSettings
+
+    return SiteSettings.load().site_name
+
+
+OTP_TOTP_ISSUER = _authenticator_issuer
+# Passkeys are a second step only: the password always comes first.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# The relying party is the site's host (WEBAUTHN_RP_ID names a parent domain instead, to
+# share passkeys between www. and the bare domain) and its name the site's name.
+WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID")
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "accounts.passkeys.relying_party_id"
+OTP_WEBAUTHN_RP_NAME_CALLABLE = "accounts.passkeys.relying_party_name"
+# The helper accepts the request's own origin (its host already checked against
+# ALLOWED_HOSTS) and these; the package's check wants a list it can see, hence E030.
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [o for o in CSRF_TRUSTED_ORIGINS if o.startswith("https://")]
+SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

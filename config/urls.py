@@ -5,6 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from accounts import views as accounts_views
 from blog import sitemaps
 from sitewide import views as sitewide_views
 
@@ -21,6 +22,9 @@ urlpatterns = i18n_patterns(
 urlpatterns += [
     # The editors' tools answer the admin's scripts; before the admin's own catch-all.
     path("admin/editing/", include("editing.urls")),
+    # Signing in takes a second step for the accounts that need one (accounts/twostep.py).
+    path("admin/login/", accounts_views.sign_in),
+    path("admin/security/", include("accounts.security_urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemaps.index, name="django.contrib.sitemaps.views.index"),
     path(

@@ -68,3 +68,34 @@ def signed_in_user(request: HttpRequest):
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return AnonymousUser()
     return request.user
+
+
+# (browser, marker) in the order to test them: Edge and Opera also say "Chrome", and
+# Chrome also says "Safari".
+_BROWSERS = [
+    ("Edge", "Edg/"),
+    ("Opera", "OPR/"),
+    ("Firefox", "Firefox/"),
+    ("Chrome", "Chrome/"),
+    ("Chromium", "Chromium/"),
+    ("Safari", "Safari/"),
+]
+_SYSTEMS = [
+    ("Android", "Android"),
+    ("iOS", "iPhone"),
+    ("iPadOS", "iPad"),
+    ("Windows", "Windows"),
+    ("macOS", "Mac OS X"),
+    ("ChromeOS", "CrOS"),
+    ("Linux", "Linux"),
+]
+
+
+def browser_and_system(user_agent: str) -> tuple[str, str]:
+    """("Firefox", "Linux") from a User-Agent header; "" for what it does not say.
+
+    A name for a person to recognise their own browser by, never a fingerprint.
+    """
+    browser = next((name for name, marker in _BROWSERS if marker in user_agent), "")
+    system = next((name for name, marker in _SYSTEMS if marker in user_agent), "")
+    return browser, system

@@ -16,6 +16,10 @@ TEST_SETTINGS = override_settings(
     # Mail runs right after the commit, so that a test reads it in mail.outbox;
     # tests/sitewide/test_mail.py runs the database queue and its worker too.
     TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+    # As in production (DEBUG off): superusers and editors-in-chief sign in in two steps.
+    # tests.base.sign_in gives a test client a whole sign-in; the browser tests run the
+    # demo, which turns it off as `make run` does.
+    TWO_STEP_REQUIRED=True,
 )
 
 

@@ -2,7 +2,7 @@ from django.contrib.auth.models import Group
 from django.test import TestCase
 
 from accounts.models import User
-from tests.base import make_editor, make_superuser
+from tests.base import make_editor, make_superuser, sign_in
 
 
 def profile_form_data(user: User, **overrides) -> dict:
@@ -117,7 +117,7 @@ class SuperuserUserAdminTests(TestCase):
         cls.editor = make_editor()
 
     def setUp(self):
-        self.client.force_login(self.admin)
+        sign_in(self.client, self.admin)
 
     def test_a_superuser_sees_every_user_and_the_full_form(self):
         response = self.client.get("/admin/accounts/user/")

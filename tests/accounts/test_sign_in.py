@@ -9,7 +9,7 @@ from django.contrib.sessions.models import Session
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from tests.base import PASSWORD, make_article, make_editor, make_superuser
+from tests.base import PASSWORD, make_article, make_editor, make_superuser, sign_in
 
 # The admin speaks the site's language, French by default.
 LOCKED = "La connexion est bloquée pendant 15 minutes"
@@ -114,7 +114,7 @@ class SignInThrottleTests(TestCase):
 
     def test_administrators_see_the_attempts_in_the_admin(self):
         self.fail_times(3)
-        self.client.force_login(self.admin)
+        sign_in(self.client, self.admin)
         response = self.client.get("/admin/axes/accessattempt/")
         self.assertContains(response, "203.0.113.7")
         self.assertContains(response, "ed")

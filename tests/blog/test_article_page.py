@@ -19,6 +19,7 @@ from tests.base import (
     make_moderator,
     make_scheduled,
     make_superuser,
+    sign_in,
 )
 from tests.blog.helpers import PUBLISHED_AT
 
@@ -283,7 +284,7 @@ class ArticlePreviewTests(TestCase):
         self.assertPreview(self.client.get(self.draft.get_absolute_url()))
 
     def test_a_superuser_can_preview_it(self):
-        self.client.force_login(make_superuser())
+        sign_in(self.client, make_superuser())
         self.assertPreview(self.client.get(self.draft.get_absolute_url()))
 
     def test_a_moderator_cannot_preview_it(self):

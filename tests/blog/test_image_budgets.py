@@ -15,6 +15,7 @@ from tests.base import (
     make_editor,
     make_image,
     make_superuser,
+    sign_in,
 )
 
 PUBLISHED_AT = datetime.datetime(2026, 3, 14, 10, 0, tzinfo=datetime.UTC)
@@ -79,16 +80,18 @@ class ImageQueryBudgetTests(TemporaryMediaMixin, TestCase):
         self.assertQueries(9, "/articles/{newest}/", alone=8)
 
     def test_the_admin_article_list(self):
-        self.client.force_login(make_superuser())
-        # session, user, categories and authors for the filters, count of the filtered and
-        # of all articles, the page of articles with author and category, their tags, the
-        # first and last dates and the days for the date hierarchy, then the session's
-        # new expiry (a savepoint, the update, its release)
-        self.assertQueries(13, "/admin/blog/article/")
+        sign_in(self.client, make_superuser())
+        # session, user, the authenticator app that verified the session, categories and
+        # authors for the filters, count of the filtered and of all articles, the page of
+        # articles with author and category, their tags, the first and last dates and the
+        # days for the date hierarchy, then the session's new expiry (a savepoint, the
+        # update, its release)
+        self.assertQueries(14, "/admin/blog/article/")
 
     def test_the_library(self):
-        self.client.force_login(make_superuser())
-        # session, user, count of the filtered and of all images, the page of images,
+        sign_in(self.client, make_superuser())
+        # session, user, the authenticator app that verified the session, count of the
+        # filtered and of all images, the page of images,
         # the first and last dates and the days for the date hierarchy, then the
         # session's new expiry (a savepoint, the update, its release)
-        self.assertQueries(10, "/admin/editing/image/")
+        self.assertQueries(11, "/admin/editing/image/")

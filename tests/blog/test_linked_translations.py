@@ -5,7 +5,7 @@ from django.test import TestCase
 
 from blog.models import Article
 from sitewide.models import SiteSettings
-from tests.base import make_article, make_draft, make_editor, make_superuser
+from tests.base import make_article, make_draft, make_editor, make_superuser, sign_in
 
 
 class PairingTests(TestCase):
@@ -162,7 +162,7 @@ class AdminTests(TestCase):
         admin = make_superuser()
         english = make_article(language="en", title="In English")
         french = make_article(language="fr", title="En français")
-        self.client.force_login(admin)
+        sign_in(self.client, admin)
         response = self.client.get(f"/admin/blog/article/{french.pk}/change/")
         self.assertContains(response, 'name="translation"')
         data = {

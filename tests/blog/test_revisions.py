@@ -9,7 +9,7 @@ from reversion.models import Version
 from blog.models import Article
 from sitewide.models import SiteSettings
 from sitewide.revisions import describe, diff_text, html_as_text
-from tests.base import keep_revision, make_article, make_chief_editor, make_contributor
+from tests.base import keep_revision, make_article, make_chief_editor, make_contributor, sign_in
 from tests.blog.test_admin import article_form_data
 
 Status = Article.Status
@@ -29,7 +29,7 @@ class RevisionTests(TestCase):
         )
 
     def setUp(self):
-        self.client.force_login(self.chief)
+        sign_in(self.client, self.chief)
 
     def save_in_admin(self, **changes):
         response = self.client.post(

@@ -17,6 +17,7 @@ from tests.base import (
     make_draft,
     make_editor,
     make_scheduled,
+    sign_in,
 )
 from tests.blog.test_admin import article_form_data
 
@@ -44,7 +45,7 @@ class ContributorTests(TestCase):
 
     def test_the_admin_home_tells_the_editor_in_chief_what_awaits_review(self):
         make_article(author=self.contributor, status=Status.IN_REVIEW)
-        self.client.force_login(self.chief)
+        sign_in(self.client, self.chief)
         response = self.client.get("/admin/")
         self.assertContains(response, "1 article attend sa relecture")
         self.assertContains(response, 'href="/admin/blog/article/?state=review"')
@@ -102,7 +103,7 @@ class ContributorTests(TestCase):
 
     def test_sent_back_it_is_theirs_again(self):
         article = make_article(author=self.contributor, status=Status.IN_REVIEW)
-        self.client.force_login(self.chief)
+        sign_in(self.client, self.chief)
         response = self.client.post(
             change_url(article),
             article_form_data(

@@ -107,6 +107,8 @@ def browser_settings(tmp_path_factory):
         MEDIA_ROOT=tmp_path_factory.mktemp("media"),
         ROOT_URLCONF="tests.browser.urls",
         COMMENTS_FLOOD_SECONDS=0,
+        # The demo's accounts sign in with the password alone, as under `make run`.
+        TWO_STEP_REQUIRED=False,
     ):
         yield
 

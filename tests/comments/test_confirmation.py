@@ -11,7 +11,7 @@ from django.utils import timezone
 from comments import links
 from comments.models import Comment, Confirmation, Subscription
 from sitewide.models import SiteSettings
-from tests.base import make_article, make_comment, make_moderator
+from tests.base import make_article, make_comment, make_moderator, sign_in
 from tests.comments.helpers import post_comment
 
 REGULAR = "regular@example.org"
@@ -316,7 +316,7 @@ class SettingTests(TestCase):
         from tests.base import make_superuser
 
         self.assertFalse(SiteSettings.load().comments_trust_confirmed)
-        self.client.force_login(make_superuser())
+        sign_in(self.client, make_superuser())
         response = self.client.get("/admin/sitewide/sitesettings/1/change/")
         self.assertContains(response, 'name="comments_trust_confirmed"')
 

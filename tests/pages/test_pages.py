@@ -6,7 +6,7 @@ from reversion.models import Version
 
 from pages.models import Page, footer_links
 from sitewide.models import SiteSettings
-from tests.base import make_chief_editor, make_editor, make_superuser
+from tests.base import make_chief_editor, make_editor, make_superuser, sign_in
 
 
 def page_form_data(**overrides) -> dict:
@@ -83,7 +83,7 @@ class PageAdminTests(TestCase):
         cls.chief = make_chief_editor()
 
     def setUp(self):
-        self.client.force_login(self.chief)
+        sign_in(self.client, self.chief)
 
     def test_the_editor_in_chief_writes_a_page_with_a_revision(self):
         response = self.client.get("/admin/pages/page/add/")
@@ -118,7 +118,7 @@ class PageAdminTests(TestCase):
 
     def test_the_history_of_a_page_is_reachable_by_a_superuser(self):
         page = Page.objects.create(slug="x", title="X", body="<p>x</p>")
-        self.client.force_login(make_superuser())
+        sign_in(self.client, make_superuser())
         self.assertEqual(self.client.get(f"/admin/pages/page/{page.pk}/history/").status_code, 200)
 
     def test_an_image_from_another_site_is_dropped_and_the_editor_told(self):

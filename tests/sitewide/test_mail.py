@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from accounts.models import User
 from sitewide import mail
 from sitewide.models import FailedMail, SiteSettings
+from tests.base import sign_in
 
 LOCMEM_TEMPLATES = [
     {
@@ -240,7 +241,7 @@ class QueuedMailTests(TestCase):
 
         # An administrator sends it again once the mail server is back.
         admin_user = User.objects.create_superuser("root", "root@carnet.example", "pw")
-        self.client.force_login(admin_user)
+        sign_in(self.client, admin_user)
         with self.captureOnCommitCallbacks(execute=True):
             response = self.client.post(
                 reverse("admin:sitewide_failedmail_changelist"),

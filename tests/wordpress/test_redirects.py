@@ -5,7 +5,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from blog.models import Article
-from tests.base import make_article
+from tests.base import make_article, sign_in
 from tests.wordpress.helpers import SITE, author, category, export, item, run, tag
 
 
@@ -116,7 +116,7 @@ class OldAddressAdminTests(TestCase):
         from tests.base import make_superuser
 
         run(export(item(12, title="Hello", slug="hello", date="2020-03-04 10:00:00")))
-        self.client.force_login(make_superuser())
+        sign_in(self.client, make_superuser())
         response = self.client.get("/admin/wordpress/oldaddress/", {"q": "hello"})
         self.assertContains(response, "/2020/03/04/hello/")
         self.assertContains(response, "/articles/hello/")
