@@ -138,25 +138,25 @@ def verify(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(next_url)
     if not twostep.has_second_step(user):
         return redirect("security:enrol")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if twostep.is_locked(request, user):
             return _locked_out(request)
-        device = twostep.verify_code(user, form.data.get("code", "")) if form.is_valid() else None
-        if device is not None:
-            method = twostep.method_of(device)
-            twostep.finish_sign_in(request, user, method, device)
-            if method == SignIn.Method.BACKUP_CODE:
-                _warn_of_backup_codes_left(request, user)
-            return HttpResponseRedirect(next_url)
-        if twostep.count_failure(request, user):
-            return _locked_out(request)
-        form.errors.clear()
-        form.add_error(
-            "code",
-            _("This code is not right. Check the app’s current code, or use a backup code."),
-        )
+        if form.is_valid():
+            device = twostep.verify_code(user, form.cleaned_data["code"])
+            if device is not None:
+                method = twostep.method_of(device)
+                twostep.finish_sign_in(request, user, method, device)
+                if method == SignIn.Method.BACKUP_CODE:
+                    _warn_of_backup_codes_left(request, user)
+                return HttpResponseRedirect(next_url)
+            if twostep.count_failure(request, user):
+                return _locked_out(request)
+            form.add_error(
+                "code",
+                _("This code is not right. Check the app’s current code, or use a backup code."),
+            )
         status = 400
     context = {
         "title": _("Two-step sign-in"),
@@ -198,7 +198,10 @@ def enrol(request: HttpRequest) -> HttpResponse:
         # A new device is added only once the session gave the second step.
         return redirect("security:verify")
     device = twostep.pending_authenticator(user)
-    form = AuthenticatorForm(request.POST or None, initial={"name": _("Authenticator app")})
+    form = AuthenticatorForm(
+        request.POST if request.method == "POST" else None,
+        initial={"name": _("Authenticator app")},
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         name = form.cleaned_data["name"]
