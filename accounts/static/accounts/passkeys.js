@@ -32,6 +32,15 @@
       .replace(/\//g, "_")
       .replace(/=+$/, "")
   const withIds = (list) => (list || []).map((item) => ({ ...item, id: toBuffer(item.id) }))
+  // What py_webauthn parses: the credential as JSON, its response's buffers as text.
+  const asJSON = (credential, response) => ({
+    id: credential.id,
+    rawId: toText(credential.rawId),
+    type: credential.type,
+    authenticatorAttachment: credential.authenticatorAttachment,
+    clientExtensionResults: credential.getClientExtensionResults(),
+    response,
+  })
 
   const post = (url, body) =>
     fetch(url, {
@@ -59,18 +68,14 @@
     const name = root.querySelector(".passkey__name")
     const url = new URL(root.dataset.completeUrl, location.href)
     url.searchParams.set("name", name ? name.value : "")
-    const completed = await post(url, {
-      id: credential.id,
-      rawId: toText(credential.rawId),
-      type: credential.type,
-      authenticatorAttachment: credential.authenticatorAttachment,
-      clientExtensionResults: credential.getClientExtensionResults(),
-      response: {
+    const completed = await post(
+      url,
+      asJSON(credential, {
         clientDataJSON: toText(response.clientDataJSON),
         attestationObject: toText(response.attestationObject),
         transports: response.getTransports ? response.getTransports() : [],
-      },
-    })
+      }),
+    )
     if (!completed.ok) return refused(completed)
     location.assign(root.dataset.doneUrl)
     return "done"
@@ -86,19 +91,15 @@
     const response = credential.response
     const url = new URL(root.dataset.completeUrl, location.href)
     url.searchParams.set("next", root.dataset.next || "")
-    const completed = await post(url, {
-      id: credential.id,
-      rawId: toText(credential.rawId),
-      type: credential.type,
-      authenticatorAttachment: credential.authenticatorAttachment,
-      clientExtensionResults: credential.getClientExtensionResults(),
-      response: {
+    const completed = await post(
+      url,
+      asJSON(credential, {
         clientDataJSON: toText(response.clientDataJSON),
         authenticatorData: toText(response.authenticatorData),
         signature: toText(response.signature),
         userHandle: response.userHandle ? toText(response.userHandle) : null,
-      },
-    })
+      }),
+    )
     if (!completed.ok) return refused(completed)
     location.assign((await completed.json()).redirect_url)
     return "done"
