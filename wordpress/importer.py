@@ -3,9 +3,11 @@ and the old addresses of them all.
 
 `WordPressImport.run()` reads the file as a stream (wordpress/wxr.py) and writes as
 it goes, in one transaction: a file that stops half-way leaves nothing behind. Each
-item is recorded (ImportRecord) under its WordPress id, so that a second run skips
-what the first one imported. Pages and images each go through one method,
-`import_page()` and `import_image()`.
+item is recorded (ImportRecord) under what identifies it in WordPress (its id in the
+site; a comment's within its post), so that a second run, or a newer export of the
+same site, skips what an earlier one imported and says so. What it cannot match with
+an earlier import is named in the summary, never raised. Pages and images each go
+through one method, `import_page()` and `import_image()`.
 """
 
 import datetime
@@ -64,6 +66,10 @@ COMMENT_STATUSES = {
 }
 
 
+class ImportFailed(WXRError):
+    """The database refused what the import wrote; nothing was kept."""
+
+
 @dataclass
 class Summary:
     """What the import did, and what it left out and why."""
@@ -73,9 +79,11 @@ class Summary:
     skipped: Counter = field(default_factory=Counter)  # (what, why) → count
     missing_images: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Items that contradict what an earlier import recorded, each named: left out.
+    unmatched: list[str] = field(default_factory=list)
 
-    def skip(self, what: str, why: str) -> None:
-        self.skipped[what, why] += 1
+    def skip(self, what: str, why: str, count: int = 1) -> None:
+        self.skipped[what, why] += count
 
 
 @dataclass
@@ -83,6 +91,7 @@ class PendingComment:
     """A comment read, waiting to be written with others; its thread's first comment and
     the comment it answered, each written earlier (an id) or in the same batch."""
 
+    post: str
     wp_id: str
     comment: Comment
     thread: Comment | int | None
@@ -125,6 +134,14 @@ def _slug(value: str, fallback: str, length: int = 100) -> str:
     return slugify(unquote(value or ""))[:length].strip("-") or fallback
 
 
+def _same_guid(recorded: str, read: str) -> bool:
+    """Whether two GUIDs name one WordPress item; http and https alike, as WordPress
+    writes either over the years. A missing GUID contradicts nothing."""
+    if not recorded or not read:
+        return True
+    return recorded.split("://", 1)[-1] == read.split("://", 1)[-1][:500]
+
+
 def _path_of(url: str) -> str:
     """The path and WordPress query of an address on the old site, as stored."""
     parts = urlsplit(url)
@@ -158,6 +175,8 @@ class WordPressImport:
         self._category_names: dict[str, str] = {}
         self._new_addresses: list[OldAddress] = []
         self._new_comments: list[PendingComment] = []
+        # The posts and pages of this file, by key, with their line: one met twice is named.
+        self._seen_items: dict[tuple[str, str], int] = {}
         self._touched_articles: set[int] = set()
         self._sticky: Article | None = None
         # Posts whose featured image or gallery waits for the attachments (later in the file).
@@ -170,11 +189,15 @@ class WordPressImport:
         line). A dry run does everything, then rolls it back and copies no file."""
         reader = Reader(source)
         try:
-            with transaction.atomic(), one_change_for_many():
-                self._read(reader, source, total_bytes)
-                self._finish()
-                if self.dry_run:
-                    transaction.set_rollback(True)
+            try:
+                with transaction.atomic(), one_change_for_many():
+                    self._read(reader, source, total_bytes)
+                    self._finish()
+                    if self.dry_run:
+                        transaction.set_rollback(True)
+            except DatabaseError as error:
+                # Written in batches at the end of the file: no line to name.
+                raise ImportFailed(f"the database refused the import ({error})") from error
         except BaseException:
             # The database forgets the images; their files must go too.
             for image in self.saved_images:
@@ -207,7 +230,7 @@ class WordPressImport:
 
     def _start(self, reader: Reader) -> None:
         # The site's address keys its records: two sites imported into one Carnet never mix.
-        self.site = reader.channel.site or "wordpress"
+        self.site = self._known_site(reader.channel.site or "wordpress")
         self.base_path = urlsplit(reader.channel.site).path.rstrip("/")
         code = reader.channel.language.split("-")[0].lower()
         if code in languages.BY_CODE:
@@ -217,21 +240,80 @@ class WordPressImport:
         self._site_address("/feed/rss2/", OldAddress.Leads.LATEST_FEED)
         self._site_address("/comments/feed/", OldAddress.Leads.COMMENTS_FEED)
 
+    def _known_site(self, site: str) -> str:
+        """The site's address as an earlier import recorded it, if one did under another
+        spelling (http or https, with www. or without: one site to its readers, as
+        content.rewrite_links has it); else the address the export gives."""
+        parts = urlsplit(site)
+        host = parts.netloc.lower().removeprefix("www.")
+        if not host:
+            return site
+        spellings = [
+            f"{scheme}://{www}{host}{parts.path}"
+            for scheme in ("https", "http")
+            for www in ("", "www.")
+        ]
+        known = set(
+            ImportRecord.objects.filter(site__in=[site, *spellings])
+            .order_by()
+            .values_list("site", flat=True)
+            .distinct()
+        )
+        if site in known or not known:
+            return site
+        earlier = min(known)
+        self.summary.notes.append(
+            f"This export names the site {site}; an earlier import named it {earlier}: "
+            "taken as the same site."
+        )
+        return earlier
+
     # Records ----------------------------------------------------------------------------
 
     def _record(self, kind: str, key: str) -> ImportRecord | None:
-        return ImportRecord.objects.filter(site=self.site, kind=kind, key=key).first()
+        return ImportRecord.objects.filter(site=self.site, kind=kind, post="", key=key).first()
 
     def _remember(self, kind: str, key: str, target, guid: str = "", **data) -> ImportRecord:
-        return ImportRecord.objects.create(
+        """Record what an item became. An item recorded before whose target was deleted
+        here since, and is made again, has its record point to the new one."""
+        record, _created = ImportRecord.objects.update_or_create(
             site=self.site,
             kind=kind,
+            post="",
             key=key,
-            guid=guid[:500],
-            content_type=self._types[type(target)] if target is not None else None,
-            object_id=target.pk if target is not None else None,
-            data=data,
+            defaults={
+                "guid": guid[:500],
+                "content_type": self._types[type(target)] if target is not None else None,
+                "object_id": target.pk if target is not None else None,
+                "data": data,
+            },
         )
+        return record
+
+    def _met_before(self, kind: str, key: str, item: Item, record: ImportRecord | None) -> str:
+        """Whether this post or page is "new", "already" imported (and counted so), or
+        "unmatched": met earlier in this file, or its id recorded for another item (named
+        in the summary, and left out)."""
+        seen = self._seen_items.setdefault((kind, key), item.line)
+        title = content.plain_text(item.title)[:80]
+        if seen != item.line:
+            self.summary.unmatched.append(
+                f"{kind} {key} “{title}” (line {item.line}): the export holds it twice "
+                f"(first on line {seen}); the second was left out, with its "
+                f"{len(item.comments)} comments."
+            )
+            return "unmatched"
+        if record is None:
+            return "new"
+        if not _same_guid(record.guid, item.guid):
+            self.summary.unmatched.append(
+                f"{kind} {key} “{title}” (line {item.line}): an earlier import recorded id "
+                f"{key} for another item (GUID {record.guid}, here {item.guid}); left out, "
+                f"with its {len(item.comments)} comments."
+            )
+            return "unmatched"
+        self.summary.already[f"{kind}s"] += 1
+        return "already"
 
     def _address(self, url_or_path: str, record: ImportRecord, leads_to: str = "page") -> None:
         """Keep an old address for the record, unless another item claimed it first.
@@ -264,6 +346,11 @@ class WordPressImport:
         if record and record.target:
             self._authors[login] = record.target
             return record.target
+        if record:
+            self.summary.notes.append(
+                f"WordPress author {login} was imported before, and their account deleted "
+                "since: their account is made again."
+            )
         user = None
         if author.email:
             user = User.objects.filter(email__iexact=author.email).order_by("pk").first()
@@ -327,6 +414,11 @@ class WordPressImport:
             return self._terms["category", slug]
         record = self._record(Kind.CATEGORY, slug)
         category = record.target if record else None
+        if record and category is None:
+            self.summary.notes.append(
+                f"WordPress category {slug} was imported before, and deleted here since: "
+                "it is made again for the posts filed under it."
+            )
         if category is None:
             new_slug = _slug(slug, "category")
             name = _clip(name or slug, 100)
@@ -358,6 +450,11 @@ class WordPressImport:
             return self._terms["post_tag", slug]
         record = self._record(Kind.TAG, slug)
         tag = record.target if record else None
+        if record and tag is None:
+            self.summary.notes.append(
+                f"WordPress tag {slug} was imported before, and deleted here since: "
+                "it is made again for the posts that carry it."
+            )
         if tag is None:
             new_slug = _slug(slug, "tag")
             name = _clip(name or slug, 100)
@@ -408,11 +505,17 @@ class WordPressImport:
     def post(self, item: Item) -> None:
         key = self._key(item)
         record = self._record(Kind.POST, key)
-        if record:
-            self.summary.already["posts"] += 1
-            article = record.target
-            if article is not None:
-                self.comments(item, article, record_existed=True)
+        met = self._met_before(Kind.POST, key, item, record)
+        if met == "unmatched":
+            return
+        if met == "already":
+            if record.target is None:
+                self.summary.notes.append(
+                    f"post {key} was imported before, and its article deleted here since: "
+                    f"left out, with its {len(item.comments)} comments."
+                )
+            else:
+                self.comments(item, record.target, key, record_existed=True)
             return
         status = STATUSES.get(item.status)
         if status is None:
@@ -459,7 +562,7 @@ class WordPressImport:
             self._sticky is None or article.published_at > self._sticky.published_at
         ):
             self._sticky = article
-        self.comments(item, article)
+        self.comments(item, article, key)
 
     def _unique_slug(self, item: Item, model: type = Article, length: int = 190) -> str:
         base = _slug(item.post_name, "", length) or _slug(item.title, "", length)
@@ -514,7 +617,14 @@ class WordPressImport:
 
     # Comments ---------------------------------------------------------------------------
 
-    def comments(self, item: Item, article: Article, record_existed: bool = False) -> None:
+    def comments(
+        self, item: Item, article: Article, post: str, record_existed: bool = False
+    ) -> None:
+        """Queue the post's comments that are new; count those imported before.
+
+        A comment is known by its post (post, the post's key) and its id there: the same
+        id under another post is another comment.
+        """
         kept: dict[str, WPComment] = {}
         statuses: dict[str, str] = {}
         for comment in item.comments:
@@ -526,19 +636,21 @@ class WordPressImport:
                 self.summary.skip("comments", f"status “{comment.approved}”")
             else:
                 # An id is what makes a second import skip the comment.
-                comment.wp_id = comment.wp_id or f"{item.wp_id}:{comment.date}:{comment.author}"
+                fallback = f"{item.wp_id}:{comment.date}:{comment.author}"
+                comment.wp_id = (comment.wp_id or fallback)[:300]
+                if comment.wp_id in kept:
+                    self.summary.unmatched.append(
+                        f"comment {comment.wp_id} of post {post} (line {item.line}): the "
+                        "post holds two comments with this id; the second was left out."
+                    )
+                    continue
                 kept[comment.wp_id] = comment
                 statuses[comment.wp_id] = COMMENT_STATUSES[comment.approved]
         if not kept:
             return
-        existing: dict[str, int | None] = {}
-        if record_existed:
-            existing = dict(
-                ImportRecord.objects.filter(
-                    site=self.site, kind=Kind.COMMENT, key__in=list(kept)
-                ).values_list("key", "object_id")
-            )
-            self.summary.already["comments"] += len(existing)
+        existing, gone = (
+            self._imported_comments(post, list(kept)) if record_existed else ({}, set())
+        )
 
         def top_of(wp_id: str) -> str:
             seen = {wp_id}
@@ -551,22 +663,58 @@ class WordPressImport:
         new = [c for c in kept.values() if c.wp_id not in existing]
         # Top-level comments first, so that each reply finds its thread's comment.
         new.sort(key=lambda c: top_of(c.wp_id) != c.wp_id)
+        added = 0
         for c in new:
             top = top_of(c.wp_id)
-            stored = self._comment(c, article, statuses[c.wp_id])
             thread = answered = None
             if top != c.wp_id:
+                if top in gone:
+                    # Deleting a comment here deleted its replies: this one has no thread.
+                    self.summary.skip("comments", "replies to a comment deleted here since")
+                    continue
                 # Carnet's threads are one level deep: a reply joins its thread's first
                 # comment and names the one it answered (Comment.answers).
-                thread = created.get(top) or existing.get(top)
-                answered = created.get(c.parent) or existing.get(c.parent)
+                thread = created.get(top) or existing[top]
+                if c.parent not in gone:
+                    answered = created.get(c.parent) or existing.get(c.parent)
+            stored = self._comment(c, article, statuses[c.wp_id])
             created[c.wp_id] = stored
-            self._new_comments.append(PendingComment(c.wp_id, stored, thread, answered))
-        if new:
-            self.summary.imported["comments"] += len(new)
+            self._new_comments.append(PendingComment(post, c.wp_id, stored, thread, answered))
+            added += 1
+        if added:
+            self.summary.imported["comments"] += added
             self._touched_articles.add(article.pk)
         if len(self._new_comments) >= 2000:
             self._save_comments()
+
+    def _imported_comments(self, post: str, keys: list[str]) -> tuple[dict[str, int], set[str]]:
+        """Of these comments of a post imported before, those recorded: their comments'
+        ids here by WordPress id, and which of them were deleted here since.
+
+        A comment recorded before records knew their post (wordpress 0002) and deleted
+        here since has a record without its post: its id is taken as this post's, so that
+        a deleted comment never comes back; it is counted as skipped, not imported.
+        """
+        records = ImportRecord.objects.filter(site=self.site, kind=Kind.COMMENT, key__in=keys)
+        existing = dict(records.filter(post=post).values_list("key", "object_id"))
+        self.summary.already["comments"] += len(existing)
+        unsure = set(
+            records.filter(post="").exclude(key__in=existing).values_list("key", flat=True)
+        )
+        if unsure:
+            self.summary.skip(
+                "comments",
+                "their id recorded by an earlier import, for a comment deleted here since",
+                len(unsure),
+            )
+            existing |= dict.fromkeys(unsure, None)
+        alive = set(
+            Comment.objects.filter(pk__in={pk for pk in existing.values() if pk}).values_list(
+                "pk", flat=True
+            )
+        )
+        gone = {key for key, pk in existing.items() if pk not in alive}
+        return existing, gone
 
     def _save_comments(self) -> None:
         """Write the comments read so far, in a few queries: threads, then replies, then
@@ -593,6 +741,7 @@ class WordPressImport:
                 ImportRecord(
                     site=self.site,
                     kind=Kind.COMMENT,
+                    post=p.post,
                     key=p.wp_id,
                     content_type=self._types[Comment],
                     object_id=p.comment.pk,
@@ -635,8 +784,7 @@ class WordPressImport:
         """A WordPress page becomes a Carnet page: published if it was, else unpublished
         (drafts and pages in review alike, as Carnet's pages have no review)."""
         key = self._key(item)
-        if self._record(Kind.PAGE, key):
-            self.summary.already["pages"] += 1
+        if self._met_before(Kind.PAGE, key, item, self._record(Kind.PAGE, key)) != "new":
             return
         if item.status not in STATUSES:
             self.summary.skip("pages", f"status “{item.status or '?'}”")

@@ -27,6 +27,10 @@ class ImportRecord(models.Model):
 
     site = models.CharField(_("WordPress site"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    # A comment is one of its post's: WordPress numbers them for the whole site, but
+    # exports do not keep to it (a comment id met again under another post is another
+    # comment), so a comment is known by its post's key and its own. Blank for the rest.
+    post = models.CharField(_("WordPress post"), max_length=300, blank=True)
     # The WordPress id (a login or a slug for authors and terms without one); "guid:…"
     # for an item exported without its id.
     key = models.CharField(_("WordPress key"), max_length=300)
@@ -47,12 +51,14 @@ class ImportRecord(models.Model):
         verbose_name_plural = _("imported WordPress items")
         constraints = [
             models.UniqueConstraint(
-                fields=["site", "kind", "key"], name="wordpress_one_record_per_item"
+                fields=["site", "kind", "post", "key"], name="wordpress_one_record_per_item_v2"
             )
         ]
         indexes = [models.Index(fields=["content_type", "object_id"], name="wordpress_target")]
 
     def __str__(self) -> str:
+        if self.post:
+            return f"{self.site} {self.kind} {self.key} of post {self.post}"
         return f"{self.site} {self.kind} {self.key}"
 
 

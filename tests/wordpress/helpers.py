@@ -102,8 +102,10 @@ def item(
     attachment_url: str = "",
     parent: int = 0,
     comment_status: str = "open",
+    guid: str | None = None,
 ) -> str:
     slug = f"post-{wp_id}" if slug is None else slug
+    guid = f"{SITE}/?p={wp_id}" if guid is None else guid
     if link is None:
         link = (
             f"{SITE}/{date[:4]}/{date[5:7]}/{date[8:10]}/{slug}/" if slug else f"{SITE}/?p={wp_id}"
@@ -122,7 +124,7 @@ def item(
 <link>{escape(link)}</link>
 <pubDate>{_rfc822(date_gmt)}</pubDate>
 <dc:creator>{cdata(creator)}</dc:creator>
-<guid isPermaLink="false">{SITE}/?p={wp_id}</guid>
+<guid isPermaLink="false">{escape(guid)}</guid>
 <description></description>
 <content:encoded>{cdata(content)}</content:encoded>
 <excerpt:encoded>{cdata(excerpt)}</excerpt:encoded>

@@ -155,8 +155,8 @@ class PostTests(TestCase):
         self.assertEqual(articles["post-3"].status, Article.Status.DRAFT)
         self.assertEqual(articles["post-4"].status, Article.Status.IN_REVIEW)
         self.assertEqual(set(articles), {"post-1", "post-2", "post-3", "post-4"})
-        self.assertIn("1 posts: status “private”", out)
-        self.assertIn("1 posts: status “trash”", out)
+        self.assertIn("1 post: status “private”", out)
+        self.assertIn("1 post: status “trash”", out)
 
     def test_an_empty_slug_is_made_from_the_title_and_kept_unique(self):
         make_article(slug="bonjour-le-monde")
@@ -268,7 +268,7 @@ class ContentTests(MediaTestCase):
 
     def test_missing_images_are_listed_in_the_summary(self):
         out, _ = run(export(item(1, content=f'<img src="{SITE}/wp-content/uploads/gone.jpg">')))
-        self.assertIn("1 images not found", out)
+        self.assertIn("1 image not found", out)
         self.assertIn(f"{SITE}/wp-content/uploads/gone.jpg", out)
 
     def test_embeds_are_links_and_unknown_shortcodes_stay_as_text(self):
@@ -375,9 +375,9 @@ class CommentImportTests(TestCase):
             sorted(article.comments.values_list("status", flat=True)),
             ["approved", "pending", "spam"],
         )
-        self.assertIn("1 comments: status “trash”", self.out)
-        self.assertIn("1 comments: pingbacks", self.out)
-        self.assertIn("1 comments: trackbacks", self.out)
+        self.assertIn("1 comment: status “trash”", self.out)
+        self.assertIn("1 comment: pingbacks", self.out)
+        self.assertIn("1 comment: trackbacks", self.out)
         self.assertEqual(article.comment_count, 1)
 
     def test_threads_deeper_than_one_level_join_their_top_level_comment(self):
@@ -472,7 +472,7 @@ class RepeatTests(MediaTestCase):
                                   content=f'<img src="{SITE}/wp-content/uploads/x.jpg">')),
             "--dry-run", "--media-dir", str(self.uploads),
         )  # fmt: skip
-        self.assertIn("Would import: 1 authors, 1 images, 1 posts, 1 comments", out)
+        self.assertIn("Would import: 1 author, 1 image, 1 post, 1 comment", out)
         self.assertIn("Dry run: nothing was kept.", out)
         self.assertFalse(Article.objects.exists())
         self.assertFalse(User.objects.filter(username="jdoe").exists())

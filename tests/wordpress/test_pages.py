@@ -20,8 +20,8 @@ class PageImportTests(TestCase):
         self.assertEqual((page.title, page.slug, page.published), ("About us", "about", True))
         self.assertHTMLEqual(page.body_html, "<p>Who we are.</p><p>What we do.</p>")
         self.assertFalse(Article.objects.exists())
-        self.assertIn("Imported: 1 pages", out)
-        self.assertIn("1 comments: on a page", out)
+        self.assertIn("Imported: 1 page", out)
+        self.assertIn("1 comment: on a page", out)
         for old in ["/company/about/", "/?page_id=5", "/about/"]:
             with self.subTest(old):
                 response = self.client.get(old)
@@ -38,14 +38,14 @@ class PageImportTests(TestCase):
             )
         )
         self.assertEqual(list(Page.objects.values_list("slug", "published")), [("draft", False)])
-        self.assertIn("1 pages: status “private”", out)
+        self.assertIn("1 page: status “private”", out)
 
     def test_a_page_imported_twice_is_kept_once(self):
         data = export(item(5, slug="about", post_type="page"))
         run(data)
         out, _ = run(data)
         self.assertEqual(Page.objects.count(), 1)
-        self.assertIn("Already imported before, left as they are: 1 pages", out)
+        self.assertIn("Already imported before, left as they are: 1 page", out)
 
     def test_a_page_whose_slug_is_taken_gets_a_number(self):
         Page.objects.create(title="About", slug="about", body="<p>Ours</p>")

@@ -39,7 +39,7 @@ class SampleExportTests(TestCase):
     def test_it_imports_the_seven_posts_and_their_comments(self):
         self.assertEqual(Article.objects.count(), 7)
         self.assertEqual(Comment.objects.count(), 2)
-        self.assertIn("Imported: 9 categories, 1 authors, 7 posts, 2 comments", self.first_output)
+        self.assertIn("Imported: 9 categories, 1 author, 7 posts, 2 comments", self.first_output)
         # Its one image lives on wordpress.com, with no copy here: reported, never shown.
         self.assertIn("https://wpdotorg.files.wordpress.com/2008/11/boat.jpg", self.first_output)
 

@@ -42,6 +42,14 @@ class Command(BaseCommand):
         except WXRError as error:
             self._end_progress()
             raise CommandError(f"{export}, {error}. Nothing was imported.") from None
+        except Exception as error:
+            # Whatever it is, the editor gets a sentence; --traceback shows the rest.
+            self._end_progress()
+            raise CommandError(
+                f"{export}: the import stopped on an unexpected error "
+                f"({type(error).__name__}: {error}). Nothing was imported. Please report it, "
+                "with the output of the same command run with --traceback."
+            ) from error
         self._end_progress()
         self._report(summary, dry_run, time.monotonic() - started)
 
@@ -66,19 +74,26 @@ class Command(BaseCommand):
 
     def _report(self, summary: Summary, dry_run: bool, seconds: float) -> None:
         heading = "Would import" if dry_run else "Imported"
-        imported = ", ".join(f"{n} {what}" for what, n in summary.imported.items()) or "nothing"
+        imported = ", ".join(_counted(n, what) for what, n in summary.imported.items())
+        imported = imported or "nothing"
         self.stdout.write(f"{heading}: {imported} (in {seconds:.1f} s).")
         if summary.already:
-            already = ", ".join(f"{n} {what}" for what, n in summary.already.items())
+            already = ", ".join(_counted(n, what) for what, n in summary.already.items())
             self.stdout.write(f"Already imported before, left as they are: {already}.")
         if summary.skipped:
             self.stdout.write("Skipped:")
             for (what, why), n in sorted(summary.skipped.items()):
-                self.stdout.write(f"  {n} {what}: {why}")
+                self.stdout.write(f"  {_counted(n, what)}: {why}")
+        if summary.unmatched:
+            self.stdout.write("Not imported, as they do not match what was imported before:")
+            for line in summary.unmatched[:50]:
+                self.stdout.write(f"  {line}")
+            if len(summary.unmatched) > 50:
+                self.stdout.write(f"  and {len(summary.unmatched) - 50} more.")
         if summary.missing_images:
             self.stdout.write(
-                f"{len(summary.missing_images)} images not found under --media-dir, "
-                "left out of the articles (never loaded from the old site):"
+                f"{_counted(len(summary.missing_images), 'images')} not found under "
+                "--media-dir, left out of the articles (never loaded from the old site):"
             )
             missing = sorted(set(summary.missing_images))
             for url in missing[:20]:
@@ -89,3 +104,12 @@ class Command(BaseCommand):
             self.stdout.write(note)
         if dry_run:
             self.stdout.write("Dry run: nothing was kept.")
+
+
+def _counted(n: int, what: str) -> str:
+    """ "1 post", "2 posts": the summary names what it counts in the plural."""
+    if n != 1:
+        return f"{n} {what}"
+    first, _, rest = what.partition(" ")
+    one = first[:-3] + "y" if first.endswith("ies") else first.removesuffix("s")
+    return f"1 {' '.join(filter(None, [one, rest]))}"
