@@ -40,6 +40,11 @@ EDITOR = [
 # Members of these groups, like superusers, must give a second step when signing in while
 # settings.TWO_STEP_REQUIRED is on (accounts/twostep.py).
 TWO_STEP_ROLES = ["Editor-in-chief"]
+# Moderators decide on comments; nothing else.
+MODERATOR = [
+    ("comments", "view_comment"),
+    ("comments", "change_comment"),
+]
 ROLES = {
     "Contributors": CONTRIBUTOR,
     "Editors": EDITOR,
@@ -50,11 +55,10 @@ ROLES = {
         ("pages", "change_page"),
         ("pages", "delete_page"),
         ("pages", "view_page"),
+        # The notices of held comments reach them: they moderate too.
+        *MODERATOR,
     ],
-    "Moderators": [
-        ("comments", "view_comment"),
-        ("comments", "change_comment"),
-    ],
+    "Moderators": MODERATOR,
 }
 
 

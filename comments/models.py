@@ -1,6 +1,7 @@
 import datetime
 import json
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -17,6 +18,7 @@ from accounts.models import colour_index_for, initials_for
 from blog.models import Article
 from sitewide import languages
 from sitewide.markup import render_comment_text
+from sitewide.models import SiteSettings
 from sitewide.pagecache import pages_changed
 
 # How long after its approval a commenter may still correct a comment.
@@ -55,6 +57,48 @@ def commenter_key_for(email: str) -> str:
     return salted_hmac("carnet.comments.commenter", email, algorithm="sha256").hexdigest()[:32]
 
 
+@dataclass(frozen=True)
+class Decision:
+    """What one moderation decision changed, enough to take it back: the status it gave,
+    by whom and when, and each changed comment's state before it, as
+    (pk, status, moderated_by_id, moderated_at, moderator_note)."""
+
+    status: str
+    by_id: int | None
+    at: datetime.datetime
+    before: tuple[tuple[int, str, int | None, datetime.datetime | None, str], ...]
+
+    @property
+    def ids(self) -> list[int]:
+        return [state[0] for state in self.before]
+
+    def as_json(self) -> dict:
+        """The decision as a session keeps it (JSON: times as ISO strings)."""
+        return {
+            "status": self.status,
+            "by": self.by_id,
+            "at": self.at.isoformat(),
+            "before": [[pk, s, by, at and at.isoformat(), n] for pk, s, by, at, n in self.before],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Decision":
+        def when(value: str | None) -> datetime.datetime | None:
+            return datetime.datetime.fromisoformat(value) if value else None
+
+        return cls(
+            status=data["status"],
+            by_id=data["by"],
+            at=when(data["at"]),
+            before=tuple((pk, s, by, when(at), n) for pk, s, by, at, n in data["before"]),
+        )
+
+
+def site_reply_token(key: str) -> str:
+    """The replay key of a reply in the site's name, from its form's key."""
+    return salted_hmac("carnet.comments.site-reply", key, algorithm="sha256").hexdigest()
+
+
 class CommentQuerySet(models.QuerySet):
     def approved(self) -> "CommentQuerySet":
         """The one rule for what the public sees: approved, and so is the thread it answers."""
@@ -84,15 +128,16 @@ class CommentQuerySet(models.QuerySet):
 
         A note, when given, is the moderator's own reason, stored on each changed comment.
         """
-        return self._moderate(Comment.Status.APPROVED, by, note)
+        return self.decide(Comment.Status.APPROVED, by, note).ids
 
     def reject(self, by, note: str | None = None) -> list[int]:
-        return self._moderate(Comment.Status.REJECTED, by, note)
+        return self.decide(Comment.Status.REJECTED, by, note).ids
 
     def mark_spam(self, by, note: str | None = None) -> list[int]:
-        return self._moderate(Comment.Status.SPAM, by, note)
+        return self.decide(Comment.Status.SPAM, by, note).ids
 
-    def _moderate(self, status: str, by, note: str | None = None) -> list[int]:
+    def decide(self, status: str, by, note: str | None = None) -> Decision:
+        """Give these comments a status; the Decision says which changed, and from what."""
         # Locked, so that two moderators acting at once cannot both count (and notify) a change.
         with transaction.atomic():
             # The admin's queryset may carry joins and annotations FOR UPDATE refuses.
@@ -101,15 +146,52 @@ class CommentQuerySet(models.QuerySet):
                 Comment.objects.select_for_update()
                 .filter(pk__in=chosen)
                 .exclude(status=status)
-                .values_list("pk", "article_id")
+                .order_by("pk")
+                .values_list(
+                    "pk", "article_id", "status", "moderated_by", "moderated_at", "moderator_note"
+                )
             )
-            ids = [pk for pk, _article in changed]
+            now = timezone.now()
             noted = {} if note is None else {"moderator_note": note}
-            Comment.objects.filter(pk__in=ids).update(
-                status=status, moderated_by=by, moderated_at=timezone.now(), **noted
+            Comment.objects.filter(pk__in=[row[0] for row in changed]).update(
+                status=status, moderated_by=by, moderated_at=now, **noted
             )
-            recount_articles({article for _pk, article in changed})
-        return ids
+            recount_articles({row[1] for row in changed})
+        return Decision(
+            status=status,
+            by_id=getattr(by, "pk", None),
+            at=now,
+            before=tuple((pk, *state) for pk, _article, *state in changed),
+        )
+
+    def undo(self, decision: Decision) -> tuple[list[int], list[int]]:
+        """Put the comments a decision changed back as they were, counts included; return
+        the ids put back, and those left because someone changed them since (or deleted
+        them): only a comment still as the decision left it is touched."""
+        before = {pk: state for pk, *state in decision.before}
+        left_by_decision = (decision.status, decision.by_id, decision.at)
+        with transaction.atomic():
+            current = (
+                Comment.objects.select_for_update()
+                .filter(pk__in=before)
+                .order_by("pk")
+                .only("pk", "article_id", "status", "moderated_by", "moderated_at")
+            )
+            restored = []
+            for comment in current:
+                if (comment.status, comment.moderated_by_id, comment.moderated_at) != (
+                    left_by_decision
+                ):
+                    continue
+                status, by, at, note = before[comment.pk]
+                comment.status, comment.moderated_by_id = status, by
+                comment.moderated_at, comment.moderator_note = at, note
+                restored.append(comment)
+            fields = ["status", "moderated_by", "moderated_at", "moderator_note"]
+            Comment.objects.bulk_update(restored, fields)
+            recount_articles({comment.article_id for comment in restored})
+        ids = [comment.pk for comment in restored]
+        return ids, sorted(set(before) - set(ids))
 
     def delete(self) -> tuple[int, dict[str, int]]:
         with transaction.atomic():
@@ -246,6 +328,14 @@ class Comment(models.Model):
         blank=True,
         related_name="+",
     )
+    # A reply written on the moderation screen: its name is the site's, and the page
+    # marks it as the staff's; moderated_by says who wrote it.
+    from_site = models.BooleanField(
+        _("in the site’s name"),
+        default=False,
+        editable=False,
+        help_text=_("A reply written on the moderation screen, published in the site’s name."),
+    )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
     # Groups a commenter's comments on the moderation screens (commenter_key_for).
@@ -364,6 +454,41 @@ class Comment(models.Model):
     def _moderate(self, status: str, by) -> None:
         self.status, self.moderated_by, self.moderated_at = status, by, timezone.now()
         self.save(update_fields=["status", "moderated_by", "moderated_at"])
+
+    def can_be_answered_by_the_site(self) -> bool:
+        """Whether the moderation screen offers a reply: the comment is, or may become by
+        its approval, public (a rejected thread stays closed)."""
+        return self.status in {self.Status.APPROVED, self.Status.PENDING} and (
+            self.parent is None or self.parent.status == self.Status.APPROVED
+        )
+
+    def reply_from_site(self, body: str, by, key: str) -> "Comment":
+        """Publish at once, in the site's name, a reply to this public comment, in its
+        thread; by is the staff member who wrote it. key names the reply's form: the same
+        form sent twice stores one reply (IntegrityError on the second)."""
+        if not self.is_public():
+            raise ValueError("Only a published comment can be answered in the site's name.")
+        now = timezone.now()
+        with languages.in_site_language():
+            reason = _("Published at once: a reply in the site’s name by %(user)s") % {
+                "user": by.get_username()
+            }
+        reply = Comment(
+            article_id=self.article_id,
+            parent_id=self.parent_id or self.pk,
+            answers=self,
+            name=SiteSettings.load().site_name[:100],
+            body=body,
+            status=self.Status.APPROVED,
+            reason=reason[:200],
+            from_site=True,
+            submitted_at=now,
+            moderated_by=by,
+            moderated_at=now,
+            token=site_reply_token(key),
+        )
+        reply.save()
+        return reply
 
     def anonymise(self) -> None:
         """Forget who wrote it; the text stays. The new name is in the site's language."""

@@ -7,6 +7,7 @@ comments. Their words are in templates/emails/comment-*.txt.
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -23,11 +24,19 @@ MANAGE_MAIL_SECONDS = 10 * 60
 
 
 def moderator_addresses() -> list[str]:
+    """Everyone who may moderate comments (the permission, from a group or their own:
+    Moderators, the Editor-in-chief) and superusers."""
     User = get_user_model()
+    may_moderate = {"content_type__app_label": "comments", "codename": "change_comment"}
+    permission = Permission.objects.filter(**may_moderate)
     return sorted(
         set(
             User.objects.filter(is_active=True)
-            .filter(Q(groups__name="Moderators") | Q(is_superuser=True))
+            .filter(
+                Q(is_superuser=True)
+                | Q(groups__permissions__in=permission)
+                | Q(user_permissions__in=permission)
+            )
             .exclude(email="")
             .values_list("email", flat=True)
         )

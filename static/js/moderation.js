@@ -1,5 +1,6 @@
 // Keyboard triage on the comments changelist: j/k (or the arrows) move between pending
-// comments, a approves, r rejects, s marks as spam. The buttons work without it.
+// comments, a approves, r rejects, s marks as spam, u undoes the last decision (the
+// button of its message). The buttons work without it.
 (() => {
   const form = document.getElementById("decide-form");
   if (!form) return;
@@ -32,11 +33,14 @@
     next.value = next.value.split("#")[0] + (neighbour ? `#next-${neighbour.id.slice(7)}` : "");
   });
 
+  // The Undo button of the message that confirmed the last decision, if any.
+  const undo = document.querySelector(".messagelist .undo-form button");
+
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
     if (event.target.closest && event.target.closest(typing)) return;
     const all = rows();
-    if (!all.length) return;
+    if (!all.length && !(event.key === "u" && undo)) return;
     const index = all.indexOf(currentRow());
     if (event.key in moves) {
       const step = moves[event.key];
@@ -44,6 +48,8 @@
       focusRow(all[wanted]);
     } else if (event.key in decisions && index !== -1) {
       all[index].querySelector(`button[value="${decisions[event.key]}"]`).click();
+    } else if (event.key === "u" && undo) {
+      undo.click();
     } else {
       return;
     }
