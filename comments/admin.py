@@ -563,6 +563,8 @@ class CommentAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": _("Reply in the site’s name"),
+            # As on the queue it came from: the room goes to the comment and the reply.
+            "is_nav_sidebar_enabled": False,
             "opts": self.opts,
             "original": comment,
             "form": form,

@@ -11,7 +11,6 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import colour_index_for, initials_for
@@ -411,10 +410,6 @@ class Comment(models.Model):
     @property
     def avatar_colour_index(self) -> int:
         return colour_index_for(self.name)
-
-    @property
-    def excerpt(self) -> str:
-        return Truncator(" ".join(self.body.split())).chars(80)
 
     @property
     def answered(self) -> "Comment | None":

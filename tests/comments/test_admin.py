@@ -4,11 +4,24 @@ import re
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.test import Client, TestCase
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from comments.admin import PublishedArticleFilter, decision_message, history_text, undo_message
 from comments.models import Comment, commenter_key_for
+from comments.notifications import moderator_addresses
 from sitewide.models import SiteSettings
-from tests.base import make_article, make_comment, make_editor, make_moderator, make_user
+from tests.base import (
+    make_article,
+    make_chief_editor,
+    make_comment,
+    make_contributor,
+    make_draft,
+    make_editor,
+    make_moderator,
+    make_scheduled,
+    make_superuser,
+    make_user,
+)
 
 CHANGELIST = "/admin/comments/comment/"
 
@@ -52,6 +65,39 @@ class AccessTests(TestCase):
                 self.assertTrue(response["Location"].startswith("/admin/login/"))
                 self.assertNotContains(response, "private@example.org", status_code=302)
 
+    def test_the_editor_in_chief_moderates_as_the_moderators_do(self):
+        permissions = Group.objects.get(name="Editor-in-chief").permissions.filter(
+            content_type__app_label="comments"
+        )
+        self.assertEqual(
+            sorted(permissions.values_list("codename", flat=True)),
+            ["change_comment", "view_comment"],
+        )
+        held = make_comment(status=Comment.Status.PENDING)
+        self.client.force_login(make_chief_editor())
+        self.assertContains(self.client.get(CHANGELIST), "private@example.org")
+        self.assertContains(self.client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en"), "await")
+        response = self.client.post(decide_url(held), {"decision": "approve"})
+        self.assertEqual(response.status_code, 302)
+        held.refresh_from_db()
+        self.assertEqual(held.status, Comment.Status.APPROVED)
+        # Only Moderators and superusers delete nothing more than before: no deletion.
+        self.assertEqual(self.client.get(f"{CHANGELIST}{held.pk}/delete/").status_code, 403)
+
+    def test_held_comments_are_announced_to_everyone_who_may_moderate_them(self):
+        make_moderator(email="mod@example.org")
+        make_chief_editor(email="chief@example.org")
+        make_superuser(email="root@example.org")
+        make_moderator(email="gone@example.org", is_active=False)
+        make_editor(email="editor@example.org")
+        make_contributor(email="contributor@example.org")
+        own = make_user(email="own@example.org", is_staff=True)
+        own.user_permissions.add(Permission.objects.get(codename="change_comment"))
+        self.assertEqual(
+            moderator_addresses(),
+            ["chief@example.org", "mod@example.org", "own@example.org", "root@example.org"],
+        )
+
     def test_an_editor_does_not_see_the_pending_count_on_the_admin_index(self):
         make_comment(status=Comment.Status.PENDING)
         self.client.force_login(make_editor())
@@ -90,6 +136,21 @@ class ChangelistTests(TestCase):
         response = self.client.get(CHANGELIST, {"q": self.old_approved.email})
         self.assertContains(response, "Approved Alice")
         self.assertNotContains(response, "Pending Paul")
+
+    def test_the_article_filter_lists_published_articles_with_comments_only(self):
+        draft = make_draft(title="A draft with a comment")
+        scheduled = make_scheduled(title="A scheduled story with a comment")
+        make_comment(article=draft)
+        make_comment(article=scheduled)
+        make_article(title="Published, no comment")
+        response = self.client.get(CHANGELIST)
+        changelist = response.context["cl"]
+        (spec,) = [f for f in changelist.filter_specs if isinstance(f, PublishedArticleFilter)]
+        self.assertEqual([c["display"] for c in spec.choices(changelist)], ["All", "Talked about"])
+        # The draft's comments are still listed, and still found by the old parameter.
+        found = self.client.get(CHANGELIST, {"article__id__exact": draft.pk})
+        self.assertEqual(len(found.context["cl"].result_list), 1)
+        self.assertEqual(self.client.get(CHANGELIST, {"article__id__exact": "x"}).status_code, 200)
 
     def test_the_admin_index_shows_how_many_comments_await_moderation(self):
         self.assertContains(self.client.get("/admin/"), "1 comment awaits moderation")
@@ -558,3 +619,67 @@ class NoForbiddenLinkTests(TestCase):
                 with self.subTest(page=page, link=link):
                     status = self.client.get(link.replace("&amp;", "&")).status_code
                     self.assertNotEqual(status, 403)
+
+
+class PluralTests(TestCase):
+    """Each count in its own plural, in both languages ("1 approuvés" was wrong)."""
+
+    CASES = {
+        "en": [
+            ((1, 0, 0), "1 approved"),
+            ((2, 1, 0), "2 approved, 1 rejected"),
+            ((0, 0, 3), "3 spam"),
+        ],
+        "fr": [
+            ((1, 0, 0), "1 approuvé"),
+            ((2, 1, 0), "2 approuvés, 1 refusé"),
+            ((1, 2, 1), "1 approuvé, 2 refusés, 1 spam"),
+            ((0, 0, 3), "3 spams"),
+        ],
+    }
+
+    def test_the_commenter_history(self):
+        for language, cases in self.CASES.items():
+            for counts, text in cases:
+                with (
+                    self.subTest(language=language, counts=counts),
+                    translation.override(language),
+                ):
+                    self.assertEqual(history_text(*counts), text)
+
+    def test_the_decision_and_undo_messages(self):
+        expected = {
+            "en": ["1 comment approved.", "2 comments rejected.", "1 comment marked as spam.",
+                   "Undone: 1 comment is back as it was.",
+                   "Undone: 2 comments are back as they were. 1 comment changed since, by "
+                   "someone else or by its author, is left as it is."],
+            "fr": ["1 commentaire approuvé.", "2 commentaires refusés.",
+                   "1 commentaire marqué comme spam.",
+                   "Annulé\u00a0: 1 commentaire est revenu comme avant.",
+                   "Annulé\u00a0: 2 commentaires sont revenus comme avant. 1 commentaire changé "
+                   "depuis, par quelqu’un d’autre ou par son auteur, est laissé tel quel."],
+        }  # fmt: skip
+        for language, texts in expected.items():
+            with self.subTest(language), translation.override(language):
+                self.assertEqual(
+                    [
+                        decision_message("approve", 1),
+                        decision_message("reject", 2),
+                        decision_message("spam", 1),
+                        undo_message(1, 0),
+                        undo_message(2, 1),
+                    ],
+                    texts,
+                )
+
+    def test_the_changelist_in_french(self):
+        email = "regular@example.org"
+        before = timezone.now() - datetime.timedelta(days=1)
+        make_comment(email=email, submitted_at=before)
+        current = make_comment(email=email, status=Comment.Status.PENDING)
+        self.client.force_login(make_moderator())
+        response = self.client.get(CHANGELIST, HTTP_ACCEPT_LANGUAGE="fr")
+        self.assertContains(response, ">1 approuvé<")
+        self.assertNotContains(response, "1 approuvés")
+        self.assertContains(response, "Modérer les commentaires")
+        self.assertContains(response, f'id="decide-{current.pk}"')
