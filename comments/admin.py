@@ -584,14 +584,7 @@ class CommentAdmin(admin.ModelAdmin):
             with transaction.atomic():
                 comment = Comment.objects.select_for_update().get(pk=comment.pk)
                 if not comment.can_be_answered_by_the_site():
-                    form.add_error(
-                        None,
-                        _(
-                            "This comment was %(status)s in the meantime: the site cannot "
-                            "answer it any more. Your text is kept below."
-                        )
-                        % {"status": comment.get_status_display().lower()},
-                    )
+                    form.add_error(None, self._unanswerable(comment))
                     return None
                 approved = []
                 if comment.status == Comment.Status.PENDING:
@@ -617,6 +610,17 @@ class CommentAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
         return reply
+
+    def _unanswerable(self, comment: Comment) -> str:
+        """Why a reply sent was not published (its text stays on the page)."""
+        if not comment.article.is_published():
+            return _(
+                "Its article is not published: the site cannot answer this comment until it is."
+            )
+        return _(
+            "This comment was %(status)s in the meantime: the site cannot answer it any "
+            "more. Your text is kept below."
+        ) % {"status": comment.get_status_display().lower()}
 
     @admin.action(description=_("Approve the selected comments"), permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet) -> None:

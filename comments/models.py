@@ -452,9 +452,11 @@ class Comment(models.Model):
 
     def can_be_answered_by_the_site(self) -> bool:
         """Whether the moderation screen offers a reply: the comment is, or may become by
-        its approval, public (a rejected thread stays closed)."""
-        return self.status in {self.Status.APPROVED, self.Status.PENDING} and (
-            self.parent is None or self.parent.status == self.Status.APPROVED
+        its approval, public (a rejected thread stays closed), on a published article."""
+        return (
+            self.status in {self.Status.APPROVED, self.Status.PENDING}
+            and (self.parent is None or self.parent.status == self.Status.APPROVED)
+            and self.article.is_published()
         )
 
     def reply_from_site(self, body: str, by, key: str) -> "Comment":

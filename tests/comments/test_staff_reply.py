@@ -149,6 +149,17 @@ class StaffReplyTests(TestCase):
                 self.assertContains(page, "the site cannot answer it")
                 self.assertNotContains(page, 'name="body"')
 
+    def test_a_comment_on_an_unpublished_article_offers_no_reply(self):
+        hidden = make_comment(article=make_article(status="draft"))
+        self.assertNotContains(self.client.get(CHANGELIST), f'href="{reply_url(hidden)}"')
+        page = self.client.get(reply_url(hidden))
+        self.assertContains(page, "Its article is not published")
+        self.assertNotContains(page, 'name="body"')
+        response = self.client.post(reply_url(hidden), self.form(self.top))
+        self.assertContains(response, "Its article is not published", status_code=409)
+        self.assertContains(response, "Thank you.", status_code=409)
+        self.assertFalse(Comment.objects.filter(from_site=True).exists())
+
     def test_only_those_who_may_moderate_reply(self):
         self.client.force_login(make_editor())
         self.assertEqual(self.client.get(reply_url(self.top)).status_code, 403)
