@@ -136,19 +136,22 @@ class PublishedArticleFilter(admin.SimpleListFilter):
             .order_by("-published_at", "-pk")
         )
         shown = list(articles.values_list("pk", "title")[: self.LIMIT])
-        chosen = self.value()
-        if chosen and chosen.isdigit() and int(chosen) not in {pk for pk, _title in shown}:
+        chosen = self.chosen()
+        if chosen and int(chosen) not in {pk for pk, _title in shown}:
             # An article chosen from elsewhere (a link) is listed, so that it shows as chosen.
             shown += list(Article.objects.filter(pk=chosen).values_list("pk", "title"))
         return [(str(pk), title) for pk, title in shown]
 
+    def chosen(self) -> str | None:
+        """The article's id from the address, if it is one; None for anything else."""
+        value = self.value() or ""
+        return value if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        value = self.value()
-        if not value:
+        if not self.value():
             return queryset
-        if not (value.isascii() and value.isdigit() and len(value) <= 18):
-            return queryset.none()
-        return queryset.filter(article_id=value)
+        chosen = self.chosen()
+        return queryset.filter(article_id=chosen) if chosen else queryset.none()
 
 
 class CommenterFilter(admin.ListFilter):

@@ -10,7 +10,14 @@ from django.utils import timezone
 from blog.models import Article
 from comments.models import Comment, Subscription
 from sitewide.models import SiteSettings
-from tests.base import make_article, make_chief_editor, make_comment, make_editor, make_moderator
+from tests.base import (
+    make_article,
+    make_chief_editor,
+    make_comment,
+    make_editor,
+    make_moderator,
+    sign_in,
+)
 
 CHANGELIST = "/admin/comments/comment/"
 
@@ -163,7 +170,7 @@ class StaffReplyTests(TestCase):
     def test_only_those_who_may_moderate_reply(self):
         self.client.force_login(make_editor())
         self.assertEqual(self.client.get(reply_url(self.top)).status_code, 403)
-        self.client.force_login(make_chief_editor())
+        sign_in(self.client, make_chief_editor())
         self.assertEqual(self.client.get(reply_url(self.top)).status_code, 200)
         self.client.logout()
         response = self.client.get(reply_url(self.top))
