@@ -440,7 +440,10 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        self.body_html = clean_article_html(self.body)
+        # The body itself is kept sanitised: what the sanitiser dropped (an image from
+        # elsewhere, a frame) leaves the editor too, instead of coming back at each save.
+        self.body = clean_article_html(self.body, language=self.language)
+        self.body_html = self.body
         if self.language == "fr":
             # After sanitising: the rules read the final HTML, and skip its tags and code.
             self.title = typography.french_text(self.title)

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from sitewide import languages
+from sitewide import embeds, languages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -410,12 +410,27 @@ SECURE_PROXY_SSL_HEADER = (
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Videos in articles (sitewide/embeds.py) play from these PeerTube servers too, besides
+# YouTube, Vimeo and Dailymotion: PeerTube is federated, each server its own site.
+EMBED_PEERTUBE_HOSTS = [host.lower() for host in env_list("PEERTUBE_HOSTS", ["framatube.org"])]
+for host in EMBED_PEERTUBE_HOSTS:
+    if not embeds.is_hostname(host):
+        raise ImproperlyConfigured(
+            f"PEERTUBE_HOSTS must list host names such as framatube.org, not {host!r}."
+        )
+# The editor's embed dialog asks YouTube, Vimeo, Dailymotion, PeerTube, X or the Mastodon
+# server for a video's title or a post's text, from the server (readers never do); off,
+# the editor types them.
+EMBED_LOOKUPS = env_bool("EMBED_LOOKUPS", True)
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
+    # A video's player, framed only once the reader clicks its facade (static/js/carnet.js).
+    "frame-src": embeds.frame_sources(EMBED_PEERTUBE_HOSTS),
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],

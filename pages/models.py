@@ -55,7 +55,9 @@ class Page(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        self.body_html = clean_article_html(self.body)
+        # Kept sanitised, as an article's body is: what was dropped leaves the editor too.
+        self.body = clean_article_html(self.body, language=self.language)
+        self.body_html = self.body
         super().save(*args, **kwargs)
         _footer_changed(kwargs.get("using"))
 

@@ -7,12 +7,16 @@ paragraphs kept and bare URLs turned into links.
 
 An image in an article comes from the site's own media (the image library) or
 not at all: the public pages' Content Security Policy would block any other, and
-a reader would see a broken image. ``removed_images()`` names the ones dropped,
-for the admin to tell the editor why.
+a reader would see a broken image. A video or a social post is an embed
+(sitewide/embeds.py): the sanitiser rebuilds each one from its address, and keeps
+no other frame. ``removed_content()`` names what is dropped, for the admin to tell
+the editor what and why.
 """
 
 import html
 import re
+from dataclasses import dataclass
+from functools import partial
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -20,6 +24,10 @@ import bleach
 from bleach.html5lib_shim import Filter
 from bleach.linkifier import Linker
 from django.conf import settings
+from django.utils import translation
+from django.utils.html import format_html
+
+from sitewide import embeds
 
 ARTICLE_TAGS = frozenset(
     {
@@ -40,6 +48,8 @@ ARTICLE_ATTRIBUTES = {
     "th": ["scope", "colspan", "rowspan"],
     "td": ["colspan", "rowspan"],
     "code": ["class"],
+    # An embed's data (sitewide/embeds.py): _Embeds checks it, then rebuilds the figure.
+    "figure": ["data-embed-url", "data-embed-title", "data-embed-author"],
     "*": ["lang", "dir"],
 }
 SAFE_PROTOCOLS = frozenset({"http", "https", "mailto", "tel"})
@@ -135,44 +145,245 @@ class _DropImagesWithoutSource(Filter):
             yield token
 
 
-_article_cleaner = bleach.Cleaner(
-    tags=ARTICLE_TAGS,
-    attributes=_keep_attribute,
-    protocols=SAFE_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-    filters=[_DropImagesWithoutSource],
-)
+class _Embeds(Filter):
+    """Each embed figure is rebuilt from its address by sitewide.embeds, or dropped.
+
+    Whatever was written inside or around it (a facade, classes, a smuggled link) goes:
+    only what recognise() makes of data-embed-url, with the title, author or quoted
+    text as plain text, comes back. A paragraph that is nothing but the address of a
+    video becomes its embed too, as WordPress does. Each embed leaves a comment token,
+    replaced by its markup once serialised (the sanitiser dropped every other comment).
+    """
+
+    def __init__(self, source, found: list[embeds.Embed]):
+        super().__init__(source)
+        self.found = found
+
+    def __iter__(self):
+        tokens = iter(super().__iter__())
+        depth = 0
+        for token in tokens:
+            kind = token["type"]
+            if kind == "StartTag" and token["name"] == "figure":
+                if (None, "data-embed-url") in token["data"]:
+                    yield from self._embed(token, _subtree(token, tokens))
+                    continue
+                token["data"] = {
+                    key: value
+                    for key, value in token["data"].items()
+                    if not key[1].startswith("data-embed-")
+                }
+            elif kind == "StartTag" and token["name"] == "p" and depth == 0:
+                paragraph = _subtree(token, tokens)
+                found = embeds.recognise(_bare_address(paragraph))
+                if found and found.kind == embeds.VIDEO:
+                    yield from self._placeholder(found)
+                else:
+                    yield from paragraph
+                continue
+            if kind == "StartTag":
+                depth += 1
+            elif kind == "EndTag":
+                depth -= 1
+            yield token
+
+    def _embed(self, start: dict, subtree: list[dict]):
+        attributes = {name: html.unescape(value) for (_ns, name), value in start["data"].items()}
+        found = embeds.recognise(attributes.get("data-embed-url", ""))
+        if found:
+            yield from self._placeholder(
+                found.with_details(
+                    title=attributes.get("data-embed-title", ""),
+                    author=attributes.get("data-embed-author", "") or found.author,
+                    text=_quoted_text(subtree) if found.kind == embeds.POST else "",
+                )
+            )
+
+    def _placeholder(self, embed: embeds.Embed):
+        self.found.append(embed)
+        yield {"type": "Comment", "data": f"carnet-embed:{len(self.found) - 1}"}
 
 
-def clean_article_html(html: str) -> str:
-    """Sanitise an editor's article body into HTML safe to render as is."""
+def _subtree(start: dict, tokens) -> list[dict]:
+    """The start token, everything inside its element, and its end token."""
+    subtree, depth = [start], 1
+    for token in tokens:
+        subtree.append(token)
+        if token["type"] == "StartTag":
+            depth += 1
+        elif token["type"] == "EndTag":
+            depth -= 1
+            if depth == 0:
+                break
+    return subtree
+
+
+def _token_text(token: dict) -> str:
+    if token["type"] in {"Characters", "SpaceCharacters"}:
+        return token["data"]
+    if token["type"] == "Entity":
+        return html.unescape(f"&{token['name']};")
+    return ""
+
+
+def _bare_address(paragraph: list[dict]) -> str:
+    """The address a paragraph holds and nothing else (as text, or as the text of a link
+    to it), or ""."""
+    inner = paragraph[1:-1]
+    text = "".join(_token_text(token) for token in inner).strip()
+    tags = [i for i, token in enumerate(inner) if token["type"] in _TAG_TOKENS]
+    if not tags:
+        return text
+    if len(tags) != 2 or inner[tags[0]]["name"] != "a" or inner[tags[1]]["name"] != "a":
+        return ""
+    outside = inner[: tags[0]] + inner[tags[1] + 1 :]
+    href = html.unescape(inner[tags[0]]["data"].get((None, "href"), ""))
+    if "".join(_token_text(token) for token in outside).strip() or href.strip() != text:
+        return ""
+    return text
+
+
+_TAG_TOKENS = frozenset({"StartTag", "EndTag", "EmptyTag"})
+_BREAKS = frozenset({"p", "div", "li", "h2", "h3", "h4", "h5", "h6", "blockquote"})
+
+
+def _quoted_text(subtree: list[dict]) -> str:
+    """The text of an embed's blockquote, a blank line between its paragraphs."""
+    parts, inside = [], 0
+    for token in subtree:
+        if token["type"] not in _TAG_TOKENS:
+            if inside:
+                parts.append(_token_text(token))
+            continue
+        if token["name"] == "blockquote" and token["type"] != "EmptyTag":
+            inside += 1 if token["type"] == "StartTag" else -1
+        if inside and token["name"] in _BREAKS:
+            parts.append("\n\n")
+        elif inside and token["name"] == "br":
+            parts.append(" ")
+    return "".join(parts)
+
+
+_EMBED_PLACEHOLDER = re.compile(r"<!--carnet-embed:(\d+)-->")
+
+
+def _dropped(match: re.Match) -> str:
+    """A dropped element goes, unless it is the frame of a video player: that one becomes
+    its embed (pasted embed code, imported posts)."""
+    if match.group(1).lower() != "iframe":
+        return ""
+    attributes = _start_tag_attributes(match.group())
+    found = embeds.recognise(attributes.get("src") or "")
+    if not found or found.kind != embeds.VIDEO:
+        return ""
+    return format_html(
+        '<figure data-embed-url="{}" data-embed-title="{}"></figure>',
+        found.url,
+        attributes.get("title") or "",
+    )
+
+
+class _StartTag(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.attributes: dict[str, str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if self.attributes is None:
+            self.attributes = {name: value or "" for name, value in attrs}
+
+
+def _start_tag_attributes(element: str) -> dict[str, str]:
+    """The attributes of an element's start tag (quoted values may hold a ">")."""
+    parser = _StartTag()
+    parser.feed(element)
+    parser.close()
+    return parser.attributes or {}
+
+
+def clean_article_html(html: str, *, language: str | None = None) -> str:
+    """Sanitise an editor's article body into HTML safe to render as is.
+
+    Embeds are written in ``language`` (the article's), else in the active one.
+    """
     html = _CONTROL_CHARS.sub("", html or "")
-    html = _DROPPED_ELEMENTS.sub("", html)
-    cleaned = _article_cleaner.clean(html)
+    html = _DROPPED_ELEMENTS.sub(_dropped, html)
+    found: list[embeds.Embed] = []
+    cleaner = bleach.Cleaner(
+        tags=ARTICLE_TAGS,
+        attributes=_keep_attribute,
+        protocols=SAFE_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=[_DropImagesWithoutSource, partial(_Embeds, found=found)],
+    )
+    cleaned = cleaner.clean(html)
+    if found:
+        with translation.override(language or translation.get_language()):
+            cleaned = _EMBED_PLACEHOLDER.sub(lambda m: found[int(m.group(1))].html(), cleaned)
     # Images inside a body sit below the cover, so they never block the first paint.
     return _IMG_TAG.sub('<img loading="lazy" decoding="async"', cleaned).strip()
 
 
-class _ImageSources(HTMLParser):
+@dataclass(frozen=True)
+class Removed:
+    """Something of an editor's body that clean_article_html() drops, by kind:
+    "image" (not from the site's media), "frame" (not a video player's), "script",
+    "plugin" (object, embed, applet), "media" (video, audio), "drawing" (svg, math),
+    "form", or "embed" (an embed whose address is no video or post Carnet shows)."""
+
+    kind: str
+    address: str = ""
+
+
+_REMOVED_KINDS = {
+    "iframe": "frame",
+    "frame": "frame",
+    "script": "script",
+    "object": "plugin",
+    "embed": "plugin",
+    "applet": "plugin",
+    "video": "media",
+    "audio": "media",
+    "svg": "drawing",
+    "math": "drawing",
+    "form": "form",
+}
+
+
+class _RemovedContent(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.sources: list[str] = []
+        self.removed: list[Removed] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        address = values.get("src") or values.get("data") or values.get("action") or ""
         if tag == "img":
-            self.sources.append(dict(attrs).get("src") or "")
+            if not is_media_url(values.get("src", "")):
+                self.removed.append(Removed("image", values.get("src", "")))
+        elif tag == "iframe" and _is_video(address):
+            return
+        elif tag in _REMOVED_KINDS:
+            self.removed.append(Removed(_REMOVED_KINDS[tag], address))
+        elif tag == "figure" and "data-embed-url" in values:
+            if not embeds.recognise(values["data-embed-url"]):
+                self.removed.append(Removed("embed", values["data-embed-url"]))
 
 
-def removed_images(html: str) -> list[str]:
-    """The addresses of the images clean_article_html() drops: not from the site's media.
+def _is_video(address: str) -> bool:
+    found = embeds.recognise(address)
+    return bool(found and found.kind == embeds.VIDEO)
 
-    An image without an address is listed as an empty string.
-    """
-    parser = _ImageSources()
-    parser.feed(_DROPPED_ELEMENTS.sub("", _CONTROL_CHARS.sub("", html or "")))
+
+def removed_content(html: str) -> list[Removed]:
+    """What clean_article_html() drops of a body that a reader would have seen or that
+    would have run: images from elsewhere, frames, scripts, plugins, drawings, forms,
+    embeds it cannot show. Each once, in the order of the body."""
+    parser = _RemovedContent()
+    parser.feed(_CONTROL_CHARS.sub("", html or ""))
     parser.close()
-    return [src for src in parser.sources if not is_media_url(src)]
+    return list(dict.fromkeys(parser.removed))
 
 
 def has_control_characters(text: str, *, multiline: bool = True) -> bool:

@@ -20,6 +20,9 @@ TEST_SETTINGS = override_settings(
     # tests.base.sign_in gives a test client a whole sign-in; the browser tests run the
     # demo, which turns it off as `make run` does.
     TWO_STEP_REQUIRED=True,
+    # No test asks YouTube or Mastodon anything; tests/sitewide/test_embeds.py answers
+    # for them.
+    EMBED_LOOKUPS=False,
 )
 
 

@@ -10,3 +10,24 @@ document.addEventListener("click", (event) => {
     field.scrollIntoView({ block: "center" });
   }
 });
+
+// A video's facade (sitewide/embeds.py) becomes its player when the reader clicks it,
+// not before: until then nothing is asked of the video's site. The player's address is
+// the one the sanitiser wrote; the page's Content Security Policy frames no other.
+document.addEventListener("click", (event) => {
+  const facade = event.target.closest(".embed__facade[data-embed-player]");
+  if (!facade || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+  const player = new URL(facade.dataset.embedPlayer, location.href);
+  if (player.protocol !== "https:") return;
+  event.preventDefault();
+  const frame = document.createElement("iframe");
+  frame.className = "embed__player";
+  frame.src = player.href;
+  frame.title = facade.querySelector(".embed__title")?.textContent || "";
+  frame.allow = "autoplay; encrypted-media; fullscreen; picture-in-picture";
+  frame.allowFullscreen = true;
+  // The page's own policy sends no referrer to other sites; players need the origin.
+  frame.referrerPolicy = "strict-origin-when-cross-origin";
+  facade.replaceWith(frame);
+  frame.focus();
+});

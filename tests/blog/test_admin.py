@@ -159,7 +159,9 @@ class EditorArticleAdminTests(TestCase):
         article = Article.objects.get(slug="from-the-admin")
         self.assertEqual(sorted(tag.slug for tag in article.tags.all()), ["energie", "sante"])
 
-    def test_hostile_html_is_kept_as_written_and_stored_sanitised(self):
+    def test_hostile_html_is_stored_sanitised_in_the_body_too(self):
+        # The body the editor reopens is what readers get (before typography): what the
+        # sanitiser dropped does not come back to the editor at the next save.
         for n, (pattern, body) in enumerate(HOSTILE_BODIES.items()):
             with self.subTest(pattern=pattern):
                 slug = f"hostile-{n}"
@@ -168,11 +170,11 @@ class EditorArticleAdminTests(TestCase):
                 )
                 self.assertEqual(response.status_code, 302)
                 article = Article.objects.get(slug=slug)
-                self.assertEqual(article.body, body.replace("\r\n", "\n"))
-                self.assertEqual(article.body_html, clean_article_html(body))
+                self.assertEqual(article.body, clean_article_html(body.replace("\r\n", "\n")))
+                self.assertEqual(article.body_html, article.body)
                 self.assertIn("Hi", article.body_html)
                 for needle in FORBIDDEN:
-                    self.assertNotIn(needle, article.body_html.lower())
+                    self.assertNotIn(needle, article.body.lower())
 
 
 class ChiefEditorArticleAdminTests(TestCase):

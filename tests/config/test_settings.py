@@ -23,6 +23,7 @@ SETTINGS_VARIABLES = {
     "HSTS_SECONDS", "HSTS_INCLUDE_SUBDOMAINS", "HSTS_PRELOAD", "SSL_REDIRECT", "PROXY_SSL_HEADER",
     "LOGIN_FAILURE_LIMIT", "LOGIN_COOLOFF_MINUTES", "PAGE_CACHE", "PAGE_MAX_AGE",
     "PAGE_STALE_SECONDS", "COMMENTS_PER_PAGE", "CONTACT_FLOOD_SECONDS",
+    "PEERTUBE_HOSTS", "EMBED_LOOKUPS",
     # Set in this process by the browser tests (Playwright's loop); Django's deploy
     # check refuses it, and no server has it.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
@@ -114,6 +115,14 @@ class BadSettingsTests(SimpleTestCase):
 
     def test_email_timeout_must_be_a_positive_number(self):
         self.assertRefused("EMAIL_TIMEOUT", EMAIL_TIMEOUT="0")
+
+    def test_peertube_hosts_must_be_host_names(self):
+        for value in ["https://framatube.org", "framatube.org:8443", "10.0.0.1", "localhost"]:
+            with self.subTest(value):
+                self.assertRefused("PEERTUBE_HOSTS", PEERTUBE_HOSTS=value)
+
+    def test_embed_lookups_must_be_a_boolean(self):
+        self.assertRefused("EMBED_LOOKUPS", EMBED_LOOKUPS="sometimes")
 
     def test_log_level_must_be_a_logging_level(self):
         self.assertRefused("LOG_LEVEL", LOG_LEVEL="verbose")

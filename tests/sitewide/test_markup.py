@@ -11,10 +11,12 @@ from html.parser import HTMLParser
 
 from django.test import SimpleTestCase
 
+from sitewide import embeds
 from sitewide.markup import (
+    Removed,
     clean_article_html,
     has_control_characters,
-    removed_images,
+    removed_content,
     render_comment_text,
     strip_control_characters,
 )
@@ -26,6 +28,18 @@ def absent(*needles: str) -> tuple[str, ...]:
 
 
 IMG = '<img loading="lazy" decoding="async"'
+VIDEO_URL = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+POST_URL = "https://mastodon.social/@gargron/113"
+
+
+def video(title: str = "") -> str:
+    """The one markup the sanitiser keeps for this video (pinned in test_embeds.py)."""
+    return embeds.recognise(VIDEO_URL).with_details(title=title).html()
+
+
+def post(text: str = "", author: str = "") -> str:
+    return embeds.recognise(POST_URL).with_details(text=text, author=author).html()
+
 
 # An editor's article body: clean_article_html(input).
 # (attack, hostile input, exact output or absent(...))
@@ -129,6 +143,59 @@ ARTICLE_ATTACKS = [
      f'{IMG} src="/media/a.jpg" alt="a">'),
     ("sizes with markup or a url", '<img src="/media/a.jpg" sizes="url(x) &lt;b&gt;" alt="a">',
      f'{IMG} src="/media/a.jpg" alt="a">'),
+    # Embeds: an address recognised by sitewide.embeds, rebuilt; nothing else kept.
+    ("iframe of another host playing a YouTube id",
+     '<iframe src="https://evil.example/embed/dQw4w9WgXcQ"></iframe>', ""),
+    ("iframe of a host that starts like YouTube's",
+     '<iframe src="https://www.youtube.com.evil.example/embed/dQw4w9WgXcQ"></iframe>', ""),
+    ("iframe whose query names YouTube",
+     '<iframe src="https://evil.example/?u=https://www.youtube.com/embed/dQw4w9WgXcQ">'
+     "</iframe>", ""),
+    ("iframe with YouTube as its user name",
+     '<iframe src="https://www.youtube.com@evil.example/embed/dQw4w9WgXcQ"></iframe>', ""),
+    ("iframe on YouTube's host with another port",
+     '<iframe src="https://www.youtube.com:8443/embed/dQw4w9WgXcQ"></iframe>', ""),
+    ("iframe of a PeerTube server not allowed",
+     '<iframe src="https://evil.example/videos/embed/9c9de5e8-0a1e-484a-b099-e80766180a6d">'
+     "</iframe>", ""),
+    ("iframe with a javascript: address", '<iframe src="javascript:alert(1)"></iframe>', ""),
+    ("iframe with a handler in its video id",
+     '<iframe src="https://www.youtube.com/embed/%22onload=alert(1)"></iframe>', ""),
+    ("YouTube iframe carrying srcdoc, sandbox and handlers",
+     '<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ" srcdoc="<script>alert(1)</script>" '
+     'sandbox="allow-scripts" onload="alert(2)" allow="camera" title="T"></iframe>',
+     video("T")),
+    ("embed with a javascript: address", '<figure data-embed-url="javascript:alert(1)"></figure>',
+     ""),
+    ("embed with a javascript: address disguised as YouTube",
+     '<figure data-embed-url="javascript://www.youtube.com/watch?v=dQw4w9WgXcQ"></figure>', ""),
+    ("embed with a data: address",
+     '<figure data-embed-url="data:text/html,<script>alert(1)</script>"></figure>', ""),
+    ("embed of another site", '<figure data-embed-url="https://evil.example/v/1"><p>x</p></figure>',
+     ""),
+    ("attributes smuggled on the embed markup",
+     f'<figure data-embed-url="{VIDEO_URL}" data-embed-title="T" class="embed x" '
+     'style="position:fixed" onclick="alert(1)" data-embed-player="https://evil.example/">'
+     '<a class="embed__facade" href="javascript:alert(2)" '
+     'data-embed-player="https://evil.example/" onmouseover="alert(3)">Play</a>'
+     '<iframe src="https://evil.example/"></iframe><img src="https://evil.example/t.gif">'
+     "</figure>",
+     video("T")),
+    ("a player address written by hand on a link",
+     f'<a class="embed__facade" href="{VIDEO_URL}" data-embed-player="https://evil.example/">x</a>',
+     f'<a href="{VIDEO_URL}">x</a>'),
+    ("an embed's data on a figure that is no embed",
+     '<figure data-embed-title="T" data-embed-author="A"><figcaption>c</figcaption></figure>',
+     "<figure><figcaption>c</figcaption></figure>"),
+    ("an embed title breaking out of its attribute",
+     f'<figure data-embed-url="{VIDEO_URL}" '
+     'data-embed-title="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"></figure>',
+     video('"><script>alert(1)</script>')),
+    ("markup and scripts inside a quoted post",
+     f'<figure data-embed-url="{POST_URL}" data-embed-author="&lt;b&gt;A"><blockquote>'
+     "<p>x<img src=x onerror=alert(1)><script>alert(2)</script><b>y</b></p></blockquote>"
+     "</figure>",
+     post(text="xy", author="<b>A")),
 ]  # fmt: skip
 
 # Nothing a browser would run, or load from another origin, survives in an article.
@@ -319,19 +386,113 @@ class CleanArticleHtmlAllowedContentTests(SimpleTestCase):
         self.assertKept('<p lang="en" dir="ltr">Hello</p>')
 
 
-class RemovedImagesTests(SimpleTestCase):
+class CleanArticleHtmlEmbedTests(SimpleTestCase):
+    def test_a_videos_address_alone_in_its_paragraph_becomes_its_embed(self):
+        for paragraph in [
+            f"<p>{VIDEO_URL}</p>",
+            f'<p> <a href="{VIDEO_URL}">{VIDEO_URL}</a> </p>',
+            "<p>https://youtu.be/dQw4w9WgXcQ</p>",
+        ]:
+            with self.subTest(paragraph):
+                self.assertEqual(clean_article_html(paragraph + "<p>x</p>"), video() + "<p>x</p>")
+
+    def test_an_address_among_words_or_a_link_with_other_words_stays_as_it_is(self):
+        for paragraph in [
+            f"<p>See {VIDEO_URL}</p>",
+            f'<p><a href="{VIDEO_URL}">the video</a></p>',
+            f"<p><strong>{VIDEO_URL}</strong></p>",
+            f"<ul><li><p>{VIDEO_URL}</p></li></ul>",
+            f"<p>{POST_URL}</p>",  # a post needs its text: a link alone stays a link
+        ]:
+            with self.subTest(paragraph):
+                self.assertEqual(clean_article_html(paragraph), paragraph)
+
+    def test_a_players_embed_code_becomes_its_embed_with_its_title(self):
+        self.assertEqual(
+            clean_article_html(
+                '<iframe width="560" height="315" src="https://www.youtube-nocookie.com/embed/'
+                'dQw4w9WgXcQ?si=x" title="Le &amp; clip" frameborder="0" allowfullscreen>'
+                "</iframe>"
+            ),
+            video("Le & clip"),
+        )
+
+    def test_a_quoted_post_keeps_its_paragraphs_as_text(self):
+        self.assertEqual(
+            clean_article_html(
+                f'<figure class="embed embed--post" data-embed-url="{POST_URL}" '
+                'data-embed-author="Eugen"><blockquote><p>One <em>two</em></p><p>three<br>four'
+                "</p></blockquote><figcaption>ignored</figcaption></figure>"
+            ),
+            post(text="One two\n\nthree four", author="Eugen"),
+        )
+
+    def test_embeds_are_written_in_the_articles_language(self):
+        self.assertIn("Play the video", clean_article_html(f"<p>{VIDEO_URL}</p>", language="en"))
+        self.assertIn("Lire la vidéo", clean_article_html(f"<p>{VIDEO_URL}</p>", language="fr"))
+
+    def test_cleaning_twice_changes_nothing(self):
+        body = (
+            f"<p>{VIDEO_URL}</p><p>a</p>"
+            f'<figure data-embed-url="{POST_URL}"><blockquote><p>t</p></blockquote></figure>'
+            '<iframe src="https://player.vimeo.com/video/76979871?h=8272103f6e"></iframe>'
+        )
+        once = clean_article_html(body)
+        self.assertEqual(clean_article_html(once), once)
+
+
+class RemovedContentTests(SimpleTestCase):
     def test_it_names_each_image_the_sanitiser_drops(self):
         self.assertEqual(
-            removed_images(
+            removed_content(
                 '<p><img src="https://example.com/a.png"><img src="/media/library/b.jpg">'
                 '<img src=x><img alt="none"><img src="//cdn.example/media/c.jpg"></p>'
             ),
-            ["https://example.com/a.png", "x", "", "//cdn.example/media/c.jpg"],
+            [
+                Removed("image", "https://example.com/a.png"),
+                Removed("image", "x"),
+                Removed("image", ""),
+                Removed("image", "//cdn.example/media/c.jpg"),
+            ],
         )
 
-    def test_it_names_none_when_every_image_is_the_sites(self):
-        self.assertEqual(removed_images('<img src="/media/library/b.jpg" alt="b">'), [])
-        self.assertEqual(removed_images(""), [])
+    def test_it_names_frames_scripts_and_the_rest_but_not_a_videos_player(self):
+        self.assertEqual(
+            removed_content(
+                '<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe>'
+                '<iframe src="https://evil.example/x"></iframe><script src="/t.js"></script>'
+                "<script>alert(1)</script>"
+                '<object data="a.swf"></object><embed src="b.swf"><video src="c.mp4"></video>'
+                '<svg></svg><form action="https://evil.example/"></form>'
+                '<figure data-embed-url="https://evil.example/v"></figure>'
+                f'<figure data-embed-url="{VIDEO_URL}"></figure>'
+            ),
+            [
+                Removed("frame", "https://evil.example/x"),
+                Removed("script", "/t.js"),
+                Removed("script", ""),
+                Removed("plugin", "a.swf"),
+                Removed("plugin", "b.swf"),
+                Removed("media", "c.mp4"),
+                Removed("drawing", ""),
+                Removed("form", "https://evil.example/"),
+                Removed("embed", "https://evil.example/v"),
+            ],
+        )
+
+    def test_it_names_each_thing_once(self):
+        self.assertEqual(
+            removed_content(
+                '<img src="https://a.example/x.png"><img src="https://a.example/x.png">'
+            ),
+            [Removed("image", "https://a.example/x.png")],
+        )
+
+    def test_it_names_none_when_everything_is_kept(self):
+        self.assertEqual(removed_content('<img src="/media/library/b.jpg" alt="b">'), [])
+        self.assertEqual(removed_content(""), [])
+        # What the sanitiser wrote is kept as it is: nothing to say at the next save.
+        self.assertEqual(removed_content(clean_article_html(f"<p>{VIDEO_URL}</p>")), [])
 
 
 class RenderCommentTextTests(SimpleTestCase):
