@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from blog import preview, workflow
 from blog.forms import ArticleAdminForm
 from blog.models import Article, Category
-from editing.editor import warn_about_removed_images
+from editing.editor import warn_about_removed_content
 from editing.models import Autosave
 from sitewide.revisions import RevisionAdmin, comment_for
 
@@ -215,9 +215,9 @@ class ArticleAdmin(RevisionAdmin):
         obj.workflow_event = workflow.event_of(before, obj)
         if obj.workflow_event and obj.workflow_event.key == "submitted":
             workflow.notify_reviewers(request, obj)
-        # newsroom-content: the editor is told which pasted images were dropped, and the
+        # newsroom-content: the editor is told what saving dropped, and the
         # form's autosave (editing.Autosave) is done with once the article is saved.
-        warn_about_removed_images(request, form)
+        warn_about_removed_content(request, form)
         Autosave.objects.for_form(request.user, request.path).delete()
 
     # newsroom-content: the change form's "Preview" button posts its unsaved fields here.

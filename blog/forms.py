@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from editing.editor import RichTextEditor
+from editing.widgets import SuggestingTagWidget
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -14,8 +15,10 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         widgets = {
             "body": RichTextEditor(),
+            "tags": SuggestingTagWidget(),
         }
         help_texts = {
+            "tags": _("Separated by commas. Existing tags are suggested as you type."),
             "body": _(
                 "Headings, lists, quotes, links, tables and images from the library, from "
                 "the toolbar. Pasted text keeps only these; the rest of its formatting is "

@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import path
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from editing.models import Image
 
@@ -55,3 +58,30 @@ class ImageAdmin(admin.ModelAdmin):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+
+    def get_urls(self) -> list:
+        upload = self.admin_site.admin_view(require_POST(self.upload_view))
+        return [path("upload/", upload, name="editing_image_upload"), *super().get_urls()]
+
+    def upload_view(self, request: HttpRequest) -> HttpResponse:
+        """One image added from the editor's library dialog, answered in JSON.
+
+        The add form's own path: its permission, its form (the file, the alt text, the
+        caption and the credit, validated as on the add page), save_model and the admin's
+        history. 201 with the image as the editor inserts it; 400 with each field's
+        errors; 403 without the right to add images.
+        """
+        if not self.has_add_permission(request):
+            return JsonResponse({"error": gettext("You may not add images.")}, status=403)
+        form = self.get_form(request, None, change=False)(request.POST, request.FILES)
+        if not form.is_valid():
+            errors = {
+                field: [error["message"] for error in field_errors]
+                for field, field_errors in form.errors.get_json_data().items()
+            }
+            return JsonResponse({"errors": errors}, status=400)
+        image = self.save_form(request, form, change=False)
+        self.save_model(request, image, form, change=False)
+        self.save_related(request, form, formsets=[], change=False)
+        self.log_addition(request, image, self.construct_change_message(request, form, []))
+        return JsonResponse({"image": image.as_editor_json()}, status=201)

@@ -1,17 +1,21 @@
 import json
 
-from django.db.models import Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from taggit.models import Tag
 
 from editing.models import Autosave, Image
+from sitewide import embeds
 
 # An autosave holds one form's text; more than this is not an article being typed.
 AUTOSAVE_MAX_BYTES = 1_000_000
 CHOICES_SHOWN = 30
+TAGS_SHOWN = 10
 
 
 def _is_staff(user) -> bool:
@@ -28,6 +32,49 @@ def image_choices(request: HttpRequest) -> HttpResponse:
     if query := request.GET.get("q", "").strip()[:100]:
         images = images.filter(Q(alt__icontains=query) | Q(caption__icontains=query))
     return JsonResponse({"images": [image.as_editor_json() for image in images[:CHOICES_SHOWN]]})
+
+
+@never_cache
+@require_GET
+def tag_choices(request: HttpRequest) -> HttpResponse:
+    """Existing tags for the tags field's suggestions: those starting with what was typed
+    first, then those containing it, the most used first."""
+    if not (_is_staff(request.user) and request.user.has_perm("taggit.view_tag")):
+        return HttpResponse(status=403)
+    query = request.GET.get("q", "").strip()[:100]
+    if not query:
+        return JsonResponse({"tags": []})
+    tags = (
+        Tag.objects.filter(name__icontains=query)
+        .annotate(
+            starts=Case(
+                When(name__istartswith=query, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            uses=Count("taggit_taggeditem_items"),
+        )
+        .order_by("starts", "-uses", "name")
+        .values_list("name", flat=True)
+    )
+    return JsonResponse({"tags": list(tags[:TAGS_SHOWN])})
+
+
+@never_cache
+@require_GET
+def embed(request: HttpRequest) -> HttpResponse:
+    """What the editor embeds for ?url=: a video (with its title) or a post (with its
+    author and text), as sitewide.embeds recognises it and its provider describes it.
+    400 with the reason for an address that is neither."""
+    if not _is_staff(request.user):
+        return HttpResponse(status=403)
+    found = embeds.recognise(request.GET.get("url", ""))
+    if found is None:
+        return JsonResponse(
+            {"error": _("This address is not a video or a post that can be embedded.")},
+            status=400,
+        )
+    return JsonResponse(embeds.lookup(found).as_json())
 
 
 @never_cache

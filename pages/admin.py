@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from editing.editor import warn_about_removed_images
+from editing.editor import warn_about_removed_content
 from editing.models import Autosave
 from pages.forms import PageAdminForm
 from pages.models import Page
@@ -21,5 +21,5 @@ class PageAdmin(RevisionAdmin):
 
     def save_model(self, request: HttpRequest, obj: Page, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        warn_about_removed_images(request, form)
+        warn_about_removed_content(request, form)
         Autosave.objects.for_form(request.user, request.path).delete()

@@ -1,12 +1,24 @@
 import datetime
 import json
+from unittest import mock
 
-from django.test import TestCase
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from blog.models import Article
-from editing.models import AUTOSAVE_KEPT_FOR, Autosave
-from tests.base import TemporaryMediaMixin, make_article, make_editor, make_image, make_moderator
+from editing.models import AUTOSAVE_KEPT_FOR, Autosave, Image
+from sitewide import embeds
+from tests.base import (
+    TemporaryMediaMixin,
+    jpeg,
+    make_article,
+    make_contributor,
+    make_editor,
+    make_image,
+    make_moderator,
+)
 from tests.blog.test_admin import article_form_data
 
 AUTOSAVE = "/admin/editing/autosave/"
@@ -44,6 +56,159 @@ class ImageChoicesTests(TemporaryMediaMixin, TestCase):
         self.assertEqual(self.client.get("/admin/editing/images.json").status_code, 403)
         self.client.force_login(make_moderator())
         self.assertEqual(self.client.get("/admin/editing/images.json").status_code, 403)
+
+
+UPLOAD = "/admin/editing/image/upload/"
+
+
+def upload_data(name: str = "alpes.jpg", content: bytes | None = None, **fields) -> dict:
+    return {
+        "file": SimpleUploadedFile(name, jpeg(900, 600) if content is None else content),
+        "alt": "Des sommets enneigés",
+        "caption": "",
+        "credit": "",
+        **fields,
+    }
+
+
+class UploadFromTheEditorTests(TemporaryMediaMixin, TestCase):
+    """The library dialog adds images through the add form's own path, in JSON."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_editor()
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def test_an_image_is_added_with_its_description_and_answered_as_the_editor_inserts_it(self):
+        response = self.client.post(
+            UPLOAD, upload_data(caption="Le Mont-Blanc", credit="AFP"), headers={"accept": "*/*"}
+        )
+        self.assertEqual(response.status_code, 201)
+        image = Image.objects.get()
+        self.assertEqual(response.json()["image"], image.as_editor_json())
+        self.assertEqual(
+            (image.alt, image.caption, image.credit, image.uploaded_by),
+            ("Des sommets enneigés", "Le Mont-Blanc", "AFP", self.editor),
+        )
+        # Its smaller copies are made at once, as on the add page.
+        self.assertEqual(image.renditions, [480, 800])
+        self.assertIn("480w", response.json()["image"]["srcset"])
+        # And it is in the admin's history like any addition.
+        entry = LogEntry.objects.get()
+        self.assertEqual((entry.action_flag, entry.object_id), (ADDITION, str(image.pk)))
+
+    def test_an_image_without_alt_text_is_refused_with_the_reason(self):
+        response = self.client.post(UPLOAD, upload_data(alt="  "))
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(list(response.json()["errors"]), ["alt"])
+        self.assertFalse(Image.objects.exists())
+
+    def test_a_file_that_is_no_image_is_refused_with_the_reason(self):
+        response = self.client.post(UPLOAD, upload_data(name="notes.jpg", content=b"not an image"))
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("file", response.json()["errors"])
+        self.assertTrue(response.json()["errors"]["file"][0])
+        self.assertFalse(Image.objects.exists())
+
+    def test_only_a_post_from_someone_who_may_add_images_adds_one(self):
+        self.assertEqual(self.client.get(UPLOAD).status_code, 405)
+        self.client.force_login(make_moderator())
+        response = self.client.post(UPLOAD, upload_data())
+        self.assertEqual(response.status_code, 403)
+        self.assertTrue(response.json()["error"])
+        self.client.logout()
+        response = self.client.post(UPLOAD, upload_data())
+        self.assertEqual(response.status_code, 302)  # to the admin's sign-in
+        self.assertFalse(Image.objects.exists())
+
+    def test_a_contributor_may_add_images_from_the_editor(self):
+        self.client.force_login(make_contributor())
+        self.assertEqual(self.client.post(UPLOAD, upload_data()).status_code, 201)
+
+    def test_the_csrf_token_is_required(self):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(self.editor)
+        self.assertEqual(client.post(UPLOAD, upload_data()).status_code, 403)
+        self.assertFalse(Image.objects.exists())
+
+
+class TagChoicesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_editor()
+        make_article(tags=["Montagne", "Neige"])
+        make_article(tags=["Montagne", "Ski de montagne"])
+        make_article(tags=["Montagne", "Ski de montagne", "Mont-Blanc"])
+
+    def choices(self, query: str) -> list[str]:
+        response = self.client.get("/admin/editing/tags.json", {"q": query})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("no-cache", response["Cache-Control"])
+        return response.json()["tags"]
+
+    def test_tags_starting_with_the_words_come_first_then_the_most_used(self):
+        self.client.force_login(self.editor)
+        self.assertEqual(self.choices("mont"), ["Montagne", "Mont-Blanc", "Ski de montagne"])
+        self.assertEqual(self.choices("NEI"), ["Neige"])
+        self.assertEqual(self.choices("xyz"), [])
+        self.assertEqual(self.choices("  "), [])
+
+    def test_a_contributor_gets_them_and_a_moderator_or_a_reader_does_not(self):
+        self.client.force_login(make_contributor())
+        self.assertEqual(self.choices("nei"), ["Neige"])
+        self.client.force_login(make_moderator())
+        self.assertEqual(self.client.get("/admin/editing/tags.json?q=n").status_code, 403)
+        self.client.logout()
+        self.assertEqual(self.client.get("/admin/editing/tags.json?q=n").status_code, 403)
+
+
+class EmbedLookupTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_editor()
+
+    def test_a_video_address_is_answered_as_the_editor_embeds_it(self):
+        self.client.force_login(self.editor)
+        response = self.client.get(
+            "/admin/editing/embed.json", {"url": "https://youtu.be/dQw4w9WgXcQ"}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("no-cache", response["Cache-Control"])
+        self.assertEqual(
+            response.json(),
+            {
+                "provider": "youtube",
+                "providerName": "YouTube",
+                "kind": "video",
+                "url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+                "title": "",
+                "author": "",
+                "text": "",
+            },
+        )
+
+    def test_the_providers_title_is_given_when_it_answers(self):
+        self.client.force_login(self.editor)
+        with (
+            self.settings(EMBED_LOOKUPS=True),
+            mock.patch.object(embeds, "fetch_json", return_value={"title": "Le clip"}),
+        ):
+            response = self.client.get("/admin/editing/embed.json", {"url": "https://vimeo.com/1"})
+        self.assertEqual(response.json()["title"], "Le clip")
+
+    def test_any_other_address_is_refused_with_the_reason(self):
+        self.client.force_login(self.editor)
+        for url in ["https://evil.example/v/1", "javascript:alert(1)", ""]:
+            with self.subTest(url):
+                response = self.client.get("/admin/editing/embed.json", {"url": url})
+                self.assertEqual(response.status_code, 400)
+                self.assertIn("error", response.json())
+
+    def test_only_staff_may_ask(self):
+        response = self.client.get("/admin/editing/embed.json", {"url": "https://vimeo.com/1"})
+        self.assertEqual(response.status_code, 403)
 
 
 class AutosaveTests(TestCase):

@@ -130,3 +130,21 @@ class PageAdminTests(TestCase):
         self.assertEqual(len(warnings), 1)
         self.assertIn("https://elsewhere.example/logo.png", warnings[0])
         self.assertNotIn("elsewhere.example", Page.objects.get().body_html)
+
+    def test_a_page_embeds_videos_and_drops_other_frames_as_articles_do(self):
+        body = (
+            "<p>Notre chaîne</p><p>https://vimeo.com/76979871</p>"
+            '<iframe src="https://tracker.example/widget"></iframe>'
+        )
+        response = self.client.post(
+            "/admin/pages/page/add/", page_form_data(body=body), follow=True
+        )
+        warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+        self.assertEqual(len(warnings), 1)
+        self.assertIn("https://tracker.example/widget", warnings[0])
+        page = Page.objects.get()
+        self.assertIn('data-embed-url="https://vimeo.com/76979871"', page.body)
+        self.assertNotIn("tracker.example", page.body)
+        public = self.client.get("/pages/mentions-legales/")
+        self.assertContains(public, 'data-embed-player="https://player.vimeo.com/video/76979871')
+        self.assertContains(public, "Lire la vidéo")
