@@ -261,9 +261,12 @@ def test_a_moderator_approves_by_key_undoes_from_the_message_and_replies_as_the_
     page.keyboard.press("a")
     expect(message).to_contain_text("1 comment approved.")
     expect(page.locator(".decide")).to_have_count(2)
+    # Each decision loads the queue again: wait for its script to put the keyboard back.
+    expect(page.locator(".decide button:focus")).to_have_count(1)
     page.keyboard.press("u")
     expect(message).to_contain_text("Undone: 1 comment is back as it was.")
     expect(page.locator(".decide")).to_have_count(3)
+    expect(page.locator(f"#decide-{newest.pk} button:focus")).to_have_count(1)
     page.keyboard.press("a")
     expect(message).to_contain_text("1 comment approved.")
 
