@@ -120,6 +120,8 @@ class ArticleAdmin(RevisionAdmin):
         "seo_description",
     ]
     revision_events = workflow.EVENTS
+    # A deleted article's text, offered to a new form after a conflict, is a draft again.
+    conflict_new_draft_initial = {"status": Status.DRAFT}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request).prefetch_related("tags")

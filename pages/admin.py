@@ -18,6 +18,8 @@ class PageAdmin(RevisionAdmin):
     revision_compare_fields = ["title", "slug", "body", "language", "published"]
     # The address and whether it is public stay as they are: a restore brings back text.
     revision_restore_fields = ["title", "body", "language"]
+    # A deleted page's text, offered to a new form after a conflict, is not public yet.
+    conflict_new_draft_initial = {"published": False}
 
     def save_model(self, request: HttpRequest, obj: Page, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
