@@ -9,6 +9,7 @@ from accounts import views as accounts_views
 from blog import sitemaps
 from sitewide import views as sitewide_views
 
+handler403 = sitewide_views.permission_denied
 handler500 = sitewide_views.server_error
 
 # Reader pages: in the site's language at the root, in the others under their prefix.

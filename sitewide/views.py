@@ -5,6 +5,9 @@ import sys
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -93,3 +96,16 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
         return outage_response(request)
     return defaults.server_error(request)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 403 page; in the admin, a page of the admin, in the staff member's language,
+    with the admin around it and a way back."""
+    from django.contrib import admin
+
+    user = getattr(request, "user", None)
+    if request.path.startswith(reverse("admin:index")) and user and user.is_staff:
+        context = {**admin.site.each_context(request), "title": _("Not allowed")}
+        response = TemplateResponse(request, "admin/403.html", context, status=403)
+        return response.render()
+    return defaults.permission_denied(request, exception)
