@@ -1,7 +1,9 @@
 import reversion
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin import actions as admin_actions
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
@@ -70,7 +72,7 @@ class ArticleAdmin(RevisionAdmin):
     # The article's id, with a lookup popup: a plain labelled field, whatever the number
     # of articles (select2's empty combobox has no accessible name).
     raw_id_fields = ["translation"]
-    actions = ["pin_as_lead_story"]
+    actions = ["delete_selected", "pin_as_lead_story"]
     # newsroom-content: the cover is an image of the library, searched by its alt text.
     autocomplete_fields = ["cover"]
     fieldsets = [
@@ -159,6 +161,22 @@ class ArticleAdmin(RevisionAdmin):
             if widget:
                 kwargs["widget"] = widget()
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_form(self, request: HttpRequest, obj: Article | None = None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "translation" in form.base_fields:
+            # Pairing writes a link onto the other article: it must be one the user may
+            # change (or the one already paired), and its title is named only then.
+            field = form.base_fields["translation"]
+            field.queryset = workflow.changeable(request.user, Article.objects.all())
+            if obj is not None and obj.translation_id:
+                field.queryset |= Article.objects.filter(pk=obj.translation_id)
+            field.widget = ChoicesRawIdWidget(
+                Article._meta.get_field("translation").remote_field,
+                self.admin_site,
+                allowed=field.queryset,
+            )
+        return form
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
@@ -276,6 +294,28 @@ class ArticleAdmin(RevisionAdmin):
     def has_publish_permission(self, request: HttpRequest) -> bool:
         return workflow.can_publish(request.user)
 
+    @admin.action(
+        description=admin_actions.delete_selected.short_description, permissions=["delete"]
+    )
+    def delete_selected(self, request: HttpRequest, queryset: QuerySet):
+        """Django's bulk delete, for articles the user may delete one by one only: a
+        contributor's published or submitted article stays, and they are told why."""
+        refused = queryset.exclude(pk__in=workflow.changeable(request.user, queryset))
+        if refused:
+            titles = ", ".join(f"“{article}”" for article in refused)
+            self.message_user(
+                request,
+                _("Nothing was deleted: you may not delete %(titles)s.") % {"titles": titles},
+                messages.ERROR,
+            )
+            return None
+        return admin_actions.delete_selected(self, request, queryset)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        if queryset.exclude(pk__in=workflow.changeable(request.user, queryset)).exists():
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
     def get_deleted_objects(self, objs, request: HttpRequest):
         """What hangs on an article (its comments) goes with it: its own permission is enough."""
         deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
@@ -305,3 +345,20 @@ class ArticleAdmin(RevisionAdmin):
                 _("It leads the front page once it is published."),
                 messages.WARNING,
             )
+
+
+class ChoicesRawIdWidget(ForeignKeyRawIdWidget):
+    """A raw-id field that names the chosen object only when it is one of ``allowed``
+    (the field's queryset): Django's reads any row, so a refused form would show the
+    title of an article the user may not see."""
+
+    def __init__(self, rel, admin_site, *, allowed: QuerySet, **kwargs):
+        super().__init__(rel, admin_site, **kwargs)
+        self.allowed = allowed
+
+    def label_and_url_for_value(self, value) -> tuple[str, str]:
+        try:
+            chosen = self.allowed.filter(pk=value).exists()
+        except (ValueError, TypeError, ValidationError):
+            chosen = False
+        return super().label_and_url_for_value(value) if chosen else ("", "")

@@ -148,7 +148,7 @@ class AuthorFeed(LatestArticlesFeed):
 
 class TagFeed(LatestArticlesFeed):
     def get_object(self, request: HttpRequest, slug: str) -> Tag:
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(Article.objects.published().tags(), slug=slug)
 
     def title(self, obj: Tag) -> str:
         return _("%(site)s: %(tag)s") % {"site": SiteSettings.load().site_name, "tag": obj.name}

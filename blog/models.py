@@ -28,6 +28,7 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from accounts.models import User
 from blog import search
@@ -89,6 +90,15 @@ class ArticleQuerySet(models.QuerySet):
     def published(self) -> "ArticleQuerySet":
         """The one rule for what the public may see: published, and its time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def editable_by(self, user) -> "ArticleQuerySet":
+        """Mirrors Article.is_editable_by: one's own articles, everyone's with
+        change_others_article, none without the right to change articles."""
+        if not (user.is_active and user.is_staff and user.has_perm("blog.change_article")):
+            return self.none()
+        if user.has_perm("blog.change_others_article"):
+            return self
+        return self.filter(author=user)
 
     def lead(self) -> "Article | None":
         """The front page's lead story: the pinned article if it is published, else the
@@ -173,6 +183,14 @@ class ArticleQuerySet(models.QuerySet):
         feed and sitemap entry: a staff account with nothing published has none.
         """
         return User.objects.filter(Exists(self.filter(author=OuterRef("pk"))), is_active=True)
+
+    def tags(self) -> models.QuerySet:
+        """The tags of one of these articles at least.
+
+        As `published().tags()`, the one rule for which tags have a public page and feed:
+        a tag used only by drafts or scheduled articles names an embargoed story.
+        """
+        return Tag.objects.filter(Exists(self.filter(tags=OuterRef("pk"))))
 
     def for_listing(self) -> "ArticleQuerySet":
         """What an article card shows: its columns, author, category and cover (an image

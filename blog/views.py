@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
-from taggit.models import Tag
 
 from blog.models import Article, Category
 from sitewide.models import SiteSettings
@@ -139,7 +138,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = get_object_or_404(Article.objects.published().tags(), slug=slug)
     return render_article_list(
         request, "blog/tag.html", Article.objects.published().filter(tags=tag), tag=tag
     )

@@ -54,6 +54,28 @@ class ImageAdmin(admin.ModelAdmin):
     def renditions_made(self, image: Image) -> str:
         return ", ".join(f"{width} px" for width in image.renditions) or "—"
 
+    def has_change_permission(self, request: HttpRequest, obj: Image | None = None) -> bool:
+        if obj is not None and not self._may_change_all_that_show(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def _may_change_all_that_show(self, request: HttpRequest, image: Image) -> bool:
+        """An image changes every page that shows it (an article's cover): it is changed
+        only by those who may change each object using it, as its own admin says.
+
+        Read from the relations that point at Image, so that this app names none of the
+        apps above it."""
+        for relation in Image._meta.get_fields(include_hidden=True):
+            if not (relation.auto_created and not relation.concrete):
+                continue
+            model_admin = self.admin_site._registry.get(relation.related_model)
+            if model_admin is None:
+                continue
+            users = relation.related_model._default_manager.filter(**{relation.field.name: image})
+            if not all(model_admin.has_change_permission(request, user) for user in users):
+                return False
+        return True
+
     def save_model(self, request: HttpRequest, obj: Image, form, change: bool) -> None:
         if not change:
             obj.uploaded_by = request.user

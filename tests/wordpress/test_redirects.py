@@ -22,7 +22,9 @@ class OldAddressTests(TestCase):
                 item(12, title="Hello", slug="hello", date="2020-03-04 10:00:00",
                      terms=[("category", "world", "World"), ("post_tag", "paris", "Paris")]),
                 # A site with another structure: the post's own link is read from the file.
-                item(13, title="Other", slug="other", link=f"{SITE}/archives/13"),
+                # (Its tag has a page: a published article has it.)
+                item(13, title="Other", slug="other", link=f"{SITE}/archives/13",
+                     terms=[("post_tag", "%c3%a9t%c3%a9", "Été")]),
                 item(14, title="Draft", slug="", status="draft", link=f"{SITE}/?p=14"),
             )
         )  # fmt: skip
