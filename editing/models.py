@@ -1,4 +1,5 @@
-"""What editors write with, shared by articles and pages: the image library and autosaves."""
+"""What editors write with, shared by articles and pages: the image library, autosaves
+and who has which form open."""
 
 import datetime
 import os
@@ -209,3 +210,56 @@ class Autosave(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+
+# A form whose tab has not said it is open for this long is closed (or its computer
+# asleep): its editor no longer shows as having it open. Tabs say so every
+# PRESENCE_INTERVAL (editing/static/editing/presence.js).
+PRESENCE_INTERVAL = datetime.timedelta(seconds=15)
+PRESENCE_TIMEOUT = datetime.timedelta(seconds=45)
+
+
+class EditingSessionQuerySet(models.QuerySet):
+    def open_now(self) -> "EditingSessionQuerySet":
+        return self.filter(last_seen__gte=timezone.now() - PRESENCE_TIMEOUT)
+
+    def others_on(self, path: str, user) -> "EditingSessionQuerySet":
+        """Who else has the form at ``path`` open, longest first."""
+        return (
+            self.open_now()
+            .filter(path=path)
+            .exclude(user=user)
+            .select_related("user")
+            .order_by("started_at")
+        )
+
+
+class EditingSession(models.Model):
+    """An editor with a change form open, as its tab last said (Wagtail's RFC 95).
+
+    One per editor and form address; the tab refreshes it while open and deletes it when
+    it closes. Only ever shown on the same form, to the others who may change the object.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    path = models.CharField(_("form address"), max_length=300)
+    started_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    last_seen = models.DateTimeField(_("last seen"), auto_now=True)
+
+    objects = EditingSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path", "started_at"]
+        verbose_name = _("editing session")
+        verbose_name_plural = _("editing sessions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "path"], name="editing_session_one_per_form")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.path}"

@@ -1,16 +1,20 @@
+import datetime
 import json
 
+from django.contrib.admin.utils import unquote
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from reversion.models import Version
 from taggit.models import Tag
 
-from editing.models import Autosave, Image
+from editing.models import PRESENCE_INTERVAL, Autosave, EditingSession, Image
 from sitewide import embeds
+from sitewide.revisions import latest_revision_id
 
 # An autosave holds one form's text; more than this is not an article being typed.
 AUTOSAVE_MAX_BYTES = 1_000_000
@@ -124,3 +128,73 @@ def _describe(autosave: Autosave) -> dict:
             timezone.localtime(autosave.saved_at), "TIME_FORMAT"
         ),
     }
+
+
+@never_cache
+@require_POST
+def presence(request: HttpRequest) -> HttpResponse:
+    """The heartbeat of an open change form (editing/static/editing/presence.js).
+
+    POST path (the form's address) says this editor has it open, and answers who else
+    does ({"others": [{"name", "since"}]}) and, given edited_from (the revision the form
+    was opened on), who saved the object since ({"saved": {"name", "at"}}). POST path and
+    leave says the form is closed. Only for a change form of an object this editor may
+    change: 403 otherwise, so that nobody learns who edits what they cannot.
+    """
+    if not _is_staff(request.user):
+        return HttpResponse(status=403)
+    path = request.POST.get("path", "")
+    if not path.startswith(reverse("admin:index")) or len(path) > 300:
+        return HttpResponseBadRequest("Not an admin form.")
+    obj = _object_changed_at(request, path)
+    if obj is None:
+        return HttpResponse(status=403)
+    if "leave" in request.POST:
+        EditingSession.objects.filter(user=request.user, path=path).delete()
+        return JsonResponse({})
+    _session, created = EditingSession.objects.update_or_create(user=request.user, path=path)
+    if created:  # now and then, the sessions of tabs that never said goodbye go
+        EditingSession.objects.filter(
+            last_seen__lt=timezone.now() - datetime.timedelta(days=1)
+        ).delete()
+    answer = {
+        "every": PRESENCE_INTERVAL.total_seconds(),
+        "others": [
+            {"name": str(other.user), "since": _time(other.started_at)}
+            for other in EditingSession.objects.others_on(path, request.user)
+        ],
+    }
+    edited_from = request.POST.get("edited_from", "")
+    if edited_from and edited_from != str(latest_revision_id(obj)):
+        latest = (
+            Version.objects.get_for_object(obj)
+            .select_related("revision__user")
+            .order_by("-pk")
+            .first()
+        )
+        saver = latest.revision.user if latest else None
+        answer["saved"] = {
+            "name": str(saver) if saver else _("Someone"),
+            "at": _time(latest.revision.date_created) if latest else "",
+        }
+    return JsonResponse(answer)
+
+
+def _object_changed_at(request: HttpRequest, path: str):
+    """The object whose admin change form is at path, if this editor may change it."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    # The admin's own views carry their ModelAdmin: its queryset and permission decide.
+    model_admin = getattr(match.func, "model_admin", None)
+    if model_admin is None or not (match.url_name or "").endswith("_change"):
+        return None
+    obj = model_admin.get_object(request, unquote(match.kwargs.get("object_id", "")))
+    if obj is None or not model_admin.has_change_permission(request, obj):
+        return None
+    return obj
+
+
+def _time(when) -> str:
+    return formats.time_format(timezone.localtime(when), "TIME_FORMAT")

@@ -1,7 +1,7 @@
 """Two editors on one article: no save overwrites the other's unseen, nothing typed is lost.
 
-admin and the editor-in-chief open the seed article; admin saves first; the editor's save
-is refused with a conflict page that keeps their text, and a merge keeps both changes.
+admin and the editor-in-chief open the seed article, the second told the first has it
+open; admin saves first; the editor's save is refused with a conflict page that keeps their text, and a merge keeps both changes.
 axe runs on the conflict page and on the deleted-meanwhile page, light and dark, desktop
 and phone."""
 
@@ -38,6 +38,11 @@ def test_two_editors_race_and_the_second_merges_without_losing_anything(demo, br
     log_in(second.page, "editor")
     first.go(url)
     second.go(url)
+    # The second to open the form is told who has it open already.
+    notice = second.page.locator(".presence__others")
+    expect(notice).to_contain_text("Administrateur (depuis ")
+    expect(notice).to_contain_text("a aussi ce formulaire ouvert")
+    assert_accessible_everywhere(second, "the article form naming who else has it open")
 
     first.page.locator("#id_seo_description").fill(DESCRIPTION)
     first.page.get_by_role("button", name="Enregistrer", exact=True).click()
@@ -45,7 +50,7 @@ def test_two_editors_race_and_the_second_merges_without_losing_anything(demo, br
 
     page = second.page
     page.locator("#id_standfirst").fill(STANDFIRST)
-    with page.expect_response(lambda response: response.request.method == "POST") as sent:
+    with page.expect_response(lambda response: response.url.endswith("/change/")) as sent:
         page.get_by_role("button", name="Enregistrer", exact=True).click()
     assert sent.value.status == 409
     expect(page.locator("h1")).to_contain_text("a été enregistré par quelqu’un d’autre")
@@ -82,7 +87,7 @@ def test_an_article_deleted_while_it_is_edited_becomes_a_new_draft(demo, browsin
     title = demo.title
     Article.objects.filter(pk=demo.pk).delete()
 
-    with page.expect_response(lambda response: response.request.method == "POST") as sent:
+    with page.expect_response(lambda response: response.url.endswith("/change/")) as sent:
         page.get_by_role("button", name="Enregistrer", exact=True).click()
     assert sent.value.status == 409
     expect(page.locator("h1")).to_contain_text("a été supprimé pendant que vous le modifiiez")
