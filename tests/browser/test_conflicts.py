@@ -1,9 +1,9 @@
 """Two editors on one article: no save overwrites the other's unseen, nothing typed is lost.
 
 admin and the editor-in-chief open the seed article, the second told the first has it
-open; admin saves first; the editor's save is refused with a conflict page that keeps their text, and a merge keeps both changes.
-axe runs on the conflict page and on the deleted-meanwhile page, light and dark, desktop
-and phone."""
+open; admin saves first; the editor's save is refused with a conflict page that keeps
+their text, and a merge keeps both changes. axe runs on the form with its notice, the
+conflict page and the deleted-meanwhile page, light and dark, desktop and phone."""
 
 import pytest
 from playwright.sync_api import expect
