@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
@@ -55,7 +56,8 @@ class LatestArticlesFeed(Feed):
         return reverse("blog:home")
 
     def articles(self, obj) -> QuerySet:
-        return Article.objects.published()
+        """The edition's articles: those of the feed's language first."""
+        return Article.objects.published().for_edition(get_language())
 
     def get_feed(self, obj, request: HttpRequest):
         feed = super().get_feed(obj, request)
@@ -72,6 +74,9 @@ class LatestArticlesFeed(Feed):
 
     def items(self, obj=None) -> list[Article]:
         return list(self.articles(obj).for_feed()[:FEED_SIZE])
+
+    def item_link(self, item: Article) -> str:
+        return item.language_path()
 
     def item_title(self, item: Article) -> str:
         return item.title
@@ -123,7 +128,7 @@ class CategoryFeed(LatestArticlesFeed):
         return obj.get_absolute_url()
 
     def articles(self, obj: Category) -> QuerySet:
-        return Article.objects.published().filter(category=obj)
+        return super().articles(obj).filter(category=obj)
 
 
 class AuthorFeed(LatestArticlesFeed):
@@ -143,7 +148,7 @@ class AuthorFeed(LatestArticlesFeed):
         return obj.get_absolute_url()
 
     def articles(self, obj: User) -> QuerySet:
-        return Article.objects.published().filter(author=obj)
+        return super().articles(obj).filter(author=obj)
 
 
 class TagFeed(LatestArticlesFeed):
@@ -160,4 +165,4 @@ class TagFeed(LatestArticlesFeed):
         return reverse("blog:tag", kwargs={"slug": obj.slug})
 
     def articles(self, obj: Tag) -> QuerySet:
-        return Article.objects.published().filter(tags=obj)
+        return super().articles(obj).filter(tags=obj)

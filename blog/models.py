@@ -100,10 +100,37 @@ class ArticleQuerySet(models.QuerySet):
             return self
         return self.filter(author=user)
 
-    def lead(self) -> "Article | None":
+    def for_edition(self, language: str) -> "ArticleQuerySet":
+        """The articles an edition lists: those written in its language first, then the
+        others that have no published translation into it (each reachable, marked with its
+        own language), newest first within each. One rule for every list, feed and count:
+        a translated pair appears once per edition, in the edition's language.
+        """
+        now = timezone.now()
+        translated_here = Q(
+            translation__language=language,
+            translation__status=Article.Status.PUBLISHED,
+            translation__published_at__lte=now,
+        )
+        in_edition = models.Case(
+            models.When(language=language, then=models.Value(0)),
+            default=models.Value(1),
+            output_field=models.IntegerField(),
+        )
+        return (
+            self.exclude(~Q(language=language) & translated_here)
+            .alias(in_other_language=in_edition)
+            .order_by("in_other_language", "-published_at", "-pk")
+        )
+
+    def lead(self, language: str | None = None) -> "Article | None":
         """The front page's lead story: the pinned article if it is published, else the
-        newest one."""
+        newest one; in an edition, those written in its language come first."""
         published = self.published()
+        if language is not None:
+            written_here = published.filter(language=language)
+            pinned = written_here.filter(Q(featured=True) | Q(translation__featured=True))
+            return pinned.first() or written_here.first() or published.first()
         return published.filter(featured=True).first() or published.first()
 
     def latest_per_category(
@@ -618,7 +645,8 @@ class Article(models.Model):
         Built from one set of values, so that a link preview and a search engine are told
         the same thing; ``tags`` are the article's, already fetched for the page.
         """
-        url = absolute_url(request, self.get_absolute_url())
+        # In its own edition, also when another edition's interface shows it.
+        url = absolute_url(request, self.language_path())
         description = self.description
         published = timezone.localtime(self.published_at).isoformat()
         modified = timezone.localtime(self.updated_at).isoformat()
@@ -694,9 +722,11 @@ class Article(models.Model):
     def was_updated(self) -> bool:
         return (self.updated_at - self.published_at).total_seconds() > 3600
 
-    def get_previous_published(self) -> "Article | None":
+    def get_previous_published(self, edition: str | None = None) -> "Article | None":
+        """The article before this one in an edition (by default its language's)."""
         return (
             Article.objects.published()
+            .for_edition(edition or self.language)
             .filter(
                 Q(published_at__lt=self.published_at)
                 | Q(published_at=self.published_at, pk__lt=self.pk)
@@ -706,9 +736,11 @@ class Article(models.Model):
             .first()
         )
 
-    def get_next_published(self) -> "Article | None":
+    def get_next_published(self, edition: str | None = None) -> "Article | None":
+        """The article after this one in an edition (by default its language's)."""
         return (
             Article.objects.published()
+            .for_edition(edition or self.language)
             .filter(
                 Q(published_at__gt=self.published_at)
                 | Q(published_at=self.published_at, pk__gt=self.pk)

@@ -33,15 +33,17 @@ class ArticleSitemap(Sitemap):
             .order_by("pk")
         )
 
+    def location(self, item: Article) -> str:
+        # Each article once, at its canonical address: in its own edition.
+        return item.language_path()
+
     def get_urls(self, page=1, site=None, protocol=None) -> list[dict]:
-        """An article and its translation name each other with xhtml:link, each listed at
-        its address in its own language."""
+        """An article and its translation name each other with xhtml:link."""
         urls = super().get_urls(page, site, protocol)
         protocol, domain = self.get_protocol(protocol), self.get_domain(site)
         for url in urls:
             paths = url["item"].language_paths()
             if paths:
-                url["location"] = f"{protocol}://{domain}{paths[url['item'].language]}"
                 url["alternates"] = [
                     {"lang_code": code, "location": f"{protocol}://{domain}{path}"}
                     for code, path in paths.items()
@@ -62,11 +64,20 @@ class ArticleSitemap(Sitemap):
         return self.items().order_by("-updated_at").values_list("updated_at", flat=True).first()
 
 
+class EditionsSitemap(Sitemap):
+    """A page that each edition has: listed once per language, the versions naming each
+    other (and the site's language as x-default)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
 # Categories, tags and authors are listed when one published article at least has them:
 # an EXISTS stops at that first article, where a join would go through all of them.
 
 
-class CategorySitemap(Sitemap):
+class CategorySitemap(EditionsSitemap):
     changefreq = "weekly"
     priority = 0.5
 
@@ -82,7 +93,7 @@ class CategorySitemap(Sitemap):
         return item.last_article
 
 
-class TagSitemap(Sitemap):
+class TagSitemap(EditionsSitemap):
     changefreq = "weekly"
     priority = 0.3
 
@@ -102,7 +113,7 @@ class TagSitemap(Sitemap):
         return reverse("blog:tag", kwargs={"slug": item.slug})
 
 
-class AuthorSitemap(Sitemap):
+class AuthorSitemap(EditionsSitemap):
     changefreq = "weekly"
     priority = 0.4
 
@@ -111,7 +122,7 @@ class AuthorSitemap(Sitemap):
         return Article.objects.published().authors().order_by("slug")
 
 
-class StaticSitemap(Sitemap):
+class StaticSitemap(EditionsSitemap):
     changefreq = "daily"
     priority = 1.0
 

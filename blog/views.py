@@ -5,13 +5,15 @@ from django.conf import settings
 from django.core.paginator import InvalidPage, Page
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from blog.models import Article, Category
+from blog.models import Article, ArticleQuerySet, Category
+from sitewide import languages
 from sitewide.models import SiteSettings
 from sitewide.pagination import BoundedPaginator
 
@@ -21,6 +23,11 @@ LIST_COUNT_LIMIT = 500
 # Search ranks the newest 1,000 matches and says how many it found up to there, then
 # "More than 1,000".
 SEARCH_COUNT_LIMIT = 1000
+
+
+def edition() -> ArticleQuerySet:
+    """The published articles as the current language's edition lists them."""
+    return Article.objects.published().for_edition(get_language())
 
 
 def paginate(request: HttpRequest, queryset: QuerySet, count_limit: int) -> Page:
@@ -53,31 +60,43 @@ FRONT_PER_CATEGORY = 4
 
 @dataclass
 class FrontPage:
-    """What the front page shows: the lead story, the latest articles, then each
-    category's newest (older articles are a click away, on the category and archive
-    pages)."""
+    """What an edition's front page shows: the lead story, the latest articles, then each
+    category's newest, all written in the edition's language; then the newest of those
+    written in another language with no translation into this one (older articles are a
+    click away, on the category and archive pages)."""
 
     lead: Article | None
     articles: list[Article]
     sections: list[tuple[Category, list[Article]]]
+    other_languages: list[tuple[languages.Language, list[Article]]]
     categories: list[Category]
 
     @classmethod
-    def read(cls) -> "FrontPage":
-        published = Article.objects.published()
-        lead = published.for_listing().lead()
-        latest = published.exclude(pk=lead.pk) if lead else published
-        latest = list(latest.for_listing()[:FRONT_LATEST])
-        shown = [article.pk for article in [lead, *latest] if article]
+    def read(cls, language: str) -> "FrontPage":
+        edition = Article.objects.published().for_edition(language).for_listing()
+        lead = edition.lead(language)
+        shown = [lead.pk] if lead else []
+        written_here = edition.filter(language=language)
+        latest = list(written_here.exclude(pk__in=shown)[:FRONT_LATEST])
+        shown += [article.pk for article in latest]
         categories = list(Category.objects.in_use())
-        sections = published.latest_per_category(categories, FRONT_PER_CATEGORY, shown)
-        return cls(lead, latest, sections, categories)
+        sections = written_here.latest_per_category(categories, FRONT_PER_CATEGORY, shown)
+        others = edition.exclude(language=language).exclude(pk__in=shown)[:FRONT_LATEST]
+        by_language = {}
+        for article in others:
+            by_language.setdefault(article.language, []).append(article)
+        other_languages = [
+            (languages.get(code), by_language[code])
+            for code in languages.BY_CODE
+            if code in by_language
+        ]
+        return cls(lead, latest, sections, other_languages, categories)
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     # Read only if the page's kept copy is missing (sitewide/fragments.py).
-    front = SimpleLazyObject(FrontPage.read)
+    front = SimpleLazyObject(lambda: FrontPage.read(get_language()))
     # The menu's categories are the front page's own: the context processor's stay unread.
     menu_categories = SimpleLazyObject(lambda: front.categories)
     return render(request, "blog/home.html", {"front": front, "menu_categories": menu_categories})
@@ -90,24 +109,33 @@ def article_context(request: HttpRequest, article: Article) -> dict:
     site = SiteSettings.load()
     metadata = article.metadata(request, site, tags)
     is_preview = not article.is_published()
+    language = get_language()
     return {
         "site": site,
         "article": article,
         "tags": tags,
         "metadata": metadata,
         "translation": article.published_translation(),
-        "language_paths": article.language_paths(),
+        # Its own address and its translation's: the only versions it has.
+        "language_paths": article.language_paths() or {article.language: article.language_path()},
         "is_preview": is_preview,
         # The comment form's link by the count; the comments section decides the same way.
         "accepts_comments": not is_preview and article.accepts_comments(site),
         # Read only if the page's kept copy of them is missing (sitewide/fragments.py).
-        "previous_article": SimpleLazyObject(article.get_previous_published),
-        "next_article": SimpleLazyObject(article.get_next_published),
+        "previous_article": SimpleLazyObject(lambda: article.get_previous_published(language)),
+        "next_article": SimpleLazyObject(lambda: article.get_next_published(language)),
         "related": SimpleLazyObject(
-            lambda: Article.objects.published().related_to(article, [tag.pk for tag in tags])
+            lambda: edition().related_to(article, [tag.pk for tag in tags])
         ),
         "share_links": article.share_links(metadata.url),
     }
+
+
+def redirect_to_translation(request: HttpRequest, translation: Article) -> HttpResponse:
+    """An article asked for in the interface of its translation's language: the
+    translation. Temporary, since an editor may unpair them."""
+    query = request.META.get("QUERY_STRING")
+    return redirect(translation.language_path() + (f"?{query}" if query else ""))
 
 
 @require_safe
@@ -118,6 +146,9 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     is_preview = not article.is_published()
     if is_preview and not article.is_editable_by(request.user):
         raise Http404("No such article.")
+    translation = article.published_translation()
+    if translation and translation.language == get_language():
+        return redirect_to_translation(request, translation)
     response = render(request, "blog/article.html", article_context(request, article))
     if is_preview:
         add_never_cache_headers(response)
@@ -131,7 +162,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     return render_article_list(
         request,
         "blog/category.html",
-        Article.objects.published().filter(category=category),
+        edition().filter(category=category),
         category=category,
     )
 
@@ -139,9 +170,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Article.objects.published().tags(), slug=slug)
-    return render_article_list(
-        request, "blog/tag.html", Article.objects.published().filter(tags=tag), tag=tag
-    )
+    return render_article_list(request, "blog/tag.html", edition().filter(tags=tag), tag=tag)
 
 
 @require_safe
@@ -150,7 +179,7 @@ def author(request: HttpRequest, slug: str) -> HttpResponse:
     return render_article_list(
         request,
         "blog/author.html",
-        Article.objects.published().filter(author=author),
+        edition().filter(author=author),
         author=author,
     )
 
@@ -174,7 +203,7 @@ def _period(year: int, month: int | None = None) -> tuple[datetime.datetime, dat
 @require_safe
 def archive_year(request: HttpRequest, year: int) -> HttpResponse:
     start, end = _period(year)
-    articles = Article.objects.published().filter(published_at__gte=start, published_at__lt=end)
+    articles = edition().filter(published_at__gte=start, published_at__lt=end)
     return render_article_list(
         request,
         "blog/archive_year.html",
@@ -188,7 +217,7 @@ def archive_year(request: HttpRequest, year: int) -> HttpResponse:
 @require_safe
 def archive(request: HttpRequest, year: int, month: int) -> HttpResponse:
     start, end = _period(year, month)
-    articles = Article.objects.published().filter(published_at__gte=start, published_at__lt=end)
+    articles = edition().filter(published_at__gte=start, published_at__lt=end)
     return render_article_list(request, "blog/archive.html", articles, month=start.date())
 
 
@@ -198,9 +227,7 @@ def search(request: HttpRequest) -> HttpResponse:
     query = query.replace("\x00", "")
     articles = (
         # One more match than the count shows, for "More than 1,000 results".
-        Article.objects.published().search(query, limit=SEARCH_COUNT_LIMIT + 1)
-        if query
-        else Article.objects.none()
+        edition().search(query, limit=SEARCH_COUNT_LIMIT + 1) if query else Article.objects.none()
     )
     page = paginate(request, articles.for_listing(), SEARCH_COUNT_LIMIT)
 

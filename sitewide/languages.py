@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,10 @@ class Language:
     name: str  # in the language itself, as a reader looks for it
     opengraph_locale: str
     search_config: str  # a PostgreSQL text search configuration
+    # Its name inside sentences of the page's language, whole sentences since French
+    # writes "en anglais" and English "in French": a label, and a link's text.
+    written_in: Promise
+    read_in: Promise
 
     @property
     def unaccent_search_config(self) -> str:
@@ -28,8 +34,22 @@ class Language:
 
 
 LANGUAGES = (
-    Language("fr", "Français", "fr_FR", "french"),
-    Language("en", "English", "en_GB", "english"),
+    Language(
+        "fr",
+        "Français",
+        "fr_FR",
+        "french",
+        written_in=_("In French"),
+        read_in=_("Read this article in French"),
+    ),
+    Language(
+        "en",
+        "English",
+        "en_GB",
+        "english",
+        written_in=_("In English"),
+        read_in=_("Read this article in English"),
+    ),
 )
 BY_CODE = {language.code: language for language in LANGUAGES}
 CHOICES = [(language.code, language.name) for language in LANGUAGES]

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from sitewide import csrf, fragments, http, images, typography
+from sitewide import csrf, fragments, http, images, languages, typography
 
 register = template.Library()
 
@@ -57,6 +57,32 @@ def language_url(context: template.Context, request: HttpRequest, language: str 
     language = language or settings.LANGUAGE_CODE
     own = (context.get("language_paths") or {}).get(language)
     return own or translate_url(request.get_full_path(), language)
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context: template.Context, request: HttpRequest) -> list:
+    """(hreflang, path) for each version of this page, x-default last when there is
+    one: only the versions a page has (an untranslated article has its own alone, in its
+    own edition, even when shown in another's interface)."""
+    paths = context.get("language_paths") or {
+        code: translate_url(request.get_full_path(), code) for code, _name in settings.LANGUAGES
+    }
+    alternates = list(paths.items())
+    if settings.LANGUAGE_CODE in paths:
+        alternates.append(("x-default", paths[settings.LANGUAGE_CODE]))
+    return alternates
+
+
+@register.filter
+def written_in(code: str) -> str:
+    """ "In French", "En anglais": the label of what is written in that language."""
+    return languages.get(code).written_in
+
+
+@register.filter
+def read_in(code: str) -> str:
+    """ "Read this article in French", "Lire cet article en anglais"."""
+    return languages.get(code).read_in
 
 
 @register.simple_tag

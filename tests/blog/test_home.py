@@ -175,14 +175,15 @@ class FrontPageQueryTests(TestCase):
             SiteSettings.load()  # from the cache, as on every page but a worker's first
             footer_links()  # the footer's pages too
             # the pinned lead, then the newest (none is pinned), the latest, the categories
-            # in use, their newest articles
-            with self.subTest(articles=count), self.assertNumQueries(5):
+            # in use, their newest articles, the newest in other languages
+            with self.subTest(articles=count), self.assertNumQueries(6):
                 response = self.client.get("/")
             self.assertEqual(len(response.context["articles"]), 6)
             self.assertEqual(len(response.context["sections"]), made)
         pinned = Article.objects.get(slug="bulk-20-3")
         pinned.featured = True
         pinned.save()
-        # the pinned lead, the latest, the categories, their newest articles
-        with self.assertNumQueries(4):
+        # the pinned lead, the latest, the categories, their newest articles, the newest in
+        # other languages
+        with self.assertNumQueries(5):
             self.client.get("/")

@@ -62,8 +62,8 @@ class ImageQueryBudgetTests(TemporaryMediaMixin, TestCase):
 
     def test_home(self):
         # the pinned lead (none), the newest, the latest, the categories of the menu, each
-        # one's newest: every one with its cover joined
-        self.assertQueries(5, "/")
+        # one's newest, the newest in other languages: every one with its cover joined
+        self.assertQueries(6, "/")
 
     def test_category(self):
         # category, count, articles with author, category and cover, the menu's categories

@@ -56,11 +56,22 @@ class LanguageAddressTests(TestCase):
                 response, f'<link rel="alternate" hreflang="{hreflang}" href="{href}">'
             )
 
-    def test_the_canonical_link_is_the_page_in_its_own_language(self):
+    def test_the_canonical_link_is_the_article_in_its_own_edition(self):
         response = self.client.get("/en/articles/bonjour/")
         self.assertContains(
-            response, '<link rel="canonical" href="http://testserver/en/articles/bonjour/">'
+            response, '<link rel="canonical" href="http://testserver/articles/bonjour/">'
         )
+        english = make_article(slug="hello", language="en")
+        response = self.client.get(english.language_path())
+        self.assertContains(
+            response, '<link rel="canonical" href="http://testserver/en/articles/hello/">'
+        )
+
+    def test_an_article_in_another_editions_interface_says_its_language(self):
+        response = self.client.get("/en/articles/bonjour/")
+        self.assertContains(response, '<p class="language-label" lang="en">In French</p>')
+        response = self.client.get("/articles/bonjour/")
+        self.assertNotContains(response, "language-label")
 
     def test_the_switcher_is_a_plain_link_to_the_same_page_in_the_other_language(self):
         page = self.client.get("/search/?q=paix")

@@ -87,7 +87,7 @@ class ArticlePageTests(TestCase):
         self.assertContains(
             response,
             '<a href="/en/articles/sahel-elections/" hreflang="en">'
-            'Lire cet article en <span lang="en">English</span></a>',
+            "Lire cet article en anglais</a>",
         )
 
     def test_the_english_article_links_back_to_the_french_one(self):
@@ -95,7 +95,7 @@ class ArticlePageTests(TestCase):
         self.assertContains(
             response,
             '<a href="/articles/elections-au-sahel/" hreflang="fr">'
-            'Read this article in <span lang="fr">français</span></a>',
+            "Read this article in French</a>",
         )
 
     def test_hreflang_alternates_pair_the_translations(self):
@@ -134,15 +134,27 @@ class ArticlePageTests(TestCase):
         self.assertNotContains(response, "Lire cet article en")
         self.assertNotContains(response, "/draft-en/")
 
-    def test_an_article_without_translation_keeps_its_address_in_both_languages(self):
-        article = make_article(language="fr", slug="sans-traduction")
-        response = self.client.get(article.get_absolute_url())
-        self.assertNotContains(response, "Lire cet article en")
-        self.assertContains(
-            response,
-            '<link rel="alternate" hreflang="en" '
-            'href="http://testserver/en/articles/sans-traduction/">',
-        )
+    def test_an_article_without_translation_names_its_own_edition_alone(self):
+        make_article(language="fr", slug="sans-traduction")
+        for url in ["/articles/sans-traduction/", "/en/articles/sans-traduction/"]:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertNotContains(response, "Lire cet article en")
+                self.assertContains(
+                    response,
+                    '<link rel="alternate" hreflang="fr" '
+                    'href="http://testserver/articles/sans-traduction/">',
+                )
+                self.assertNotContains(response, 'hreflang="en" href="http')
+        # The switcher still offers the English interface, the article marked as French.
+        response = self.client.get("/articles/sans-traduction/")
+        self.assertContains(response, 'href="/en/articles/sans-traduction/" hreflang="en"')
+
+    def test_an_article_asked_in_its_translations_language_leads_to_the_translation(self):
+        response = self.client.get("/en/articles/elections-au-sahel/?utm=x")
+        self.assertRedirects(response, "/en/articles/sahel-elections/?utm=x", status_code=302)
+        response = self.client.get("/articles/sahel-elections/")
+        self.assertRedirects(response, "/articles/elections-au-sahel/", status_code=302)
 
     def test_the_sitemap_pairs_the_translations(self):
         content = self.client.get("/sitemap-articles.xml").content.decode()

@@ -71,10 +71,14 @@ class SitemapTests(TestCase):
             self.locations(),
             [
                 "http://testserver/",
+                "http://testserver/en/",
                 "http://testserver/articles/visible/",
                 "http://testserver/category/science/",
+                "http://testserver/en/category/science/",
                 "http://testserver/tag/climat/",
+                "http://testserver/en/tag/climat/",
                 "http://testserver/author/amina/",
+                "http://testserver/en/author/amina/",
             ],
         )
 
@@ -101,7 +105,28 @@ class SitemapTests(TestCase):
         make_article(author=self.author, category=self.category, tags=["Climat"])
         locations = self.locations()
         self.assertEqual(len(locations), len(set(locations)))
-        self.assertEqual(len(locations), 6)
+        self.assertEqual(len(locations), 10)  # the article, the rest in each edition
+
+    def test_each_editions_list_pages_name_each_other(self):
+        category = self.entry("http://testserver/en/category/science/")
+        alternates = {
+            link.get("hreflang"): link.get("href")
+            for link in category.findall("{http://www.w3.org/1999/xhtml}link")
+        }
+        self.assertEqual(
+            alternates,
+            {
+                "fr": "http://testserver/category/science/",
+                "en": "http://testserver/en/category/science/",
+                "x-default": "http://testserver/category/science/",
+            },
+        )
+
+    def test_an_article_is_listed_once_in_its_own_edition(self):
+        make_article(author=self.author, slug="in-english", language="en")
+        locations = self.locations()
+        self.assertIn("http://testserver/en/articles/in-english/", locations)
+        self.assertNotIn("http://testserver/articles/in-english/", locations)
 
     def test_articles_have_their_update_time(self):
         article = self.entry("http://testserver/articles/visible/")

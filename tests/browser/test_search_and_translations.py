@@ -38,7 +38,7 @@ def test_a_reader_searches_without_accents_then_reads_the_translation(translated
 
     page.get_by_role("link", name="Les élections au Sahel, vues du terrain").click()
     expect(page).to_have_url(re.compile(re.escape(FRENCH_PATH) + "$"))
-    expect(page.get_by_role("link", name="Lire cet article en English")).to_be_visible()
+    expect(page.get_by_role("link", name="Lire cet article en anglais")).to_be_visible()
     reader.assert_accessible("the French article")
 
     page.get_by_role("navigation", name="Langue").get_by_role("link", name="English").click()
@@ -47,6 +47,6 @@ def test_a_reader_searches_without_accents_then_reads_the_translation(translated
     expect(page.locator("h1")).to_have_text("Elections in the Sahel, seen from the ground")
     reader.assert_accessible("the English translation")
 
-    page.get_by_role("link", name="Read this article in français").click()
+    page.get_by_role("link", name="Read this article in French").click()
     expect(page).to_have_url(re.compile(re.escape(FRENCH_PATH) + "$"))
     expect(page.locator("html")).to_have_attribute("lang", "fr")

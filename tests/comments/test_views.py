@@ -131,18 +131,20 @@ class ListingTests(TestCase):
         make_comment(article=article)
         make_comment(article=article, status=Comment.Status.PENDING)
         make_article(slug="quiet")
-        # 1. the pinned lead story (none), 2. the newest, 3. the latest articles with
-        # author, category and comment counts, 4. the categories of the menu (none, so no
-        # section to read; the site settings and the footer's pages come from the cache)
+        # 1. the pinned English lead story (none), 2. the newest English one (none), 3. the
+        # newest in any language, 4. the latest English articles, 5. the categories of the
+        # menu (none, so no section to read), 6. the newest in French, all with author,
+        # category and comment counts (the site settings and the footer's pages come from
+        # the cache)
         SiteSettings.load()
         footer_links()
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(6):
             response = self.client.get("/en/")
         self.assertContains(response, "2 comments")
         self.assertContains(response, "No comments")
         for _ in range(5):
             make_comment(article=make_article())
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(6):
             response = self.client.get("/en/")
         self.assertContains(response, "1 comment<")
 

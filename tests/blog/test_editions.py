@@ -1,0 +1,130 @@
+"""Two editions: each language's pages lead with the stories written in it, a translated
+pair appears once per edition, in its language, and the others stay reachable, marked."""
+
+import datetime
+import re
+
+from django.test import TestCase
+from django.utils import timezone
+
+from blog.models import Article
+from sitewide.models import SiteSettings
+from tests.base import make_article, make_category, make_draft, make_editor
+
+
+def ago(hours: int) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(hours=hours)
+
+
+class EditionTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        author = make_editor(slug="amina")
+        cls.category = make_category(slug="sahel")
+        common = {"author": author, "category": cls.category, "tags": ["Sahel"]}
+        # A pair: the French original and its English translation.
+        cls.english = make_article(
+            title="Sahel elections", slug="sahel-elections", language="en",
+            published_at=ago(5), **common,
+        )  # fmt: skip
+        cls.french = make_article(
+            title="Élections au Sahel", slug="elections-au-sahel", language="fr",
+            translation=cls.english, published_at=ago(4), **common,
+        )  # fmt: skip
+        # Untranslated, one in each language; the French one the newest of all.
+        cls.french_only = make_article(
+            title="Seulement en français", slug="seulement", language="fr",
+            published_at=ago(1), **common,
+        )  # fmt: skip
+        cls.english_only = make_article(
+            title="Only in English", slug="only-english", language="en",
+            published_at=ago(6), **common,
+        )  # fmt: skip
+        # A translation still in draft does not hide its original.
+        cls.pending = make_article(
+            title="Traduction à venir", slug="a-venir", language="fr",
+            published_at=ago(7), translation=make_draft(language="en", slug="to-come"), **common,
+        )  # fmt: skip
+
+    def titles(self, edition: str) -> list[str]:
+        return [a.title for a in Article.objects.published().for_edition(edition)]
+
+    def test_an_edition_leads_with_its_language_and_shows_a_pair_once(self):
+        self.assertEqual(
+            self.titles("en"),
+            [
+                "Sahel elections",
+                "Only in English",
+                "Seulement en français",
+                "Traduction à venir",
+            ],
+        )
+        self.assertEqual(
+            self.titles("fr"),
+            [
+                "Seulement en français",
+                "Élections au Sahel",
+                "Traduction à venir",
+                "Only in English",
+            ],
+        )
+
+    def test_every_list_and_feed_follows_the_edition(self):
+        for url in [
+            "/en/category/sahel/",
+            "/en/tag/sahel/",
+            "/en/author/amina/",
+            f"/en/archive/{ago(1):%Y}/",
+            "/en/feed/",
+            "/en/category/sahel/feed/",
+            "/en/tag/sahel/feed/",
+            "/en/author/amina/feed/",
+        ]:
+            with self.subTest(url=url):
+                content = self.client.get(url).content.decode()
+                self.assertIn("Sahel elections", content)
+                self.assertNotIn("Élections au Sahel", content)
+                self.assertLess(content.index("Only in English"), content.index("Seulement"))
+
+    def test_the_front_page_leads_with_its_edition_then_the_other_language(self):
+        response = self.client.get("/en/")
+        html = response.content.decode()
+        self.assertEqual(response.context["front"].lead, self.english)
+        self.assertNotIn("Élections au Sahel", html)
+        others = re.search(r'<section[^>]*aria-labelledby="language-fr".*?</section>', html, re.S)
+        self.assertIn('<h2 class="section-title" id="language-fr">In French</h2>', others[0])
+        self.assertIn('href="/en/articles/seulement/"', others[0])
+        self.assertNotIn("Sahel elections", others[0])
+
+        response = self.client.get("/")
+        self.assertEqual(response.context["front"].lead, self.french_only)
+        self.assertNotContains(response, "Sahel elections")
+        self.assertContains(response, ">En anglais</h2>")
+
+    def test_a_card_in_another_language_says_so_in_the_pages_language(self):
+        response = self.client.get("/en/category/sahel/")
+        self.assertContains(response, '<p class="language-label" lang="en">In French</p>', count=2)
+        response = self.client.get("/category/sahel/")
+        self.assertContains(response, '<p class="language-label" lang="fr">En anglais</p>')
+
+    def test_the_pinned_story_leads_its_edition_as_its_translation(self):
+        self.french.featured = True
+        self.french.save()
+        self.assertEqual(self.client.get("/en/").context["front"].lead, self.english)
+        self.assertEqual(self.client.get("/").context["front"].lead, self.french)
+
+    def test_the_search_finds_a_pair_once_in_the_editions_language(self):
+        response = self.client.get("/en/search/?q=sahel")
+        self.assertContains(response, "Sahel elections")
+        self.assertNotContains(response, "Élections au Sahel")
+
+    def test_an_article_asked_in_the_other_edition_leads_to_its_translation(self):
+        response = self.client.get("/en/articles/elections-au-sahel/")
+        self.assertRedirects(response, "/en/articles/sahel-elections/", status_code=302)
+
+    def test_previous_and_next_stay_in_the_edition(self):
+        # The twin in the other language is skipped, an untranslated story is not.
+        self.assertEqual(self.english_only.get_next_published("fr"), self.french)
+        self.assertEqual(self.english.get_next_published("en"), self.french_only)
+        self.assertEqual(self.english.get_previous_published("en"), self.english_only)
