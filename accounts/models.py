@@ -2,10 +2,10 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from sitewide.pagecache import pages_changed
+from sitewide.slugs import slugify
 
 # The stylesheet defines one background per index: .avatar--0 to .avatar--6.
 AVATAR_COLOUR_COUNT = 7

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import actions as admin_actions
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from blog import preview, workflow
 from blog.forms import ArticleAdminForm
 from blog.models import Article, Category
-from editing.editor import warn_about_removed_content
+from editing.editor import SLUGS_JS, warn_about_removed_content
 from editing.models import Autosave
 from sitewide.revisions import RevisionAdmin, comment_for
 
@@ -26,6 +26,9 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    class Media:
+        js = SLUGS_JS
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -66,8 +69,14 @@ class ArticleAdmin(RevisionAdmin):
     ]
     list_filter = [StateFilter, "category", "author", "published_at"]
     list_select_related = ["author", "category"]
+    # Undated drafts first, then the newest publication times.
+    ordering = [F("published_at").desc(nulls_first=True), "-pk"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
+
+    class Media:
+        js = SLUGS_JS
+
     date_hierarchy = "published_at"
     # The article's id, with a lookup popup: a plain labelled field, whatever the number
     # of articles (select2's empty combobox has no accessible name).
@@ -186,8 +195,9 @@ class ArticleAdmin(RevisionAdmin):
         if not workflow.can_review(request.user):
             readonly.append("author")
         if not workflow.can_publish(request.user):
-            # A contributor's status moves with the "Submit for review" button only.
-            readonly += ["status", "featured"]
+            # A contributor's status moves with the "Submit for review" button only, and
+            # the time is the publisher's to choose.
+            readonly += ["status", "published_at", "featured"]
         return readonly
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from taggit.models import Tag
 
+from blog.models import create_tags, tag_slug
 from editing.editor import RichTextEditor
 from editing.widgets import SuggestingTagWidget
 
@@ -26,14 +26,32 @@ class ArticleAdminForm(forms.ModelForm):
             ),
         }
 
+    def clean_published_at(self):
+        when = self.cleaned_data["published_at"]
+        stored = self.instance.published_at
+        if stored is None or not self.instance.pk:
+            return when
+        # The form shows whole seconds: a time left as it was keeps its stored fraction.
+        if when == stored.replace(microsecond=0):
+            return stored
+        # A published article keeps its date: emptying the field does not date it anew.
+        if when is None and self.instance.is_published():
+            return stored
+        return when
+
     def clean_tags(self) -> list[str]:
-        # A tag lives at /tag/<slug>/, and taggit makes an ASCII slug: a name such as
-        # "Россия" or "!!!" would get an empty one, which no page could link to.
+        # A tag lives at /tag/<slug>/, and its slug is ASCII: a name such as "Россия" or
+        # "!!!" would get an empty one, which no page could link to.
         names = self.cleaned_data["tags"]
-        without_address = [name for name in names if not Tag().slugify(name)]
+        without_address = [name for name in names if not tag_slug(name)]
         if without_address:
             raise forms.ValidationError(
                 _("A tag needs a Latin letter or a digit for its address: %(names)s."),
                 params={"names": ", ".join(without_address)},
             )
         return names
+
+    def _save_m2m(self) -> None:
+        # New tags get Carnet's slug ("cœur" at /tag/coeur/) before taggit sees them.
+        create_tags(self.cleaned_data.get("tags", []))
+        super()._save_m2m()

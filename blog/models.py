@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 from taggit.managers import TaggableManager
@@ -38,6 +38,7 @@ from sitewide.http import absolute_url
 from sitewide.markup import clean_article_html
 from sitewide.models import SiteSettings
 from sitewide.pagecache import pages_changed
+from sitewide.slugs import slugify
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -406,10 +407,16 @@ class Article(models.Model):
             "public from its publication time (scheduled until then)."
         ),
     )
+    # Empty until the article is first published (save() then writes the time), unless
+    # an editor chose one: a draft started days ago goes out dated when it goes out.
     published_at = models.DateTimeField(
         _("publication time"),
-        default=timezone.now,
-        help_text=_("A time in the future schedules the article."),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave empty to date the article when it is published. A time in the future "
+            "schedules it."
+        ),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -495,9 +502,14 @@ class Article(models.Model):
             self.standfirst = typography.french_text(self.standfirst)
             self.body_html = typography.french_html(self.body_html)
         if not self.slug:
-            self.slug = slugify(self.title)[:200]
-        using = kwargs.get("using") or router.db_for_write(Article, instance=self)
+            self.slug = slugify(self.title, max_length=200)
         update_fields = kwargs.get("update_fields")
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            # First published with no time chosen: now, to the second the form shows.
+            self.published_at = timezone.now().replace(microsecond=0)
+            if update_fields is not None:
+                kwargs["update_fields"] = update_fields = {*update_fields, "published_at"}
+        using = kwargs.get("using") or router.db_for_write(Article, instance=self)
         searched = update_fields is None or bool(SEARCHED_FIELDS & set(update_fields))
         postgresql = connections[using].vendor == "postgresql"
         if searched and not postgresql:
@@ -605,7 +617,11 @@ class Article(models.Model):
 
     def is_published(self) -> bool:
         """Mirrors ArticleQuerySet.published() for one article."""
-        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
 
     def is_editable_by(self, user) -> bool:
         """Editors change their own articles; others' need change_others_article."""
@@ -621,7 +637,11 @@ class Article(models.Model):
         return not days or self.published_at > timezone.now() - datetime.timedelta(days=days)
 
     def is_scheduled(self) -> bool:
-        return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
 
     def state_label(self) -> str:
         """The status in words, as the admin shows it: "Scheduled for 1 December 2026 at
@@ -648,7 +668,8 @@ class Article(models.Model):
         # In its own edition, also when another edition's interface shows it.
         url = absolute_url(request, self.language_path())
         description = self.description
-        published = timezone.localtime(self.published_at).isoformat()
+        # A draft's preview has no publication time yet: it would be published now.
+        published = timezone.localtime(self.published_at or timezone.now()).isoformat()
         modified = timezone.localtime(self.updated_at).isoformat()
         image = self.cover.file if self.cover else site.default_meta_image
         image_url = absolute_url(request, image.url) if image else ""
@@ -720,10 +741,14 @@ class Article(models.Model):
 
     @property
     def was_updated(self) -> bool:
+        if self.published_at is None:
+            return False
         return (self.updated_at - self.published_at).total_seconds() > 3600
 
     def get_previous_published(self, edition: str | None = None) -> "Article | None":
         """The article before this one in an edition (by default its language's)."""
+        if self.published_at is None:
+            return None
         return (
             Article.objects.published()
             .for_edition(edition or self.language)
@@ -738,6 +763,8 @@ class Article(models.Model):
 
     def get_next_published(self, edition: str | None = None) -> "Article | None":
         """The article after this one in an edition (by default its language's)."""
+        if self.published_at is None:
+            return None
         return (
             Article.objects.published()
             .for_edition(edition or self.language)
@@ -780,3 +807,25 @@ def local_time_words(when: datetime.datetime) -> str:
         "date": formats.date_format(when, "DATE_FORMAT"),
         "time": formats.time_format(when, "TIME_FORMAT"),
     }
+
+
+def tag_slug(name: str) -> str:
+    """A tag's address, /tag/<slug>/, made as every other slug is."""
+    return slugify(name, max_length=100)
+
+
+def create_tags(names: list[str]) -> None:
+    """Create the tags no tag names yet, each with its slug from tag_slug().
+
+    taggit then finds them by name (whatever the case: TAGGIT_CASE_INSENSITIVE) instead
+    of creating them with its own slug, which would drop œ and the like.
+    """
+    for name in names:
+        if Tag.objects.filter(name__iexact=name).exists():
+            continue
+        slug = base = tag_slug(name)
+        number = 1
+        while Tag.objects.filter(slug=slug).exists():
+            number += 1
+            slug = f"{base}-{number}"
+        Tag.objects.create(name=name, slug=slug)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from taggit.models import Tag
 
-from blog.models import Article
+from blog.models import Article, tag_slug
 from sitewide.markup import clean_article_html
 from sitewide.models import SiteSettings
 
@@ -28,7 +28,7 @@ def render_preview(request: HttpRequest, form: ModelForm) -> HttpResponse:
             article.author = request.user
         article.updated_at = article.updated_at or timezone.now()
         names = form.cleaned_data.get("tags", [])
-        tags = [Tag(name=name, slug=Tag().slugify(name)) for name in names]
+        tags = [Tag(name=name, slug=tag_slug(name)) for name in names]
         site = SiteSettings.load()
         response = render(
             request,

@@ -59,16 +59,18 @@ def changeable(user, articles: ArticleQuerySet) -> ArticleQuerySet:
 @dataclass(frozen=True)
 class Event:
     key: str
-    when: datetime.datetime
+    when: datetime.datetime | None  # None for a draft not dated yet
 
     def words(self) -> str:
-        return str(EVENTS[self.key]) % {"when": local_time_words(self.when)}
+        return str(EVENTS[self.key]) % {"when": local_time_words(self.when) if self.when else ""}
 
     def as_revision_note(self) -> dict:
-        return {"event": self.key, "when": self.when.isoformat()}
+        return {"event": self.key, "when": self.when.isoformat() if self.when else ""}
 
 
-def event_of(before: tuple[str, datetime.datetime] | None, article: Article) -> Event | None:
+def event_of(
+    before: tuple[str, datetime.datetime | None] | None, article: Article
+) -> Event | None:
     """What a save did to the article's place in the workflow, if anything.
 
     ``before`` is its stored (status, publication time), None for a new article.

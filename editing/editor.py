@@ -68,6 +68,10 @@ JS_MODULES = [
     static_lazy("editing/prose-writing.js"),
     static_lazy("editing/prose-embeds.js"),
 ]
+# For the admins whose address field fills itself from the title (prepopulated_fields):
+# slugs made in the browser as sitewide/slugs.py makes them on the server. Named after
+# Django's urlify.js, which it wraps, so that the admin's media list it after.
+SLUGS_JS = ["admin/js/urlify.js", "editing/slugs.js"]
 # The words of the "insert an image from the library" dialog, in the admin's language.
 LIBRARY_DIALOG_MESSAGES = {
     "title": gettext_lazy("Insert an image from the library"),

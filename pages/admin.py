@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from editing.editor import warn_about_removed_content
+from editing.editor import SLUGS_JS, warn_about_removed_content
 from editing.models import Autosave
 from pages.forms import PageAdminForm
 from pages.models import Page
@@ -15,6 +15,10 @@ class PageAdmin(RevisionAdmin):
     list_filter = ["published", "language"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
+
+    class Media:
+        js = SLUGS_JS
+
     revision_compare_fields = ["title", "slug", "body", "language", "published"]
     # The address and whether it is public stay as they are: a restore brings back text.
     revision_restore_fields = ["title", "body", "language"]

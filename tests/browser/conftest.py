@@ -126,6 +126,19 @@ def demo(browser_settings, live_server):
 
 
 @pytest.fixture
+def newsroom(demo):
+    """The demo's pages and the seed's revisions, as load_demo makes them."""
+    from accounts.models import User
+    from demo import content
+
+    editor = User.objects.get(username="editor")
+    content.ensure_seed_revisions(demo, editor)
+    content.ensure_pages(editor)
+    content.ensure_review_article(User.objects.get(username="contributor"))
+    return demo
+
+
+@pytest.fixture
 def front_page(demo):
     """The whole demo of `make run`: the seed article and the dozen around it, in four
     categories, with covers, tags, a lead story and a few approved comments."""

@@ -28,19 +28,6 @@ def log_in(page, username: str) -> None:
     expect(page.locator("#user-tools")).to_be_visible()
 
 
-@pytest.fixture
-def newsroom(demo):
-    """The demo's pages and the seed's revisions, as load_demo makes them."""
-    from accounts.models import User
-    from demo import content
-
-    editor = User.objects.get(username="editor")
-    content.ensure_seed_revisions(demo, editor)
-    content.ensure_pages(editor)
-    content.ensure_review_article(User.objects.get(username="contributor"))
-    return demo
-
-
 def write_body(page, html: str) -> None:
     """Replace the body in the rich-text editor, as pasting the text over it would."""
     page.locator(".tiptap.ProseMirror").click()
