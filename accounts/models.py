@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sitewide.pagecache import pages_changed
 from sitewide.slugs import slugify
+from sitewide.uploads import UploadedImageField
 
 # The stylesheet defines one background per index: .avatar--0 to .avatar--6.
 AVATAR_COLOUR_COUNT = 7
@@ -38,7 +39,7 @@ class User(AbstractUser):
         _("role"), max_length=150, blank=True, help_text=_("For example “Rédacteur en chef”.")
     )
     bio = models.TextField(_("biography"), blank=True)
-    avatar = models.ImageField(_("avatar"), upload_to="avatars/%Y/", blank=True)
+    avatar = UploadedImageField(_("avatar"), upload_to="avatars/%Y/", blank=True)
     website = models.URLField(_("website"), blank=True)
     facebook_url = models.URLField(_("Facebook page"), blank=True)
     telegram_url = models.URLField(_("Telegram channel"), blank=True)

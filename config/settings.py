@@ -351,6 +351,9 @@ STORAGES = {
         )
     },
 }
+# An uploaded image with more pixels is refused before it is decoded (sitewide/uploads.py):
+# 50 megapixels is a high-end camera's photo, and about 200 MB to decode.
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 50_000_000, minimum=1_000_000)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # make run serves uploads itself; a production proxy serves MEDIA_ROOT instead.

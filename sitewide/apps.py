@@ -15,7 +15,13 @@ class SitewideConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self) -> None:
+        from django.conf import settings
         from django.db.backends.signals import connection_created
+        from PIL import Image
+
+        # Pillow's own guard, for any image it opens: an error past twice the budget.
+        # Uploads are held to the budget itself (sitewide/uploads.py).
+        Image.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS
 
         from sitewide.middleware import database_connected
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sitewide import cache
 from sitewide.pagecache import pages_changed
+from sitewide.uploads import UploadedImageField
 
 # Every page reads the settings; a save invalidates them at once, and the timeout only
 # bounds how long a cache that missed an invalidation (a restarted Redis) can lag.
@@ -19,7 +20,7 @@ class SiteSettings(models.Model):
     facebook_url = models.URLField(_("Facebook page"), blank=True)
     telegram_url = models.URLField(_("Telegram channel"), blank=True)
     x_url = models.URLField(_("X / Twitter account"), blank=True)
-    default_meta_image = models.ImageField(
+    default_meta_image = UploadedImageField(
         _("default link-preview image"), upload_to="site/", blank=True
     )
     comments_close_after_days = models.PositiveIntegerField(

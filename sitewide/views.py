@@ -2,6 +2,7 @@ import json
 import logging
 import sys
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -12,6 +13,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
+from django.views.static import serve
 
 from sitewide.middleware import outage_response
 
@@ -19,6 +21,24 @@ from sitewide.middleware import outage_response
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
+
+
+# What every uploaded file is served with, by Carnet (SERVE_MEDIA) as by nginx
+# (docs/deploy.md): its type is the one its name says, never sniffed, and it never runs
+# as a page of the site's origin (sandboxed, allowed to load nothing).
+MEDIA_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+}
+
+
+@require_safe
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """An uploaded file, from MEDIA_ROOT, when Carnet serves them itself (SERVE_MEDIA)."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    for name, value in MEDIA_HEADERS.items():
+        response.headers[name] = value
+    return response
 
 
 @never_cache

@@ -3,7 +3,9 @@
 import datetime
 import io
 import itertools
+import struct
 import tempfile
+import zlib
 
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
@@ -98,6 +100,53 @@ def jpeg(width: int = 1000, height: int = 500) -> bytes:
     buffer = io.BytesIO()
     Picture.new("RGB", (width, height), (40, 90, 140)).save(buffer, "JPEG")
     return buffer.getvalue()
+
+
+# Written into every kind of metadata of photo_with_metadata(): no served byte may hold it.
+SECRET_METADATA = b"SOURCE-SECRET"
+
+
+def photo_with_metadata(width: int = 300, height: int = 200) -> bytes:
+    """A camera's JPEG: turned on its side by its EXIF orientation (it shows height ×
+    width), with a GPS position, a description, XMP and a comment naming SECRET_METADATA,
+    and an sRGB colour profile."""
+    from PIL import ExifTags, ImageCms
+
+    exif = Picture.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    exif[ExifTags.Base.ImageDescription] = f"{SECRET_METADATA.decode()} description"
+    exif.get_ifd(ExifTags.IFD.GPSInfo).update({
+        ExifTags.GPS.GPSLatitudeRef: "N",
+        ExifTags.GPS.GPSLatitude: (48.0, 51.0, 24.0),
+        ExifTags.GPS.GPSLongitudeRef: "E",
+        ExifTags.GPS.GPSLongitude: (2.0, 21.0, 3.0),
+        ExifTags.GPS.GPSAreaInformation: f"{SECRET_METADATA.decode()} area",
+    })  # fmt: skip
+    buffer = io.BytesIO()
+    Picture.new("RGB", (width, height), (200, 30, 30)).save(
+        buffer,
+        "JPEG",
+        exif=exif,
+        icc_profile=ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes(),
+        xmp=b"<x:xmpmeta>" + SECRET_METADATA + b" xmp</x:xmpmeta>",
+        comment=SECRET_METADATA + b" comment",
+    )
+    return buffer.getvalue()
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG that says it is width × height: a few dozen bytes, whatever the size."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\0" * 64)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
 
 
 def make_image(width: int = 1000, height: int = 500, **overrides) -> Image:

@@ -64,6 +64,11 @@ COMMENT_STATUSES = {
     "hold": Comment.Status.PENDING,
     "spam": Comment.Status.SPAM,
 }
+# Why an image was left out, by sitewide/uploads.py's code; else "not an image file".
+IMAGE_REFUSALS = {
+    "too_many_pixels": "too many pixels",
+    "image_format": "not a JPEG, PNG or WebP image",
+}
 
 
 class ImportFailed(WXRError):
@@ -827,8 +832,11 @@ class WordPressImport:
             image = Image.objects.create_from_file(
                 source, alt=alt, caption=_clip(caption, 250), name=source.name
             )
-        except ValidationError:
-            self.summary.skip("images", "not an image file")
+        except ValidationError as error:
+            # Counted by reason (sitewide/uploads.py's codes), not by each file's details.
+            codes = {e.code for e in getattr(error, "error_dict", {}).get("file", [])}
+            why = next((IMAGE_REFUSALS[c] for c in IMAGE_REFUSALS if c in codes), None)
+            self.summary.skip("images", why or "not an image file")
             return None
         self.saved_images.append(image)
         self._remember(Kind.IMAGE, name, image)

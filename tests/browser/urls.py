@@ -1,14 +1,9 @@
-"""The site's URLs, plus uploads served from whatever MEDIA_ROOT the browser tests set."""
+"""The site's URLs, plus uploads served (by the view SERVE_MEDIA uses, with its headers)
+from whatever MEDIA_ROOT the browser tests set."""
 
-from django.conf import settings
 from django.urls import re_path
-from django.views.static import serve
 
 from config.urls import urlpatterns as site_urlpatterns
-
-
-def media(request, path):
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
-
+from sitewide.views import media
 
 urlpatterns = [re_path(r"^media/(?P<path>.*)$", media), *site_urlpatterns]

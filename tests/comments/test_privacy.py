@@ -4,12 +4,24 @@ from unittest import mock
 
 from django.core import mail
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase
 
 from comments.models import Comment, commenter_key_for
+from editing.models import Image
 from pages.models import Page
 from sitewide.models import SiteSettings
-from tests.base import make_article, make_category, make_comment, make_editor, make_moderator
+from tests.base import (
+    SECRET_METADATA,
+    TemporaryMediaMixin,
+    make_article,
+    make_category,
+    make_comment,
+    make_editor,
+    make_moderator,
+    photo_with_metadata,
+)
 from tests.comments.helpers import post_comment
 
 EMAILS = ["Secret.Reader@Example.org", "second-secret@example.net", "reply-secret@example.com"]
@@ -26,16 +38,22 @@ def traces(email: str) -> list[str]:
     return sorted(found)
 
 
-class PublicCrawlTests(TestCase):
-    """After comments with known emails are posted and approved, no public page shows them."""
+class PublicCrawlTests(TemporaryMediaMixin, TestCase):
+    """After comments with known emails are posted and approved, no public page shows them;
+    after photos with a GPS position are uploaded, no served image holds it."""
 
     @classmethod
     def setUpTestData(cls):
         SiteSettings.load()
         cls.author = make_editor(slug="the-author")
+        cls.author.avatar = SimpleUploadedFile("me.jpg", photo_with_metadata())
+        cls.author.save()
         cls.category = make_category(slug="world")
+        cover = Image.objects.create_from_file(
+            ContentFile(photo_with_metadata(1000, 600)), name="source.jpg", alt="The source"
+        )
         cls.article = make_article(
-            slug="crawled", author=cls.author, category=cls.category, tags=["Peace"]
+            slug="crawled", author=cls.author, category=cls.category, tags=["Peace"], cover=cover
         )
         cls.moderator = make_moderator()
         Page.objects.create(slug="a-propos", title="À propos", body="<p>Nous.</p>")
@@ -90,16 +108,26 @@ class PublicCrawlTests(TestCase):
         urls += [f"/en{url}" for url in urls if not url.startswith(("/sitemap", "/robots.txt"))]
         self.assertContains(self.client.get("/en/articles/crawled/"), "3 comments")
         self.assertContains(self.client.get("/feed/comments/"), "Reader 1")
+        media = set()
         for url in urls:
             with self.subTest(url):
                 response = self.client.get(url)
                 self.assertLess(response.status_code, 500)
                 content = response.content.decode()
+                media.update(re.findall(r"/media/[^\s\"',?<>]+", content))
                 for email in EMAILS:
                     for trace in traces(email):
                         self.assertNotIn(trace, content)
                 self.assertNotIn("gravatar", content.lower())
                 self.assertNotIn("Held words.", content)
+        # Every image the pages show (the cover, its renditions) is served without the
+        # photo's metadata: no GPS position, no description.
+        self.assertTrue(any("source" in url for url in media), media)
+        for url in sorted(media):
+            with self.subTest(url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                self.assertNotIn(SECRET_METADATA, b"".join(response.streaming_content))
         # Nor what the cache keeps of the pages (whole, and their fragments) or its keys; a
         # reader without this browser's cookies gets the comments from a kept fragment.
         for url in ["/articles/crawled/", "/en/articles/crawled/"]:

@@ -15,7 +15,13 @@ from accounts.models import User
 from blog.models import Article, Category
 from comments.models import Comment
 from editing.models import Image
-from tests.base import make_article, make_editor
+from tests.base import (
+    SECRET_METADATA,
+    make_article,
+    make_editor,
+    photo_with_metadata,
+    png_header,
+)
 from tests.wordpress.helpers import (
     SITE,
     author,
@@ -338,6 +344,26 @@ class ContentTests(MediaTestCase):
         self.assertEqual(article.cover.alt, "A red square")
         self.assertEqual(article.cover.caption, "The caption")
         self.assertTrue((self.media_root / article.cover.file.name).is_file())
+
+    def test_imported_photos_are_reencoded_without_their_metadata_and_bombs_left_out(self):
+        (self.uploads / "2020/01").mkdir(parents=True)
+        (self.uploads / "2020/01/source.jpg").write_bytes(photo_with_metadata())
+        (self.uploads / "2020/01/bomb.png").write_bytes(png_header(10_000, 10_000))
+        out, _ = run(
+            export(
+                item(1, meta={"_thumbnail_id": "21"},
+                     content=f'<img src="{SITE}/wp-content/uploads/2020/01/bomb.png" alt="x">'),
+                item(21, post_type="attachment", status="inherit", title="A source",
+                     attachment_url=f"{SITE}/wp-content/uploads/2020/01/source.jpg"),
+            ),
+            "--media-dir",
+            str(self.uploads),
+        )  # fmt: skip
+        cover = Article.objects.get().cover
+        self.assertEqual((cover.width, cover.height), (200, 300))  # turned upright
+        self.assertNotIn(SECRET_METADATA, (self.media_root / cover.file.name).read_bytes())
+        self.assertEqual(Image.objects.count(), 1)
+        self.assertIn("too many pixels", out)
 
     def test_links_to_the_old_site_become_local_addresses(self):
         body = self.body(f'<a href="{SITE}/2019/05/05/older/">older</a> '
