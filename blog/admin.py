@@ -23,8 +23,8 @@ Status = Article.Status
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
+    list_display = ["name", "name_en", "slug"]
+    search_fields = ["name", "name_en"]
     prepopulated_fields = {"slug": ["name"]}
 
     class Media:

@@ -100,7 +100,7 @@ class LatestArticlesFeed(Feed):
         return {"comment_count": getattr(item, "comment_count", None)}
 
     def item_categories(self, item: Article) -> list[str]:
-        names = [item.category.name] if item.category else []
+        names = [item.category.local_name] if item.category else []
         return names + [tag.name for tag in item.listed_tags]
 
 
@@ -118,11 +118,11 @@ class CategoryFeed(LatestArticlesFeed):
     def title(self, obj: Category) -> str:
         return _("%(site)s: %(category)s") % {
             "site": SiteSettings.load().site_name,
-            "category": obj.name,
+            "category": obj.local_name,
         }
 
     def description(self, obj: Category) -> str:
-        return obj.description
+        return obj.local_description
 
     def link(self, obj: Category) -> str:
         return obj.get_absolute_url()

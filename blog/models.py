@@ -51,6 +51,19 @@ class Category(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
+    # The English edition's; the site's language is in name and description. Two fields
+    # of our own rather than django-modeltranslation: one language to add, no registry.
+    name_en = models.CharField(
+        _("name in English"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown by the English edition; the name above when empty."),
+    )
+    description_en = models.TextField(
+        _("description in English"),
+        blank=True,
+        help_text=_("Shown by the English edition; the description above when empty."),
+    )
 
     objects = CategoryQuerySet.as_manager()
 
@@ -72,6 +85,15 @@ class Category(models.Model):
     def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
         pages_changed()
         return super().delete(*args, **kwargs)
+
+    @property
+    def local_name(self) -> str:
+        """The name in the current edition's language, when it has one."""
+        return languages.edition_text(self, "name", languages.site_code())
+
+    @property
+    def local_description(self) -> str:
+        return languages.edition_text(self, "description", languages.site_code())
 
 
 @dataclass(frozen=True)
@@ -673,7 +695,7 @@ class Article(models.Model):
         modified = timezone.localtime(self.updated_at).isoformat()
         image = self.cover.file if self.cover else site.default_meta_image
         image_url = absolute_url(request, image.url) if image else ""
-        section = self.category.name if self.category else ""
+        section = self.category.local_name if self.category else ""
 
         meta = [
             ("property", "og:type", "article"),

@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
@@ -104,6 +104,14 @@ SITE = {
     "telegram_url": "https://t.me/housseniawriting",
 }
 CATEGORY = {"name": "International", "slug": "international"}
+# Each demo category's name in the English edition, by slug.
+CATEGORY_NAMES_EN = {
+    "international": "World",
+    "politique": "Politics",
+    "economie": "Economy",
+    "science": "Science",
+    "technologie": "Technology",
+}
 # The seed page's one approved reader comment; the email is a placeholder, never shown.
 SEED_COMMENT = {
     "name": "pascal",
@@ -175,8 +183,17 @@ def ensure_accounts(password: str | None) -> DemoAccounts:
     return DemoAccounts(users=users, created=created, password=generated)
 
 
+def ensure_category(slug: str, name: str) -> Category:
+    """A demo category, with its English name unless an editor gave it another."""
+    category, _ = Category.objects.get_or_create(slug=slug, defaults={"name": name})
+    if not category.name_en and CATEGORY_NAMES_EN.get(slug):
+        category.name_en = CATEGORY_NAMES_EN[slug]
+        category.save(update_fields=["name_en"])
+    return category
+
+
 def ensure_seed_article(author: User) -> Article:
-    category, _ = Category.objects.get_or_create(slug=CATEGORY["slug"], defaults=CATEGORY)
+    category = ensure_category(**CATEGORY)
     values = {
         "title": SEED_TITLE,
         "standfirst": SEED_STANDFIRST,
@@ -395,6 +412,17 @@ PAGES = [
             "sources et dater nos informations.</li><li>Corriger publiquement nos erreurs."
             "</li><li>Aucune publicité ni traceur : vous lisez sans être suivi.</li></ul>"
         ),
+        "title_en": "About",
+        "body_en": (
+            "<p><strong>Actualité Houssenia Writing</strong> publishes political and "
+            "geopolitical analysis of the world to come: diplomacy, conflicts, energy and "
+            "the balance of power.</p>\n\n<p>The site is run by Houssen Moshinaly, a web "
+            "writer since 2009 and the author of nine books, with a small team of "
+            "correspondents. Every article is read by the editor-in-chief before it is "
+            "published.</p>\n\n<h2>Our principles</h2>\n\n<ul><li>Cite our sources and "
+            "date our information.</li><li>Correct our mistakes in public.</li><li>No "
+            "advertising, no tracker: you read without being followed.</li></ul>"
+        ),
     },
     {
         "slug": "mentions-legales",
@@ -418,6 +446,23 @@ PAGES = [
             "site sont protégés par le droit d'auteur ; toute reproduction sans autorisation "
             "est interdite, hors courte citation avec lien vers l'article.</p>"
         ),
+        "title_en": "Legal notice",
+        "body_en": (
+            "<p>This site is a demonstration of Carnet: the details below are made up and "
+            "must be replaced before going live.</p>\n\n<h2>Publisher</h2>\n\n"
+            "<p>Actualité Houssenia Writing, an online publication edited by Houssen "
+            "Moshinaly, sole trader, 12 rue des Exemples, 75011 Paris. SIRET: 000 000 000 "
+            "00000 (made up).</p>\n\n<h2>Editor-in-chief</h2>\n\n<p>Houssen Moshinaly."
+            "</p>\n\n<h2>Hosting</h2>\n\n<p>Exemple Hébergement SAS, 1 avenue de la "
+            "Démonstration, 59000 Lille, France (a made-up host).</p>\n\n<h2>Personal "
+            "data</h2>\n\n<p>The site sets no cookie on its readers and calls no "
+            "third-party service. The email address left with a comment is never published; "
+            "it serves moderation only. Commenters' IP addresses are kept thirty days to "
+            "fight abuse, then erased. Under the GDPR you may ask to see, correct or erase "
+            "your data by writing to the newsroom.</p>\n\n<h2>Copyright</h2>\n\n<p>The "
+            "texts and images of this site are protected by copyright; reproducing them "
+            "without permission is forbidden, short quotations with a link excepted.</p>"
+        ),
     },
 ]
 
@@ -426,6 +471,8 @@ def ensure_pages(editor: User) -> list[Page]:
     """À propos, Mentions légales and Contact, each with a first revision by the editor."""
     with languages.in_site_language():
         contact_url = reverse("accounts:contact", kwargs={"slug": editor.slug})
+    with translation.override("en"):
+        contact_url_en = reverse("accounts:contact", kwargs={"slug": editor.slug})
     contact = {
         "slug": "contact",
         "title": "Contact",
@@ -434,6 +481,12 @@ def ensure_pages(editor: User) -> list[Page]:
             f'messages.</p>\n\n<p><a href="{contact_url}">Écrire au rédacteur en chef'
             "</a> : votre message lui parvient par courriel, et votre adresse n'est jamais "
             "publiée.</p>"
+        ),
+        "title_en": "Contact",
+        "body_en": (
+            "<p>News, a correction, a reaction? The newsroom reads every message.</p>\n\n"
+            f'<p><a href="{contact_url_en}">Write to the editor-in-chief</a>: your message '
+            "reaches them by email, and your address is never published.</p>"
         ),
     }
     pages = []
@@ -547,8 +600,7 @@ def ensure_generated_articles(count: int, progress: Callable[[int, int], None]) 
     """
     rng = random.Random(count)
     categories = [Category.objects.get(slug=CATEGORY["slug"])] + [
-        Category.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
-        for name in EXTRA_CATEGORIES
+        ensure_category(slugify(name), name) for name in EXTRA_CATEGORIES
     ]
     authors = [User.objects.get(username="editor")] + [
         _generated_author(name) for name in EXTRA_AUTHORS
@@ -965,10 +1017,7 @@ FRONT_ARTICLES = [
 def ensure_front_page(editor: User, moderator: User) -> list[Article]:
     """The demo's front page: the articles of FRONT_ARTICLES, their covers, tags and
     comments; each is written once and only changed back when an editor changed it."""
-    categories = {
-        slug: Category.objects.get_or_create(slug=slug, defaults={"name": name})[0]
-        for slug, name in FRONT_CATEGORIES.items()
-    }
+    categories = {slug: ensure_category(slug, name) for slug, name in FRONT_CATEGORIES.items()}
     authors = {"editor": editor} | {name: _generated_author(name) for name in FRONT_AUTHORS}
     articles = []
     for number, demo_article in enumerate(FRONT_ARTICLES):

@@ -11,17 +11,25 @@ from sitewide.revisions import RevisionAdmin
 @admin.register(Page)
 class PageAdmin(RevisionAdmin):
     form = PageAdminForm
-    list_display = ["title", "slug", "language", "published", "updated_at"]
+    list_display = ["title", "title_en", "slug", "language", "published", "updated_at"]
     list_filter = ["published", "language"]
-    search_fields = ["title", "body"]
+    search_fields = ["title", "body", "title_en", "body_en"]
     prepopulated_fields = {"slug": ["title"]}
 
     class Media:
         js = SLUGS_JS
 
-    revision_compare_fields = ["title", "slug", "body", "language", "published"]
+    revision_compare_fields = [
+        "title",
+        "slug",
+        "body",
+        "language",
+        "published",
+        "title_en",
+        "body_en",
+    ]
     # The address and whether it is public stay as they are: a restore brings back text.
-    revision_restore_fields = ["title", "body", "language"]
+    revision_restore_fields = ["title", "body", "language", "title_en", "body_en"]
     # A deleted page's text, offered to a new form after a conflict, is not public yet.
     conflict_new_draft_initial = {"published": False}
 

@@ -9,8 +9,10 @@ class PageAdminForm(forms.ModelForm):
 
     class Meta:
         model = Page
-        fields = ["title", "slug", "body", "language", "published"]
+        fields = ["title", "slug", "body", "language", "published", "title_en", "body_en"]
         widgets = {
             "title": forms.TextInput(attrs={"class": "vTextField carnet-title"}),
             "body": RichTextEditor(),
+            "title_en": forms.TextInput(attrs={"class": "vTextField"}),
+            "body_en": RichTextEditor(),
         }

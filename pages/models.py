@@ -8,8 +8,10 @@ the footer, the sitemap and the page cache treat it like the rest of the site.
 """
 
 import reversion
+from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from sitewide import cache, languages
@@ -18,7 +20,7 @@ from sitewide.pagecache import pages_changed
 
 # The footer's links, kept until a page changes; the timeout only bounds how long a cache
 # that missed an invalidation can lag.
-FOOTER_CACHE_KEY = "pages:footer:v1"
+FOOTER_CACHE_KEY = "pages:footer:v2"
 FOOTER_CACHE_SECONDS = 3600
 
 
@@ -42,6 +44,20 @@ class Page(models.Model):
         default=True,
         help_text=_("Published pages are public and linked from the footer of every page."),
     )
+    # The English edition's version of a page written in French (fields of our own, as
+    # for categories): its title and text, each falling back to the page's own.
+    title_en = models.CharField(
+        _("title in English"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown by the English edition; the title above when empty."),
+    )
+    body_en = models.TextField(
+        _("body in English"),
+        blank=True,
+        help_text=_("Shown by the English edition; the body above when empty."),
+    )
+    body_html_en = models.TextField(editable=False, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = PageQuerySet.as_manager()
@@ -58,6 +74,8 @@ class Page(models.Model):
         # Kept sanitised, as an article's body is: what was dropped leaves the editor too.
         self.body = clean_article_html(self.body, language=self.language)
         self.body_html = self.body
+        self.body_en = clean_article_html(self.body_en, language="en") if self.body_en else ""
+        self.body_html_en = self.body_en
         super().save(*args, **kwargs)
         _footer_changed(kwargs.get("using"))
 
@@ -69,9 +87,28 @@ class Page(models.Model):
         _footer_changed(kwargs.get("using"))
         return deleted
 
+    @property
+    def local_title(self) -> str:
+        """The title in the current edition's language, when it has one."""
+        return languages.edition_text(self, "title", self.language)
+
+    @property
+    def title_language(self) -> str:
+        return languages.edition_language(self, "title", self.language)
+
+    @property
+    def local_body_html(self) -> str:
+        return languages.edition_text(self, "body_html", self.language)
+
+    @property
+    def body_language(self) -> str:
+        return languages.edition_language(self, "body_html", self.language)
+
 
 # What a revision keeps: what the editor wrote, not what is derived from it.
-reversion.register(Page, fields=["title", "slug", "body", "language", "published"])
+reversion.register(
+    Page, fields=["title", "slug", "body", "language", "published", "title_en", "body_en"]
+)
 
 
 def _footer_changed(using: str | None) -> None:
@@ -81,11 +118,22 @@ def _footer_changed(using: str | None) -> None:
 
 
 def footer_links() -> list[dict]:
-    """The published pages' titles, slugs and languages, for the footer of every page."""
-    links = cache.get(FOOTER_CACHE_KEY)
-    if links is None:
+    """The published pages' titles, slugs and languages as the current edition shows
+    them, for the footer of every page."""
+    by_language = cache.get(FOOTER_CACHE_KEY)
+    if by_language is None:
         # By address: "a-propos", "contact", "mentions-legales" read in a sensible order,
         # where titles would put "À propos" last.
-        links = list(Page.objects.published().order_by("slug").values("title", "slug", "language"))
-        cache.set(FOOTER_CACHE_KEY, links, FOOTER_CACHE_SECONDS)
-    return links
+        pages = list(
+            Page.objects.published().order_by("slug").only("title", "title_en", "slug", "language")
+        )
+        # Every edition's at once: one query, one key to forget.
+        by_language = {}
+        for code in languages.BY_CODE:
+            with translation.override(code):
+                by_language[code] = [
+                    {"title": page.local_title, "slug": page.slug, "language": page.title_language}
+                    for page in pages
+                ]
+        cache.set(FOOTER_CACHE_KEY, by_language, FOOTER_CACHE_SECONDS)
+    return by_language.get(translation.get_language(), by_language[settings.LANGUAGE_CODE])

@@ -71,3 +71,20 @@ def in_site_language() -> Iterator[None]:
     the reader who caused it."""
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+def edition_language(obj: object, field: str, written_in: str) -> str:
+    """The language `obj.<field>` is shown in by the current edition: the edition's own
+    when `obj` has the field in it (`name_en` for English), filled; else `written_in`,
+    the language the field itself is written in."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if language != written_in and getattr(obj, f"{field}_{language}", ""):
+        return language
+    return written_in
+
+
+def edition_text(obj: object, field: str, written_in: str) -> str:
+    """`obj.<field>` as the current edition shows it: in its language if there is a
+    version in it (`name_en` for English), else the field itself."""
+    language = edition_language(obj, field, written_in)
+    return getattr(obj, field if language == written_in else f"{field}_{language}")

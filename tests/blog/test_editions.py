@@ -5,9 +5,9 @@ import datetime
 import re
 
 from django.test import TestCase
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from blog.models import Article
+from blog.models import Article, Category
 from sitewide.models import SiteSettings
 from tests.base import make_article, make_category, make_draft, make_editor
 
@@ -128,3 +128,41 @@ class EditionTests(TestCase):
         self.assertEqual(self.english_only.get_next_published("fr"), self.french)
         self.assertEqual(self.english.get_next_published("en"), self.french_only)
         self.assertEqual(self.english.get_previous_published("en"), self.english_only)
+
+
+class CategoryNameTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        cls.category = make_category(
+            name="Économie",
+            slug="economie",
+            description="L'argent.",
+            name_en="Economy",
+            description_en="Money.",
+        )
+        make_article(category=cls.category, language="en", title="Markets")
+        make_category(name="Politique", slug="politique")
+
+    def test_each_edition_names_the_category_in_its_language(self):
+        response = self.client.get("/en/category/economie/")
+        self.assertContains(response, '<h1 class="page-title">Economy</h1>', html=True)
+        self.assertContains(response, "<p>Money.</p>")
+        self.assertContains(
+            response, '<a href="/en/category/economie/" aria-current="page">Economy</a>'
+        )
+        response = self.client.get("/category/economie/")
+        self.assertContains(response, '<h1 class="page-title">Économie</h1>', html=True)
+        self.assertContains(response, "<p>L&#x27;argent.</p>")
+
+    def test_the_english_feed_names_the_category_in_english(self):
+        content = self.client.get("/en/category/economie/feed/").content.decode()
+        self.assertIn("<category>Economy</category>", content)
+        self.assertIn("<description>Money.</description>", content)
+
+    def test_a_category_without_english_name_keeps_its_own(self):
+        category = Category.objects.get(slug="politique")
+        with translation.override("en"):
+            self.assertEqual(category.local_name, "Politique")
+            self.assertEqual(self.category.local_name, "Economy")
+        self.assertEqual(self.category.local_name, "Économie")

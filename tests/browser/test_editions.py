@@ -35,6 +35,8 @@ def test_each_edition_leads_with_its_own_language(editions, browsing, theme, dev
     reader.go("/en/")
     lead = page.locator("article.lead")
     expect(lead.get_by_role("heading", name=ENGLISH_TITLE)).to_be_visible()
+    # Its category in English: the demo names every category in both languages.
+    expect(lead.locator(".eyebrow")).to_have_text("World")
     expect(page.get_by_text(FRENCH_TITLE)).to_have_count(0)
     in_french = page.get_by_role("region", name="In French")
     expect(in_french.get_by_role("link", name=LEAD_TITLE)).to_be_visible()

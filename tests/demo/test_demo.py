@@ -299,3 +299,18 @@ class NewsroomDemoTests(DemoTestCase):
         contact = self.client.get("/pages/contact/")
         self.assertContains(contact, 'href="/author/houssen-moshinaly/contact/"')
         self.assertEqual(self.client.get("/author/houssen-moshinaly/contact/").status_code, 200)
+
+    def test_every_category_and_page_has_its_english_name(self):
+        for category in Category.objects.all():
+            with self.subTest(category=category.slug):
+                self.assertTrue(category.name_en)
+        for page in Page.objects.all():
+            with self.subTest(page=page.slug):
+                self.assertTrue(page.title_en)
+                self.assertTrue(page.body_html_en)
+        english = self.client.get("/en/").content.decode()
+        self.assertIn('<a href="/en/category/politique/">Politics</a>', english)
+        self.assertIn('<a href="/en/pages/mentions-legales/">Legal notice</a>', english)
+        contact = self.client.get("/en/pages/contact/")
+        self.assertContains(contact, '<h1 class="page-title">Contact</h1>')
+        self.assertContains(contact, 'href="/en/author/houssen-moshinaly/contact/"')

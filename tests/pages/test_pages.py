@@ -2,6 +2,7 @@
 the admin with revisions."""
 
 from django.test import Client, TestCase
+from django.utils import translation
 from reversion.models import Version
 
 from pages.models import Page, footer_links
@@ -18,6 +19,45 @@ def page_form_data(**overrides) -> dict:
         "published": "on",
         **overrides,
     }
+
+
+class EnglishVersionTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        Page.objects.create(
+            slug="a-propos",
+            title="À propos",
+            body="<p>Qui nous sommes.</p>",
+            title_en="About",
+            body_en="<p>Who we are.</p><script>alert(1)</script>",
+        )
+        Page.objects.create(slug="contact", title="Contact", body="<p>Écrivez-nous.</p>")
+
+    def test_the_english_edition_shows_the_english_version_sanitised(self):
+        response = self.client.get("/en/pages/a-propos/")
+        self.assertContains(response, "<title>About — ")
+        self.assertContains(response, '<article class="article">\n  <h1 class="page-title">About')
+        self.assertContains(response, "<p>Who we are.</p>")
+        self.assertNotContains(response, "Qui nous sommes")
+        self.assertNotContains(response, "<script>alert")
+        french = self.client.get("/pages/a-propos/")
+        self.assertContains(french, "<p>Qui nous sommes.</p>")
+        self.assertNotContains(french, "Who we are")
+
+    def test_without_an_english_version_the_page_says_its_language(self):
+        response = self.client.get("/en/pages/contact/")
+        self.assertContains(response, '<article class="article" lang="fr">')
+        self.assertContains(response, "Écrivez-nous")
+
+    def test_the_footer_names_each_page_in_the_editions_language(self):
+        footer = self.client.get("/en/").content.decode()
+        self.assertIn('<a href="/en/pages/a-propos/">About</a>', footer)
+        self.assertIn('<a href="/en/pages/contact/" lang="fr">Contact</a>', footer)
+        footer = self.client.get("/").content.decode()
+        self.assertIn('<a href="/pages/a-propos/">À propos</a>', footer)
+        with translation.override("en"):
+            self.assertEqual(footer_links()[0]["title"], "About")
 
 
 class PublicPageTests(TestCase):
