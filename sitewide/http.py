@@ -5,6 +5,7 @@ import ipaddress
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -47,6 +48,17 @@ def _valid_ip(value: str) -> str | None:
         return str(ipaddress.ip_address(value))
     except ValueError:
         return None
+
+
+def is_site_path(url: str) -> bool:
+    """Whether url is a path of this site, safe in a Location or a link: one leading
+    slash, and no other host or scheme however it is written (``//host``, ``/\\host``,
+    ``///host``, ``/\t/host``, which browsers all read as another site)."""
+    return (
+        url.startswith("/")
+        and not url.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+    )
 
 
 def absolute_url(request: HttpRequest, path: str) -> str:

@@ -55,6 +55,19 @@ BY_CODE = {language.code: language for language in LANGUAGES}
 CHOICES = [(language.code, language.name) for language in LANGUAGES]
 
 
+def translate_path(path: str, code: str) -> str:
+    """A path of this site in another language (``/en/articles/x/``), or that language's
+    home when the path is not one of this site's (``//other.example/``): whatever the
+    address asked, no link or redirect built from it leads elsewhere."""
+    # Imported here: settings read this module before the apps are ready.
+    from django.urls import translate_url
+
+    from sitewide.http import is_site_path
+
+    translated = translate_url(path, code) if is_site_path(path) else ""
+    return translated if is_site_path(translated) else translate_url("/", code)
+
+
 def site_code() -> str:
     """The site's language: the default of an article's language."""
     return settings.LANGUAGE_CODE

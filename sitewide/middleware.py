@@ -4,12 +4,13 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.template import loader
-from django.urls import NoReverseMatch, reverse, translate_url
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.functional import cached_property
 
 from sitewide import languages
+from sitewide.http import is_site_path
 
 
 class LocaleMiddleware:
@@ -37,20 +38,26 @@ class LocaleMiddleware:
         translation.activate(code)
         request.LANGUAGE_CODE = code
         if "lang" in request.GET and request.method in {"GET", "HEAD"} and not in_admin:
-            return self._redirect_old_address(request)
+            redirect = self._redirect_old_address(request)
+            if redirect:
+                return redirect
         response = self.get_response(request)
         if in_admin:
             patch_vary_headers(response, ["Accept-Language", "Cookie"])
         response.headers.setdefault("Content-Language", code)
         return response
 
-    def _redirect_old_address(self, request: HttpRequest) -> HttpResponse:
+    def _redirect_old_address(self, request: HttpRequest) -> HttpResponse | None:
+        """The 301 of an old ?lang= link; None for an address that is not a path of this
+        site (``//other.example/?lang=en``), which is answered as any unknown page."""
+        if not is_site_path(request.path):
+            return None
         query = request.GET.copy()
         code = query.pop("lang")[-1]
         if code not in languages.BY_CODE:
             code = request.LANGUAGE_CODE
         path = f"{request.path}?{query.urlencode()}" if query else request.path
-        return HttpResponsePermanentRedirect(translate_url(path, code))
+        return HttpResponsePermanentRedirect(languages.translate_path(path, code))
 
 
 class AdminContentSecurityPolicyMiddleware:

@@ -25,6 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, set_response_etag
 
 from sitewide import cache
+from sitewide.http import is_site_path
 
 GENERATION_KEY = "pages:generation"
 SHAREABLE_STATUSES = {200, 301, 404, 410}
@@ -159,12 +160,14 @@ def _key(request: HttpRequest) -> str:
 
 
 def _is_shareable(response: HttpResponse) -> bool:
-    """A response the view left for everyone: no cookie set, no caching rule of its own."""
+    """A response the view left for everyone: no cookie set, no caching rule of its own,
+    and no redirect off the site (kept, it would send every reader there)."""
     return (
         response.status_code in SHAREABLE_STATUSES
         and not response.streaming
         and not response.cookies
         and not response.has_header("Cache-Control")
+        and is_site_path(response.get("Location", "/"))
     )
 
 

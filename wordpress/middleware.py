@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
+from sitewide.http import is_site_path
 from wordpress.models import WORDPRESS_QUERY_KEYS, OldAddress
 
 
@@ -28,7 +29,8 @@ class OldAddressMiddleware:
     def _redirect(self, request: HttpRequest) -> HttpResponse | None:
         address = OldAddress.objects.find(request.path_info, request.GET)
         url = address.new_url() if address else ""
-        # Never to itself: an item whose page is gone (an author with nothing published).
-        if not url or url == request.path:
+        # Never to itself (an item whose page is gone: an author with nothing published),
+        # and never off the site, whatever an imported record says.
+        if not url or url == request.path or not is_site_path(url):
             return None
         return HttpResponsePermanentRedirect(url)

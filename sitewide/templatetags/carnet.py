@@ -6,7 +6,6 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from django.urls import translate_url
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -56,7 +55,7 @@ def language_url(context: template.Context, request: HttpRequest, language: str 
     """
     language = language or settings.LANGUAGE_CODE
     own = (context.get("language_paths") or {}).get(language)
-    return own or translate_url(request.get_full_path(), language)
+    return own or languages.translate_path(request.get_full_path(), language)
 
 
 @register.simple_tag(takes_context=True)
@@ -65,7 +64,8 @@ def language_alternates(context: template.Context, request: HttpRequest) -> list
     one: only the versions a page has (an untranslated article has its own alone, in its
     own edition, even when shown in another's interface)."""
     paths = context.get("language_paths") or {
-        code: translate_url(request.get_full_path(), code) for code, _name in settings.LANGUAGES
+        code: languages.translate_path(request.get_full_path(), code)
+        for code, _name in settings.LANGUAGES
     }
     alternates = list(paths.items())
     if settings.LANGUAGE_CODE in paths:
