@@ -2,12 +2,16 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import actions as admin_actions
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import path
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +20,7 @@ from blog.forms import ArticleAdminForm
 from blog.models import Article, Category
 from editing.editor import SLUGS_JS, warn_about_removed_content
 from editing.models import Autosave
+from sitewide.http import absolute_url
 from sitewide.revisions import RevisionAdmin, comment_for
 
 Status = Article.Status
@@ -190,6 +195,22 @@ class ArticleAdmin(RevisionAdmin):
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
+    def get_fieldsets(self, request: HttpRequest, obj: Article | None = None) -> list:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        if not self.has_change_permission(request, obj):
+            # Read, not changed (a contributor's submission): the body as readers see it.
+            return _replaced(fieldsets, "body", "rendered_body")
+        if obj.status == Status.IN_REVIEW and workflow.can_review(request.user):
+            return _replaced(fieldsets, "status", "status", "review_note")
+        return fieldsets
+
+    @admin.display(description=_("body"))
+    def rendered_body(self, article: Article) -> str:
+        # body_html is sanitised when saved (sitewide/markup.py), as the public page uses it.
+        return format_html('<div class="rendered-body">{}</div>', mark_safe(article.body_html))
+
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         readonly = ["current_status"]
         if not workflow.can_review(request.user):
@@ -209,6 +230,8 @@ class ArticleAdmin(RevisionAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["workflow_buttons"] = self._workflow_buttons(request, obj)
+        if obj is not None and workflow.may_withdraw(request.user, obj):
+            context["withdraw_url"] = reverse("admin:blog_article_withdraw", args=[obj.pk])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _workflow_buttons(self, request: HttpRequest, obj: Article | None) -> list:
@@ -242,9 +265,12 @@ class ArticleAdmin(RevisionAdmin):
         if not workflow.can_publish(user) and (obj.status == Status.PUBLISHED or obj.featured):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
-        obj.workflow_event = workflow.event_of(before, obj)
-        if obj.workflow_event and obj.workflow_event.key == "submitted":
+        reason = form.cleaned_data.get("review_note", "").strip()
+        event = obj.workflow_event = workflow.event_of(before, obj, reason)
+        if event and event.key == "submitted":
             workflow.notify_reviewers(request, obj)
+        elif event:
+            workflow.notify_author(obj, event, by=user, origin=absolute_url(request, ""))
         # newsroom-content: the editor is told what saving dropped, and the
         # form's autosave (editing.Autosave) is done with once the article is saved.
         warn_about_removed_content(request, form)
@@ -256,6 +282,11 @@ class ArticleAdmin(RevisionAdmin):
         return [
             path("preview/", preview_view, name="blog_article_preview"),
             path("<path:object_id>/preview/", preview_view, name="blog_article_preview"),
+            path(
+                "<path:object_id>/withdraw/",
+                self.admin_site.admin_view(self.withdraw_view),
+                name="blog_article_withdraw",
+            ),
             *super().get_urls(),
         ]
 
@@ -267,11 +298,48 @@ class ArticleAdmin(RevisionAdmin):
         if obj is None and not self.has_add_permission(request):
             raise PermissionDenied
         if obj is not None and not self.has_change_permission(request, obj):
-            raise PermissionDenied
+            # Theirs to read, not to change (a submission): nothing unsaved to show, so
+            # the saved article, as its preview on the site shows it.
+            return HttpResponseRedirect(obj.get_absolute_url(), status=303)
         form = self.get_form(request, obj, change=obj is not None)(
             request.POST, request.FILES, instance=obj
         )
         return preview.render_preview(request, form)
+
+    def withdraw_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The author takes a submission back: asked on GET, done on POST."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such article.")
+        change_url = reverse("admin:blog_article_change", args=[article.pk])
+        if not workflow.may_withdraw(request.user, article):
+            self.message_user(
+                request,
+                _("“%(title)s” is no longer in review: there is nothing to withdraw.")
+                % {"title": article},
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(change_url)
+        if request.method == "POST":
+            article.status = Status.DRAFT
+            event = workflow.Event("withdrawn", article.published_at)
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment(comment_for(["status"], **event.as_revision_note()))
+                article.save()
+            self.log_change(request, article, [{"changed": {"fields": ["status"]}}])
+            words = _("“%(title)s”: %(event)s") % {"title": article, "event": event.words()}
+            self.message_user(request, words, messages.SUCCESS)
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Withdraw “%(title)s” from review?") % {"title": article},
+            "subtitle": None,
+            "opts": self.opts,
+            "original": article,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/blog/article/withdraw.html", context)
 
     def revision_extra(self, request: HttpRequest, obj: Article) -> dict:
         event = getattr(obj, "workflow_event", None)
@@ -372,3 +440,21 @@ class ChoicesRawIdWidget(ForeignKeyRawIdWidget):
         except (ValueError, TypeError, ValidationError):
             chosen = False
         return super().label_and_url_for_value(value) if chosen else ("", "")
+
+
+def _replaced(fieldsets: list, name: str, *names: str) -> list:
+    """The fieldsets with the field ``name`` replaced by ``names``."""
+    return [
+        (
+            title,
+            {
+                **options,
+                "fields": [
+                    new
+                    for field in options["fields"]
+                    for new in (names if field == name else (field,))
+                ],
+            },
+        )
+        for title, options in fieldsets
+    ]

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import create_tags, tag_slug
@@ -8,6 +9,18 @@ from editing.widgets import SuggestingTagWidget
 
 class ArticleAdminForm(forms.ModelForm):
     """ArticleAdmin's form; the admin supplies the model and the fields."""
+
+    # Shown to reviewers on an article in review (ArticleAdmin.get_fieldsets); not stored
+    # on the article but in its history, and mailed to the author.
+    review_note = forms.CharField(
+        label=_("Why it goes back"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Needed to send the article back: the author is emailed it, and it is kept in "
+            "the article's history."
+        ),
+    )
 
     class Media:
         js = ["editing/autocomplete-names.js"]
@@ -38,6 +51,20 @@ class ArticleAdminForm(forms.ModelForm):
         if when is None and self.instance.is_published():
             return stored
         return when
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        # self.data: the button pressed is not a field.
+        if "_send_back" in self.data and not cleaned_data.get("review_note", "").strip():
+            self.add_error(
+                "review_note", _("Say why the article goes back: its author will read it.")
+            )
+        return cleaned_data
+
+    @cached_property
+    def changed_data(self) -> list[str]:
+        # The note is not a field of the article: its history names it as the reason.
+        return [name for name in super().changed_data if name != "review_note"]
 
     def clean_tags(self) -> list[str]:
         # A tag lives at /tag/<slug>/, and its slug is ASCII: a name such as "Россия" or

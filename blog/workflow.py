@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from blog.models import Article, ArticleQuerySet, local_time_words
-from sitewide import mail
+from sitewide import languages, mail
 from sitewide.http import absolute_url
 
 Status = Article.Status
@@ -30,6 +30,7 @@ EVENTS = {
     "published": _("Published."),
     "scheduled": _("Scheduled for %(when)s."),
     "unpublished": _("Unpublished: back to draft."),
+    "withdrawn": _("Withdrawn from review by its author: back to draft."),
 }
 
 
@@ -39,6 +40,11 @@ def can_publish(user) -> bool:
 
 def can_review(user) -> bool:
     return user.has_perm("blog.change_others_article")
+
+
+def may_withdraw(user, article: Article) -> bool:
+    """The author takes back a submission nobody has acted on yet: a draft again."""
+    return article.status == Status.IN_REVIEW and article.author_id == user.pk
 
 
 def may_change(user, article: Article) -> bool:
@@ -60,20 +66,23 @@ def changeable(user, articles: ArticleQuerySet) -> ArticleQuerySet:
 class Event:
     key: str
     when: datetime.datetime | None  # None for a draft not dated yet
+    reason: str = ""  # why a reviewer sent the article back
 
     def words(self) -> str:
         return str(EVENTS[self.key]) % {"when": local_time_words(self.when) if self.when else ""}
 
     def as_revision_note(self) -> dict:
-        return {"event": self.key, "when": self.when.isoformat() if self.when else ""}
+        note = {"event": self.key, "when": self.when.isoformat() if self.when else ""}
+        return {**note, "reason": self.reason} if self.reason else note
 
 
 def event_of(
-    before: tuple[str, datetime.datetime | None] | None, article: Article
+    before: tuple[str, datetime.datetime | None] | None, article: Article, reason: str = ""
 ) -> Event | None:
     """What a save did to the article's place in the workflow, if anything.
 
-    ``before`` is its stored (status, publication time), None for a new article.
+    ``before`` is its stored (status, publication time), None for a new article;
+    ``reason`` the reviewer's, when the save sends the article back.
     """
     status, when = before or (None, None)
     if article.status == Status.IN_REVIEW and status != Status.IN_REVIEW:
@@ -86,7 +95,7 @@ def event_of(
             return None  # moved within the past: nothing readers notice
         return Event(key, article.published_at)
     if article.status == Status.DRAFT and status == Status.IN_REVIEW:
-        return Event("sent_back", article.published_at)
+        return Event("sent_back", article.published_at, reason)
     if article.status == Status.DRAFT and status == Status.PUBLISHED:
         return Event("unpublished", article.published_at)
     return None
@@ -125,5 +134,40 @@ def notify_reviewers(request: HttpRequest, article: Article) -> None:
             "author": article.author.public_name,
             "by": request.user.public_name,
             "url": absolute_url(request, reverse("admin:blog_article_change", args=[article.pk])),
+        },
+    )
+
+
+# The events an author hears of when someone else causes them.
+TOLD_TO_THE_AUTHOR = {"sent_back", "published", "scheduled"}
+
+
+def notify_author(article: Article, event: Event, by: User | None, origin: str) -> None:
+    """Email the author what happened to their article: sent back (with the reason),
+    published or scheduled. Nobody hears of what they did themselves.
+
+    ``by`` is who did it (None: the schedule's time came); ``origin`` the site's scheme
+    and host for the link ("https://example.com"), empty when unknown.
+    """
+    author = article.author
+    if event.key not in TOLD_TO_THE_AUTHOR or not (author.is_active and author.email):
+        return
+    if by is not None and by.pk == author.pk:
+        return
+    if event.key == "published":
+        path = article.language_path()
+    else:
+        path = reverse("admin:blog_article_change", args=[article.pk])
+    with languages.in_site_language():
+        when = local_time_words(event.when) if event.when else ""
+    mail.send(
+        "article-" + event.key.replace("_", "-"),
+        [author.email],
+        {
+            "title": article.title,
+            "by": by.public_name if by else "",
+            "reason": event.reason,
+            "when": when,
+            "url": origin + path if origin else "",
         },
     )

@@ -72,7 +72,8 @@ def describe(comment: str, model: type[models.Model], events: dict | None = None
     """A stored comment in words, in the active language: "Changed title, body.".
 
     ``events`` gives the words of each event a subclass notes ({"submitted": "Submitted
-    for review."}); "%(when)s" in them is the event's time.
+    for review."}); "%(when)s" in them is the event's time, and the event's "reason",
+    if any, follows them.
     """
     try:
         data = json.loads(comment)
@@ -96,6 +97,8 @@ def describe(comment: str, model: type[models.Model], events: dict | None = None
     if words:
         when = parse_datetime(data.get("when") or "")
         parts.append(str(words) % {"when": _local(when) if when else ""})
+    if data.get("reason"):
+        parts.append(_("Why: %(reason)s") % {"reason": data["reason"]})
     names = [_field_label(model, name) for name in data.get("changed", [])]
     if names and not data.get("added"):
         parts.append(_("Changed %(fields)s.") % {"fields": ", ".join(names)})

@@ -110,6 +110,7 @@ class ContributorTests(TestCase):
                 slug=article.slug,
                 author=self.contributor.pk,
                 status="review",
+                review_note="Sources, please.",
                 _send_back="Send back",
             ),
         )

@@ -1,19 +1,29 @@
 """The newsroom's workflow as its people live it: addresses that write out French
-letters, an article dated by the click that publishes it."""
+letters, an article dated by the click that publishes it, a send-back that says why,
+a submission its author reads, previews and takes back. axe on each screen, light and
+dark, desktop and phone."""
 
 import datetime
 from unittest import mock
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from sitewide.slugs import slugify
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_newsroom import log_in, write_body
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 TITLE = "Au cœur des tensions"
+
+
+def quiet(person) -> None:
+    """Leave for a page with no form before the test reads the database: a form's
+    autosave and presence calls share the test's one SQLite connection."""
+    person.go("/admin/")
 
 
 def test_address_fields_write_out_french_letters_as_the_server_does(demo, browsing):
@@ -32,8 +42,7 @@ def test_address_fields_write_out_french_letters_as_the_server_does(demo, browsi
     titles = ["L’été de l'Œuvre", "Straße, Ærø et Łódź", "Paris–Berlin/Moscou", "Þórður"]
     in_the_browser = page.evaluate("titles => titles.map(t => URLify(t, 200))", titles)
     assert in_the_browser == [slugify(title) for title in titles]
-    # Off the form, so that its autosave on leaving is not cut short by the test's end.
-    editor.go("/admin/")
+    quiet(editor)
 
 
 def test_an_article_is_dated_by_the_click_that_publishes_it(newsroom, browsing):
@@ -51,6 +60,7 @@ def test_an_article_is_dated_by_the_click_that_publishes_it(newsroom, browsing):
         write_body(page, "<p>Les négociations ont repris à Genève.</p>")
         page.get_by_role("button", name="Soumettre à la relecture").click()
         expect(page.locator(".messagelist .success").first).to_be_visible()
+        quiet(contributor)
     article = Article.objects.get(title=TITLE)
     assert article.published_at is None
 
@@ -63,6 +73,7 @@ def test_an_article_is_dated_by_the_click_that_publishes_it(newsroom, browsing):
     clicked = timezone.now().replace(microsecond=0)
     page.get_by_role("button", name="Publier").click()
     expect(page.locator(".messagelist")).to_contain_text("Publié.")
+    quiet(chief)
     article.refresh_from_db()
     assert clicked <= article.published_at <= timezone.now()
 
@@ -72,3 +83,92 @@ def test_an_article_is_dated_by_the_click_that_publishes_it(newsroom, browsing):
     expect(reader.page.locator(".article__header time").first).to_have_attribute(
         "datetime", published
     )
+
+
+def test_a_send_back_with_a_reason_reaches_the_author(newsroom, browsing):
+    from blog.models import Article
+
+    # The contributor submits, then reads the submission as it was sent, and previews it.
+    contributor = browsing()
+    page = contributor.page
+    log_in(page, "contributor")
+    contributor.go("/admin/blog/article/add/")
+    page.locator("#id_title").fill(TITLE)
+    page.locator("#id_title").press("Tab")
+    write_body(page, "<h2>À Genève</h2><p>Les négociations ont <strong>repris</strong>.</p>")
+    page.get_by_role("button", name="Soumettre à la relecture").click()
+    expect(page.locator(".messagelist .success").first).to_be_visible()
+    quiet(contributor)
+    article = Article.objects.get(title=TITLE)
+    contributor.go(f"/admin/blog/article/{article.pk}/change/")
+    body = page.locator(".rendered-body")
+    expect(body.locator("h2")).to_have_text("À Genève")
+    expect(body.locator("strong")).to_have_text("repris")
+    contributor.assert_accessible("a submission, read only (contributor)")
+    with page.expect_popup() as popup:
+        page.get_by_role("link", name="Aperçu").click()
+    preview = popup.value
+    expect(preview.locator(".preview-banner")).to_contain_text("en relecture")
+    expect(preview.locator(".article__body strong")).to_have_text("repris")
+    preview.close()
+
+    # The editor-in-chief sends it back: first without a reason, which is asked for.
+    chief = browsing()
+    page = chief.page
+    log_in(page, "editor")
+    chief.go(f"/admin/blog/article/{article.pk}/change/")
+    page.locator("#id_title").fill(TITLE + " (à revoir)")
+    page.get_by_role("button", name="Renvoyer à l’auteur").click()
+    expect(page.locator(".field-review_note .errorlist")).to_contain_text("Dites pourquoi")
+    expect(page.locator("#id_title")).to_have_value(TITLE + " (à revoir)")  # nothing lost
+    chief.assert_accessible("send-back without a reason")
+    page.get_by_label("Pourquoi il repart").fill("Il manque la source de la reprise.")
+    page.get_by_role("button", name="Renvoyer à l’auteur").click()
+    expect(page.locator(".messagelist")).to_contain_text("Renvoyé à l’auteur comme brouillon.")
+    quiet(chief)
+
+    # The reason reaches the contributor, by email and in the article's history.
+    sent_back = [m for m in mail.outbox if "vous revient" in m.subject]
+    assert len(sent_back) == 1, [m.subject for m in mail.outbox]
+    assert sent_back[0].to == ["contributor@carnet.invalid"]
+    assert "Il manque la source de la reprise." in sent_back[0].body
+    page = contributor.page
+    contributor.go(f"/admin/blog/article/{article.pk}/history/")
+    expect(page.locator("#revision-list")).to_contain_text("Il manque la source de la reprise.")
+
+    # Submitted again, then taken back before anyone reviews it.
+    contributor.go(f"/admin/blog/article/{article.pk}/change/")
+    page.get_by_role("button", name="Soumettre à la relecture").click()
+    contributor.go(f"/admin/blog/article/{article.pk}/change/")
+    page.get_by_role("link", name="Retirer de la relecture").click()
+    contributor.assert_accessible("withdraw a submission")
+    page.get_by_role("button", name="Le retirer").click()
+    expect(page.locator(".messagelist")).to_contain_text("Retiré de la relecture")
+    expect(page.locator("#id_title")).to_be_editable()
+    quiet(contributor)
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    "theme,phone", [("light", False), ("dark", False), ("light", True), ("dark", True)]
+)
+def test_the_review_screens_have_no_axe_violations(newsroom, browsing, theme, phone):
+    from blog.models import Article
+
+    submission = Article.objects.get(status=Article.Status.IN_REVIEW)
+    screen = {"viewport": PHONE, "is_mobile": True} if phone else {"viewport": DESKTOP}
+    label = f"({theme}, {'phone' if phone else 'desktop'})"
+    chief = browsing(color_scheme=theme, **screen)
+    log_in(chief.page, "editor")
+    chief.go(f"/admin/blog/article/{submission.pk}/change/")
+    chief.assert_accessible(f"a submission, with the reason to send it back {label}")
+    contributor = browsing(color_scheme=theme, **screen)
+    log_in(contributor.page, "contributor")
+    for name, path in [
+        ("a submission, read only", f"/admin/blog/article/{submission.pk}/change/"),
+        ("withdraw a submission", f"/admin/blog/article/{submission.pk}/withdraw/"),
+        ("a submission's preview", submission.get_absolute_url()),
+    ]:
+        contributor.go(path)
+        contributor.assert_accessible(f"{name} {label}")
