@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sitewide.pagecache import pages_changed
+from sitewide import pagecache
 from sitewide.slugs import slugify
 from sitewide.uploads import UploadedImageField
 
@@ -67,9 +67,10 @@ class User(AbstractUser):
         if not self.slug and (self.is_staff or self.display_name or self.get_full_name()):
             self.slug = self._unique_slug(slugify(self.public_name) or "author")
         super().save(*args, **kwargs)
-        # A signing-in (last_login) changes no page; a profile shown on them does.
+        # A signing-in (last_login) changes no page; a profile shown on them does, and its
+        # address (an author page kept as a 404, or its old slug).
         if not set(kwargs.get("update_fields") or ["*"]) <= {"last_login", "password"}:
-            pages_changed()
+            pagecache.changed(self, pagecache.ADDRESSES)
 
     def get_absolute_url(self) -> str:
         return reverse("blog:author", kwargs={"slug": self.slug})

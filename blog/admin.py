@@ -14,16 +14,47 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from taggit import admin as taggit_admin
+from taggit.models import Tag
 
 from blog import preview, workflow
 from blog.forms import ArticleAdminForm
 from blog.models import Article, Category
 from editing.editor import SLUGS_JS, warn_about_removed_content
 from editing.models import Autosave
+from sitewide import pagecache
 from sitewide.http import absolute_url
 from sitewide.revisions import RevisionAdmin, comment_for
 
 Status = Article.Status
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(taggit_admin.TagAdmin):
+    """taggit's, telling the page cache what a tag's change touches: its name wherever it
+    shows, its list of articles, its address."""
+
+    def save_model(self, request: HttpRequest, obj: Tag, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        pagecache.changed(obj, pagecache.list_of(obj), pagecache.ADDRESSES)
+
+    def delete_model(self, request: HttpRequest, obj: Tag) -> None:
+        pagecache.changed(obj, pagecache.list_of(obj), pagecache.ADDRESSES)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        tags = list(queryset)
+        pagecache.changed(*tags, *map(pagecache.list_of, tags), pagecache.ADDRESSES)
+        super().delete_queryset(request, queryset)
+
+    def merge_tags_view(self, request: HttpRequest) -> HttpResponse:
+        response = super().merge_tags_view(request)
+        if request.method == "POST":
+            pagecache.pages_changed()  # articles moved between tags: too many to name
+        return response
 
 
 @admin.register(Category)

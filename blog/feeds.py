@@ -10,6 +10,7 @@ from taggit.models import Tag
 
 from accounts.models import User
 from blog.models import Article, Category
+from sitewide import pagecache
 from sitewide.http import absolute_url
 from sitewide.markup import strip_control_characters
 from sitewide.models import SiteSettings
@@ -61,6 +62,14 @@ class LatestArticlesFeed(Feed):
 
     def get_feed(self, obj, request: HttpRequest):
         feed = super().get_feed(obj, request)
+        # Its items (their comment counts too), what it lists, the names of the categories.
+        pagecache.shows(
+            request,
+            obj,
+            pagecache.list_of(Article),
+            pagecache.list_of(Category),
+            *(tag for item in feed.items for tag in item["cache_tags"].split()),
+        )
         # A title pasted from a word processor may hold a \x0b, which would fail the feed.
         feed.feed = {key: _xml_text(value) for key, value in feed.feed.items()}
         feed.items = [
@@ -97,7 +106,14 @@ class LatestArticlesFeed(Feed):
         return item.author.get_absolute_url()
 
     def item_extra_kwargs(self, item: Article) -> dict:
-        return {"comment_count": getattr(item, "comment_count", None)}
+        return {
+            "comment_count": getattr(item, "comment_count", None),
+            # The article, its comment count and its author's name (a string: the feed's
+            # values are cleaned).
+            "cache_tags": " ".join(
+                [pagecache.tag_of(item), pagecache.list_of(item), pagecache.tag_of(item.author)]
+            ),
+        }
 
     def item_categories(self, item: Article) -> list[str]:
         names = [item.category.local_name] if item.category else []

@@ -20,6 +20,7 @@ from django.db import connections, models, router, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Concat, TruncMonth
 from django.http import HttpRequest
+from django.tasks import default_task_backend, task
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import strip_tags
@@ -33,11 +34,11 @@ from taggit.models import Tag
 from accounts.models import User
 from blog import search
 from editing.models import Image
-from sitewide import languages, typography
+from sitewide import languages, pagecache, typography
 from sitewide.http import absolute_url
 from sitewide.markup import clean_article_html
 from sitewide.models import SiteSettings
-from sitewide.pagecache import pages_changed
+from sitewide.pagecache import list_of, pages_changed, tag_of
 from sitewide.slugs import slugify
 
 
@@ -77,13 +78,13 @@ class Category(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
-        pages_changed()
+        self._changed()
 
     def get_absolute_url(self) -> str:
         return reverse("blog:category", kwargs={"slug": self.slug})
 
     def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
-        pages_changed()
+        self._changed()
         return super().delete(*args, **kwargs)
 
     @property
@@ -94,6 +95,11 @@ class Category(models.Model):
     @property
     def local_description(self) -> str:
         return languages.edition_text(self, "description", languages.site_code())
+
+    def _changed(self) -> None:
+        # Its name wherever it shows, the menu and sitemap that list categories, and its
+        # address (a 404 kept for it, or its old slug).
+        pagecache.changed(self, list_of(Category), pagecache.ADDRESSES)
 
 
 @dataclass(frozen=True)
@@ -552,7 +558,7 @@ class Article(models.Model):
                     search_vector=search_vector()
                 )
             self._pair_translation(using, update_fields)
-        pages_changed()
+        self._changed(using)
 
     def get_absolute_url(self) -> str:
         return reverse("blog:article", kwargs={"slug": self.slug})
@@ -562,11 +568,102 @@ class Article(models.Model):
         article = super().from_db(db, field_names, values, **kwargs)
         # The translation as stored, so that save() re-pairs only when it changes.
         article._stored_translation_id = article.__dict__.get("translation_id")
+        # Where it was listed, so that a save forgets the lists it leaves.
+        article._stored_lists = article._lists_by_fields()
+        article._stored_category_id = article.category_id if article._stored_lists else None
         return article
 
     def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
-        pages_changed()
+        self._changed(kwargs.get("using"), deleted=True)
         return super().delete(*args, **kwargs)
+
+    @property
+    def neighbours_tag(self) -> str:
+        """The tag of its previous and next links, as the page cache names them: an
+        article published beside it changes them."""
+        return f"neighbours:{self.pk}"
+
+    def related_lists(self, tags: list, related: list["Article"]) -> list[str]:
+        """The lists its related articles (ArticleQuerySet.related_to) are chosen from, as
+        the page cache names them: its tags', and its category's where too few articles
+        share a tag to fill them."""
+        lists = [list_of(tag) for tag in tags]
+        if self.category_id and (len(related) < 3 or not all(a.shared_tags for a in related)):
+            lists.append(list_of(Category, self.category_id))
+        return lists
+
+    def lists(self) -> set[str]:
+        """The lists this article is in, as the page cache names them (none until it is
+        published): every list of articles, its category's, its author's, its tags'."""
+        lists = self._lists_by_fields()
+        if lists and self.pk:
+            lists |= {list_of(tag) for tag in self.tags.all()}
+        return lists
+
+    def _lists_by_fields(self) -> set[str]:
+        """The lists that its own columns put it in; empty if they are not loaded."""
+        columns = {"status", "published_at", "author_id", "category_id"}
+        if columns - self.__dict__.keys() or not self.is_published():
+            return set()
+        lists = {list_of(Article), pagecache.ADDRESSES, list_of(User, self.author_id)}
+        if self.category_id:
+            lists.add(list_of(Category, self.category_id))
+        return lists
+
+    def _changed(self, using: str | None, deleted: bool = False) -> None:
+        """Tell the page cache what a save or a deletion touched: the article wherever it
+        shows, its translation's link to it, and the lists it is in or leaves; once
+        committed, the lists its new tags put it in (the admin sets them after the save),
+        its new neighbours, whose previous or next link now leads to it, and the menu
+        if it is the first or last public article of a category."""
+        was = getattr(self, "_stored_lists", set())
+        was_category = getattr(self, "_stored_category_id", None)
+        # In a batch (an import) every page changes at its end: nothing to read here.
+        touched = {self} if pagecache.in_one_change() else {self, *was, *self.lists()}
+        for pk in {self.translation_id, getattr(self, "_stored_translation_id", None)} - {None}:
+            touched.add(tag_of(Article, pk))
+
+        def once_committed() -> set:
+            now = set() if deleted else self.lists()
+            touched = set(now)
+            if now:
+                neighbours = {
+                    neighbour
+                    for edition in languages.BY_CODE
+                    for neighbour in [
+                        self.get_previous_published(edition),
+                        self.get_next_published(edition),
+                    ]
+                }
+                touched |= {other.neighbours_tag for other in neighbours - {None}}
+            category = self.category_id if now else None
+            if now != was and self._menu_changes({was_category, category} - {None}):
+                touched.add(list_of(Category))
+            return touched
+
+        pagecache.changed(*touched, using=using, then=once_committed)
+        self._stored_lists = self._lists_by_fields()
+        self._stored_category_id = self.category_id if self._stored_lists else None
+        if not deleted and self.is_scheduled():
+            transaction.on_commit(self._schedule_going_live, using=using, robust=True)
+
+    def _schedule_going_live(self) -> None:
+        """It goes live with no save: a task then forgets the pages it enters. Without a
+        queue that runs tasks later (TASK_BACKEND=immediate), kept pages live only
+        PAGE_KEEP_SECONDS, which is short there (config/settings.py)."""
+        if default_task_backend.supports_defer:
+            goes_live.using(run_after=self.published_at).enqueue(self.pk)
+
+    def went_live(self) -> None:
+        """Its scheduled time has come: it enters its lists as if just published."""
+        self._stored_lists, self._stored_category_id = set(), None
+        self._changed(router.db_for_write(Article, instance=self))
+
+    def _menu_changes(self, categories: set[int]) -> bool:
+        """Whether this article is (or was) the only public one of one of these categories:
+        it then puts that category in the menu, or takes it off."""
+        others = Article.objects.published().filter(category__in=categories).exclude(pk=self.pk)
+        return len(set(others.values_list("category", flat=True).distinct())) < len(categories)
 
     def _unpin_others(self, using: str) -> None:
         """One lead story at a time: pinning this article unpins the one before."""
@@ -851,3 +948,12 @@ def create_tags(names: list[str]) -> None:
             number += 1
             slug = f"{base}-{number}"
         Tag.objects.create(name=name, slug=slug)
+
+
+@task
+def goes_live(pk: int) -> None:
+    """A scheduled article's time has come: the pages it enters are rendered again (it
+    may have been rescheduled, unpublished or deleted since: then nothing is due)."""
+    article = Article.objects.published().filter(pk=pk).first()
+    if article is not None:
+        article.went_live()

@@ -8,6 +8,7 @@ from taggit.models import Tag
 
 from blog.models import Article, Category
 from pages.sitemaps import PageSitemap
+from sitewide.pagecache import showing_lists
 from sitewide.pagination import LateRowPaginator
 
 # What Article.language_paths() reads of a translation.
@@ -133,7 +134,10 @@ class StaticSitemap(EditionsSitemap):
         return reverse(item)
 
 
+# The sitemaps list articles, and categories (and their tags and authors, which an
+# article's change touches as it does every list of articles).
 @require_safe
+@showing_lists(Article, Category)
 def index(request: HttpRequest) -> HttpResponse:
     """/sitemap.xml: the index of the sections' pages, /sitemap-<section>.xml?p=N.
 
@@ -143,6 +147,9 @@ def index(request: HttpRequest) -> HttpResponse:
     if request.GET.get("p", "1") != "1":
         raise Http404("No such page.")
     return sitemap_views.index(request, SITEMAPS)
+
+
+sitemap = showing_lists(Article, Category)(sitemap_views.sitemap)
 
 
 SITEMAPS = {

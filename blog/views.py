@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 from blog.models import Article, ArticleQuerySet, Category
 from sitewide import languages
 from sitewide.models import SiteSettings
+from sitewide.pagecache import list_of
 from sitewide.pagination import BoundedPaginator
 
 SEARCH_MAX_LENGTH = 200
@@ -45,12 +46,18 @@ def render_article_list(
     request: HttpRequest,
     template: str,
     queryset: QuerySet,
+    lists: list[str],
     count_limit: int | None = None,
     **context,
 ) -> HttpResponse:
-    """A paginated list page of articles, as every list (home, category, author…) shows it."""
+    """A paginated list page of articles, as every list (home, category, author…) shows it;
+    `lists` names the list it is to the page cache: an article entering it renders it again."""
     page = paginate(request, queryset.for_listing(), count_limit or LIST_COUNT_LIMIT)
-    return render(request, template, {"page": page, "articles": page.object_list, **context})
+    return render(
+        request,
+        template,
+        {"page": page, "articles": page.object_list, "lists": lists, **context},
+    )
 
 
 # The front page: the lead story, the newest after it, then each category's newest.
@@ -99,12 +106,17 @@ def home(request: HttpRequest) -> HttpResponse:
     front = SimpleLazyObject(lambda: FrontPage.read(get_language()))
     # The menu's categories are the front page's own: the context processor's stay unread.
     menu_categories = SimpleLazyObject(lambda: front.categories)
-    return render(request, "blog/home.html", {"front": front, "menu_categories": menu_categories})
+    return render(
+        request,
+        "blog/home.html",
+        {"front": front, "menu_categories": menu_categories, "lists": [list_of(Article)]},
+    )
 
 
 def article_context(request: HttpRequest, article: Article) -> dict:
     """What the article page shows; the comments app renders the same page with its form."""
     tags = list(article.tags.all())
+    related = SimpleLazyObject(lambda: edition().related_to(article, [tag.pk for tag in tags]))
     # Given to the template too: the context processor's copy is then never loaded.
     site = SiteSettings.load()
     metadata = article.metadata(request, site, tags)
@@ -124,9 +136,9 @@ def article_context(request: HttpRequest, article: Article) -> dict:
         # Read only if the page's kept copy of them is missing (sitewide/fragments.py).
         "previous_article": SimpleLazyObject(lambda: article.get_previous_published(language)),
         "next_article": SimpleLazyObject(lambda: article.get_next_published(language)),
-        "related": SimpleLazyObject(
-            lambda: edition().related_to(article, [tag.pk for tag in tags])
-        ),
+        "related": related,
+        # What the related articles are chosen from: an article entering it may enter them.
+        "related_lists": SimpleLazyObject(lambda: article.related_lists(tags, related)),
         "share_links": article.share_links(metadata.url),
     }
 
@@ -163,6 +175,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "blog/category.html",
         edition().filter(category=category),
+        [list_of(category)],
         category=category,
     )
 
@@ -170,7 +183,9 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Article.objects.published().tags(), slug=slug)
-    return render_article_list(request, "blog/tag.html", edition().filter(tags=tag), tag=tag)
+    return render_article_list(
+        request, "blog/tag.html", edition().filter(tags=tag), [list_of(tag)], tag=tag
+    )
 
 
 @require_safe
@@ -180,6 +195,7 @@ def author(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "blog/author.html",
         edition().filter(author=author),
+        [list_of(author)],
         author=author,
     )
 
@@ -208,6 +224,7 @@ def archive_year(request: HttpRequest, year: int) -> HttpResponse:
         request,
         "blog/archive_year.html",
         articles,
+        [list_of(Article)],
         year=year,
         months=articles.month_counts(),
         years=Article.objects.published().dates("published_at", "year", order="DESC"),
@@ -218,7 +235,9 @@ def archive_year(request: HttpRequest, year: int) -> HttpResponse:
 def archive(request: HttpRequest, year: int, month: int) -> HttpResponse:
     start, end = _period(year, month)
     articles = edition().filter(published_at__gte=start, published_at__lt=end)
-    return render_article_list(request, "blog/archive.html", articles, month=start.date())
+    return render_article_list(
+        request, "blog/archive.html", articles, [list_of(Article)], month=start.date()
+    )
 
 
 @require_safe
@@ -241,5 +260,7 @@ def search(request: HttpRequest) -> HttpResponse:
     # Read only if the page's kept list is missing (sitewide/fragments.py).
     articles = SimpleLazyObject(with_excerpts)
     return render(
-        request, "blog/search.html", {"page": page, "articles": articles, "query": query}
+        request,
+        "blog/search.html",
+        {"page": page, "articles": articles, "query": query, "lists": [list_of(Article)]},
     )

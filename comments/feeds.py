@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from blog.models import Article
 from comments.models import Comment
+from sitewide import pagecache
 from sitewide.models import SiteSettings
 
 FEED_SIZE = 30
@@ -43,3 +44,17 @@ class LatestCommentsFeed(Feed):
 
     def item_author_name(self, item: Comment) -> str:
         return item.name
+
+    def item_extra_kwargs(self, item: Comment) -> dict:
+        return {"cache_tag": pagecache.tag_of(item.article)}
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # Every comment approved, each article's title, and which articles are public.
+        pagecache.shows(
+            request,
+            pagecache.list_of(Comment),
+            pagecache.list_of(Article),
+            *(item["cache_tag"] for item in feed.items),
+        )
+        return feed

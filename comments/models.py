@@ -15,10 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import colour_index_for, initials_for
 from blog.models import Article
-from sitewide import languages
+from sitewide import languages, pagecache
 from sitewide.markup import render_comment_text
 from sitewide.models import SiteSettings
-from sitewide.pagecache import pages_changed
 
 # How long after its approval a commenter may still correct a comment.
 EDIT_WINDOW = datetime.timedelta(minutes=15)
@@ -536,7 +535,11 @@ def recount_articles(article_ids: set[int]) -> None:
     Article.objects.filter(pk__in=article_ids).update(
         comment_count=Coalesce(Subquery(approved), 0)
     )
-    pages_changed()
+    # Each article's comments and their count wherever they show (its page, its cards),
+    # and the latest comments' feed.
+    pagecache.changed(
+        *(pagecache.list_of(Article, pk) for pk in article_ids), pagecache.list_of(Comment)
+    )
 
 
 class Confirmation(models.Model):

@@ -496,6 +496,13 @@ if TASK_BACKEND not in TASK_BACKENDS:
         f"TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASK_BACKEND!r}."
     )
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+# Carnet keeps a page (and the parts of pages readers share) until something it shows
+# changes, or for this many seconds. An article scheduled for later goes live with no
+# change: the worker's task then forgets the pages it enters; without a worker
+# (TASK_BACKEND=immediate) nothing would, so pages are kept no longer than PAGE_MAX_AGE.
+CARNET_PAGE_KEEP_SECONDS = env_int(
+    "PAGE_KEEP_SECONDS", 86400 if TASK_BACKEND == "database" else CARNET_PAGE_MAX_AGE
+)
 
 # Comments (see docs/comments.md). How many proxies in front of Carnet append to
 # X-Forwarded-For; 0 means the client address is REMOTE_ADDR and the header is ignored.

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from accounts import views as accounts_views
@@ -29,7 +28,7 @@ urlpatterns += [
     path("sitemap.xml", sitemaps.index, name="django.contrib.sitemaps.views.index"),
     path(
         "sitemap-<section>.xml",
-        sitemap,
+        sitemaps.sitemap,
         {"sitemaps": sitemaps.SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),

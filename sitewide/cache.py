@@ -40,6 +40,33 @@ def set(key: str, value: Any, timeout: int | None = None) -> None:  # noqa: A001
         logger.warning("Cache unavailable: %s not stored", key, exc_info=True)
 
 
+def set_many(values: dict[str, Any], timeout: int | None = None) -> None:
+    try:
+        cache.set_many(values, timeout)
+    except CACHE_ERRORS:
+        logger.warning("Cache unavailable: %s not stored", list(values), exc_info=True)
+
+
+def add(key: str, value: Any, timeout: int | None = None) -> bool:
+    """Store only if the key is missing; whether it was stored."""
+    try:
+        return cache.add(key, value, timeout)
+    except CACHE_ERRORS:
+        logger.warning("Cache unavailable: %s not stored", key, exc_info=True)
+        return False
+
+
+def incr(key: str) -> int | None:
+    """The number at key plus one (atomic on Redis), or None if it is missing."""
+    try:
+        return cache.incr(key)
+    except ValueError:
+        return None
+    except CACHE_ERRORS:
+        logger.warning("Cache unavailable: %s not counted", key, exc_info=True)
+        return None
+
+
 def delete(key: str) -> None:
     try:
         cache.delete(key)

@@ -1,25 +1,24 @@
-"""Parts of pages kept ready until published content changes.
+"""Parts of pages kept ready until what they show changes.
 
 A fragment is a part of a page that every reader of it sees the same, in the
 page's language: the comments, the related articles, the lists, the menu. It is
-kept in the configured cache under the page cache's generation
-(sitewide.pagecache), read before the view runs, and for as long as a page is:
-whatever makes pages stale makes fragments stale too, and a fragment rendered
-from rows older than a change is never found again. Readers who carry a cookie,
-to whom the page cache cannot answer, get these parts ready-made; what is a
-reader's own (their held comments, a moderator's view, the form, a preview) is
-never kept.
+kept as pages are (sitewide.pagecache): with the tags of what it shows, noted
+while it renders, and the count of changes read before the view ran; a change
+to anything it shows makes it stale, and a fragment rendered from rows older
+than a change is never found again. The page around it shows its tags too, kept
+or rendered. Readers who carry a cookie, to whom the page cache cannot answer,
+get these parts ready-made; what is a reader's own (their held comments, a
+moderator's view, the form, a preview) is never kept.
 """
 
 import hashlib
 from collections.abc import Callable, Iterable
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.safestring import SafeString
 
-from sitewide import cache
+from sitewide import cache, pagecache
 
 
 def kept(
@@ -27,21 +26,25 @@ def kept(
 ) -> SafeString | str:
     """The fragment `name` for these values, from the cache or rendered (and kept).
 
-    Rendered every time for a request without a generation: not a read, fragments
-    off, or no cache to count changes in.
+    Rendered every time for a request without a count of changes: not a read,
+    fragments off, or no cache to count changes in.
     """
-    generation = getattr(request, "page_generation", None)
-    if generation is None:
+    seen = getattr(request, "change_count", None)
+    if seen is None:
         return render()
     address = "\n".join(
-        [request.scheme, request.get_host(), translation.get_language() or "", str(generation)]
+        [request.scheme, request.get_host(), translation.get_language() or ""]
         + [str(value) for value in vary_on]
     )
-    key = f"fragments:{name}:{hashlib.sha256(address.encode()).hexdigest()}"
-    html = cache.get(key)
-    if html is None:
+    # "fragment:", not the "fragments:" of the copies kept without tags before.
+    key = f"fragment:{name}:{hashlib.sha256(address.encode()).hexdigest()}"
+    entry = cache.get(key)
+    if entry is not None and pagecache.is_fresh(request, entry):
+        pagecache.shows(request, *entry["tags"])
+        return entry["html"]
+    with pagecache.showing(request) as tags:
         html = render()
-        # No longer than a page: an article scheduled for later goes live with no change
-        # to count, and must show within the max-age, here as in every page cache.
-        cache.set(key, html, settings.CARNET_PAGE_MAX_AGE)
+    # Until what it shows changes, or as long as a page (an article scheduled for later
+    # goes live with no change: sitewide/pagecache.py).
+    cache.set(key, {"seen": seen, "tags": sorted(tags), "html": html}, pagecache.keep_seconds())
     return html

@@ -2,34 +2,67 @@
 
 A GET from a reader who carries none of Carnet's cookies is answered for
 everyone: marked public for shared caches (a short max-age, then
-stale-while-revalidate), given an ETag, and kept in the configured cache until
-its max-age ends or any published content changes (`pages_changed()`). A
+stale-while-revalidate), given an ETag, and kept in the configured cache. A
 reader who carries one of Carnet's cookies (a session, their pending comments,
 a message) is answered privately, never from or into a shared copy.
 
-The same count of changes (the generation) keys the fragments of pages that
-every reader shares (sitewide/fragments.py): it is read before the view runs,
-for every read, and kept on the request as `page_generation`.
+A kept page names what it shows, as tags: the article `article:42`, its author
+`user:7`, the lists of a category it is in `list:category:3`, every list of
+articles `list:article` (`shows()`, `{% shows %}`). A change names what it
+touched (`changed()`), and only the pages that show one of those tags are
+rendered again; `pages_changed()` touches `site`, which every page shows. A
+kept page then lives until a change it shows, or `CARNET_PAGE_KEEP_SECONDS`.
+
+How it stays right inside transactions: every change takes a new number from
+one counter, and writes it under each tag it touched, now and again after the
+commit. A read notes the counter before its view runs; what it keeps is fresh
+while none of its tags carries a later number. A page rendered from the old rows
+before a commit was read before the second number, so it is never found again.
+
+The parts of pages that every reader shares (sitewide/fragments.py) are kept
+the same way, under the same counter and tags.
 """
 
 import hashlib
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import wraps
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, set_response_etag
 
 from sitewide import cache
 from sitewide.http import is_site_path
 
-GENERATION_KEY = "pages:generation"
+COUNTER_KEY = "pages:changes"
+# Shown by every page.
+SITE = "site"
+# Shown by every missing or moved page (404, 410, 301): touched by a change that adds,
+# moves or removes a public address.
+ADDRESSES = "addresses"
 SHAREABLE_STATUSES = {200, 301, 404, 410}
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def tag_of(value: "models.Model | type[models.Model] | str", pk: object = None) -> str:
+    """The tag of a row a page shows ("article:42"), given the row or its model and pk; a
+    string is a tag already."""
+    if isinstance(value, str):
+        return value
+    return f"{value._meta.model_name}:{value.pk if pk is None else pk}"
+
+
+def list_of(value: "models.Model | type[models.Model]", pk: object = None) -> str:
+    """The tag of the lists a row's children are in ("list:category:3"), given the row or
+    its model and pk; for a model alone, of every list of its rows ("list:article")."""
+    if isinstance(value, type) and pk is None:
+        return f"list:{value._meta.model_name}"
+    return f"list:{tag_of(value, pk)}"
 
 
 def personal_cookies() -> frozenset[str]:
@@ -44,37 +77,120 @@ def is_anonymous_read(request: HttpRequest) -> bool:
     return request.method in {"GET", "HEAD"} and not personal_cookies() & request.COOKIES.keys()
 
 
+# What a request has shown so far: a stack of sets of tags, one per kept part being
+# rendered (the page, then each fragment inside it).
+
+
+def shows(request: HttpRequest | None, *values: "models.Model | str | None") -> None:
+    """Note that the page rendered for `request` shows these rows or tags (None: nothing)."""
+    shown = getattr(request, "shown_tags", None)
+    if shown:
+        shown[-1].update(tag_of(value) for value in values if value is not None)
+
+
+@contextmanager
+def showing(request: HttpRequest) -> Iterator[set[str]]:
+    """Collect the tags shown inside, which the page around shows too."""
+    shown = request.__dict__.setdefault("shown_tags", [{SITE}])
+    shown.append({SITE})
+    try:
+        yield shown[-1]
+    finally:
+        inner = shown.pop()
+        shown[-1].update(inner)
+
+
+def showing_lists(*models_shown: type[models.Model]) -> Callable:
+    """A view decorator: the view lists rows of these models (a sitemap, a feed)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            shows(request, *(list_of(model) for model in models_shown))
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def is_fresh(request: HttpRequest, entry: dict) -> bool:
+    """Whether a kept page or fragment was rendered after every change to what it shows."""
+    known = request.__dict__.setdefault("tag_changes", {})
+    missing = [tag for tag in entry["tags"] if tag not in known]
+    if missing:
+        found = cache.get_many([_tag_key(tag) for tag in missing])
+        known.update((tag, found.get(_tag_key(tag), 0)) for tag in missing)
+    return all(known[tag] <= entry["seen"] for tag in entry["tags"])
+
+
+def keep_seconds() -> int:
+    return settings.CARNET_PAGE_KEEP_SECONDS
+
+
 _batch = threading.local()
 
 
-def pages_changed(using: str | None = None) -> None:
-    """Every kept page is stale: call when anything a reader can see has changed.
+def changed(
+    *values: "models.Model | str",
+    using: str | None = None,
+    then: Callable[[], Iterable["models.Model | str"]] | None = None,
+) -> None:
+    """The pages that show any of these rows or tags are stale.
 
-    Now, and again after the commit, so that a page rendered from the old rows
-    in between cannot outlive the change. Within `one_change_for_many()`, once for
-    the whole batch.
+    Now, and again after the commit, so that a page rendered from the old rows in
+    between cannot outlive the change; `then` names what else it touched, read once
+    committed. Within `one_change_for_many()`, once for the whole batch.
     """
-    if getattr(_batch, "changed", None) is not None:
+    if in_one_change():
         _batch.changed.add(using)
         return
+    tags = {tag_of(value) for value in values}
+    forget(tags)
+    transaction.on_commit(lambda: forget(tags), using=using)
+    if then is not None:
+        # Robust: the change is committed whatever reading the rest costs.
+        transaction.on_commit(lambda: forget(map(tag_of, then())), using=using, robust=True)
 
-    _new_generation()
-    transaction.on_commit(_new_generation, using=using)
+
+def pages_changed(using: str | None = None) -> None:
+    """Every kept page is stale: for what every page shows (the site's settings, its
+    footer) or a change too wide to name."""
+    changed(SITE, using=using)
+
+
+def forget(tags: Iterable[str]) -> None:
+    """Stale from now on, whatever shows these tags (no second time after a commit: for
+    a change already committed)."""
+    tags = list(tags)
+    if not tags:
+        return
+    count = _next_count()
+    if count is not None:
+        # Kept a little longer than any page, so that a missing number means no change
+        # since the oldest kept page was rendered.
+        cache.set_many({_tag_key(tag): count for tag in tags}, keep_seconds() + 60)
+
+
+def in_one_change() -> bool:
+    """Inside one_change_for_many(): every page changes at its end, nothing to name."""
+    return getattr(_batch, "changed", None) is not None
 
 
 @contextmanager
 def one_change_for_many() -> Iterator[None]:
-    """Count the changes made inside as one: thousands of saves (an import) then cost
-    the cache two writes instead of two each. Enter it inside the transaction."""
-    if getattr(_batch, "changed", None) is not None:
+    """Count the changes made inside as one to every page, made at the end: thousands of
+    saves (an import) then cost the cache two writes instead of two each, and no reads
+    of what each touched. Enter it inside the transaction."""
+    if in_one_change():
         yield
         return
     _batch.changed = set()
     try:
         yield
     finally:
-        changed, _batch.changed = _batch.changed, None
-        for using in changed:
+        batch, _batch.changed = _batch.changed, None
+        for using in batch:
             pages_changed(using)
 
 
@@ -91,7 +207,7 @@ class PageCacheMiddleware:
         if anonymous and settings.CARNET_PAGE_CACHE:
             return self._from_cache(request)
         if settings.CARNET_FRAGMENT_CACHE:
-            request.page_generation = _current_generation()
+            start_reading(request, cache.get(COUNTER_KEY))
         response = self.get_response(request)
         if anonymous:
             return _share(response)
@@ -101,40 +217,47 @@ class PageCacheMiddleware:
 
     def _from_cache(self, request: HttpRequest) -> HttpResponse:
         key = _key(request)
-        found = cache.get_many([GENERATION_KEY, key])
-        generation, entry = found.get(GENERATION_KEY), found.get(key)
-        if entry is not None and generation is not None and entry["generation"] == generation:
+        found = cache.get_many([COUNTER_KEY, key])
+        entry = found.get(key)
+        if entry is not None and is_fresh(request, entry):
             return _from_entry(entry)
-        if settings.CARNET_FRAGMENT_CACHE:
-            # Read before the view: the page's fragments are kept under the same count.
-            request.page_generation = generation
+        start_reading(request, found.get(COUNTER_KEY))
         response = _share(self.get_response(request))
-        if "public" not in response.get("Cache-Control", ""):
+        seen = request.change_count
+        public = "public" in response.get("Cache-Control", "")
+        if seen is None or request.method != "GET" or not public:
             return response
-        if generation is None:
-            # The first page since the cache was emptied: start counting changes.
-            _new_generation()
-        elif request.method == "GET":
-            cache.set(key, _to_entry(response, generation), settings.CARNET_PAGE_MAX_AGE)
+        tags = request.shown_tags[0]
+        if response.status_code != 200:
+            tags.add(ADDRESSES)
+        cache.set(key, _to_entry(response, seen, tags), keep_seconds())
         return response
 
 
-def _new_generation() -> int:
-    """A new count of changes: whatever was kept under the old one is never read again."""
-    generation = time.time_ns()
-    cache.set(GENERATION_KEY, generation, None)
-    return generation
+def start_reading(request: HttpRequest, count: int | None = None) -> None:
+    """Note the count of changes (if not read already) before the view reads anything
+    (None: the cache is down, and nothing is kept), and start noting what it shows."""
+    request.change_count = count if count is not None else _start_counter()
+    request.shown_tags = [{SITE}]
 
 
-def _current_generation() -> int | None:
-    """The count of changes, started now if the cache has none (None if it is down)."""
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # Nothing was kept under a count that does not exist: starting one is safe.
-        generation = _new_generation()
-        if cache.get(GENERATION_KEY) != generation:
-            return None
-    return generation
+def _start_counter() -> int | None:
+    """Count changes from now on, if the cache has no count (emptied, or never used)."""
+    # From the clock: above any number a change wrote before the cache lost its count.
+    count = cache.get(COUNTER_KEY)
+    if count is None:
+        cache.add(COUNTER_KEY, time.time_ns(), None)
+        count = cache.get(COUNTER_KEY)
+    return count
+
+
+def _next_count() -> int | None:
+    count = cache.incr(COUNTER_KEY)
+    return count if count is not None else _start_counter()
+
+
+def _tag_key(tag: str) -> str:
+    return f"pages:tag:{tag}"
 
 
 def _share(response: HttpResponse) -> HttpResponse:
@@ -156,7 +279,8 @@ def _key(request: HttpRequest) -> str:
     encoding = "gzip" if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else ""
     # Host as validated by ALLOWED_HOSTS: an unknown one never reaches here.
     address = f"{encoding} {request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return "pages:" + hashlib.sha256(address.encode()).hexdigest()
+    # "page:", not the "pages:" of the copies kept without tags before.
+    return "page:" + hashlib.sha256(address.encode()).hexdigest()
 
 
 def _is_shareable(response: HttpResponse) -> bool:
@@ -171,9 +295,10 @@ def _is_shareable(response: HttpResponse) -> bool:
     )
 
 
-def _to_entry(response: HttpResponse, generation: int) -> dict:
+def _to_entry(response: HttpResponse, seen: int, tags: set[str]) -> dict:
     return {
-        "generation": generation,
+        "seen": seen,
+        "tags": sorted(tags),
         "status": response.status_code,
         "headers": dict(response.headers.items()),
         "content": response.content,

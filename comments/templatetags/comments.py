@@ -9,7 +9,7 @@ from django.utils.translation import gettext, ngettext
 from comments import posting
 from comments.forms import CommentForm, issue_token
 from comments.models import Comment
-from sitewide import fragments
+from sitewide import fragments, pagecache
 from sitewide.http import signed_in_user
 
 register = template.Library()
@@ -123,6 +123,8 @@ class _Listing:
         return next((c for c in self.public()[0] if c.pk == pk), None)
 
     def render(self) -> str:
+        # Its approved comments: the article's list (comments.models.recount_articles).
+        pagecache.shows(self.request, pagecache.list_of(self.article))
         public, has_later = self.public()
         shown = {comment.pk for comment in public}
         # The reader's own held comments: replies under their thread, new threads at the end.

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from sitewide import csrf, fragments, http, images, languages, typography
+from sitewide import csrf, fragments, http, images, languages, pagecache, typography
 
 register = template.Library()
 
@@ -129,6 +129,26 @@ def french_spacing(html_text: str) -> str:
     if translation.get_language() != "fr":
         return html_text
     return typography.french_html(str(html_text))
+
+
+@register.simple_tag(takes_context=True)
+def shows(context: template.Context, *values) -> str:
+    """{% shows article article.author "list:article" %}: this part of the page shows
+    these rows (or tags, or lists of them); a change to one renders it again
+    (sitewide/pagecache.py). None shows nothing."""
+    flat = []
+    for value in values:
+        is_many = isinstance(value, list | tuple | set)
+        flat += list(value) if is_many else [value]
+    pagecache.shows(context.get("request"), *flat)
+    return ""
+
+
+@register.filter
+def list_of(row) -> str:
+    """The tag of the lists a row's children are in: an article's comments and their count
+    (sitewide/pagecache.py)."""
+    return pagecache.list_of(row)
 
 
 @register.tag

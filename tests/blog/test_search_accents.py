@@ -14,6 +14,7 @@ from blog.models import Article, search_vector
 from blog.search import excerpt, search_text
 from pages.models import footer_links
 from sitewide.models import SiteSettings
+from sitewide.pagecache import pages_changed
 from tests.base import make_article, make_editor
 
 
@@ -175,6 +176,7 @@ class SearchQueryBudgetTests(TestCase):
             for n in range(Article.objects.count(), Article.objects.count() + count)
         ]
         Article.objects.bulk_create(articles)
+        pages_changed()  # bulk_create goes round the models that tell the page cache
         if connection.vendor == "postgresql":
             Article.objects.update(search_vector=search_vector())
 

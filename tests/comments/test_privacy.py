@@ -133,7 +133,7 @@ class PublicCrawlTests(TemporaryMediaMixin, TestCase):
         for url in ["/articles/crawled/", "/en/articles/crawled/"]:
             Client().get(url)
         kept = b"".join(key.encode() + value for key, value in cache._cache.items())
-        self.assertIn(b"fragments:comments:", kept)
+        self.assertIn(b"fragment:comments:", kept)
         for email in EMAILS:
             for trace in traces(email):
                 self.assertNotIn(trace.encode(), kept)

@@ -22,7 +22,7 @@ from tests.comments.helpers import post_comment
 def kept_names(cache_set: mock.Mock) -> set[str]:
     """The names of the fragments a mocked cache.set was asked to keep."""
     keys = [call.args[0] for call in cache_set.call_args_list]
-    return {key.split(":")[1] for key in keys if key.startswith("fragments:")}
+    return {key.split(":")[1] for key in keys if key.startswith("fragment:")}
 
 
 @override_settings(CARNET_PAGE_CACHE=False, CARNET_FRAGMENT_CACHE=True)
@@ -97,7 +97,7 @@ class KeptFragmentTests(TestCase):
     def test_a_preview_keeps_nothing(self):
         page = Template('{% load carnet %}{% fragment "part" %}{{ value }}{% endfragment %}')
         request = RequestFactory().get("/")
-        request.page_generation = 1
+        pagecache.start_reading(request)
         rendered = [
             page.render(Context({"request": request, "is_preview": True, "value": value}))
             for value in ["draft one", "draft two"]
@@ -159,29 +159,39 @@ class KeptListTests(TestCase):
 
 
 class FragmentTagTests(TestCase):
-    def render(self, generation: int | None, value: str) -> str:
+    def render(self, value: str, reading: bool = True) -> str:
         page = Template(
-            '{% load carnet %}{% fragment "part" key %}{{ value }}{% endfragment %}|{{ value }}'
+            '{% load carnet %}{% fragment "part" key %}{% shows "article:1" %}{{ value }}'
+            "{% endfragment %}|{{ value }}"
         )
         request = RequestFactory().get("/")
-        request.page_generation = generation
+        if reading:
+            pagecache.start_reading(request)
+        self.request = request
         return page.render(Context({"request": request, "key": "k", "value": value}))
 
-    def test_the_first_rendering_is_kept_until_the_generation_changes(self):
-        self.assertEqual(self.render(1, "old"), "old|old")
-        self.assertEqual(self.render(1, "new"), "old|new")
-        self.assertEqual(self.render(2, "new"), "new|new")
+    def test_the_first_rendering_is_kept_until_what_it_shows_changes(self):
+        self.assertEqual(self.render("old"), "old|old")
+        self.assertEqual(self.render("new"), "old|new")
+        pagecache.forget(["article:2"])
+        self.assertEqual(self.render("new"), "old|new")
+        pagecache.forget(["article:1"])
+        self.assertEqual(self.render("new"), "new|new")
 
-    @override_settings(CARNET_PAGE_MAX_AGE=45)
+    def test_the_page_shows_what_its_fragment_shows_rendered_or_kept(self):
+        for _ in range(2):
+            self.render("value")
+            self.assertEqual(self.request.shown_tags, [{"site", "article:1"}])
+
+    @override_settings(CARNET_PAGE_KEEP_SECONDS=45)
     def test_a_fragment_is_kept_no_longer_than_a_page(self):
-        # An article scheduled for later goes live with no change to count.
         with mock.patch.object(fragments.cache, "set") as kept:
-            self.render(1, "value")
-        kept.assert_called_once_with(mock.ANY, "value", 45)
+            self.render("value")
+        kept.assert_called_once_with(mock.ANY, mock.ANY, 45)
 
-    def test_without_a_generation_nothing_is_kept(self):
-        self.assertEqual(self.render(None, "old"), "old|old")
-        self.assertEqual(self.render(None, "new"), "new|new")
+    def test_without_a_count_of_changes_nothing_is_kept(self):
+        self.assertEqual(self.render("old", reading=False), "old|old")
+        self.assertEqual(self.render("new", reading=False), "new|new")
 
     def test_a_fragment_needs_a_name(self):
         with self.assertRaises(TemplateSyntaxError):
@@ -189,12 +199,12 @@ class FragmentTagTests(TestCase):
 
 
 @override_settings(CARNET_PAGE_CACHE=False)
-class GenerationTests(TestCase):
+class CountTests(TestCase):
     def test_a_read_starts_counting_changes_when_the_cache_has_no_count(self):
         make_article(slug="counted")
-        pagecache.cache.delete(pagecache.GENERATION_KEY)
+        pagecache.cache.delete(pagecache.COUNTER_KEY)
         self.client.get("/articles/counted/")
-        started = pagecache.cache.get(pagecache.GENERATION_KEY)
+        started = pagecache.cache.get(pagecache.COUNTER_KEY)
         self.assertIsNotNone(started)
         self.client.get("/articles/counted/")
-        self.assertEqual(pagecache.cache.get(pagecache.GENERATION_KEY), started)
+        self.assertEqual(pagecache.cache.get(pagecache.COUNTER_KEY), started)

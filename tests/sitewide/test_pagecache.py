@@ -10,7 +10,8 @@ from sitewide import pagecache
 
 
 class Counter:
-    """A view that counts its renders and answers what it was told."""
+    """A view that counts its renders and answers what it was told; each page shows the
+    tags named in its ?shows= (comma-separated)."""
 
     def __init__(self, **response_options):
         self.renders = 0
@@ -18,6 +19,7 @@ class Counter:
 
     def __call__(self, request):
         self.renders += 1
+        pagecache.shows(request, *filter(None, request.GET.get("shows", "").split(",")))
         response = HttpResponse(f"page {request.path}", **self.response_options)
         return response
 
@@ -41,8 +43,7 @@ class PageCacheTests(TestCase):
         view = Counter()
         middleware = pagecache.PageCacheMiddleware(view)
         responses = [self.get(middleware) for _ in range(4)]
-        # The first page only starts the count of changes; the second is kept.
-        self.assertEqual(view.renders, 2)
+        self.assertEqual(view.renders, 1)
         self.assertEqual({r.content for r in responses}, {b"page /"})
         self.assertEqual(len({r["ETag"] for r in responses}), 1)
 
@@ -53,44 +54,108 @@ class PageCacheTests(TestCase):
             self.get(middleware, "/a/")
             self.get(middleware, "/a/?page=2")
             self.get(middleware, "/a/", **{"Accept-Encoding": "gzip"})
-        self.assertEqual(view.renders, 4)
+        self.assertEqual(view.renders, 3)
         self.assertEqual(self.get(middleware, "/a/?page=2").content, b"page /a/")
 
-    def test_a_content_change_makes_every_kept_page_fresh_at_once(self):
+    def test_a_change_to_everything_renders_every_kept_page_again(self):
         view = Counter()
         middleware = pagecache.PageCacheMiddleware(view)
-        self.get(middleware)
-        self.get(middleware)
-        self.assertEqual(view.renders, 2)
+        for path in ["/a/?shows=article:1", "/b/"]:
+            self.get(middleware, path)
         with self.captureOnCommitCallbacks(execute=True):
             pagecache.pages_changed()
-            self.get(middleware)
-        self.assertEqual(view.renders, 3)
-        # Rendered again after the change but before its commit: not kept past the commit.
-        self.get(middleware)
-        self.assertEqual(view.renders, 4)
-        self.get(middleware)
+        for path in ["/a/?shows=article:1", "/b/"]:
+            self.get(middleware, path)
         self.assertEqual(view.renders, 4)
 
-    def test_many_changes_in_a_batch_count_as_one_made_at_its_end(self):
+    def test_a_change_renders_again_only_the_pages_that_show_what_it_touched(self):
         view = Counter()
         middleware = pagecache.PageCacheMiddleware(view)
-        self.get(middleware)
+        pages = ["/a/?shows=article:1,user:1", "/b/?shows=article:2,user:1", "/c/"]
+        for path in pages:
+            self.get(middleware, path)
+        with self.captureOnCommitCallbacks(execute=True):
+            pagecache.changed("article:1")
+        for path in pages:
+            self.get(middleware, path)
+        self.assertEqual(view.renders, 4)
+        with self.captureOnCommitCallbacks(execute=True):
+            pagecache.changed("user:1", "list:article")
+        for path in pages:
+            self.get(middleware, path)
+        self.assertEqual(view.renders, 6)
+
+    def test_a_page_rendered_before_the_commit_of_a_change_is_not_kept_past_it(self):
+        view = Counter()
+        middleware = pagecache.PageCacheMiddleware(view)
+        self.get(middleware, "/?shows=article:1")
+        with self.captureOnCommitCallbacks(execute=True):
+            pagecache.changed("article:1")
+            self.get(middleware, "/?shows=article:1")
+            self.assertEqual(view.renders, 2)
+        # Rendered after the change but before its commit: not kept past the commit.
+        self.get(middleware, "/?shows=article:1")
+        self.assertEqual(view.renders, 3)
+        self.get(middleware, "/?shows=article:1")
+        self.assertEqual(view.renders, 3)
+
+    def test_what_a_change_reads_once_committed_is_forgotten_then(self):
+        view = Counter()
+        middleware = pagecache.PageCacheMiddleware(view)
+        self.get(middleware, "/?shows=list:tag:3")
+        with self.captureOnCommitCallbacks(execute=True):
+            pagecache.changed("article:1", then=lambda: ["list:tag:3"])
+            self.get(middleware, "/?shows=list:tag:3")
+            self.assertEqual(view.renders, 1)
+        self.get(middleware, "/?shows=list:tag:3")
+        self.assertEqual(view.renders, 2)
+
+    def test_a_missing_page_is_rendered_again_when_an_address_changes(self):
+        view = Counter(status=404)
+        middleware = pagecache.PageCacheMiddleware(view)
+        self.get(middleware, "/articles/soon/")
+        with self.captureOnCommitCallbacks(execute=True):
+            pagecache.changed(pagecache.ADDRESSES)
+        self.get(middleware, "/articles/soon/")
+        self.assertEqual(view.renders, 2)
+
+    @override_settings(CARNET_PAGE_KEEP_SECONDS=3600)
+    def test_a_page_is_kept_until_a_change_or_the_keep_time(self):
+        with mock.patch.object(pagecache.cache, "set") as kept:
+            self.get(pagecache.PageCacheMiddleware(Counter()), "/?shows=article:1")
+        key, entry, timeout = kept.call_args.args
+        self.assertEqual(timeout, 3600)
+        self.assertEqual(entry["tags"], ["article:1", "site"])
+
+    def test_a_cache_that_lost_its_count_starts_one_above_every_number_it_wrote(self):
+        view = Counter()
+        middleware = pagecache.PageCacheMiddleware(view)
+        self.get(middleware, "/?shows=article:1")
+        with self.captureOnCommitCallbacks(execute=True):
+            pagecache.changed("article:1")
+        pagecache.cache.delete(pagecache.COUNTER_KEY)
+        self.get(middleware, "/?shows=article:1")
+        self.get(middleware, "/?shows=article:1")
+        self.assertEqual(view.renders, 2)
+
+    def test_many_changes_in_a_batch_count_as_one_to_everything_made_at_its_end(self):
+        view = Counter()
+        middleware = pagecache.PageCacheMiddleware(view)
         self.get(middleware)
         with (
             self.captureOnCommitCallbacks(execute=True) as callbacks,
-            mock.patch.object(pagecache.cache, "set", wraps=pagecache.cache.set) as cache_set,
+            mock.patch.object(pagecache.cache, "set_many", wraps=pagecache.cache.set_many) as kept,
         ):
             with pagecache.one_change_for_many():
-                for _ in range(50):
-                    pagecache.pages_changed()
+                for n in range(50):
+                    pagecache.changed(f"article:{n}")
                 # Inside the batch, nothing is stale yet: the kept page is served.
                 self.get(middleware)
-                self.assertEqual(view.renders, 2)
-            self.assertEqual(cache_set.call_count, 1)
+                self.assertEqual(view.renders, 1)
+            self.assertEqual(kept.call_count, 1)
         self.assertEqual(len(callbacks), 1)
         self.get(middleware)
-        self.assertEqual(view.renders, 3)
+        self.assertEqual(view.renders, 2)
 
     def test_a_reader_with_a_cookie_of_carnets_is_answered_privately(self):
         for cookie in ["sessionid", "csrftoken", "messages", "carnet_pending"]:
@@ -107,7 +172,7 @@ class PageCacheTests(TestCase):
         middleware = pagecache.PageCacheMiddleware(view)
         for _ in range(3):
             response = self.get(middleware, Cookie="_ga=1")
-        self.assertEqual(view.renders, 2)
+        self.assertEqual(view.renders, 1)
         self.assertIn("public", response["Cache-Control"])
 
     def test_a_response_with_its_own_rule_or_a_cookie_is_never_shared(self):

@@ -1,0 +1,205 @@
+"""A change forgets only the kept pages and fragments that show what it touched.
+
+Asserted on Carnet's cache itself: which addresses it still holds fresh, in both
+languages, after a comment is approved, an article published or going live, an
+author, a category or a tag changed.
+"""
+
+import datetime
+from unittest import mock
+
+from django.core.cache import cache
+from django.test import Client, RequestFactory, TestCase, override_settings
+from django.utils import timezone
+
+from blog.models import Article, goes_live
+from comments.models import Comment
+from sitewide import fragments, pagecache
+from sitewide.models import SiteSettings
+from tests.base import (
+    make_article,
+    make_category,
+    make_comment,
+    make_editor,
+    make_moderator,
+    make_scheduled,
+)
+
+
+def kept(url: str) -> bool:
+    """Whether Carnet's cache holds a fresh copy of the page an anonymous reader asks for."""
+    request = RequestFactory().get(url)
+    entry = cache.get(pagecache._key(request))
+    return entry is not None and pagecache.is_fresh(request, entry)
+
+
+def both_languages(*paths: str) -> list[str]:
+    return [url for path in paths for url in [path, f"/en{path}"]]
+
+
+class TaggedCacheTests(TestCase):
+    """Seven newer articles fill the front page; A and B are older, off it (B is in the
+    Sport section, the newest of its category)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        cls.world = make_category(slug="world", name="World")
+        cls.sport = make_category(slug="sport", name="Sport")
+        cls.author, cls.other_author = make_editor(slug="ada"), make_editor(slug="bob")
+        cls.newest = [make_article(slug=f"new-{n}") for n in range(7)]
+        cls.a = make_article(slug="a", author=cls.author, tags=["Peace"])
+        cls.b = make_article(slug="b", author=cls.other_author, category=cls.sport)
+        make_article(slug="w", category=cls.world)
+
+    def read(self, *urls: str) -> None:
+        for url in urls:
+            self.assertEqual(Client().get(url).status_code, 200, url)
+            self.assertTrue(kept(url), url)
+
+    def approve_a_comment_on(self, article: Article) -> None:
+        comment = make_comment(article=article, status=Comment.Status.PENDING)
+        with self.captureOnCommitCallbacks(execute=True):
+            Comment.objects.filter(pk=comment.pk).approve(by=make_moderator())
+
+    def test_approving_a_comment_forgets_its_article_and_keeps_the_others(self):
+        pages = both_languages("/articles/a/", "/articles/b/", "/", "/category/sport/")
+        self.read(*pages)
+        self.approve_a_comment_on(self.a)
+        # B's next article is A: its link shows A's title, not A's comments.
+        self.assertEqual(
+            {url: kept(url) for url in pages},
+            {
+                "/articles/a/": False,
+                "/en/articles/a/": False,
+                "/articles/b/": True,
+                "/en/articles/b/": True,
+                "/": True,  # A is not on the front page
+                "/en/": True,
+                "/category/sport/": True,
+                "/en/category/sport/": True,
+            },
+        )
+        self.assertContains(Client().get("/articles/a/"), "1 commentaire")
+
+    def test_approving_a_comment_forgets_the_lists_that_show_its_count(self):
+        self.read("/", "/en/", "/category/world/", "/feed/", "/feed/comments/")
+        self.approve_a_comment_on(self.newest[0])
+        self.assertFalse(kept("/"))
+        self.assertFalse(kept("/en/"))
+        self.assertFalse(kept("/feed/"))
+        self.assertFalse(kept("/feed/comments/"))
+        self.assertTrue(kept("/category/world/"))
+
+    def test_approving_a_comment_keeps_the_other_articles_fragments(self):
+        reader = Client()
+        reader.cookies["carnet_commenter"] = "x"  # answered privately, from fragments
+        reader.get("/articles/a/")
+        reader.get("/articles/b/")
+        self.approve_a_comment_on(self.a)
+        with mock.patch.object(fragments.cache, "set") as rendered:
+            reader.get("/articles/b/")
+            self.assertEqual(rendered.call_count, 0)
+            reader.get("/articles/a/")
+        self.assertEqual(
+            {call.args[0].split(":")[1] for call in rendered.call_args_list}, {"comments"}
+        )
+
+    def test_publishing_forgets_the_lists_it_enters_and_keeps_the_others(self):
+        pages = [
+            "/",
+            "/category/world/",
+            "/category/sport/",
+            "/tag/peace/",
+            "/author/ada/",
+            "/author/bob/",
+            "/articles/a/",  # its related articles are chosen among those tagged Peace
+            "/articles/new-0/",  # its next article is the new one
+            "/articles/b/",
+            "/sitemap-articles.xml",
+            "/feed/",
+        ]
+        self.read(*pages)
+        with self.captureOnCommitCallbacks(execute=True):
+            make_article(
+                slug="fresh",
+                author=self.author,
+                category=self.world,
+                tags=["Peace"],
+                published_at=timezone.now() - datetime.timedelta(minutes=1),
+            )
+        self.assertEqual(
+            [url for url in pages if kept(url)],
+            ["/category/sport/", "/author/bob/", "/articles/b/"],
+        )
+        self.assertContains(Client().get("/tag/peace/"), "/articles/fresh/")
+
+    def test_publishing_forgets_the_newest_article_whose_next_link_it_becomes(self):
+        self.read("/articles/new-0/", "/articles/new-1/")
+        with self.captureOnCommitCallbacks(execute=True):
+            make_article(slug="fresh", published_at=timezone.now() - datetime.timedelta(minutes=1))
+        self.assertFalse(kept("/articles/new-0/"))
+        self.assertTrue(kept("/articles/new-1/"))
+        self.assertContains(Client().get("/articles/new-0/"), "/articles/fresh/")
+
+    def test_a_missing_page_is_forgotten_when_an_article_takes_its_address(self):
+        self.assertEqual(Client().get("/articles/soon/").status_code, 404)
+        self.assertTrue(kept("/articles/soon/"))
+        with self.captureOnCommitCallbacks(execute=True):
+            make_article(slug="soon")
+        self.assertEqual(Client().get("/articles/soon/").status_code, 200)
+
+    def test_editing_an_author_forgets_the_pages_that_show_them(self):
+        self.read("/articles/a/", "/articles/b/", "/author/ada/", "/category/sport/")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.author.display_name = "Ada Lovelace"
+            self.author.save()
+        self.assertFalse(kept("/articles/a/"))
+        self.assertFalse(kept("/author/ada/"))
+        self.assertTrue(kept("/articles/b/"))
+        self.assertTrue(kept("/category/sport/"))
+
+    def test_renaming_a_category_forgets_every_page_its_name_is_on(self):
+        self.read("/articles/a/", "/category/world/", "/tag/peace/")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.sport.name = "Sports"
+            self.sport.save()
+        # The menu names every category in use, on every page.
+        self.assertEqual([url for url in ["/articles/a/", "/tag/peace/"] if kept(url)], [])
+        self.assertContains(Client().get("/articles/a/"), "Sports")
+
+
+class GoingLiveTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        cls.world = make_category(slug="world", name="World")
+        make_article(slug="old", category=cls.world)
+        cls.other = make_article(slug="elsewhere")
+
+    @override_settings(TASKS={"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}})
+    def test_scheduling_queues_the_moment_it_goes_live(self):
+        from django.tasks import default_task_backend
+
+        with self.captureOnCommitCallbacks(execute=True):
+            article = make_scheduled(slug="later", category=self.world)
+        (result,) = default_task_backend.results
+        self.assertEqual(result.task.run_after, article.published_at)
+        self.assertEqual(result.args, [article.pk])
+
+    def test_an_article_going_live_forgets_the_lists_it_enters(self):
+        article = make_scheduled(slug="later", category=self.world)
+        pages = ["/", "/category/world/", "/articles/elsewhere/"]
+        for url in pages:
+            Client().get(url)
+        # Its time comes with no save.
+        Article.objects.filter(pk=article.pk).update(published_at=timezone.now())
+        goes_live.call(article.pk)
+        self.assertEqual([url for url in pages if kept(url)], ["/articles/elsewhere/"])
+        self.assertContains(Client().get("/category/world/"), "/articles/later/")
+
+    def test_an_article_rescheduled_since_goes_live_later(self):
+        article = make_scheduled(slug="later", category=self.world)
+        Client().get("/category/world/")
+        goes_live.call(article.pk)
+        self.assertTrue(kept("/category/world/"))
