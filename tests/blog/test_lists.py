@@ -3,6 +3,7 @@
 import datetime
 import re
 
+from django.core.cache import cache
 from django.test import TestCase
 from django.utils import timezone
 
@@ -222,6 +223,7 @@ class AuthorPageTests(TestCase):
         for count in [1, 14]:
             for n in range(count):
                 make_article(author=author, tags=["Budget", f"Extra {n}"])
+            cache.clear()  # rendered whole: nothing kept from the read before
             SiteSettings.load()  # from the cache, as on every page but a worker's first
             footer_links()  # the footer's pages too
             # author, count, articles, their tags

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.cache import cache
 from django.test import TestCase
 from django.utils import timezone, translation
 from reversion.models import Version
@@ -138,6 +139,7 @@ class RevisionTests(TestCase):
         for count in [1, 10]:
             for _ in range(count):
                 keep_revision(article, self.chief)
+            cache.clear()  # rendered whole: nothing kept from the read before
             self.client.get("/")  # the footer's pages and the kept menu into the cache
             # article with author and category, its tags, previous, next, its comments (no
             # related articles: it has no tag nor category)

@@ -1,6 +1,7 @@
 import datetime
 
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.test import Client, RequestFactory, TestCase
 from django.utils import timezone
 
@@ -112,6 +113,7 @@ class ArticleQueryBudgetTests(TestCase):
                 # tag, 6. those ranked as related articles, 7. the categories of the menu,
                 # 8. the approved comments with their replies
                 # (the site settings and the footer's pages come from the cache)
+                cache.clear()  # rendered whole: nothing kept from the read before
                 SiteSettings.load()
                 footer_links()
                 with self.assertNumQueries(8):
