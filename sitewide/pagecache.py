@@ -24,6 +24,7 @@ the same way, under the same counter and tags.
 """
 
 import hashlib
+import random
 import re
 import threading
 import time
@@ -46,6 +47,11 @@ SITE = "site"
 # moves or removes a public address.
 ADDRESSES = "addresses"
 SHAREABLE_STATUSES = {200, 301, 404, 410}
+# A worker rendering a page again holds its lock this long at most (a worker that died
+# holding it lets another render after that); the others serve the stale copy, or wait
+# for the first copy of a page that has none, polling every RENDER_POLL_SECONDS.
+RENDER_LOCK_SECONDS = 10
+RENDER_POLL_SECONDS = 0.02
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
@@ -125,7 +131,16 @@ def is_fresh(request: HttpRequest, entry: dict) -> bool:
 
 
 def keep_seconds() -> int:
-    return settings.CARNET_PAGE_KEEP_SECONDS
+    """How long a copy that nothing changed stays fresh, a tenth less at random: the
+    copies of popular pages, kept at once, do not all expire at the same moment."""
+    keep = settings.CARNET_PAGE_KEEP_SECONDS
+    return keep - random.randint(0, keep // 10)
+
+
+def _tag_seconds() -> int:
+    # Longer than any copy is kept, stale ones included, so that a missing number means
+    # no change since the oldest copy was rendered.
+    return settings.CARNET_PAGE_KEEP_SECONDS + settings.CARNET_PAGE_STALE_SECONDS + 60
 
 
 _batch = threading.local()
@@ -167,9 +182,7 @@ def forget(tags: Iterable[str]) -> None:
         return
     count = _next_count()
     if count is not None:
-        # Kept a little longer than any page, so that a missing number means no change
-        # since the oldest kept page was rendered.
-        cache.set_many({_tag_key(tag): count for tag in tags}, keep_seconds() + 60)
+        cache.set_many({_tag_key(tag): count for tag in tags}, _tag_seconds())
 
 
 def in_one_change() -> bool:
@@ -219,19 +232,60 @@ class PageCacheMiddleware:
         key = _key(request)
         found = cache.get_many([COUNTER_KEY, key])
         entry = found.get(key)
-        if entry is not None and is_fresh(request, entry):
-            return _from_entry(entry)
+        if entry is not None and _is_current(request, entry):
+            return _from_entry(entry, "hit")
         start_reading(request, found.get(COUNTER_KEY))
+        if request.change_count is None:  # the cache is down: nothing to share
+            return _share(self.get_response(request))
+        # One worker renders the page; while it does, the others serve the stale copy, or
+        # wait for its first copy (a dogpile of renders at each change or expiry, else).
+        lock = f"{key}:rendering"
+        if not cache.add(lock, 1, RENDER_LOCK_SECONDS):
+            if entry is not None:
+                return _from_entry(entry, "hit; detail=stale")
+            entry = _wait_for(request, key)
+            if entry is not None:
+                return _from_entry(entry, "hit; collapsed")
+        try:
+            return self._render(request, key, entry)
+        finally:
+            cache.delete(lock)
+
+    def _render(self, request: HttpRequest, key: str, stale: dict | None) -> HttpResponse:
         response = _share(self.get_response(request))
-        seen = request.change_count
         public = "public" in response.get("Cache-Control", "")
-        if seen is None or request.method != "GET" or not public:
-            return response
-        tags = request.shown_tags[0]
-        if response.status_code != 200:
-            tags.add(ADDRESSES)
-        cache.set(key, _to_entry(response, seen, tags), keep_seconds())
+        stored = public and request.method == "GET"
+        if stored:
+            tags = request.shown_tags[0]
+            if response.status_code != 200:
+                tags.add(ADDRESSES)
+            entry = _to_entry(response, request.change_count, tags)
+            cache.set(key, entry, entry["fresh_until"] - entry["stored_at"] + _stale_seconds())
+        forwarded = "stale" if stale is not None else "miss"
+        response["Cache-Status"] = f"Carnet; fwd={forwarded}" + ("; stored" if stored else "")
         return response
+
+
+def _is_current(request: HttpRequest, entry: dict) -> bool:
+    return time.time() < entry["fresh_until"] and is_fresh(request, entry)
+
+
+def _wait_for(request: HttpRequest, key: str) -> dict | None:
+    """The copy another worker is rendering, once kept (None if it takes longer than its
+    lock: then this one renders too)."""
+    deadline = time.monotonic() + RENDER_LOCK_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(RENDER_POLL_SECONDS)
+        entry = cache.get(key)
+        if entry is not None and entry["seen"] >= request.change_count:
+            return entry
+        if cache.get(f"{key}:rendering") is None:
+            return None
+    return None
+
+
+def _stale_seconds() -> int:
+    return settings.CARNET_PAGE_STALE_SECONDS
 
 
 def start_reading(request: HttpRequest, count: int | None = None) -> None:
@@ -296,14 +350,21 @@ def _is_shareable(response: HttpResponse) -> bool:
 
 
 def _to_entry(response: HttpResponse, seen: int, tags: set[str]) -> dict:
+    stored_at = time.time()
     return {
         "seen": seen,
         "tags": sorted(tags),
+        "stored_at": stored_at,
+        "fresh_until": stored_at + keep_seconds(),
         "status": response.status_code,
         "headers": dict(response.headers.items()),
         "content": response.content,
     }
 
 
-def _from_entry(entry: dict) -> HttpResponse:
-    return HttpResponse(entry["content"], status=entry["status"], headers=entry["headers"])
+def _from_entry(entry: dict, status: str) -> HttpResponse:
+    """The kept copy, with its age (RFC 9111) and where it came from (RFC 9211)."""
+    response = HttpResponse(entry["content"], status=entry["status"], headers=entry["headers"])
+    response["Age"] = str(max(0, int(time.time() - entry["stored_at"])))
+    response["Cache-Status"] = f"Carnet; {status}"
+    return response

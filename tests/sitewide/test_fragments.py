@@ -187,7 +187,8 @@ class FragmentTagTests(TestCase):
     def test_a_fragment_is_kept_no_longer_than_a_page(self):
         with mock.patch.object(fragments.cache, "set") as kept:
             self.render("value")
-        kept.assert_called_once_with(mock.ANY, mock.ANY, 45)
+        ((key, entry, timeout),) = [call.args for call in kept.call_args_list]
+        self.assertTrue(41 <= timeout <= 45)  # a tenth less at random
 
     def test_without_a_count_of_changes_nothing_is_kept(self):
         self.assertEqual(self.render("old", reading=False), "old|old")

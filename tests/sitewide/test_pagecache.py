@@ -119,13 +119,61 @@ class PageCacheTests(TestCase):
         self.get(middleware, "/articles/soon/")
         self.assertEqual(view.renders, 2)
 
-    @override_settings(CARNET_PAGE_KEEP_SECONDS=3600)
-    def test_a_page_is_kept_until_a_change_or_the_keep_time(self):
-        with mock.patch.object(pagecache.cache, "set") as kept:
-            self.get(pagecache.PageCacheMiddleware(Counter()), "/?shows=article:1")
-        key, entry, timeout = kept.call_args.args
-        self.assertEqual(timeout, 3600)
-        self.assertEqual(entry["tags"], ["article:1", "site"])
+    @override_settings(CARNET_PAGE_KEEP_SECONDS=3600, CARNET_PAGE_STALE_SECONDS=300)
+    def test_a_page_is_kept_until_a_change_or_the_keep_time_a_little_less_at_random(self):
+        fresh_for = set()
+        for n in range(20):
+            with mock.patch.object(pagecache.cache, "set") as kept:
+                self.get(pagecache.PageCacheMiddleware(Counter()), f"/{n}/?shows=article:1")
+            key, entry, timeout = kept.call_args.args
+            self.assertEqual(entry["tags"], ["article:1", "site"])
+            fresh_for.add(round(entry["fresh_until"] - entry["stored_at"]))
+            # then served stale while one worker renders it again
+            self.assertAlmostEqual(timeout, entry["fresh_until"] - entry["stored_at"] + 300)
+        self.assertTrue(all(3240 <= seconds <= 3600 for seconds in fresh_for))
+        self.assertGreater(len(fresh_for), 1)
+
+    def test_a_kept_copy_says_its_age_and_where_it_came_from(self):
+        middleware = pagecache.PageCacheMiddleware(Counter())
+        first = self.get(middleware)
+        self.assertEqual(first["Cache-Status"], "Carnet; fwd=miss; stored")
+        self.assertNotIn("Age", first)
+        later = pagecache.time.time() + 42
+        with mock.patch.object(pagecache.time, "time", return_value=later):
+            again = self.get(middleware)
+        self.assertEqual(again["Cache-Status"], "Carnet; hit")
+        self.assertEqual(again["Age"], "42")
+        self.assertEqual(again["ETag"], first["ETag"])
+
+    def test_while_one_worker_renders_a_stale_page_the_others_serve_the_old_copy(self):
+        view = Counter()
+        middleware = pagecache.PageCacheMiddleware(view)
+        self.get(middleware, "/?shows=article:1")
+        pagecache.forget(["article:1"])
+        key = pagecache._key(self.factory.get("/?shows=article:1"))
+        pagecache.cache.add(f"{key}:rendering", 1, 10)  # another worker is at it
+        response = self.get(middleware, "/?shows=article:1")
+        self.assertEqual(response["Cache-Status"], "Carnet; hit; detail=stale")
+        self.assertEqual(view.renders, 1)
+        pagecache.cache.delete(f"{key}:rendering")
+        response = self.get(middleware, "/?shows=article:1")
+        self.assertEqual(response["Cache-Status"], "Carnet; fwd=stale; stored")
+        self.assertEqual(view.renders, 2)
+
+    def test_a_page_never_kept_is_rendered_once_for_readers_asking_at_the_same_time(self):
+        view = Counter()
+        middleware = pagecache.PageCacheMiddleware(view)
+        key = pagecache._key(self.factory.get("/"))
+        pagecache.cache.add(f"{key}:rendering", 1, 10)  # another worker is at it
+
+        def the_other_worker_keeps_it(seconds):
+            pagecache.cache.delete(f"{key}:rendering")
+            pagecache.PageCacheMiddleware(view)(self.factory.get("/"))
+
+        with mock.patch.object(pagecache.time, "sleep", the_other_worker_keeps_it):
+            response = self.get(middleware)
+        self.assertEqual(response["Cache-Status"], "Carnet; hit; collapsed")
+        self.assertEqual(view.renders, 1)
 
     def test_a_cache_that_lost_its_count_starts_one_above_every_number_it_wrote(self):
         view = Counter()
