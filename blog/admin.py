@@ -29,13 +29,28 @@ from sitewide.revisions import RevisionAdmin, comment_for
 Status = Article.Status
 
 
+# taggit's own admin (imported above, so registered by now) lists every tag, and under
+# each tag the titles of the articles using it, to every staff member who may view tags.
 admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
 class TagAdmin(taggit_admin.TagAdmin):
-    """taggit's, telling the page cache what a tag's change touches: its name wherever it
-    shows, its list of articles, its address."""
+    """taggit's tag admin, telling the page cache what a tag's change touches (its name
+    wherever it shows, its list of articles, its address), and whose list is a queryset
+    rule: a tag is shown only to those who may see an article using it (published, their
+    own, or everyone's for a reviewer), so that an embargoed story's tag is not read
+    here, nor in the tags field's suggestions (editing.views.tag_choices reads this
+    queryset). Merging tags changes them on everyone's articles: it takes the right to
+    change tags, and stays within what one sees."""
+
+    inlines = []
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        tags = super().get_queryset(request)
+        if workflow.can_review(request.user):
+            return tags
+        return tags.filter(pk__in=workflow.visible(request.user, Article.objects.all()).tags())
 
     def save_model(self, request: HttpRequest, obj: Tag, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -50,7 +65,19 @@ class TagAdmin(taggit_admin.TagAdmin):
         pagecache.changed(*tags, *map(pagecache.list_of, tags), pagecache.ADDRESSES)
         super().delete_queryset(request, queryset)
 
+    @admin.action(description=_("Merge selected tags"), permissions=["change"])
+    def render_tag_form(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        # The selection as the queryset allows it, not as the form posted it.
+        request.session["selected_tag_ids"] = ",".join(
+            str(pk) for pk in queryset.values_list("pk", flat=True)
+        )
+        return HttpResponseRedirect(reverse("admin:taggit_tag_merge_tags"))
+
     def merge_tags_view(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.session.get("selected_tag_ids", "").split(",")
+        allowed = {str(pk) for pk in self.get_queryset(request).values_list("pk", flat=True)}
+        if not self.has_change_permission(request) or not set(chosen) <= allowed:
+            raise PermissionDenied
         response = super().merge_tags_view(request)
         if request.method == "POST":
             pagecache.pages_changed()  # articles moved between tags: too many to name

@@ -55,6 +55,15 @@ def may_change(user, article: Article) -> bool:
     return can_publish(user) or article.status == Status.DRAFT
 
 
+def visible(user, articles: ArticleQuerySet) -> ArticleQuerySet:
+    """What user may see of articles: what the public sees, their own, and everyone's
+    for a reviewer. Another author's draft or scheduled article (its title, slug and
+    tags) is an embargoed story."""
+    if can_review(user):
+        return articles
+    return articles.published() | articles.filter(author=user.pk)
+
+
 def changeable(user, articles: ArticleQuerySet) -> ArticleQuerySet:
     """may_change() as a queryset rule, for what reads many articles at once: the bulk
     delete, the translation field."""

@@ -4,6 +4,7 @@ its label, view-on-site, revisions and tags say no where the change form says no
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
+from taggit.models import Tag
 
 from blog.models import Article
 from editing.models import Image
@@ -16,6 +17,7 @@ from tests.base import (
     make_chief_editor,
     make_contributor,
     make_draft,
+    make_editor,
     make_image,
     make_moderator,
     make_scheduled,
@@ -300,3 +302,83 @@ class EmbargoedTagTests(TestCase):
                 self.assertEqual(response.status_code, 200)
                 for words in [b"Minister resigns", b"minister-resigns", b"Merger", b"merger"]:
                     self.assertNotIn(words, response.content)
+
+
+class EmbargoedTagInTheAdminTests(TestCase):
+    """An embargoed story's tag is not read by staff who may not see the story either."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.contributor = make_contributor()
+        cls.editor = make_editor()
+        make_draft(title="Minister to resign on Friday", tags=["Minister resigns"])
+        make_scheduled(tags=["Merger"])
+        make_article(tags=["Climate"])
+        make_draft(author=cls.contributor, tags=["My own idea"])
+
+    def names(self, response) -> list[str]:
+        return sorted(tag.name for tag in response.context["cl"].result_list)
+
+    def test_the_tag_list_shows_what_the_contributor_may_see(self):
+        sign_in(self.client, self.contributor)
+        response = self.client.get("/admin/taggit/tag/")
+        self.assertEqual(self.names(response), ["Climate", "My own idea"])
+        embargoed = Tag.objects.get(name="Minister resigns")
+        response = self.client.get(f"/admin/taggit/tag/{embargoed.pk}/change/")
+        self.assertRedirects(response, "/admin/")
+
+    def test_nor_does_a_tag_page_name_the_articles_using_it(self):
+        sign_in(self.client, make_chief_editor())
+        climate = Tag.objects.get(name="Climate")
+        response = self.client.get(f"/admin/taggit/tag/{climate.pk}/change/")
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "tagged with")
+        self.assertEqual(len(self.names(self.client.get("/admin/taggit/tag/"))), 4)
+
+    def test_the_tags_field_suggests_no_embargoed_tag(self):
+        for user, expected in [
+            (self.contributor, ["My own idea"]),
+            (make_chief_editor(), ["Merger", "Minister resigns", "My own idea"]),
+        ]:
+            with self.subTest(user=user.username):
+                sign_in(self.client, user)
+                found = []
+                for query in ["m", "e"]:
+                    found += self.client.get("/admin/editing/tags.json", {"q": query}).json()[
+                        "tags"
+                    ]
+                self.assertEqual(sorted(set(found) - {"Climate"}), expected)
+
+    def test_merging_needs_the_right_to_change_tags_and_stays_within_what_one_sees(self):
+        embargoed = Tag.objects.get(name="Minister resigns")
+        climate = Tag.objects.get(name="Climate")
+        sign_in(self.client, self.contributor)
+        self.client.post(
+            "/admin/taggit/tag/",
+            {"action": "render_tag_form", "_selected_action": [climate.pk]},
+        )
+        self.assertEqual(self.client.get("/admin/taggit/tag/merge-tags/").status_code, 403)
+        # An editor may merge tags, but not one they cannot see, whatever the session says.
+        sign_in(self.client, self.editor)
+        session = self.client.session
+        session["selected_tag_ids"] = f"{climate.pk},{embargoed.pk}"
+        session.save()
+        response = self.client.post("/admin/taggit/tag/merge-tags/", {"new_tag_name": "Leak"})
+        self.assertEqual(response.status_code, 403)
+        self.assertTrue(Tag.objects.filter(name="Minister resigns").exists())
+        self.assertFalse(Tag.objects.filter(name="Leak").exists())
+
+    def test_an_editor_merges_tags_they_see(self):
+        climate = Tag.objects.get(name="Climate")
+        sign_in(self.client, self.editor)
+        response = self.client.post(
+            "/admin/taggit/tag/",
+            {"action": "render_tag_form", "_selected_action": [climate.pk]},
+        )
+        self.assertRedirects(
+            response, "/admin/taggit/tag/merge-tags/", fetch_redirect_response=False
+        )
+        self.client.post("/admin/taggit/tag/merge-tags/", {"new_tag_name": "Climat"})
+        self.assertEqual(
+            list(Article.objects.published().tags().values_list("name", flat=True)), ["Climat"]
+        )
