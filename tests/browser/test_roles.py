@@ -6,13 +6,13 @@ axe runs on each admin page the journey touches."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_newsroom import log_in, newsroom  # noqa: F401 (a fixture)
+from tests.browser.test_newsroom import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_a_contributor_cannot_delete_their_submitted_article_nor_change_anothers_cover(
-    newsroom,  # noqa: F811
+    newsroom,
     browsing,
 ):
     from blog.models import Article
