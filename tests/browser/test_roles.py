@@ -1,7 +1,10 @@
 """Roles as a contributor meets them: what was submitted is not theirs to delete, in bulk
-or alone, and the cover of another author's published article is not theirs to change.
+or alone, the cover of another author's published article is not theirs to change, and
+a page their role does not open says so inside the admin.
 
 axe runs on each admin page the journey touches."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -44,3 +47,10 @@ def test_a_contributor_cannot_delete_their_submitted_article_nor_change_anothers
     expect(page.locator("#id_file")).to_have_count(0)
     expect(page.locator(".field-alt")).to_contain_text(newsroom.cover.alt)
     contributor.assert_accessible("another author's cover, read only")
+
+    # A page their role does not open is a page of the admin, in French, with a way back.
+    contributor.go("/admin/sitewide/sitesettings/", status=403)
+    expect(page.locator("#content")).to_contain_text("Votre rôle ne le permet pas.")
+    contributor.assert_accessible("a refusal")
+    page.get_by_role("link", name="Retour à l’accueil de l’administration").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
