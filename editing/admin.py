@@ -68,9 +68,9 @@ class ImageAdmin(admin.ModelAdmin):
         for relation in Image._meta.get_fields(include_hidden=True):
             if not (relation.auto_created and not relation.concrete):
                 continue
-            model_admin = self.admin_site._registry.get(relation.related_model)
-            if model_admin is None:
+            if not self.admin_site.is_registered(relation.related_model):
                 continue
+            model_admin = self.admin_site.get_model_admin(relation.related_model)
             users = relation.related_model._default_manager.filter(**{relation.field.name: image})
             if not all(model_admin.has_change_permission(request, user) for user in users):
                 return False

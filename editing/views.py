@@ -69,8 +69,9 @@ def tag_choices(request: HttpRequest) -> HttpResponse:
 def _tags_shown_to(request: HttpRequest):
     """The tags this user may see, as the tag admin's queryset says (blog's rule: no tag
     of an embargoed story), without this app naming the apps above it."""
-    tag_admin = admin.site._registry.get(Tag)
-    return tag_admin.get_queryset(request) if tag_admin else Tag.objects.none()
+    if not admin.site.is_registered(Tag):
+        return Tag.objects.none()
+    return admin.site.get_model_admin(Tag).get_queryset(request)
 
 
 @never_cache

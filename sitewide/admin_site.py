@@ -42,9 +42,9 @@ class CarnetAdminSite(admin.AdminSite):
             model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
         except (ValueError, ContentType.DoesNotExist):
             raise Http404 from None
-        model_admin = self._registry.get(model)
-        if model_admin is None:
+        if not self.is_registered(model):
             raise Http404
+        model_admin = self.get_model_admin(model)
         obj = model_admin.get_object(request, unquote(object_id))
         if obj is None or not model_admin.has_view_or_change_permission(request, obj):
             return model_admin._get_obj_does_not_exist_redirect(request, model._meta, object_id)
