@@ -299,6 +299,7 @@ class ArticleAdmin(RevisionAdmin):
         if workflow.can_publish(user):
             if status != Status.PUBLISHED:
                 buttons.append(("_publish", _("Publish")))
+                buttons.append(("_schedule", _("Schedule")))
             if status == Status.IN_REVIEW and workflow.can_review(user):
                 buttons.append(("_send_back", _("Send back to the author")))
         elif status == Status.DRAFT:
@@ -316,7 +317,9 @@ class ArticleAdmin(RevisionAdmin):
         )
         if "_submit_review" in request.POST:
             obj.status = Status.IN_REVIEW
-        elif "_publish" in request.POST and workflow.can_publish(user):
+        elif {"_publish", "_schedule"} & set(request.POST) and workflow.can_publish(user):
+            # A time in the future schedules either way; the form makes sure "Schedule"
+            # has one.
             obj.status = Status.PUBLISHED
         elif "_send_back" in request.POST and workflow.can_review(user):
             obj.status = Status.DRAFT
@@ -325,10 +328,13 @@ class ArticleAdmin(RevisionAdmin):
         super().save_model(request, obj, form, change)
         reason = form.cleaned_data.get("review_note", "").strip()
         event = obj.workflow_event = workflow.event_of(before, obj, reason)
+        origin = absolute_url(request, "")
         if event and event.key == "submitted":
             workflow.notify_reviewers(request, obj)
         elif event:
-            workflow.notify_author(obj, event, by=user, origin=absolute_url(request, ""))
+            workflow.notify_author(obj, event, by=user, origin=origin)
+        if event and event.key == "scheduled":
+            workflow.schedule(obj, origin)
         # newsroom-content: the editor is told what saving dropped, and the
         # form's autosave (editing.Autosave) is done with once the article is saved.
         warn_about_removed_content(request, form)
@@ -410,6 +416,20 @@ class ArticleAdmin(RevisionAdmin):
     def response_change(self, request, obj):
         self._say_what_happened(request, obj)
         return super().response_change(request, obj)
+
+    def response_post_save_add(self, request: HttpRequest, obj: Article) -> HttpResponse:
+        return self._to_the_list(request, obj) or super().response_post_save_add(request, obj)
+
+    def response_post_save_change(self, request: HttpRequest, obj: Article) -> HttpResponse:
+        return self._to_the_list(request, obj) or super().response_post_save_change(request, obj)
+
+    def _to_the_list(self, request: HttpRequest, obj: Article) -> HttpResponse | None:
+        """After a step of the workflow, the list of articles in the article's new state,
+        where it is: the list's filter from before ("In review") would hide it."""
+        if not getattr(obj, "workflow_event", None) or not self.has_view_permission(request):
+            return None
+        changelist = reverse("admin:blog_article_changelist")
+        return HttpResponseRedirect(f"{changelist}?{StateFilter.parameter_name}={obj.state()}")
 
     def _say_what_happened(self, request: HttpRequest, obj: Article) -> None:
         event = getattr(obj, "workflow_event", None)

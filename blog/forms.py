@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +56,11 @@ class ArticleAdminForm(forms.ModelForm):
     def clean(self) -> dict:
         cleaned_data = super().clean()
         # self.data: the button pressed is not a field.
+        when = cleaned_data.get("published_at")
+        if "_schedule" in self.data and (when is None or when <= timezone.now()):
+            self.add_error(
+                "published_at", _("Choose a time in the future to schedule the article.")
+            )
         if "_send_back" in self.data and not cleaned_data.get("review_note", "").strip():
             self.add_error(
                 "review_note", _("Say why the article goes back: its author will read it.")

@@ -120,6 +120,10 @@ class ArticleQuerySet(models.QuerySet):
         """The one rule for what the public may see: published, and its time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def due(self) -> "ArticleQuerySet":
+        """Scheduled articles whose time has come, not yet taken live (go_live)."""
+        return self.published().filter(going_live=True)
+
     def editable_by(self, user) -> "ArticleQuerySet":
         """Mirrors Article.is_editable_by: one's own articles, everyone's with
         change_others_article, none without the right to change articles."""
@@ -443,11 +447,15 @@ class Article(models.Model):
         blank=True,
         help_text=_(
             "Leave empty to date the article when it is published. A time in the future "
-            "schedules it."
+            "schedules it: choose it, then press Schedule."
         ),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Saved while scheduled, and not taken live yet: when its time comes, the schedule's
+    # task or the sweep (blog/workflow.py go_live) drops the kept pages and tells the
+    # author, as a publish click does.
+    going_live = models.BooleanField(default=False, editable=False)
     comments_open = models.BooleanField(_("comments open"), default=True)
     featured = models.BooleanField(
         _("lead story"),
@@ -537,6 +545,13 @@ class Article(models.Model):
             self.published_at = timezone.now().replace(microsecond=0)
             if update_fields is not None:
                 kwargs["update_fields"] = update_fields = {*update_fields, "published_at"}
+        if self.is_scheduled():
+            self.going_live = True
+        elif not self.is_published():
+            self.going_live = False
+        # else: live already, or its time came and go_live has not run yet: left as it is.
+        if update_fields is not None:
+            kwargs["update_fields"] = update_fields = {*update_fields, "going_live"}
         using = kwargs.get("using") or router.db_for_write(Article, instance=self)
         searched = update_fields is None or bool(SEARCHED_FIELDS & set(update_fields))
         postgresql = connections[using].vendor == "postgresql"
@@ -761,6 +776,11 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+    def state(self) -> str:
+        """Where the article stands, as the admin's list filters it: "draft", "review",
+        "scheduled" or "published"."""
+        return "scheduled" if self.is_scheduled() else self.status
 
     def state_label(self) -> str:
         """The status in words, as the admin shows it: "Scheduled for 1 December 2026 at

@@ -8,10 +8,12 @@ publishes everyone's. The groups are made by accounts/roles.py.
 """
 
 import datetime
+import logging
 from dataclasses import dataclass
 
 from django.db.models import Q
 from django.http import HttpRequest
+from django.tasks import task
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +21,9 @@ from accounts.models import User
 from blog.models import Article, ArticleQuerySet, local_time_words
 from sitewide import languages, mail
 from sitewide.http import absolute_url
+from sitewide.pagecache import pages_changed
+
+logger = logging.getLogger(__name__)
 
 Status = Article.Status
 
@@ -180,3 +185,38 @@ def notify_author(article: Article, event: Event, by: User | None, origin: str) 
             "url": origin + path if origin else "",
         },
     )
+
+
+# Scheduled articles go live by the same path as a publish click: the kept pages (front
+# page, lists, feeds, sitemap) are dropped and the author is told. A task waits in the
+# queue for the scheduled time; the sweep (manage.py publish_due, every minute) takes
+# live whatever is overdue: a task lost, a queue that cannot wait, an import.
+
+
+def schedule(article: Article, origin: str) -> None:
+    """Queue the article's going live for its time, where the queue can wait."""
+    if go_live_when_due.get_backend().supports_defer:
+        go_live_when_due.using(run_after=article.published_at).enqueue(article.pk, origin)
+
+
+@task
+def go_live_when_due(article_pk: int, origin: str = "") -> bool:
+    """Take the article live if its time has come; return whether this call did."""
+    article = Article.objects.filter(pk=article_pk).select_related("author").first()
+    return article is not None and go_live(article, origin)
+
+
+def go_live(article: Article, origin: str = "") -> bool:
+    """Take one due article live, once: whoever claims it first (a task, the sweep)
+    drops the kept pages and tells the author; others find it done."""
+    if not Article.objects.due().filter(pk=article.pk).update(going_live=False):
+        return False
+    pages_changed()
+    notify_author(article, Event("published", article.published_at), by=None, origin=origin)
+    logger.info("Article %s went live at its scheduled time", article.pk)
+    return True
+
+
+def sweep() -> int:
+    """Take live every article whose scheduled time has passed; return how many."""
+    return sum(go_live(article) for article in Article.objects.due().select_related("author"))

@@ -1,7 +1,7 @@
 """The newsroom's workflow as its people live it: addresses that write out French
 letters, an article dated by the click that publishes it, a send-back that says why,
-a submission its author reads, previews and takes back. axe on each screen, light and
-dark, desktop and phone."""
+a submission its author reads, previews and takes back, a scheduled article that goes
+live at its time. axe on each screen, light and dark, desktop and phone."""
 
 import datetime
 from unittest import mock
@@ -172,3 +172,54 @@ def test_the_review_screens_have_no_axe_violations(newsroom, browsing, theme, ph
     ]:
         contributor.go(path)
         contributor.assert_accessible(f"{name} {label}")
+
+
+def test_a_scheduled_article_goes_live_at_its_time_and_its_author_hears_of_it(newsroom, browsing):
+    from django.core.management import call_command
+
+    from blog.models import Article
+
+    submission = Article.objects.get(status=Article.Status.IN_REVIEW)
+    chief = browsing()
+    page = chief.page
+    log_in(page, "editor")
+    chief.go(f"/admin/blog/article/{submission.pk}/change/")
+    # Schedule with no time: the form asks for one, and keeps the text.
+    page.locator("#id_title").fill(submission.title + " !")
+    page.get_by_role("button", name="Programmer").click()
+    expect(page.locator(".field-published_at .errorlist")).to_contain_text("date à venir")
+    expect(page.locator("#id_title")).to_have_value(submission.title + " !")
+    chief.assert_accessible("schedule without a time")
+    page.locator("#id_title").fill(submission.title)
+    when = timezone.localtime() + datetime.timedelta(hours=2)
+    page.locator("#id_published_at_0").fill(when.strftime("%d/%m/%Y"))
+    page.locator("#id_published_at_1").fill(when.strftime("%H:%M:00"))
+    page.get_by_role("button", name="Programmer").click()
+    expect(page.locator(".messagelist")).to_contain_text("Programmé pour le")
+    # The list opens on the scheduled stories, the new one among them.
+    expect(page.locator("#changelist-filter li.selected").first).to_contain_text("Programmé")
+    expect(page.locator("#result_list")).to_contain_text(submission.title)
+    chief.assert_accessible("the scheduled stories")
+    quiet(chief)
+    scheduled = [m for m in mail.outbox if "programmé" in m.subject]
+    assert [m.to for m in scheduled] == [["contributor@carnet.invalid"]]
+
+    # Readers see nothing of it yet, and their front page and feed are kept so.
+    reader = browsing()
+    reader.go("/")
+    expect(reader.page.get_by_role("link", name=submission.title)).to_have_count(0)
+    assert submission.title not in reader.context.request.get(reader.base_url + "/feed/").text()
+
+    # Its time comes (the row's time moved, as the clock would); the minute's sweep takes
+    # it live, as the queue's task would have at that time.
+    Article.objects.filter(pk=submission.pk).update(
+        published_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    call_command("publish_due")
+    reader = browsing()
+    reader.go("/")
+    expect(reader.page.get_by_role("link", name=submission.title).first).to_be_visible()
+    assert submission.title in reader.context.request.get(reader.base_url + "/feed/").text()
+    published = [m for m in mail.outbox if "est publié" in m.subject]
+    assert [m.to for m in published] == [["contributor@carnet.invalid"]]
+    assert "à l’heure prévue" in published[0].body
