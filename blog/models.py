@@ -392,7 +392,13 @@ class Article(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
-        _("slug"), max_length=200, unique=True, help_text=_("The article's address.")
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_(
+            "The end of the article's address, filled in from the title: "
+            "“au-coeur-des-tensions” puts it at /articles/au-coeur-des-tensions/."
+        ),
     )
     standfirst = models.TextField(
         _("standfirst"), blank=True, help_text=_("The lead shown under the title and in lists.")

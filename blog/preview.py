@@ -18,9 +18,7 @@ def render_preview(request: HttpRequest, form: ModelForm) -> HttpResponse:
     A form with errors answers 400 with them listed, since the article cannot be shown.
     """
     if not form.is_valid():
-        response = render(
-            request, "admin/blog/article/preview_errors.html", {"form": form}, status=400
-        )
+        response = render(request, "admin/editing/preview_errors.html", {"form": form}, status=400)
     else:
         article: Article = form.instance
         article.body_html = clean_article_html(article.body)

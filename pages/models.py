@@ -32,9 +32,22 @@ class PageQuerySet(models.QuerySet):
 class Page(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
-        _("slug"), max_length=100, unique=True, help_text=_("The page's address: /pages/<slug>/.")
+        _("slug"),
+        max_length=100,
+        unique=True,
+        # No "<slug>" here: the admin shows help texts as HTML, and ate it.
+        help_text=_(
+            "The end of the page's address, filled in from the title: “a-propos” puts the "
+            "page at /pages/a-propos/."
+        ),
     )
-    body = models.TextField(_("body"), help_text=_("HTML; it is sanitised when saved."))
+    body = models.TextField(
+        _("body"),
+        help_text=_(
+            "Headings, lists, links and images from the toolbar; pasted text keeps only "
+            "these. What readers see is cleaned when the page is saved."
+        ),
+    )
     body_html = models.TextField(editable=False, blank=True)
     language = models.CharField(
         _("language"), max_length=5, choices=languages.CHOICES, default=languages.site_code

@@ -163,6 +163,8 @@ def test_the_review_screens_have_no_axe_violations(newsroom, browsing, theme, ph
     log_in(chief.page, "editor")
     chief.go(f"/admin/blog/article/{submission.pk}/change/")
     chief.assert_accessible(f"a submission, with the reason to send it back {label}")
+    chief.go("/admin/pages/page/add/")
+    chief.assert_accessible(f"the page form, with its preview {label}")
     contributor = browsing(color_scheme=theme, **screen)
     log_in(contributor.page, "contributor")
     for name, path in [
@@ -223,3 +225,29 @@ def test_a_scheduled_article_goes_live_at_its_time_and_its_author_hears_of_it(ne
     published = [m for m in mail.outbox if "est publié" in m.subject]
     assert [m.to for m in published] == [["contributor@carnet.invalid"]]
     assert "à l’heure prévue" in published[0].body
+
+
+def test_an_editor_previews_a_page_before_saving_it(newsroom, browsing):
+    from pages.models import Page
+
+    about = Page.objects.get(slug="a-propos")
+    chief = browsing()
+    page = chief.page
+    log_in(page, "editor")
+    chief.go(f"/admin/pages/page/{about.pk}/change/")
+    expect(page.locator("#id_slug_helptext")).to_contain_text("/pages/a-propos/")
+    page.get_by_role("textbox", name="Corps").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Une rédaction indépendante.")
+    with page.expect_popup() as popup:
+        page.get_by_role("button", name="Prévisualiser les modifications").click()
+    preview = popup.value
+    expect(preview.locator(".preview-banner")).to_contain_text("non enregistrées")
+    expect(preview.locator(".article__body")).to_have_text("Une rédaction indépendante.")
+    chief.page = preview
+    chief.assert_accessible("a page's preview")
+    preview.close()
+    chief.page = page
+    quiet(chief)
+    about.refresh_from_db()
+    assert "indépendante" not in about.body  # nothing saved
