@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
 from comments.models import Comment
-from sitewide.validators import ProhibitControlCharactersValidator
+from sitewide.validators import ProhibitControlCharactersValidator, validate_plain_email
 
 BODY_MAX_LENGTH = 5000
 TOKEN_SALT = "comments.form"
@@ -181,7 +181,7 @@ class CommentForm(forms.Form):
 class ManageRequestForm(forms.Form):
     """The address to send a "manage my comments" link to."""
 
-    email = EmailField(label=_("Your email"), max_length=254)
+    email = EmailField(label=_("Your email"), max_length=254, validators=[validate_plain_email])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -232,6 +232,10 @@ class CommentQuerySet(models.QuerySet):
     def from_email(self, email: str) -> "CommentQuerySet":
         return self.filter(email__iexact=email.strip())
 
+    def of_commenter(self, key: str) -> "CommentQuerySet":
+        """The comments left with one address, found by its commenter_key_for()."""
+        return self.filter(commenter_key=key) if key else self.none()
+
     def export(self) -> list[dict]:
         """Everything stored about these comments, as JSON-ready dicts."""
         comments = self.select_related("article", "confirmation", "subscription")

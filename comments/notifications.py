@@ -139,24 +139,34 @@ def ask_confirmation(request: HttpRequest, comment: Comment, *, notify: bool) ->
     )
 
 
-def send_manage_link(request: HttpRequest, email: str) -> None:
+def send_manage_link(request: HttpRequest, email: str) -> float:
     """Send the owner of email a link to manage their comments, if they have any, at
     most once in MANAGE_MAIL_SECONDS: anyone may ask for it, from any number of client
-    addresses, and must not be able to fill a commenter's inbox. A link lasts a week."""
-    comment = Comment.objects.from_email(email).order_by("-submitted_at", "-pk").first()
-    if comment is None:
-        return
+    addresses, and must not be able to fill a commenter's inbox. A link lasts a week.
+
+    Returns the seconds before a link can be sent again (0: sent, or nothing to send).
+    The limit holds for every address asked for, commenter or not, so that the answer
+    says nothing of whether it commented.
+    """
+    if not is_plain_address(email):
+        return 0  # a quoted or exotic address never becomes a recipient
     with transaction.atomic():
         now = timezone.now()
-        limit = flood.lock_recipient("manage-mail", comment.email, now, MANAGE_MAIL_SECONDS)
-        if flood.wait(limit, now, MANAGE_MAIL_SECONDS):
-            return
-    mail.send("comment-manage", [comment.email], commenter_links(request, comment))
+        limit = flood.lock_recipient("manage-mail", email, now, MANAGE_MAIL_SECONDS)
+        wait = flood.wait(limit, now, MANAGE_MAIL_SECONDS)
+        if not wait and Comment.objects.from_email(email).exists():
+            mail.send("comment-manage", [email], {"manage_url": _manage_url(request, email)})
+    return wait
 
 
 def commenter_links(request: HttpRequest, comment: Comment) -> dict[str, str]:
     """The links every email to a commenter carries."""
-    return {"manage_url": _link(request, links.MANAGE, comment)}
+    return {"manage_url": _manage_url(request, comment.email)}
+
+
+def _manage_url(request: HttpRequest, email: str) -> str:
+    with languages.in_site_language():
+        return absolute_url(request, links.path_for(links.MANAGE, links.make_manage(email)))
 
 
 def _link(request: HttpRequest, purpose: links.Purpose, comment: Comment) -> str:

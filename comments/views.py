@@ -1,3 +1,4 @@
+import datetime
 import logging
 import math
 
@@ -26,6 +27,8 @@ from sitewide.http import client_ip
 
 # "Manage my comments" requests share the comment form's flood limit, in a scope of their own.
 MANAGE_FLOOD_SCOPE = "manage"
+# The opened manage link, kept by the browser that opened it (see _open_manage).
+MANAGE_COOKIE = "carnet_manage"
 
 logger = logging.getLogger(__name__)
 
@@ -120,9 +123,13 @@ def _refused(request: HttpRequest, form: CommentForm, refusal: spam.Refused) -> 
     return response
 
 
-def _link_refused(request: HttpRequest, error: links.BadLink, used: bool = False) -> HttpResponse:
+def _link_refused(
+    request: HttpRequest, error: links.BadLink | None, used: bool = False
+) -> HttpResponse:
     """A clear page for a link that does not open, with its 4xx status."""
-    if used:
+    if error is None:
+        reason, status = "missing", 403
+    elif used:
         reason, status = "used", 410
     elif isinstance(error, links.ExpiredLink):
         reason, status = "expired", error.status
@@ -141,14 +148,37 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _link_opener(request: HttpRequest, purpose: links.Purpose) -> HttpResponse:
+    """The page an emailed link opens: a form that posts the secret after its "#"."""
+    context = {"purpose": purpose.name, "action": reverse(purpose.url_name)}
+    return _private(render(request, "comments/link_open.html", context))
+
+
+@sensitive_post_parameters("token")
+@origin_protected
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm_open(request: HttpRequest) -> HttpResponse:
+    """The emailed confirmation link: the page posts its secret, then shows the comment
+    with the button; only the button's post (with "confirm") confirms."""
+    if request.method != "POST":
+        return _link_opener(request, links.CONFIRM)
+    return _confirm(request, request.POST.get("token", ""), confirming="confirm" in request.POST)
+
+
 @sensitive_variables("token")
 @origin_protected
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """A confirmation link mailed before links kept their secret after "#"."""
+    return _confirm(request, token, confirming=request.method == "POST")
+
+
+@sensitive_variables("token")
+def _confirm(request: HttpRequest, token: str, *, confirming: bool) -> HttpResponse:
     """Confirm a comment's address: a page with a button, the button does it.
 
-    A GET changes nothing, so that a mail scanner that opens every link cannot
-    confirm an address (and approve a comment) on the owner's behalf.
+    Opening the link changes nothing, so that a mail scanner that opens every link
+    cannot confirm an address (and approve a comment) on the owner's behalf.
     """
     try:
         comment = links.read(links.CONFIRM, token)
@@ -157,20 +187,21 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     confirmation = Confirmation.objects.filter(comment=comment).first()
     if confirmation is None or confirmation.confirmed_at is not None:
         return _private(_link_refused(request, links.BadLink(), used=True))
-    if request.method == "POST":
+    if confirming:
         if not posting.confirm_address(request, comment):
             return _private(_link_refused(request, links.BadLink(), used=True))
         comment.refresh_from_db()
-        done = True
-    else:
-        done = False
     context = {
         "comment": comment,
-        "done": done,
+        "done": confirming,
+        "token": token,
         "subscribed": Subscription.objects.filter(comment=comment).exists(),
-        "manage_path": links.path(links.MANAGE, comment),
     }
-    return _private(render(request, "comments/confirm.html", context))
+    response = _private(render(request, "comments/confirm.html", context))
+    if confirming:
+        # The button proved the mailbox's owner is here: "Manage my comments" opens.
+        _open_manage(response, links.make_manage(comment.email))
+    return response
 
 
 @sensitive_variables("token")
@@ -212,7 +243,7 @@ def manage_request(request: HttpRequest) -> HttpResponse:
             flood.lock(MANAGE_FLOOD_SCOPE, client_ip(request), now, seconds), now, seconds
         )
         if not wait:
-            notifications.send_manage_link(request, form.cleaned_data["email"])
+            recently_sent = notifications.send_manage_link(request, form.cleaned_data["email"])
     if wait:
         wait = math.ceil(wait)
         form.add_error(
@@ -227,55 +258,108 @@ def manage_request(request: HttpRequest) -> HttpResponse:
         response = render(request, "comments/manage_request.html", {"form": form}, status=429)
         response["Retry-After"] = str(wait)
         return _private(response)
+    if recently_sent:
+        # The same answer for every address: the limit holds whether or not it commented.
+        wait = math.ceil(recently_sent)
+        context = {
+            "minutes": math.ceil(wait / 60),
+            "next_at": timezone.now() + datetime.timedelta(seconds=wait),
+            "every_minutes": notifications.MANAGE_MAIL_SECONDS // 60,
+        }
+        response = render(request, "comments/manage_sent.html", context, status=429)
+        response["Retry-After"] = str(wait)
+        return _private(response)
     return _private(render(request, "comments/manage_sent.html"))
 
 
-def _owner_or_refusal(
-    request: HttpRequest, token: str
-) -> tuple[Comment | None, HttpResponse | None]:
-    try:
-        return links.read(links.MANAGE, token), None
-    except links.BadLink as error:
-        return None, _private(_link_refused(request, error))
+def _open_manage(response: HttpResponse, token: str) -> None:
+    """Let this browser open its owner's manage pages: the link's token, in a cookie
+    rather than in any address (addresses end up in logs)."""
+    response.set_cookie(
+        MANAGE_COOKIE,
+        token,
+        max_age=int(links.MANAGE.max_age.total_seconds()),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+@sensitive_post_parameters("token")
+@origin_protected
+@require_http_methods(["GET", "HEAD", "POST"])
+def manage_open(request: HttpRequest) -> HttpResponse:
+    """The emailed manage link: its page posts the secret, which opens the owner's page."""
+    if request.method != "POST":
+        return _link_opener(request, links.MANAGE)
+    return _manage_opened(request, request.POST.get("token", ""))
 
 
 @sensitive_variables("token")
 @require_safe
-def manage(request: HttpRequest, token: str) -> HttpResponse:
+def manage_legacy(request: HttpRequest, token: str) -> HttpResponse:
+    """A manage link mailed before links kept their secret after "#"."""
+    return _manage_opened(request, token)
+
+
+@sensitive_variables("token")
+def _manage_opened(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        links.read_manage(token)
+    except links.BadLink as error:
+        return _private(_link_refused(request, error))
+    response = HttpResponseRedirect(reverse("comments:manage"), status=303)
+    _open_manage(response, token)
+    return _private(response)
+
+
+def _owner_or_refusal(request: HttpRequest) -> tuple[str, HttpResponse | None]:
+    """The commenter_key this browser's manage link opened, or the page saying why not."""
+    token = request.COOKIES.get(MANAGE_COOKIE)
+    if not token:
+        return "", _private(_link_refused(request, None))
+    try:
+        return links.read_manage(token), None
+    except links.BadLink as error:
+        return "", _private(_link_refused(request, error))
+
+
+@require_safe
+def manage(request: HttpRequest) -> HttpResponse:
     """The owner's comments, newest first, with what they may do with each."""
-    anchor, refusal = _owner_or_refusal(request, token)
+    key, refusal = _owner_or_refusal(request)
     if refusal:
         return refusal
     comments = list(
-        Comment.objects.from_email(anchor.email)
+        Comment.objects.of_commenter(key)
         .select_related("article")
         .order_by("-submitted_at", "-pk")
     )
     now = timezone.now()
     for comment in comments:
         comment.editable = comment.is_editable(now)
-    context = {"comments": comments, "token": token}
-    return _private(render(request, "comments/manage.html", context))
+    return _private(render(request, "comments/manage.html", {"comments": comments}))
 
 
-def _owned(anchor: Comment, pk: int) -> Comment:
+def _owned(key: str, pk: int) -> Comment:
     """One of the link owner's comments, or 404."""
-    return get_object_or_404(
-        Comment.objects.from_email(anchor.email).select_related("article"), pk=pk
-    )
+    return get_object_or_404(Comment.objects.of_commenter(key).select_related("article"), pk=pk)
 
 
-@sensitive_variables("token")
+def _back_to_manage() -> HttpResponse:
+    return HttpResponseRedirect(reverse("comments:manage"), status=303)
+
+
 @origin_protected
 @require_http_methods(["GET", "HEAD", "POST"])
-def manage_edit(request: HttpRequest, token: str, pk: int) -> HttpResponse:
-    anchor, refusal = _owner_or_refusal(request, token)
+def manage_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    key, refusal = _owner_or_refusal(request)
     if refusal:
         return refusal
-    comment = _owned(anchor, pk)
+    comment = _owned(key, pk)
     if not comment.is_editable():
         messages.error(request, _("This comment can no longer be edited."))
-        return HttpResponseRedirect(reverse("comments:manage", args=[token]), status=303)
+        return _back_to_manage()
     form = EditForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         posting.edit(request, comment, form.cleaned_data["body"])
@@ -283,57 +367,55 @@ def manage_edit(request: HttpRequest, token: str, pk: int) -> HttpResponse:
             messages.success(request, _("Your comment is corrected."))
         else:
             messages.success(request, _("Your comment is corrected; it awaits moderation again."))
-        return HttpResponseRedirect(reverse("comments:manage", args=[token]), status=303)
+        return _back_to_manage()
     status = 400 if form.is_bound else 200
-    context = {"comment": comment, "form": form, "token": token}
+    context = {"comment": comment, "form": form}
     return _private(render(request, "comments/manage_edit.html", context, status=status))
 
 
-@sensitive_variables("token")
 @origin_protected
 @require_http_methods(["GET", "HEAD", "POST"])
-def manage_delete(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+def manage_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete one of the owner's comments: asked on GET, done on POST."""
-    anchor, refusal = _owner_or_refusal(request, token)
+    key, refusal = _owner_or_refusal(request)
     if refusal:
         return refusal
-    comment = _owned(anchor, pk)
+    comment = _owned(key, pk)
     if request.method != "POST":
-        context = {"comment": comment, "token": token}
-        return _private(render(request, "comments/manage_delete.html", context))
-    email = anchor.email
+        return _private(render(request, "comments/manage_delete.html", {"comment": comment}))
     posting.withdraw(comment)
-    # The link named this comment: a new one names another of theirs, if any is left.
-    remaining = Comment.objects.from_email(email).order_by("-submitted_at", "-pk").first()
-    if remaining is None:
-        return _private(render(request, "comments/manage_erased.html"))
     messages.success(request, _("Your comment is deleted."))
-    return HttpResponseRedirect(links.path(links.MANAGE, remaining), status=303)
+    return _back_to_manage()
 
 
-@sensitive_variables("token")
 @require_safe
-def manage_download(request: HttpRequest, token: str) -> HttpResponse:
+def manage_download(request: HttpRequest) -> HttpResponse:
     """Everything stored about the link's owner, as a JSON file (as `commenter export`)."""
-    anchor, refusal = _owner_or_refusal(request, token)
+    key, refusal = _owner_or_refusal(request)
     if refusal:
         return refusal
-    response = HttpResponse(export_json(anchor.email), content_type="application/json")
+    comment = Comment.objects.of_commenter(key).first()
+    if comment is None:
+        return _back_to_manage()
+    response = HttpResponse(export_json(comment.email), content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="my-comments.json"'
     return _private(response)
 
 
-@sensitive_variables("token")
 @origin_protected
 @require_http_methods(["GET", "HEAD", "POST"])
-def manage_erase(request: HttpRequest, token: str) -> HttpResponse:
+def manage_erase(request: HttpRequest) -> HttpResponse:
     """Erase the owner's data, as `commenter erase` does: asked on GET, done on POST."""
-    anchor, refusal = _owner_or_refusal(request, token)
+    key, refusal = _owner_or_refusal(request)
     if refusal:
         return refusal
     if request.method != "POST":
-        context = {"token": token, "count": Comment.objects.from_email(anchor.email).count()}
+        context = {"count": Comment.objects.of_commenter(key).count()}
         return _private(render(request, "comments/manage_erase.html", context))
-    count = Comment.objects.from_email(anchor.email).anonymise()
+    count = Comment.objects.of_commenter(key).anonymise()
     logger.info("A commenter erased their data from %s comments", count)
-    return _private(render(request, "comments/manage_erased.html"))
+    response = _private(render(request, "comments/manage_erased.html"))
+    # Nothing of theirs stays in this browser either: the link, and "remember me".
+    response.delete_cookie(MANAGE_COOKIE, samesite="Lax")
+    posting.forget_commenter(response)
+    return response

@@ -49,6 +49,10 @@ class DemoTestCase(TemporaryMediaMixin, TestCase):
             f"/tag/{tag.slug}/",
             self.seed.author.get_absolute_url(),
             f"{self.seed.author.get_absolute_url()}contact/",
+            # The pages of a commenter's emailed links.
+            "/comments/manage/",
+            "/comments/manage/open/",
+            "/comments/confirm/",
             f"/archive/{month.year}/",
             f"/archive/{month.year}/{month.month}/",
             "/search/",

@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from tests.browser.conftest import PHONE
 from tests.browser.test_comments import comment_form_or_skip
 from tests.browser.test_editing import log_in
 
@@ -24,8 +25,9 @@ def mail_to(address: str) -> list:
 
 
 def link(message, kind: str) -> str:
-    """The path of the message's link of that kind (confirm, unsubscribe, manage)."""
-    found = re.search(rf"https?://[^/\s]+(/comments/{kind}/\S+/)", message.body)
+    """The path of the message's link of that kind (confirm, unsubscribe, manage), with
+    the secret after its "#" when it has one."""
+    found = re.search(rf"https?://[^/\s]+(/comments/{kind}/\S+)", message.body)
     assert found, message.body
     return found.group(1)
 
@@ -171,9 +173,66 @@ def test_a_reader_manages_edits_downloads_and_erases_through_the_emailed_link(de
     from comments.models import Comment
 
     assert not Comment.objects.from_email(READER).exists()
-    reader.go(link(request, "manage"), status=404)
+    # The link still opens, on nothing; the pages need it.
+    reader.go(link(request, "manage"))
+    expect(page.locator(".my-comments")).to_contain_text("Aucun commentaire")
+    page.context.clear_cookies()
+    reader.go("/comments/manage/mine/", status=403)
     expect(page.locator("h1")).to_have_text("Ce lien ne s’ouvre pas")
     reader.assert_accessible("the link error page")
+
+
+def test_a_commenter_deletes_one_of_two_comments_and_the_same_link_shows_the_other(demo, browsing):
+    reader = browsing()
+    page = reader.page
+    reader.go(demo.get_absolute_url())
+    for body in ["Premier avis.", "Second avis."]:
+        fill_comment(page, body)
+        page.get_by_role("button", name="Publier le commentaire").click()
+        expect(page.locator(".comment--pending").last).to_contain_text(body)
+    [confirmation, *_] = mail_to(READER)
+    manage = link(confirmation, "manage")
+    secret = manage.partition("#")[2]
+    reader.go(manage)
+    expect(page.locator(".my-comment")).to_have_count(2)
+    # The secret came after "#": neither the address bar nor the history keep it.
+    assert secret not in page.url
+    page.locator(".my-comment", has_text="Premier avis.").get_by_role(
+        "link", name="Supprimer"
+    ).click()
+    page.get_by_role("button", name="Supprimer mon commentaire").click()
+    expect(page.locator(".messages")).to_contain_text("Votre commentaire est supprimé")
+    expect(page.locator(".my-comment")).to_have_count(1)
+
+    # Later, on a phone, the same mailed link.
+    other = browsing(viewport=PHONE)
+    other.go(manage)
+    expect(other.page.locator(".my-comment")).to_have_count(1)
+    expect(other.page.locator(".my-comment")).to_contain_text("Second avis.")
+    other.assert_accessible("the manage page after a deletion")
+
+
+def test_a_manage_link_opens_without_javascript_by_pasting_its_code(demo, browsing):
+    from tests.base import make_comment
+
+    make_comment(article=demo, email=READER, body="Sans script.")
+    # The page as a link without its secret shows it (axe needs scripts: checked here).
+    for path in ["/comments/manage/open/", "/en/comments/confirm/"]:
+        looker = browsing()
+        looker.go(path)
+        expect(looker.page.locator("#id_token")).to_be_visible()
+        looker.assert_accessible(f"the page of an emailed link, {path}")
+    reader = browsing(java_script_enabled=False)
+    page = reader.page
+    reader.go("/comments/manage/")
+    page.locator("#id_email").fill(READER)
+    page.get_by_role("button", name="M’envoyer le lien").click()
+    [request] = [m for m in mail_to(READER) if "Gérer" in m.subject]
+    path, _, secret = link(request, "manage").partition("#")
+    reader.go(path)
+    page.get_by_label("Le code de l’e-mail").fill(secret)
+    page.get_by_role("button", name="Ouvrir").click()
+    expect(page.locator(".my-comment")).to_contain_text("Sans script.")
 
 
 def test_a_visitor_typing_a_regulars_email_gets_no_auto_approval(demo, browsing, approved_comment):

@@ -1,5 +1,6 @@
 """Posting comments the way a browser does, with a form stamp shown a minute ago."""
 
+import re
 import time
 
 from comments.forms import issue_token
@@ -29,3 +30,18 @@ def post_comment(client, article, /, ip: str = "203.0.113.7", **overrides):
         REMOTE_ADDR=ip,
         **headers,
     )
+
+
+def emailed_links(message, kind: str) -> list[str]:
+    """The links of that kind (confirm, manage, unsubscribe) in an email, as written."""
+    return re.findall(rf"https?://[^/\s]+(/(?:en/)?comments/{kind}/\S*)", message.body)
+
+
+def open_link(client, link: str, **extra):
+    """Open an emailed link as a browser does with carnet.js: load the page (the part
+    before "#", all a server ever sees), then post the secret after the "#"."""
+    path, _, secret = link.partition("#")
+    if not secret:  # a link that keeps its token in the path
+        return client.get(path, **extra)
+    client.get(path, **extra)
+    return client.post(path, {"token": secret}, **extra)

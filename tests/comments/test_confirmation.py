@@ -12,7 +12,7 @@ from comments import links
 from comments.models import Comment, Confirmation, Subscription
 from sitewide.models import SiteSettings
 from tests.base import make_article, make_comment, make_moderator, sign_in
-from tests.comments.helpers import post_comment
+from tests.comments.helpers import emailed_links, post_comment
 
 REGULAR = "regular@example.org"
 
@@ -24,6 +24,14 @@ def link_in(message, path: str) -> str:
     # Mail is in the site's language (French at the root); the tests read English.
     path = found.group(1)
     return path if path.startswith("/en/") else f"/en{path}"
+
+
+def confirm_in(client, message):
+    """Press the button of the message's confirmation link, as its reader would."""
+    [link] = emailed_links(message, "confirm")
+    path, _, token = link.partition("#")
+    # Mail is in the site's language (French at the root); the tests read English.
+    return client.post(f"/en{path}", {"token": token, "confirm": "1"})
 
 
 def sent_to(address: str) -> list:
@@ -64,32 +72,49 @@ class ConfirmationTests(TestCase):
         self.post(email="victim@example.org", body="casino")
         self.assertEqual(sent_to("victim@example.org"), [])
 
-    def test_a_get_of_the_link_changes_nothing_the_button_confirms_once(self):
-        self.post(email="camille@example.org")
-        url = link_in(sent_to("camille@example.org")[0], "confirm")
-        page = self.client.get(url)
+    def test_opening_the_link_changes_nothing_the_button_confirms_once(self):
+        self.post(email="camille@example.org", body="My words")
+        [link] = emailed_links(sent_to("camille@example.org")[0], "confirm")
+        path, _, token = link.partition("#")
+        self.assertEqual(path, "/comments/confirm/")
+        opener = self.client.get("/en/comments/confirm/")
+        self.assertContains(opener, "data-link-opener")
+        self.assertIn("no-store", opener["Cache-Control"])
+        page = self.client.post("/en/comments/confirm/", {"token": token})
         self.assertContains(page, "Yes, I wrote it: confirm")
+        self.assertContains(page, "My words")
         self.assertIn("no-store", page["Cache-Control"])
         self.assertIsNone(Confirmation.objects.get().confirmed_at)
-        done = self.client.post(url)
+        done = confirm_in(self.client, sent_to("camille@example.org")[0])
         self.assertContains(done, "Your email is confirmed")
         self.assertContains(done, "Your comment awaits moderation.")
         self.assertIsNotNone(Confirmation.objects.get().confirmed_at)
+        # The button opened "Manage my comments" for this browser.
+        self.assertContains(self.client.get("/en/comments/manage/mine/"), "My words")
         # Single use: the second click is told so, with a 4xx.
-        self.assertContains(self.client.post(url), "already been used", status_code=410)
-        self.assertContains(self.client.get(url), "already been used", status_code=410)
+        again = confirm_in(self.client, sent_to("camille@example.org")[0])
+        self.assertContains(again, "already been used", status_code=410)
+        opened = self.client.post("/en/comments/confirm/", {"token": token})
+        self.assertContains(opened, "already been used", status_code=410)
+
+    def test_a_link_mailed_with_its_token_in_the_path_still_confirms(self):
+        self.post(email="camille@example.org")
+        url = f"/en/comments/confirm/{links.make(links.CONFIRM, Comment.objects.get())}/"
+        self.assertContains(self.client.get(url), "Yes, I wrote it: confirm")
+        self.assertIsNone(Confirmation.objects.get().confirmed_at)
+        self.assertContains(self.client.post(url), "Your email is confirmed")
 
     def test_trusted_approval_needs_the_setting(self):
         make_comment(article=self.article, email=REGULAR)
         self.post(email=REGULAR, body="Second comment")
-        self.client.post(link_in(sent_to(REGULAR)[0], "confirm"))
+        confirm_in(self.client, sent_to(REGULAR)[0])
         self.assertEqual(Comment.objects.get(body="Second comment").status, Comment.Status.PENDING)
 
     def test_a_confirmed_regular_is_approved_at_once(self):
         self.trust_regulars()
         make_comment(article=self.article, email=REGULAR)
         self.post(email="Regular@Example.org", body="Second comment")
-        done = self.client.post(link_in(sent_to("Regular@Example.org")[0], "confirm"))
+        done = confirm_in(self.client, sent_to("Regular@Example.org")[0])
         self.assertContains(done, "Your comment is published.")
         comment = Comment.objects.get(body="Second comment")
         self.assertEqual(comment.status, Comment.Status.APPROVED)
@@ -99,7 +124,7 @@ class ConfirmationTests(TestCase):
     def test_a_confirmed_newcomer_still_waits(self):
         self.trust_regulars()
         self.post(email="new@example.org")
-        self.client.post(link_in(sent_to("new@example.org")[0], "confirm"))
+        confirm_in(self.client, sent_to("new@example.org")[0])
         self.assertEqual(Comment.objects.get().status, Comment.Status.PENDING)
 
     def test_an_unconfirmed_regular_waits(self):
@@ -114,7 +139,7 @@ class ConfirmationTests(TestCase):
         self.site.save()
         make_comment(article=self.article, email=REGULAR)
         self.post(email=REGULAR, body="About bitcoin")
-        self.client.post(link_in(sent_to(REGULAR)[0], "confirm"))
+        confirm_in(self.client, sent_to(REGULAR)[0])
         held = Comment.objects.get(body="About bitcoin")
         self.assertEqual(held.status, Comment.Status.PENDING)
         self.assertIn("bitcoin", held.reason)
@@ -124,7 +149,7 @@ class ConfirmationTests(TestCase):
         self.trust_regulars()
         make_comment(article=self.article, email=REGULAR)
         self.post(email=REGULAR, body="First, confirmed")
-        self.client.post(link_in(sent_to(REGULAR)[0], "confirm"))
+        confirm_in(self.client, sent_to(REGULAR)[0])
         self.post(email=REGULAR, body="Second, by someone else", ip="198.51.100.50")
         self.assertEqual(
             Comment.objects.get(body="Second, by someone else").status, Comment.Status.PENDING
@@ -185,9 +210,9 @@ class LinkTests(TestCase):
         self.assertEqual(response.status_code, 400)
 
     def test_a_well_signed_link_to_erased_data_answers_404(self):
-        token = links.make(links.MANAGE, self.comment)
+        token = links.make(links.CONFIRM, self.comment)
         Comment.objects.filter(pk=self.comment.pk).anonymise()
-        response = self.client.get(f"/en/comments/manage/{token}/")
+        response = self.client.post("/en/comments/confirm/", {"token": token})
         self.assertContains(response, "nothing left", status_code=404)
 
     def test_a_signed_payload_of_the_wrong_shape_answers_400(self):
@@ -213,7 +238,7 @@ class ReplyNotificationTests(TestCase):
         comment = Comment.objects.get(body="Tell me")
         comment.approve(by=self.moderator)
         if confirm:
-            self.client.post(link_in(sent_to(email)[-1], "confirm"))
+            confirm_in(self.client, sent_to(email)[-1])
         return comment
 
     def reply(self, to: Comment, body: str = "An answer", email: str = "replier@example.net"):
@@ -286,7 +311,7 @@ class ReplyNotificationTests(TestCase):
         )
         middle = Comment.objects.get(body="Middle")
         middle.approve(by=self.moderator)
-        self.client.post(link_in(sent_to("mid@example.org")[-1], "confirm"))
+        confirm_in(self.client, sent_to("mid@example.org")[-1])
         self.reply(middle, body="Answering the middle")
         [notice] = sent_to("mid@example.org")
         self.assertIn("Answering the middle", notice.body)

@@ -2,10 +2,9 @@
 
 import datetime
 import json
-import re
 from unittest import mock
 
-from django.core import mail
+from django.core import mail, signing
 from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.utils import timezone
@@ -14,6 +13,7 @@ from comments import links
 from comments.models import Comment, Subscription
 from sitewide.models import SiteSettings
 from tests.base import make_article, make_comment, make_moderator
+from tests.comments.helpers import emailed_links, open_link
 
 OWNER = "owner@example.org"
 
@@ -55,16 +55,38 @@ class ManageRequestTests(TestCase):
         self.assertEqual(len(mail.outbox), 1)
 
     def test_a_commenter_gets_one_link_in_ten_minutes_however_many_ask(self):
-        first = self.ask(OWNER, ip="198.51.100.1")
-        # From other client addresses, in another case: the same answer, and no mail.
+        self.ask(OWNER, ip="198.51.100.1")
+        # From other client addresses, in another case: no mail, and the answer says why.
         for n, email in enumerate([OWNER, OWNER.upper(), OWNER], start=2):
             again = self.ask(email, ip=f"198.51.100.{n}")
-            self.assertEqual((again.status_code, again.content), (200, first.content))
+            self.assertContains(
+                again,
+                "A link was emailed to this address less than 10 minutes ago",
+                status_code=429,
+            )
+            self.assertContains(again, "You can ask for a new one in 10 minutes", status_code=429)
+            self.assertEqual(again["Retry-After"], "600")
         self.assertEqual([m.to for m in mail.outbox], [[OWNER]])
         later = timezone.now() + datetime.timedelta(minutes=11)
         with mock.patch("django.utils.timezone.now", return_value=later):
-            self.ask(OWNER, ip="198.51.100.9")
+            self.assertContains(self.ask(OWNER, ip="198.51.100.9"), "If this address has comments")
         self.assertEqual(len(mail.outbox), 2)
+
+    def test_asking_again_answers_the_same_whether_or_not_the_address_commented(self):
+        for email, ip in [(OWNER, "198.51.100.1"), ("stranger@example.org", "198.51.100.2")]:
+            self.ask(email, ip=ip)
+        known = self.ask(OWNER, ip="198.51.100.3")
+        unknown = self.ask("stranger@example.org", ip="198.51.100.4")
+        self.assertEqual((known.status_code, known.content), (429, unknown.content))
+        self.assertContains(known, "at ", status_code=429)
+
+    def test_a_quoted_or_named_address_is_refused_and_sent_nothing(self):
+        make_comment(email='"owner@example.org"@example.net')
+        for typed in ['"owner@example.org"@example.net', "Owner <owner@example.org>"]:
+            with self.subTest(typed):
+                response = self.ask(typed)
+                self.assertContains(response, "plain email address", status_code=400)
+        self.assertEqual(mail.outbox, [])
 
 
 class ManagePageTests(TestCase):
@@ -84,8 +106,15 @@ class ManagePageTests(TestCase):
         )
         cls.other = make_comment(article=cls.article, email="other@example.org", body="Not mine")
 
+    def setUp(self):
+        opened = open_link(self.client, self.link())
+        self.assertRedirects(opened, "/en/comments/manage/mine/", status_code=303)
+
+    def link(self) -> str:
+        return f"/en/comments/manage/open/#{links.make_manage(OWNER)}"
+
     def url(self, suffix: str = "") -> str:
-        return f"/en/comments/manage/{links.make(links.MANAGE, self.pending)}/{suffix}"
+        return f"/en/comments/manage/mine/{suffix}"
 
     def test_it_lists_the_owners_comments_with_their_status_only(self):
         response = self.client.get(self.url())
@@ -99,7 +128,7 @@ class ManagePageTests(TestCase):
 
     def test_its_queries_do_not_grow_with_the_comments(self):
         self.client.get(self.url())  # the site settings and the header's menu into the cache
-        # the link's comment with its article; the owner's comments with their articles
+        # the owner's comments with their articles
         with self.assertNumQueries(2):
             self.client.get(self.url())
         for n in range(10):
@@ -167,13 +196,48 @@ class ManagePageTests(TestCase):
         self.assertContains(page, "Still waiting")
         self.assertTrue(Comment.objects.filter(pk=self.pending.pk).exists())
 
-    def test_deleting_the_links_own_comment_gives_a_link_that_still_works(self):
+    def test_the_mailed_link_keeps_working_after_deletions(self):
         response = self.client.post(self.url(f"{self.pending.pk}/delete/"))
-        self.assertEqual(response.status_code, 303)
+        self.assertRedirects(response, self.url(), status_code=303, fetch_redirect_response=False)
         self.assertFalse(Comment.objects.filter(pk=self.pending.pk).exists())
         page = self.client.get(response["Location"])
         self.assertContains(page, "Old and approved")
         self.assertContains(page, "Your comment is deleted.")
+        # The same mailed link, opened again in another browser, after every deletion.
+        self.client.post(self.url(f"{self.approved_long_ago.pk}/delete/"))
+        elsewhere = self.client_class()
+        self.assertRedirects(open_link(elsewhere, self.link()), self.url(), status_code=303)
+        self.assertContains(elsewhere.get(self.url()), "No comments are left with this address.")
+
+    def test_a_link_mailed_for_one_comment_opens_its_addresss_comments(self):
+        legacy = signing.dumps(
+            {"c": self.pending.pk, "h": links._digest(OWNER)}, salt="comments.manage"
+        )
+        browser = self.client_class()
+        response = browser.get(f"/en/comments/manage/{legacy}/")
+        self.assertRedirects(response, self.url(), status_code=303)
+        self.assertContains(browser.get(self.url()), "Old and approved")
+
+    def test_the_pages_do_not_open_without_the_link(self):
+        stranger = self.client_class()
+        for suffix in [
+            "",
+            f"{self.pending.pk}/edit/",
+            f"{self.pending.pk}/delete/",
+            "download/",
+            "erase/",
+        ]:
+            with self.subTest(suffix):
+                response = stranger.get(self.url(suffix))
+                self.assertContains(response, "opens from the link we email you", status_code=403)
+        self.assertEqual(stranger.post(self.url(f"{self.pending.pk}/delete/")).status_code, 403)
+        self.assertTrue(Comment.objects.filter(pk=self.pending.pk).exists())
+
+    def test_the_opened_link_is_an_httponly_cookie_of_cookie_octets(self):
+        cookie = self.client.cookies["carnet_manage"]
+        self.assertTrue(cookie["httponly"])
+        self.assertEqual(cookie["samesite"], "Lax")
+        self.assertRegex(cookie.value, r"^[A-Za-z0-9_:.-]+$")
 
     def test_a_comment_others_answered_is_withdrawn_but_their_replies_stay(self):
         reply = make_comment(article=self.article, parent=self.approved_long_ago, body="Reply")
@@ -210,8 +274,12 @@ class ManagePageTests(TestCase):
         self.assertFalse(Subscription.objects.exists())
         self.assertEqual(Comment.objects.filter(name="Anonymous").count(), 0)  # site: French
         self.assertEqual(Comment.objects.filter(name="Anonyme").count(), 2)
-        # The link no longer opens.
-        self.assertEqual(self.client.get(self.url()).status_code, 404)
+        # This browser forgets the link and the remembered details.
+        self.assertEqual(done.cookies["carnet_manage"]["max-age"], 0)
+        self.assertEqual(done.cookies["carnet_commenter"]["max-age"], 0)
+        # The link opens on nothing.
+        open_link(self.client, self.link())
+        self.assertContains(self.client.get(self.url()), "No comments are left")
 
     def test_the_command_erases_the_same_way(self):
         Subscription.objects.create(comment=self.pending, confirmed_at=timezone.now())
@@ -232,5 +300,7 @@ class EveryEmailCarriesTheManageLinkTests(TestCase):
         self.assertEqual(len(mail.outbox), 2)
         for message in mail.outbox:
             with self.subTest(message.subject):
-                path = re.search(r"http://testserver(/comments/manage/[^/\s]+/)", message.body)
-                self.assertContains(self.client.get(path.group(1)), "Owned words")
+                [link] = emailed_links(message, "manage")
+                browser = self.client_class()
+                open_link(browser, link)
+                self.assertContains(browser.get("/comments/manage/mine/"), "Owned words")
