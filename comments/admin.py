@@ -262,6 +262,15 @@ class CommentAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).with_commenter_history()
 
+    def delete_model(self, request: HttpRequest, obj: Comment) -> None:
+        # A moderator's deletion keeps the conversation, as an author's does.
+        obj.remove(by=Comment.Removed.MODERATOR)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        with transaction.atomic():
+            for comment in queryset.order_by("pk"):
+                comment.remove(by=Comment.Removed.MODERATOR)
+
     def get_ordering(self, request: HttpRequest) -> list:
         pending_first = Case(When(status=Comment.Status.PENDING, then=Value(0)), default=Value(1))
         return [pending_first.asc(), "-submitted_at", "-pk"]

@@ -25,6 +25,7 @@ class LatestCommentsFeed(Feed):
     def items(self) -> list[Comment]:
         return list(
             Comment.objects.approved()
+            .not_removed()
             .filter(article__in=Article.objects.published())
             .select_related("article")
             .order_by("-submitted_at", "-pk")[:FEED_SIZE]

@@ -150,6 +150,7 @@ class CommentForm(forms.Form):
             return None
         parent = (
             Comment.objects.approved()
+            .not_removed()
             .filter(article=self.article, pk=parent_id)
             .select_related("parent")
             .first()

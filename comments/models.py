@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -232,6 +232,23 @@ class CommentQuerySet(models.QuerySet):
     def from_email(self, email: str) -> "CommentQuerySet":
         return self.filter(email__iexact=email.strip())
 
+    def answered(self) -> "CommentQuerySet":
+        """Those another comment replies to (in their thread, or by answering them)."""
+        replies = Comment.objects.filter(Q(parent=OuterRef("pk")) | Q(answers=OuterRef("pk")))
+        return self.filter(Exists(replies))
+
+    def not_removed(self) -> "CommentQuerySet":
+        """Without the traces of removed comments: what is counted, listed in feeds, answered."""
+        return self.filter(removed="")
+
+    def drop_lone_traces(self) -> None:
+        """Delete the traces among these that nothing answers any more, and so on up."""
+        traces = self.exclude(removed="")
+        while lone := list(traces.exclude(pk__in=traces.answered().values("pk"))):
+            above = {c.parent_id for c in lone} | {c.answers_id for c in lone}
+            Comment.objects.filter(pk__in=[c.pk for c in lone]).delete()
+            traces = Comment.objects.filter(pk__in=above - {None}).exclude(removed="")
+
     def of_commenter(self, key: str) -> "CommentQuerySet":
         """The comments left with one address, found by its commenter_key_for()."""
         return self.filter(commenter_key=key) if key else self.none()
@@ -274,6 +291,10 @@ class Comment(models.Model):
         APPROVED = "approved", _("Approved")
         SPAM = "spam", _("Spam")
         REJECTED = "rejected", _("Rejected")
+
+    class Removed(models.TextChoices):
+        AUTHOR = "author", _("by its author")
+        MODERATOR = "moderator", _("by a moderator")
 
     article = models.ForeignKey(
         Article,
@@ -337,6 +358,11 @@ class Comment(models.Model):
         default=False,
         editable=False,
         help_text=_("A reply written on the moderation screen, published in the site’s name."),
+    )
+    # Set when the comment was taken away but others had answered it: it stays in its
+    # place as a trace (no name, no text), so that their replies keep their sense.
+    removed = models.CharField(
+        _("removed"), max_length=10, choices=Removed, blank=True, editable=False
     )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
@@ -458,6 +484,7 @@ class Comment(models.Model):
         its approval, public (a rejected thread stays closed), on a published article."""
         return (
             self.status in {self.Status.APPROVED, self.Status.PENDING}
+            and not self.removed
             and (self.parent is None or self.parent.status == self.Status.APPROVED)
             and self.article.is_published()
         )
@@ -502,6 +529,26 @@ class Comment(models.Model):
         self.user_agent = ""
         self.save()
 
+    def remove(self, by: str) -> None:
+        """Take the comment away, by its author or a moderator (a Removed value).
+
+        One that others answered leaves a trace in its place: no name, no text, only
+        who removed it, so that their replies keep their place and their "In reply
+        to". One nobody answered disappears, and so does a trace it was the last
+        answer to.
+        """
+        with transaction.atomic():
+            if not Comment.objects.filter(pk=self.pk).answered().exists():
+                answered = {self.parent_id, self.answers_id} - {None}
+                self.delete()
+                Comment.objects.filter(pk__in=answered).drop_lone_traces()
+                return
+            Confirmation.objects.filter(comment=self).delete()
+            Subscription.objects.filter(comment=self).delete()
+            self.anonymise()
+            self.name, self.body, self.removed = "", "", by
+            self.save()
+
 
 def export_json(email: str) -> str:
     """Everything stored about one commenter, as `commenter export` and the manage page give it."""
@@ -530,6 +577,7 @@ def recount_articles(article_ids: set[int]) -> None:
     )
     approved = (
         Comment.objects.approved()
+        .not_removed()
         .filter(article=OuterRef("pk"))
         .order_by()
         .values("article")

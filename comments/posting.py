@@ -234,16 +234,7 @@ def edit(request: HttpRequest, comment: Comment, body: str) -> None:
 
 
 def withdraw(comment: Comment) -> None:
-    """Remove a comment at its author's request. One that others answered keeps its place
-    in the thread, emptied and anonymised, so that their replies stay."""
-    with transaction.atomic():
-        if not comment.replies.exists():
-            comment.delete()
-            return
-        Comment.objects.filter(pk=comment.pk).anonymise()
-        comment.refresh_from_db()
-        with languages.in_site_language():
-            comment.body = _("This comment was withdrawn by its author.")
-        comment.edited_at = timezone.now()
-        comment.save()
+    """Remove a comment at its author's request (Comment.remove: a trace stays in its
+    place if others answered it)."""
+    comment.remove(by=Comment.Removed.AUTHOR)
     logger.info("Comment %s withdrawn by its author", comment.pk)

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
 from tests.browser.test_comments import comment_form_or_skip
+from tests.browser.test_conflicts import assert_accessible_everywhere
 from tests.browser.test_editing import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -267,3 +268,44 @@ def test_a_visitor_typing_a_regulars_email_gets_no_auto_approval(demo, browsing,
     scanner = browsing()
     scanner.go(link(confirmation, "confirm"))
     assert Comment.objects.get(pk=posted.pk).status == Comment.Status.PENDING
+
+
+def test_a_reply_to_a_deleted_comment_keeps_its_place_with_the_trace(demo, browsing):
+    from comments import links
+    from tests.base import make_comment
+
+    top = make_comment(article=demo, name="Léa", body="Qu’en pensez-vous ?")
+    mine = make_comment(
+        article=demo,
+        parent=top,
+        answers=top,
+        email=READER,
+        name="Dominique",
+        body="Mon avis tranché.",
+    )
+    answer = make_comment(
+        article=demo, parent=top, answers=mine, name="Sacha", body="Je ne suis pas d’accord."
+    )
+    reader = browsing()
+    page = reader.page
+    reader.go(f"/comments/manage/open/#{links.make_manage(READER)}")
+    page.locator(".my-comment").get_by_role("link", name="Supprimer").click()
+    expect(page.locator("main")).to_contain_text("une trace reste à sa place")
+    page.get_by_role("button", name="Supprimer mon commentaire").click()
+    expect(page.locator(".messages")).to_contain_text("Votre commentaire est supprimé")
+
+    reader.go(demo.get_absolute_url())
+    trace = page.locator(f"#comment-{mine.pk}")
+    expect(trace).to_have_text("Commentaire supprimé par son auteur")
+    expect(page.locator("#comments")).not_to_contain_text("Mon avis tranché.")
+    expect(page.locator("#comments")).not_to_contain_text("Dominique")
+    reply = page.locator(f"#comment-{answer.pk}")
+    expect(reply).to_contain_text("Je ne suis pas d’accord.")
+    # The reply keeps its place in the thread, and still says what it answers.
+    thread = page.locator(f"li:has(#comment-{top.pk}) .comment-list--replies > li")
+    expect(thread.locator("article")).to_have_count(2)
+    expect(thread.nth(0).locator("article")).to_have_id(f"comment-{mine.pk}")
+    expect(thread.nth(1).locator("article")).to_have_id(f"comment-{answer.pk}")
+    reply.get_by_role("link", name="En réponse à un commentaire supprimé").click()
+    expect(page).to_have_url(re.compile(f"#comment-{mine.pk}$"))
+    assert_accessible_everywhere(reader, "an article with a deleted comment's trace")
