@@ -8,7 +8,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -118,14 +120,38 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return defaults.server_error(request)
 
 
+# What an editor writes in the admin's forms, by the label it is shown under: a refused
+# form gives it back to be copied. Named one by one, so that no secret a form may hold
+# (a password, a code) is ever shown again.
+WRITTEN_FIELDS = {
+    "title": gettext_lazy("title"),
+    "standfirst": gettext_lazy("standfirst"),
+    "body": gettext_lazy("body"),
+    "seo_description": gettext_lazy("SEO description"),
+    "title_en": gettext_lazy("title in English"),
+    "body_en": gettext_lazy("body in English"),
+    "review_note": gettext_lazy("Why it goes back"),
+}
+
+
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     """The 403 page; in the admin, a page of the admin, in the staff member's language,
-    with the admin around it and a way back."""
+    with the admin around it and a way back, and what the refused form held of the
+    editor's writing, to copy: nothing typed is lost."""
     from django.contrib import admin
 
     user = getattr(request, "user", None)
     if request.path.startswith(reverse("admin:index")) and user and user.is_staff:
-        context = {**admin.site.each_context(request), "title": _("Not allowed")}
+        written = [
+            (capfirst(label), request.POST[name])
+            for name, label in WRITTEN_FIELDS.items()
+            if request.method == "POST" and request.POST.get(name, "").strip()
+        ]
+        context = {
+            **admin.site.each_context(request),
+            "title": _("Not allowed"),
+            "written": written,
+        }
         response = TemplateResponse(request, "admin/403.html", context, status=403)
         return response.render()
     return defaults.permission_denied(request, exception)

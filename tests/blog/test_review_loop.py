@@ -176,3 +176,25 @@ class ContributorSubmissionTests(TestCase):
         response = self.client.post(url)  # a second time: a draft already
         self.assertRedirects(response, change_url(self.article))
         self.assertIn("plus en relecture", " ".join(messages_of(response)))
+
+    def test_a_save_refused_by_the_role_gives_back_what_was_written(self):
+        # The contributor's form was opened before the article was submitted elsewhere.
+        response = self.client.post(
+            change_url(self.article),
+            article_form_data(
+                slug=self.article.slug,
+                title="Mon titre réécrit",
+                body="<p>Trois heures de travail.</p>",
+            ),
+        )
+        self.assertEqual(response.status_code, 403)
+        self.assertContains(response, 'id="site-name"', status_code=403)  # the admin around
+        self.assertContains(
+            response, "Rien de ce que vous avez écrit n’est perdu", status_code=403
+        )
+        self.assertContains(response, "Mon titre réécrit</textarea>", status_code=403)
+        self.assertContains(
+            response, "&lt;p&gt;Trois heures de travail.&lt;/p&gt;", status_code=403
+        )
+        self.article.refresh_from_db()
+        self.assertNotEqual(self.article.title, "Mon titre réécrit")

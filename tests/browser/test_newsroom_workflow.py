@@ -163,8 +163,13 @@ def test_the_review_screens_have_no_axe_violations(newsroom, browsing, theme, ph
     log_in(chief.page, "editor")
     chief.go(f"/admin/blog/article/{submission.pk}/change/")
     chief.assert_accessible(f"a submission, with the reason to send it back {label}")
-    chief.go("/admin/pages/page/add/")
-    chief.assert_accessible(f"the page form, with its preview {label}")
+    for name, path in [
+        ("the page form, with its preview", "/admin/pages/page/add/"),
+        ("the article form, with Schedule", "/admin/blog/article/add/"),
+        ("the scheduled stories", "/admin/blog/article/?state=scheduled"),
+    ]:
+        chief.go(path)
+        chief.assert_accessible(f"{name} {label}")
     contributor = browsing(color_scheme=theme, **screen)
     log_in(contributor.page, "contributor")
     for name, path in [
@@ -251,3 +256,29 @@ def test_an_editor_previews_a_page_before_saving_it(newsroom, browsing):
     quiet(chief)
     about.refresh_from_db()
     assert "indépendante" not in about.body  # nothing saved
+
+
+def test_a_save_its_role_refuses_gives_the_text_back(newsroom, browsing):
+    from blog.models import Article
+
+    draft = Article.objects.create(
+        title=TITLE,
+        body="<p>Premier jet.</p>",
+        author_id=Article.objects.get(status=Article.Status.IN_REVIEW).author_id,
+    )
+    contributor = browsing()
+    page = contributor.page
+    log_in(page, "contributor")
+    contributor.go(f"/admin/blog/article/{draft.pk}/change/")
+    # Meanwhile, from another tab, the same contributor submits the draft for review.
+    other_tab = contributor.context.new_page()
+    other_tab.goto(f"/admin/blog/article/{draft.pk}/change/")
+    other_tab.get_by_role("button", name="Soumettre à la relecture").click()
+    expect(other_tab.locator(".messagelist .success").first).to_be_visible()
+    other_tab.close()
+
+    page.locator("#id_title").fill("Un titre retravaillé longuement")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.locator("#content")).to_contain_text("Rien de ce que vous avez écrit n’est perdu")
+    expect(page.get_by_label("Titre")).to_have_value("Un titre retravaillé longuement")
+    contributor.assert_accessible("a save refused, its text given back")
