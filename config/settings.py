@@ -503,6 +503,15 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
 CARNET_PAGE_KEEP_SECONDS = env_int(
     "PAGE_KEEP_SECONDS", 86400 if TASK_BACKEND == "database" else CARNET_PAGE_MAX_AGE
 )
+# A shared cache in front that forgets pages by tag (Varnish with xkey: docs/deploy.md),
+# e.g. http://127.0.0.1:6081/. Set, anonymous pages name their tags (xkey,
+# Surrogate-Key) and may be kept there PAGE_KEEP_SECONDS (s-maxage), and each change
+# sends it the tags it touched (sitewide/purges.py).
+CARNET_PURGE_URL = env_str("PURGE_URL")
+if CARNET_PURGE_URL and not CARNET_PURGE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"PURGE_URL must start with http:// or https://, not {CARNET_PURGE_URL!r}."
+    )
 
 # Comments (see docs/comments.md). How many proxies in front of Carnet append to
 # X-Forwarded-For; 0 means the client address is REMOTE_ADDR and the header is ignored.

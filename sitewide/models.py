@@ -138,3 +138,16 @@ class PostingLimit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}: {self.key}"
+
+
+class PendingPurge(models.Model):
+    """A tag the shared cache in front has yet to forget (sitewide/purges.py): one row
+    per tag, however many changes touched it before the next batch went out."""
+
+    tag = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["tag"]
+
+    def __str__(self) -> str:
+        return self.tag

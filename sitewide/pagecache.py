@@ -160,12 +160,21 @@ def changed(
     if in_one_change():
         _batch.changed.add(using)
         return
+    from sitewide import purges  # its model imports this module
+
     tags = {tag_of(value) for value in values}
     forget(tags)
+    purges.queue(tags)
     transaction.on_commit(lambda: forget(tags), using=using)
     if then is not None:
+
+        def forget_the_rest() -> None:
+            rest = {tag_of(value) for value in then()}
+            forget(rest)
+            purges.queue(rest)
+
         # Robust: the change is committed whatever reading the rest costs.
-        transaction.on_commit(lambda: forget(map(tag_of, then())), using=using, robust=True)
+        transaction.on_commit(forget_the_rest, using=using, robust=True)
 
 
 def pages_changed(using: str | None = None) -> None:
@@ -223,7 +232,7 @@ class PageCacheMiddleware:
             start_reading(request, cache.get(COUNTER_KEY))
         response = self.get_response(request)
         if anonymous:
-            return _share(response)
+            return _share(response, _shown(request, response))
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True)
         return response
@@ -236,7 +245,8 @@ class PageCacheMiddleware:
             return _from_entry(entry, "hit")
         start_reading(request, found.get(COUNTER_KEY))
         if request.change_count is None:  # the cache is down: nothing to share
-            return _share(self.get_response(request))
+            response = self.get_response(request)
+            return _share(response, _shown(request, response))
         # One worker renders the page; while it does, the others serve the stale copy, or
         # wait for its first copy (a dogpile of renders at each change or expiry, else).
         lock = f"{key}:rendering"
@@ -252,13 +262,12 @@ class PageCacheMiddleware:
             cache.delete(lock)
 
     def _render(self, request: HttpRequest, key: str, stale: dict | None) -> HttpResponse:
-        response = _share(self.get_response(request))
+        response = self.get_response(request)
+        tags = _shown(request, response)
+        response = _share(response, tags)
         public = "public" in response.get("Cache-Control", "")
         stored = public and request.method == "GET"
         if stored:
-            tags = request.shown_tags[0]
-            if response.status_code != 200:
-                tags.add(ADDRESSES)
             entry = _to_entry(response, request.change_count, tags)
             cache.set(key, entry, entry["fresh_until"] - entry["stored_at"] + _stale_seconds())
         forwarded = "stale" if stale is not None else "miss"
@@ -314,15 +323,31 @@ def _tag_key(tag: str) -> str:
     return f"pages:tag:{tag}"
 
 
-def _share(response: HttpResponse) -> HttpResponse:
-    """Mark a response the view left for everyone as public, with an ETag."""
+def _shown(request: HttpRequest, response: HttpResponse) -> set[str] | None:
+    """The tags of what the response shows; None if they were not noted."""
+    shown = getattr(request, "shown_tags", None)
+    if not shown:
+        return None
+    if response.status_code != 200:
+        shown[0].add(ADDRESSES)
+    return shown[0]
+
+
+def _share(response: HttpResponse, tags: set[str] | None = None) -> HttpResponse:
+    """Mark a response the view left for everyone as public, with an ETag; for a shared
+    cache that forgets by tag, with its tags and kept as long as Carnet keeps it."""
     if _is_shareable(response):
+        purged = settings.CARNET_PURGE_URL and tags is not None
         patch_cache_control(
             response,
             public=True,
             max_age=settings.CARNET_PAGE_MAX_AGE,
             stale_while_revalidate=settings.CARNET_PAGE_STALE_SECONDS,
+            **({"s_maxage": settings.CARNET_PAGE_KEEP_SECONDS} if purged else {}),
         )
+        if purged:
+            # Varnish's xkey reads the first, Fastly and others the second.
+            response["xkey"] = response["Surrogate-Key"] = " ".join(sorted(tags))
         set_response_etag(response)
     return response
 

@@ -1,0 +1,63 @@
+vcl 4.1;
+
+# Varnish in front of Carnet, keeping anonymous pages for hours and forgetting exactly
+# the pages a change touched: Carnet names what each page shows in its xkey header and,
+# with PURGE_URL=http://127.0.0.1:6081/, sends the tags each change touched.
+# Debian: apt install varnish varnish-modules. docs/deploy.md explains each part;
+# tests/test_varnish.py runs it. Change the backend's port to gunicorn's.
+
+import xkey;
+
+backend carnet {
+    .host = "127.0.0.1";
+    .port = "8000";
+}
+
+# Who may purge: Carnet's task worker, on this machine.
+acl purgers {
+    "127.0.0.1";
+    "::1";
+}
+
+sub vcl_recv {
+    if (req.method == "PURGE") {
+        if (client.ip !~ purgers) {
+            return (synth(403, "Forbidden"));
+        }
+        set req.http.X-Purged = xkey.purge(req.http.xkey-purge);
+        return (synth(200, "Purged " + req.http.X-Purged));
+    }
+    if (req.method != "GET" && req.method != "HEAD") {
+        return (pass);
+    }
+    if (req.url ~ "^/admin/") {
+        return (pass);
+    }
+    # A reader who carries one of Carnet's cookies is answered privately, as Carnet does.
+    if (req.http.Cookie ~ "(^|;\s*)(sessionid|csrftoken|messages|carnet_pending|carnet_commenter)=") {
+        return (pass);
+    }
+    # Any other cookie on the domain changes nothing Carnet shows.
+    unset req.http.Cookie;
+    return (hash);
+}
+
+# How long a page is kept comes from Carnet: s-maxage (PAGE_KEEP_SECONDS, minus its Age),
+# then stale-while-revalidate as grace; private answers and cookies are never kept.
+
+sub vcl_deliver {
+    # The tags are for this cache; readers need not carry them.
+    unset resp.http.xkey;
+    unset resp.http.Surrogate-Key;
+    # Where the answer came from (RFC 9211), after Carnet's own cache's entry.
+    if (obj.hits > 0) {
+        set req.http.X-Cache-Status = "Varnish; hit";
+    } else {
+        set req.http.X-Cache-Status = "Varnish; fwd=miss";
+    }
+    if (resp.http.Cache-Status) {
+        set resp.http.Cache-Status = resp.http.Cache-Status + ", " + req.http.X-Cache-Status;
+    } else {
+        set resp.http.Cache-Status = req.http.X-Cache-Status;
+    }
+}

@@ -1,0 +1,107 @@
+"""A real Varnish, with config/varnish.vcl, keeps Carnet's pages and forgets exactly
+those a change touched, told by Carnet's purges (sitewide/purges.py).
+
+Marked `varnish`: it starts Debian's varnishd (apt install varnish varnish-modules)
+and is skipped where it is not installed.
+"""
+
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.test import LiveServerTestCase, override_settings
+
+from comments.models import Comment
+from sitewide.models import PendingPurge, SiteSettings
+from tests.base import make_article, make_comment, make_moderator
+
+ROOT = Path(__file__).resolve().parents[1]
+# Within the ports this project's tests use.
+CARNET_PORT, VARNISH_PORT = 8176, 8177
+VARNISH = f"http://127.0.0.1:{VARNISH_PORT}"
+
+pytestmark = [
+    pytest.mark.varnish,
+    pytest.mark.skipif(not shutil.which("varnishd"), reason="Debian's varnishd is absent"),
+]
+
+
+def get(path: str) -> tuple[str, str]:
+    """The page through Varnish: its text, and where Varnish found it."""
+    with urllib.request.urlopen(VARNISH + path, timeout=10) as response:
+        return response.read().decode(), response.headers["Cache-Status"]
+
+
+@override_settings(ALLOWED_HOSTS=["*"], CARNET_PURGE_URL=VARNISH + "/")
+class VarnishTests(LiveServerTestCase):
+    host = "127.0.0.1"
+    port = CARNET_PORT
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.workdir = tempfile.TemporaryDirectory()
+        Path(cls.workdir.name).chmod(0o755)  # varnishd's child runs as its own user
+        vcl = Path(cls.workdir.name) / "carnet.vcl"
+        vcl.write_text(
+            (ROOT / "config" / "varnish.vcl")
+            .read_text()
+            .replace('.port = "8000";', f'.port = "{CARNET_PORT}";')
+        )
+        cls.varnish = subprocess.Popen(
+            ["varnishd", "-F", "-n", f"{cls.workdir.name}/varnish", "-f", str(vcl)]
+            + ["-a", f"127.0.0.1:{VARNISH_PORT}", "-s", "malloc,32m"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(urllib.request.Request(VARNISH, method="PURGE"))
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.varnish.terminate()
+        cls.varnish.wait(timeout=10)
+        cls.workdir.cleanup()
+        super().tearDownClass()
+
+    def setUp(self):
+        SiteSettings.load()
+        self.a = make_article(slug="a", title="Article A")
+        self.b = make_article(slug="b", title="Article B")
+
+    def test_a_change_reaches_varnish_which_forgets_only_what_shows_it(self):
+        for path in ["/articles/a/", "/articles/b/"]:
+            self.assertIn("Varnish; fwd=miss", get(path)[1])
+            self.assertIn("Varnish; hit", get(path)[1])
+        comment = make_comment(article=self.a, status=Comment.Status.PENDING, body="Bravo !")
+        Comment.objects.filter(pk=comment.pk).approve(by=make_moderator())
+        # Sent at the commit (the tests' queue runs tasks at once), nothing left queued.
+        self.assertFalse(PendingPurge.objects.exists())
+        page, status = get("/articles/a/")
+        self.assertIn("Varnish; fwd=miss", status)
+        self.assertIn("Bravo", page)
+        self.assertIn("Varnish; hit", get("/articles/b/")[1])
+
+    def test_varnish_keeps_pages_as_long_as_carnet_and_hides_the_tags(self):
+        with urllib.request.urlopen(VARNISH + "/articles/b/", timeout=10) as response:
+            self.assertIn("s-maxage=", response.headers["Cache-Control"])
+            self.assertIsNone(response.headers["xkey"])
+            self.assertIsNone(response.headers["Surrogate-Key"])
+
+    def test_a_reader_with_a_cookie_of_carnets_is_never_answered_from_it(self):
+        request = urllib.request.Request(
+            VARNISH + "/articles/b/", headers={"Cookie": "carnet_commenter=x"}
+        )
+        for _ in range(2):
+            with urllib.request.urlopen(request, timeout=10) as response:
+                self.assertEqual(response.headers["Cache-Control"], "private")
+                self.assertIn("Varnish; fwd=miss", response.headers["Cache-Status"])
