@@ -20,7 +20,6 @@ from django.db import connections, models, router, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Concat, TruncMonth
 from django.http import HttpRequest
-from django.tasks import default_task_backend, task
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import strip_tags
@@ -665,18 +664,10 @@ class Article(models.Model):
         pagecache.changed(*touched, using=using, then=once_committed)
         self._stored_lists = self._lists_by_fields()
         self._stored_category_id = self.category_id if self._stored_lists else None
-        if not deleted and self.is_scheduled():
-            transaction.on_commit(self._schedule_going_live, using=using, robust=True)
-
-    def _schedule_going_live(self) -> None:
-        """It goes live with no save: a task then forgets the pages it enters. Without a
-        queue that runs tasks later (TASK_BACKEND=immediate), kept pages live only
-        PAGE_KEEP_SECONDS, which is short there (config/settings.py)."""
-        if default_task_backend.supports_defer:
-            goes_live.using(run_after=self.published_at).enqueue(self.pk)
 
     def went_live(self) -> None:
-        """Its scheduled time has come: it enters its lists as if just published."""
+        """Its scheduled time has come (blog.workflow.go_live): it enters its lists as if
+        just published."""
         self._stored_lists, self._stored_category_id = set(), None
         self._changed(router.db_for_write(Article, instance=self))
 
@@ -974,12 +965,3 @@ def create_tags(names: list[str]) -> None:
             number += 1
             slug = f"{base}-{number}"
         Tag.objects.create(name=name, slug=slug)
-
-
-@task
-def goes_live(pk: int) -> None:
-    """A scheduled article's time has come: the pages it enters are rendered again (it
-    may have been rescheduled, unpublished or deleted since: then nothing is due)."""
-    article = Article.objects.published().filter(pk=pk).first()
-    if article is not None:
-        article.went_live()

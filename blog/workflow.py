@@ -21,7 +21,6 @@ from accounts.models import User
 from blog.models import Article, ArticleQuerySet, local_time_words
 from sitewide import languages, mail
 from sitewide.http import absolute_url
-from sitewide.pagecache import pages_changed
 
 logger = logging.getLogger(__name__)
 
@@ -211,7 +210,7 @@ def go_live(article: Article, origin: str = "") -> bool:
     drops the kept pages and tells the author; others find it done."""
     if not Article.objects.due().filter(pk=article.pk).update(going_live=False):
         return False
-    pages_changed()
+    article.went_live()
     notify_author(article, Event("published", article.published_at), by=None, origin=origin)
     logger.info("Article %s went live at its scheduled time", article.pk)
     return True

@@ -498,8 +498,9 @@ if TASK_BACKEND not in TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
 # Carnet keeps a page (and the parts of pages readers share) until something it shows
 # changes, or for this many seconds. An article scheduled for later goes live with no
-# change: the worker's task then forgets the pages it enters; without a worker
-# (TASK_BACKEND=immediate) nothing would, so pages are kept no longer than PAGE_MAX_AGE.
+# save: the task queued for its time, or the sweep (manage.py publish_due), then
+# forgets the pages it enters; with TASK_BACKEND=immediate (make dev) neither may run,
+# so pages are kept no longer than PAGE_MAX_AGE.
 CARNET_PAGE_KEEP_SECONDS = env_int(
     "PAGE_KEEP_SECONDS", 86400 if TASK_BACKEND == "database" else CARNET_PAGE_MAX_AGE
 )

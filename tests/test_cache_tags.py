@@ -9,10 +9,11 @@ import datetime
 from unittest import mock
 
 from django.core.cache import cache
-from django.test import Client, RequestFactory, TestCase, override_settings
+from django.test import Client, RequestFactory, TestCase
 from django.utils import timezone
 
-from blog.models import Article, goes_live
+from blog import workflow
+from blog.models import Article
 from comments.models import Comment
 from sitewide import fragments, pagecache
 from sitewide.models import SiteSettings
@@ -177,16 +178,6 @@ class GoingLiveTests(TestCase):
         make_article(slug="old", category=cls.world)
         cls.other = make_article(slug="elsewhere")
 
-    @override_settings(TASKS={"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}})
-    def test_scheduling_queues_the_moment_it_goes_live(self):
-        from django.tasks import default_task_backend
-
-        with self.captureOnCommitCallbacks(execute=True):
-            article = make_scheduled(slug="later", category=self.world)
-        (result,) = default_task_backend.results
-        self.assertEqual(result.task.run_after, article.published_at)
-        self.assertEqual(result.args, [article.pk])
-
     def test_an_article_going_live_forgets_the_lists_it_enters(self):
         article = make_scheduled(slug="later", category=self.world)
         pages = ["/", "/category/world/", "/articles/elsewhere/"]
@@ -194,12 +185,12 @@ class GoingLiveTests(TestCase):
             Client().get(url)
         # Its time comes with no save.
         Article.objects.filter(pk=article.pk).update(published_at=timezone.now())
-        goes_live.call(article.pk)
+        self.assertTrue(workflow.go_live(Article.objects.get(pk=article.pk)))
         self.assertEqual([url for url in pages if kept(url)], ["/articles/elsewhere/"])
         self.assertContains(Client().get("/category/world/"), "/articles/later/")
 
     def test_an_article_rescheduled_since_goes_live_later(self):
         article = make_scheduled(slug="later", category=self.world)
         Client().get("/category/world/")
-        goes_live.call(article.pk)
+        self.assertFalse(workflow.go_live(article))
         self.assertTrue(kept("/category/world/"))

@@ -13,3 +13,9 @@ class DeployGuideTests(SimpleTestCase):
         config = (ROOT / "bench" / "nginx-cache.conf.template").read_text()
 
         self.assertIn(f"```nginx\n{config}```\n", guide)
+
+    def test_it_shows_the_varnish_config_that_tests_test_varnish_runs(self):
+        guide = (ROOT / "docs" / "deploy.md").read_text()
+        config = (ROOT / "config" / "varnish.vcl").read_text()
+
+        self.assertIn(f"```vcl\n{config}```\n", guide)
