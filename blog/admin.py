@@ -338,7 +338,7 @@ class ArticleAdmin(RevisionAdmin):
         # newsroom-content: the editor is told what saving dropped, and the
         # form's autosave (editing.Autosave) is done with once the article is saved.
         warn_about_removed_content(request, form)
-        Autosave.objects.for_form(request.user, request.path).delete()
+        Autosave.objects.for_request(request).delete()
 
     # newsroom-content: the change form's "Preview" button posts its unsaved fields here.
     def get_urls(self) -> list:

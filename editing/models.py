@@ -3,6 +3,7 @@ and who has which form open."""
 
 import datetime
 import os
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -157,9 +158,30 @@ class Image(models.Model):
 AUTOSAVE_KEPT_FOR = datetime.timedelta(days=30)
 
 
+# A new object's form is told apart from every other new one of the same kind by a key
+# its page makes up (editing/static/editing/autosave.js) and keeps in its address.
+DRAFT_KEY = re.compile(r"[A-Za-z0-9-]{1,64}")
+
+
+def form_address(path: str, draft: str = "") -> str:
+    """Where a form's autosave is kept: its path, and a new form's draft key after it."""
+    return f"{path}?draft={draft}" if DRAFT_KEY.fullmatch(draft) else path
+
+
 class AutosaveQuerySet(models.QuerySet):
     def for_form(self, user, path: str) -> "AutosaveQuerySet":
         return self.filter(user=user, path=path)
+
+    def for_request(self, request) -> "AutosaveQuerySet":
+        """The autosave of the form this request posts: one per article, one per new form."""
+        address = form_address(request.path, request.GET.get("draft", ""))
+        return self.for_form(request.user, address)
+
+    def other_new_forms(self, user, path: str) -> "AutosaveQuerySet":
+        """user's autosaves of other new forms at the same address as path's (the same
+        "add" page), for the form at path to list, not to offer."""
+        base = path.partition("?")[0]
+        return self.filter(user=user, path__startswith=f"{base}?draft=").exclude(path=path)
 
     def stale(self) -> "AutosaveQuerySet":
         return self.filter(self._stale())
@@ -175,9 +197,9 @@ class AutosaveQuerySet(models.QuerySet):
 class Autosave(models.Model):
     """The fields of an admin form as an editor last typed them, before saving it.
 
-    One per editor and form address (``/admin/blog/article/12/change/``, or ``…/add/``
-    for a new one); it is deleted when the form is saved, or once stale, and never
-    touches the object.
+    One per editor and form address (``/admin/blog/article/12/change/``, or
+    ``…/add/?draft=<key>`` for a new one: each new form its own); it is deleted when the
+    form is saved, or once stale, and never touches the object.
     """
 
     user = models.ForeignKey(

@@ -20,6 +20,7 @@ from sitewide.revisions import latest_revision_id
 # An autosave holds one form's text; more than this is not an article being typed.
 AUTOSAVE_MAX_BYTES = 1_000_000
 CHOICES_SHOWN = 30
+DRAFTS_LISTED = 10
 TAGS_SHOWN = 10
 
 
@@ -96,9 +97,10 @@ def embed(request: HttpRequest) -> HttpResponse:
 def autosave(request: HttpRequest) -> HttpResponse:
     """Keep, give back or discard what an editor typed in one admin form, for them alone.
 
-    GET ?path= answers the kept fields (or ``{}``); POST path and data (the fields as
-    JSON) keeps them, POST path and discard forgets them. The object the form edits is
-    never touched.
+    GET ?path= answers the kept fields (or ``{}``), and for a new form (``…/add/?draft=
+    <key>``) the editor's other new forms of the kind under "others"; POST path and
+    data (the fields as JSON) keeps them, POST path and discard forgets them. The object
+    the form edits is never touched.
     """
     if not _is_staff(request.user):
         return HttpResponse(status=403)
@@ -109,7 +111,12 @@ def autosave(request: HttpRequest) -> HttpResponse:
     kept = Autosave.objects.for_form(request.user, path)
     if request.method == "GET":
         found = kept.fresh().first()
-        return JsonResponse(_describe(found) if found else {})
+        answer = _describe(found) if found else {}
+        if "?draft=" in path:
+            # A new form is offered its own draft only; the others are listed, to go back to.
+            others = Autosave.objects.other_new_forms(request.user, path).fresh()
+            answer["others"] = [_describe_other(other) for other in others[:DRAFTS_LISTED]]
+        return JsonResponse(answer)
     if "discard" in params:
         kept.delete()
         return JsonResponse({})
@@ -125,6 +132,16 @@ def autosave(request: HttpRequest) -> HttpResponse:
     )
     Autosave.objects.filter(user=request.user).stale().delete()
     return JsonResponse(_describe(found))
+
+
+def _describe_other(autosave: Autosave) -> dict:
+    return {
+        "url": autosave.path,
+        "title": str(autosave.data.get("title") or "").strip()[:200] or _("Untitled"),
+        "saved_at_display": formats.date_format(
+            timezone.localtime(autosave.saved_at), "DATETIME_FORMAT"
+        ),
+    }
 
 
 def _describe(autosave: Autosave) -> dict:

@@ -41,7 +41,7 @@ class PageAdmin(RevisionAdmin):
     def save_model(self, request: HttpRequest, obj: Page, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         warn_about_removed_content(request, form)
-        Autosave.objects.for_form(request.user, request.path).delete()
+        Autosave.objects.for_request(request).delete()
 
     # The change form's "Preview unsaved changes" button posts its fields here.
     def get_urls(self) -> list:

@@ -46,11 +46,19 @@ class OneRequestAtATimeServer(ThreadedWSGIServer):
     connection per worker and waits for the lock instead.
     """
 
+    # Once a test is over, its pages may still have a request on its way (a form's
+    # heartbeat, a beacon as a tab closes) while the database is emptied: it is answered
+    # 503 without reaching Django, which would touch the database (see `browsing`).
+    refusing = False
+
     def set_app(self, application):
-        lock = threading.Lock()
+        lock = self.lock = threading.Lock()
 
         def one_at_a_time(environ, start_response):
             with lock:
+                if self.refusing:
+                    start_response("503 Service Unavailable", [("Content-Length", "0")])
+                    return [b""]
                 return application(environ, start_response)
 
         super().set_app(one_at_a_time)
@@ -265,6 +273,8 @@ def browsing(browser, live_server, screenshots_dir):
     anything of another site.
     """
     opened: list[Browsing] = []
+    server = live_server.thread.httpd
+    server.refusing = False
 
     def open_context(**options) -> Browsing:
         context = Browsing(browser, live_server.url, screenshots_dir, **options)
@@ -273,6 +283,9 @@ def browsing(browser, live_server, screenshots_dir):
 
     yield open_context
     errors = [error for context in opened for error in context.console_errors]
+    if isinstance(server, OneRequestAtATimeServer):
+        with server.lock:  # after the request being answered, if any
+            server.refusing = True
     for context in opened:
         context.close()
     assert errors == [], "the browser console logged errors:\n" + "\n".join(errors)

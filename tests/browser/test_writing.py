@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from blog.models import Article
-from tests.base import jpeg
+from tests.base import jpeg, make_image
+from tests.browser.test_conflicts import assert_accessible_everywhere
 from tests.browser.test_editing import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -126,12 +127,19 @@ def test_text_typed_before_the_tab_closed_is_recovered_when_the_form_reopens(dem
     page.close()  # the tab closes before the next autosave: the last words go on pagehide
     assert not Article.objects.filter(title__startswith="Un titre").exists()
 
-    page = editor.context.new_page()
+    # A new article's form is another story: it lists the unsaved one, and offers it only
+    # once it is opened again.
+    page = editor.page = editor.context.new_page()
     page.goto("/admin/blog/article/add/")
     offer = page.locator(".autosave__offer")
+    others = page.locator(".autosave__others")
+    expect(others).to_be_visible()
+    expect(offer).to_be_hidden()
+    assert_accessible_everywhere(editor, "a new article's form listing another's draft")
+    others.get_by_role("link", name="Un titre qui ne doit pas se perdre").click()
+    expect(page).to_have_url(re.compile(r"/admin/blog/article/add/\?draft=[0-9a-f]+$"))
     expect(offer).to_be_visible()
     expect(offer).to_contain_text("n’a pas été enregistré")
-    editor.page = page
     editor.assert_accessible("the article form offering to recover")
     offer.get_by_role("button", name="Le récupérer").click()
     expect(page.locator("#id_title")).to_have_value("Un titre qui ne doit pas se perdre")
@@ -150,6 +158,39 @@ def test_text_typed_before_the_tab_closed_is_recovered_when_the_form_reopens(dem
     page.goto("/admin/blog/article/add/")
     page.wait_for_load_state("networkidle")
     expect(page.locator(".autosave__offer")).to_be_hidden()
+    expect(page.locator(".autosave__others")).to_be_hidden()
+
+
+def test_recovering_an_articles_draft_brings_back_its_cover_and_author(demo, browsing):
+    cover = make_image(1200, 600, alt="Le Kremlin sous la neige")
+    editor = browsing()
+    page = editor.page
+    log_in(page, "editor")
+    url = f"/admin/blog/article/{demo.pk}/change/"
+    editor.go(url)
+    # The cover is chosen in its autocomplete box, which holds only the options chosen.
+    page.locator(".field-cover .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill("Kremlin")
+    page.locator(".select2-results__option", has_text="Le Kremlin sous la neige").click()
+    page.locator("#id_author").select_option(label="Léa Marchand")
+    expect(page.locator(".autosave__status")).to_contain_text("Brouillon conservé")
+    page.close()
+
+    page = editor.page = editor.context.new_page()
+    editor.go(url)
+    offer = page.locator(".autosave__offer")
+    offer.get_by_role("button", name="Le récupérer").click()
+    expect(page.locator("#id_cover")).to_have_value(str(cover.pk))
+    expect(page.locator(".field-cover .select2-selection__rendered")).to_contain_text(
+        "Le Kremlin sous la neige"
+    )
+    expect(page.locator("#id_author option:checked")).to_have_text("Léa Marchand")
+    editor.assert_accessible("the article form with its cover recovered")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    demo.refresh_from_db()
+    assert demo.cover_id == cover.pk
+    assert demo.author.username == "contributor"
 
 
 def test_an_editor_previews_unsaved_changes_as_readers_would_see_them(demo, browsing):

@@ -8,7 +8,7 @@ from django.test import Client, TestCase
 from django.utils import timezone
 
 from blog.models import Article
-from editing.models import AUTOSAVE_KEPT_FOR, Autosave, Image
+from editing.models import AUTOSAVE_KEPT_FOR, Autosave, Image, form_address
 from sitewide import embeds
 from tests.base import (
     TemporaryMediaMixin,
@@ -302,3 +302,60 @@ class AutosaveTests(TestCase):
         self.client.logout()
         self.assertEqual(self.keep(title="x").status_code, 403)
         self.assertEqual(self.client.get(AUTOSAVE, {"path": ADD_FORM}).status_code, 403)
+
+
+class AutosaveOfNewFormsTests(TestCase):
+    """One draft per new form: a new article is never offered another story's text."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_editor()
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def keep(self, key: str, path: str = ADD_FORM, **data):
+        address = f"{path}?draft={key}"
+        response = self.client.post(AUTOSAVE, {"path": address, "data": json.dumps(data)})
+        self.assertEqual(response.status_code, 200)
+
+    def offered(self, key: str, path: str = ADD_FORM) -> dict:
+        return self.client.get(AUTOSAVE, {"path": f"{path}?draft={key}"}).json()
+
+    def test_a_new_form_is_offered_its_own_draft_and_lists_the_others(self):
+        self.keep("first", title="The first story", _labels={"cover": {"7": "A ridge"}})
+        self.keep("second", title="")
+        self.keep("page", "/admin/pages/page/add/", title="A page")
+        fresh = self.offered("fresh")
+        self.assertNotIn("data", fresh)
+        self.assertEqual(
+            sorted((other["title"], other["url"]) for other in fresh["others"]),
+            [
+                ("Sans titre", f"{ADD_FORM}?draft=second"),
+                ("The first story", f"{ADD_FORM}?draft=first"),
+            ],
+        )
+        first = self.offered("first")
+        self.assertEqual(first["data"]["title"], "The first story")
+        self.assertEqual(first["data"]["_labels"], {"cover": {"7": "A ridge"}})
+        self.assertEqual([other["url"] for other in first["others"]], [f"{ADD_FORM}?draft=second"])
+
+    def test_an_articles_form_lists_no_new_drafts(self):
+        self.keep("first", title="The first story")
+        answer = self.client.get(AUTOSAVE, {"path": "/admin/blog/article/1/change/"}).json()
+        self.assertEqual(answer, {})
+
+    def test_saving_a_new_form_forgets_its_draft_only(self):
+        self.keep("first", title="The first story")
+        self.keep("second", title="The second story")
+        response = self.client.post(f"{ADD_FORM}?draft=first", article_form_data())
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(
+            list(Autosave.objects.values_list("path", flat=True)), [f"{ADD_FORM}?draft=second"]
+        )
+
+    def test_a_key_is_letters_digits_and_dashes_only(self):
+        self.assertEqual(form_address(ADD_FORM, "a1-b2"), f"{ADD_FORM}?draft=a1-b2")
+        for bad in ["", "../x", "a&b=c", "x" * 65]:
+            with self.subTest(bad=bad):
+                self.assertEqual(form_address(ADD_FORM, bad), ADD_FORM)

@@ -5,9 +5,25 @@
   const INTERVAL = 5000
   const root = document.querySelector("[data-autosave-url]")
   if (!root) return
+
+  // A new article's form keeps its draft apart from every other new one: under a key it
+  // makes up and writes into its address, so that reloading the tab, or the browser
+  // reopening it, finds the same draft (editing.models.form_address).
+  function newFormKey() {
+    if (!("autosaveNew" in root.dataset)) return ""
+    const here = new URL(window.location.href)
+    let key = here.searchParams.get("draft") || ""
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(key)) {
+      const bytes = crypto.getRandomValues(new Uint8Array(12))
+      key = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("")
+      here.searchParams.set("draft", key)
+      window.history.replaceState(window.history.state, "", here)
+    }
+    return `?draft=${key}`
+  }
   const form = root.closest("form")
   const url = root.dataset.autosaveUrl
-  const path = root.dataset.autosavePath
+  const path = root.dataset.autosavePath + newFormKey()
   const status = root.querySelector(".autosave__status")
   const offer = root.querySelector(".autosave__offer")
   const message = (name, time = "") =>
@@ -30,6 +46,17 @@
       if (name in data) data[name] = [].concat(data[name], value)
       else data[name] = value
     }
+    // What each chosen option reads: an autocomplete select (the cover) holds only the
+    // options chosen in this page, so a recovered choice brings its words with it.
+    const labels = {}
+    for (const select of form.querySelectorAll("select[name]")) {
+      for (const option of select.selectedOptions) {
+        if (!option.value) continue
+        labels[select.name] ||= {}
+        labels[select.name][option.value] = option.textContent
+      }
+    }
+    data._labels = labels
     return data
   }
 
@@ -49,7 +76,9 @@
   form.addEventListener("change", () => {
     changed = true
   })
-  form.addEventListener("submit", () => {
+  form.addEventListener("submit", (event) => {
+    // The preview posts the form into another tab: this one goes on being typed in.
+    if (event.submitter?.formTarget === "_blank") return
     submitting = true
   })
 
@@ -84,13 +113,25 @@
   })
 
   const restore = (data) => {
+    const labels = data._labels || {}
     for (const [name, value] of Object.entries(data)) {
+      if (name === "_labels") continue
       const values = [].concat(value)
       for (const element of form.querySelectorAll(`[name="${CSS.escape(name)}"]`)) {
-        if (element.type === "file" || element.type === "hidden") continue
+        if (element.type === "file") continue
+        // Hidden fields are the page's own, but for the revision the text was typed on:
+        // a save of recovered text someone has saved over since is then a conflict
+        // (sitewide/revisions.py), not a silent overwrite.
+        if (element.type === "hidden" && name !== "_edited_from") continue
         if (element.type === "checkbox" || element.type === "radio") {
           element.checked = values.includes(element.value)
-        } else if (element.tagName === "SELECT" && element.multiple) {
+        } else if (element.tagName === "SELECT") {
+          for (const chosen of values) {
+            const known = Array.from(element.options).some((option) => option.value === chosen)
+            if (chosen && !known) {
+              element.add(new Option(labels[name]?.[chosen] || chosen, chosen))
+            }
+          }
           for (const option of element.options) option.selected = values.includes(option.value)
         } else {
           element.value = values[0]
@@ -104,12 +145,29 @@
     }
   }
 
+  // The editor's other new forms with unsaved text: links back to each, never offered
+  // here, where another story is being written.
+  const listOthers = (others) => {
+    const box = root.querySelector(".autosave__others")
+    const list = box.querySelector("ul")
+    for (const other of others) {
+      const link = document.createElement("a")
+      link.href = other.url
+      link.textContent = other.title
+      const item = document.createElement("li")
+      item.append(link, ` (${other.saved_at_display})`)
+      list.append(item)
+    }
+    box.hidden = others.length === 0
+  }
+
   const offerRecovery = async () => {
     const response = await fetch(`${url}?path=${encodeURIComponent(path)}`, {
       credentials: "same-origin",
     })
     if (!response.ok) return
     const kept = await response.json()
+    listOthers(kept.others || [])
     if (!kept.data) return
     offer.querySelector(".autosave__when").textContent = kept.saved_at_display
     offer.hidden = false
