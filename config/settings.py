@@ -519,6 +519,9 @@ if CARNET_PURGE_URL and not CARNET_PURGE_URL.startswith(("http://", "https://"))
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # A form shown longer ago than this is stale.
 COMMENTS_MAX_FORM_AGE = env_int("COMMENTS_MAX_FORM_AGE", 24 * 3600, minimum=60)
+# An open article or page form tells the server so every this many seconds, and who
+# else has it open is named until three beats are missed (editing.views.presence).
+EDITING_PRESENCE_SECONDS = env_int("EDITING_PRESENCE_SECONDS", 15, minimum=5)
 # One comment per address per this many seconds (0 turns the limit off).
 COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15)
 # One message to an author per address per this many seconds (0 turns the limit off).

@@ -226,16 +226,20 @@ class Autosave(models.Model):
         return self.path
 
 
-# A form whose tab has not said it is open for this long is closed (or its computer
-# asleep): its editor no longer shows as having it open. Tabs say so every
-# PRESENCE_INTERVAL (editing/static/editing/presence.js).
-PRESENCE_INTERVAL = datetime.timedelta(seconds=15)
-PRESENCE_TIMEOUT = datetime.timedelta(seconds=45)
+def presence_interval() -> datetime.timedelta:
+    """How often an open form's tab says so (editing/static/editing/presence.js)."""
+    return datetime.timedelta(seconds=settings.EDITING_PRESENCE_SECONDS)
+
+
+def presence_timeout() -> datetime.timedelta:
+    """A form whose tab has been quiet this long is closed (or its computer asleep): its
+    editor no longer shows as having it open."""
+    return 3 * presence_interval()
 
 
 class EditingSessionQuerySet(models.QuerySet):
     def open_now(self) -> "EditingSessionQuerySet":
-        return self.filter(last_seen__gte=timezone.now() - PRESENCE_TIMEOUT)
+        return self.filter(last_seen__gte=timezone.now() - presence_timeout())
 
     def others_on(self, path: str, user) -> "EditingSessionQuerySet":
         """Who else has the form at ``path`` open, longest first."""

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from reversion.models import Version
 from taggit.models import Tag
 
-from editing.models import PRESENCE_INTERVAL, Autosave, EditingSession, Image
+from editing.models import Autosave, EditingSession, Image, presence_interval
 from sitewide import embeds
 from sitewide.revisions import latest_revision_id
 
@@ -185,7 +185,7 @@ def presence(request: HttpRequest) -> HttpResponse:
             last_seen__lt=timezone.now() - datetime.timedelta(days=1)
         ).delete()
     answer = {
-        "every": PRESENCE_INTERVAL.total_seconds(),
+        "every": presence_interval().total_seconds(),
         "others": [
             {"name": str(other.user), "since": _time(other.started_at)}
             for other in EditingSession.objects.others_on(path, request.user)

@@ -5,7 +5,7 @@ import datetime
 from django.test import Client, TestCase
 from django.utils import timezone
 
-from editing.models import PRESENCE_TIMEOUT, EditingSession
+from editing.models import EditingSession, presence_timeout
 from pages.models import Page
 from tests.base import (
     keep_revision,
@@ -46,7 +46,7 @@ class PresenceTests(TestCase):
 
     def test_a_tab_gone_quiet_or_closed_no_longer_counts(self):
         self.beat(self.chief)
-        EditingSession.objects.update(last_seen=timezone.now() - PRESENCE_TIMEOUT)
+        EditingSession.objects.update(last_seen=timezone.now() - presence_timeout())
         self.assertEqual(self.beat(self.editor).json()["others"], [])
         self.beat(self.chief)
         self.beat(self.chief, leave="1")

@@ -41,7 +41,7 @@
     }
   }
 
-  // The server says when to beat next (editing.models.PRESENCE_INTERVAL).
+  // The server says when to beat next (settings.EDITING_PRESENCE_SECONDS).
   let open = true
   let next = 15
   const ping = async () => {
@@ -64,7 +64,7 @@
   }
   ping()
   // Saved, the form is done with. A tab closed unsaved stops beating and drops out after
-  // editing.models.PRESENCE_TIMEOUT: nothing is sent while it closes.
+  // editing.models.presence_timeout(): nothing is sent while it closes.
   form.addEventListener("submit", (event) => {
     if (event.submitter?.formTarget === "_blank") return // the preview, in another tab
     open = false
