@@ -364,6 +364,11 @@ class Comment(models.Model):
     removed = models.CharField(
         _("removed"), max_length=10, choices=Removed, blank=True, editable=False
     )
+    # The language of the page it was written from: every mail to its commenter is in it,
+    # with links into that edition.
+    language = models.CharField(
+        _("language"), max_length=10, choices=languages.CHOICES, default=languages.site_code
+    )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
     # Groups a commenter's comments on the moderation screens (commenter_key_for).

@@ -2,8 +2,12 @@
 
 Those to moderators and authors never carry a commenter's address: moderators find
 it on the moderation screen, authors never need it. Those to a commenter go to the
-address of their own comment only, and each carries the link to manage their
-comments. Their words are in templates/emails/comment-*.txt.
+address of their own comment only, in the language of the page they wrote from with
+links into that edition, and each carries the link to manage their comments. Mail
+to an address not yet confirmed holds no word a reader typed (no name, no comment),
+and at most one confirmation goes to an address per CONFIRM_MAIL_SECONDS, however
+many comments name it: nobody can aim Carnet's mail at someone else. Their words
+are in templates/emails/comment-*.txt.
 """
 
 from django.contrib.auth import get_user_model
@@ -11,16 +15,17 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from comments import links
-from comments.models import Comment, Subscription
+from comments.models import Comment, Confirmation, Subscription, commenter_key_for
 from sitewide import flood, languages, mail
 from sitewide.http import absolute_url
-from sitewide.validators import is_plain_address
 
 # One manage link per commenter in this many seconds, however many ask for it.
 MANAGE_MAIL_SECONDS = 10 * 60
+# One confirmation per address in this many seconds, however many comments name it.
+CONFIRM_MAIL_SECONDS = 60 * 60
 
 
 def moderator_addresses() -> list[str]:
@@ -107,6 +112,8 @@ def _notify_subscribers(request: HttpRequest, reply: Comment, reply_url: str) ->
         if subscribed.email.lower() in sent:
             continue
         sent.add(subscribed.email.lower())
+        with translation.override(subscribed.language):
+            url = absolute_url(request, reply.get_absolute_url())
         mail.send(
             "comment-reply",
             [subscribed.email],
@@ -114,29 +121,49 @@ def _notify_subscribers(request: HttpRequest, reply: Comment, reply_url: str) ->
                 "article": str(reply.article),
                 "name": reply.name,
                 "body": reply.body,
-                "url": reply_url,
+                "url": url,
                 **commenter_links(request, subscribed),
                 "unsubscribe_url": _link(request, links.UNSUBSCRIBE, subscribed),
             },
+            language=subscribed.language,
         )
 
 
-def ask_confirmation(request: HttpRequest, comment: Comment, *, notify: bool) -> None:
-    """Send the comment's address the link that confirms it (and starts reply notices)."""
-    if not is_plain_address(comment.email):
-        return  # a quoted or exotic address the form let through never becomes a recipient
-    mail.send(
-        "comment-confirm",
-        [comment.email],
-        {
-            "article": str(comment.article),
-            "name": comment.name,
-            "body": comment.body,
-            "notify": notify,
-            "confirm_url": _link(request, links.CONFIRM, comment),
-            **commenter_links(request, comment),
-        },
-    )
+def ask_confirmation(request: HttpRequest, comment: Comment, *, notify: bool) -> bool:
+    """Send the comment's address the link that confirms it (and starts reply notices);
+    return whether it was sent.
+
+    Not to an address confirmed before, unless reply notices are asked for (they need
+    their owner's yes), and not twice to one address within CONFIRM_MAIL_SECONDS. The
+    mail names the article, never the commenter's name or words: whoever typed this
+    address may not be its owner.
+    """
+    if not notify and address_confirmed(comment.email):
+        return False
+    with transaction.atomic():
+        now = timezone.now()
+        limit = flood.lock_recipient("confirm-mail", comment.email, now, CONFIRM_MAIL_SECONDS)
+        if flood.wait(limit, now, CONFIRM_MAIL_SECONDS):
+            return False
+        mail.send(
+            "comment-confirm",
+            [comment.email],
+            {
+                "article": str(comment.article),
+                "notify": notify,
+                "confirm_url": _link(request, links.CONFIRM, comment),
+                **commenter_links(request, comment),
+            },
+            language=comment.language,
+        )
+    return True
+
+
+def address_confirmed(email: str) -> bool:
+    """Whether the owner of email has confirmed it by one of the links we sent."""
+    return Confirmation.objects.filter(
+        comment__commenter_key=commenter_key_for(email), confirmed_at__isnull=False
+    ).exists()
 
 
 def send_manage_link(request: HttpRequest, email: str) -> float:
@@ -148,27 +175,33 @@ def send_manage_link(request: HttpRequest, email: str) -> float:
     The limit holds for every address asked for, commenter or not, so that the answer
     says nothing of whether it commented.
     """
-    if not is_plain_address(email):
-        return 0  # a quoted or exotic address never becomes a recipient
     with transaction.atomic():
         now = timezone.now()
         limit = flood.lock_recipient("manage-mail", email, now, MANAGE_MAIL_SECONDS)
         wait = flood.wait(limit, now, MANAGE_MAIL_SECONDS)
         if not wait and Comment.objects.from_email(email).exists():
-            mail.send("comment-manage", [email], {"manage_url": _manage_url(request, email)})
+            # In the language of the page that asked for it, with links into that edition.
+            language = languages.get(translation.get_language()).code
+            mail.send(
+                "comment-manage",
+                [email],
+                {"manage_url": _manage_url(request, email, language)},
+                language=language,
+            )
     return wait
 
 
 def commenter_links(request: HttpRequest, comment: Comment) -> dict[str, str]:
     """The links every email to a commenter carries."""
-    return {"manage_url": _manage_url(request, comment.email)}
+    return {"manage_url": _manage_url(request, comment.email, comment.language)}
 
 
-def _manage_url(request: HttpRequest, email: str) -> str:
-    with languages.in_site_language():
+def _manage_url(request: HttpRequest, email: str, language: str) -> str:
+    with translation.override(language):
         return absolute_url(request, links.path_for(links.MANAGE, links.make_manage(email)))
 
 
 def _link(request: HttpRequest, purpose: links.Purpose, comment: Comment) -> str:
-    with languages.in_site_language():
+    """The link into the edition the comment was written from."""
+    with translation.override(comment.language):
         return absolute_url(request, links.path(purpose, comment))

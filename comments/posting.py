@@ -10,7 +10,7 @@ import logging
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -42,8 +42,9 @@ class Invalid(spam.Refused):
 def post(request: HttpRequest, form: CommentForm) -> Comment:
     """Store the form's comment, or raise a spam.Refused saying why it is not stored.
 
-    The comment comes back with ``answer_url``, the page to send the reader to: once it
-    is stored, the answer is built without the database and cannot fail.
+    The comment comes back with ``answer_url``, the page to send the reader to (once it
+    is stored, the answer is built without the database and cannot fail), and
+    ``confirmation_sent``, whether its address was just mailed a confirmation link.
     """
     article, site = form.article, SiteSettings.load()
     if not article.accepts_comments(site):
@@ -64,6 +65,7 @@ def _store(request: HttpRequest, form: CommentForm, site: SiteSettings) -> Comme
     is_staff = user.is_authenticated and user.is_active and user.is_staff
     comment = form.get_comment_object(
         submitted_at=timezone.now(),
+        language=languages.get(translation.get_language()).code,
         ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
     )
@@ -80,6 +82,7 @@ def _store(request: HttpRequest, form: CommentForm, site: SiteSettings) -> Comme
             comment.save()
     except IntegrityError:
         raise spam.Replayed from None
+    comment.confirmation_sent = False
     if comment.status == Comment.Status.SPAM:
         # Nobody is told, not even the address typed: spam must not make Carnet send mail.
         return comment
@@ -94,7 +97,7 @@ def _store(request: HttpRequest, form: CommentForm, site: SiteSettings) -> Comme
         Confirmation.objects.create(comment=comment)
         if notify:
             Subscription.objects.create(comment=comment)
-        notifications.ask_confirmation(request, comment, notify=notify)
+        comment.confirmation_sent = notifications.ask_confirmation(request, comment, notify=notify)
     return comment
 
 
@@ -218,15 +221,21 @@ def _is_trusted(comment: Comment, site: SiteSettings) -> bool:
 
 
 def edit(request: HttpRequest, comment: Comment, body: str) -> None:
-    """Store its author's correction, through the word and link checks again: an approved
-    comment they would hold goes back to the moderators."""
+    """Store its author's correction, through the word and link checks again. An edited
+    approved comment goes back to the moderators (a published text must not change
+    behind their back), unless the site trusts confirmed regulars and this one is: the
+    manage link its author used proves the address, as a confirmation does."""
     site = SiteSettings.load()
     with transaction.atomic():
         was_approved = comment.status == Comment.Status.APPROVED
         comment.body, comment.edited_at = body, timezone.now()
-        status, reason = spam.automatic_decision(comment, site)
-        if not was_approved or (status, reason) != (Comment.Status.PENDING, ""):
-            comment.status, comment.reason = status, reason
+        comment.status, comment.reason = spam.automatic_decision(comment, site)
+        if was_approved and (comment.status, comment.reason) == (Comment.Status.PENDING, ""):
+            if site.comments_trust_confirmed and _is_trusted(comment, site):
+                comment.status = Comment.Status.APPROVED
+            else:
+                with languages.in_site_language():
+                    comment.reason = _("Edited by its author after its approval")
         comment.save()
         if was_approved and comment.status == Comment.Status.PENDING:
             notifications.notify_moderators(request, comment)

@@ -61,12 +61,12 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     posting.remember_commenter(request, response, form)
     try:
         if comment.status == Comment.Status.APPROVED:
-            messages.success(request, _("Your comment is published."))
+            notice = _("Your comment is published.")
         else:
-            messages.success(
-                request,
-                _("Thank you! Your comment awaits moderation; only you can see it for now."),
-            )
+            notice = _("Thank you! Your comment awaits moderation; only you can see it for now.")
+        if comment.confirmation_sent:
+            notice += " " + _("Check your mail: we sent you a link to confirm your address.")
+        messages.success(request, notice)
     except Exception:  # a message is a courtesy; the stored comment's answer is not
         logger.exception("Comment %s stored; its message could not be kept", comment.pk)
     return response

@@ -2,7 +2,8 @@
 by a task once the current transaction has committed.
 
 Every word of a message is in ``templates/emails/<name>-subject.txt`` and
-``<name>-body.txt``, rendered in the site's language. A subject is one line of
+``<name>-body.txt``, rendered in the site's language or the one the message asks
+for (a commenter's: the language of the page they wrote from). A subject is one line of
 fixed text and the site's name: what a reader typed goes in the body only, and
 the reader's address only in Reply-To, and only when it is a plain address
 (``sitewide.validators.is_plain_address``), whatever a form let through. A message
@@ -23,7 +24,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db import DatabaseBackend
 
 from sitewide import languages
@@ -37,13 +38,26 @@ logger = logging.getLogger(__name__)
 RETRY_DELAYS = (60, 300, 1800, 7200, 21600)
 
 
-def send(name: str, to: list[str], context: dict, *, reply_to: str = "") -> None:
-    """Send the message called name once the current transaction has committed.
+def send(
+    name: str, to: list[str], context: dict, *, reply_to: str = "", language: str = ""
+) -> None:
+    """Send the message called name once the current transaction has committed, in
+    language (a code of sitewide.languages; the site's own when blank).
 
     The context is handed to a task, so it holds JSON values only (str, int, lists).
+    Only plain addresses become recipients (is_plain_address): a quoted local part, a
+    display name or a list never reaches a mail server, whatever a form let through.
     """
+    plain = [address for address in to if is_plain_address(address)]
+    if len(plain) < len(to):
+        logger.warning(
+            "Mail %s: %s recipient(s) left out, not plain addresses", name, len(to) - len(plain)
+        )
+    to = plain
     if not to:
         return
+    if language:
+        context = {**context, "language": language}
 
     def enqueue() -> None:
         deliver.enqueue(name, list(to), context, reply_to)
@@ -70,8 +84,8 @@ def send_again(failed: list[FailedMail]) -> None:
 
 
 def render(name: str, context: dict) -> EmailMessage:
-    """The message called name, rendered in the site's language; not sent."""
-    with languages.in_site_language():
+    """The message called name, rendered in its language (the site's by default); not sent."""
+    with translation.override(languages.get(context.get("language", "")).code):
         context = {"site_name": SiteSettings.load().site_name, **context}
         subject = render_to_string(f"emails/{name}-subject.txt", context)
         body = render_to_string(f"emails/{name}-body.txt", context)

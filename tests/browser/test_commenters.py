@@ -28,7 +28,7 @@ def mail_to(address: str) -> list:
 def link(message, kind: str) -> str:
     """The path of the message's link of that kind (confirm, unsubscribe, manage), with
     the secret after its "#" when it has one."""
-    found = re.search(rf"https?://[^/\s]+(/comments/{kind}/\S+)", message.body)
+    found = re.search(rf"https?://[^/\s]+(/(?:en/)?comments/{kind}/\S+)", message.body)
     assert found, message.body
     return found.group(1)
 
@@ -254,9 +254,11 @@ def test_a_visitor_typing_a_regulars_email_gets_no_auto_approval(demo, browsing,
 
     posted = Comment.objects.get(body="Je suis pascal, croyez-moi.")
     assert posted.status == Comment.Status.PENDING
-    # The confirmation went to the regular's mailbox, not to the visitor.
+    # The confirmation went to the regular's mailbox, not to the visitor, and carries
+    # nothing the visitor typed.
     [confirmation] = mail_to(regular)
-    assert "croyez-moi" in confirmation.body
+    assert "croyez-moi" not in confirmation.body
+    assert "pascal" not in confirmation.body
     assert "ignorez cet e-mail" in confirmation.body
 
     passer_by = browsing()
@@ -309,3 +311,23 @@ def test_a_reply_to_a_deleted_comment_keeps_its_place_with_the_trace(demo, brows
     reply.get_by_role("link", name="En réponse à un commentaire supprimé").click()
     expect(page).to_have_url(re.compile(f"#comment-{mine.pk}$"))
     assert_accessible_everywhere(reader, "an article with a deleted comment's trace")
+
+
+def test_an_english_commenters_mail_is_english_with_english_links(demo, browsing):
+    reader = browsing(locale="en")
+    page = reader.page
+    reader.go(f"/en{demo.get_absolute_url()}")
+    fill_comment(page, "Thank you for this piece.", name="Sam")
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.locator(".messages")).to_contain_text("Check your mail")
+    [confirmation] = mail_to(READER)
+    assert "Confirm your email" in confirmation.subject
+    assert "Thank you for this piece." not in confirmation.body
+    confirm, manage = link(confirmation, "confirm"), link(confirmation, "manage")
+    assert confirm.startswith("/en/comments/confirm/#")
+    assert manage.startswith("/en/comments/manage/open/#")
+    reader.go(confirm)
+    expect(page.locator("main")).to_contain_text("Thank you for this piece.")
+    page.get_by_role("button", name="Yes, I wrote it: confirm").click()
+    expect(page.locator("h1")).to_have_text("Your email is confirmed")
+    reader.assert_accessible("the English confirmed page")

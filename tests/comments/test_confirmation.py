@@ -12,7 +12,7 @@ from comments import links
 from comments.models import Comment, Confirmation, Subscription
 from sitewide.models import SiteSettings
 from tests.base import make_article, make_comment, make_moderator, sign_in
-from tests.comments.helpers import emailed_links, post_comment
+from tests.comments.helpers import comment_data, emailed_links, post_comment
 
 REGULAR = "regular@example.org"
 
@@ -30,8 +30,7 @@ def confirm_in(client, message):
     """Press the button of the message's confirmation link, as its reader would."""
     [link] = emailed_links(message, "confirm")
     path, _, token = link.partition("#")
-    # Mail is in the site's language (French at the root); the tests read English.
-    return client.post(f"/en{path}", {"token": token, "confirm": "1"})
+    return client.post(path, {"token": token, "confirm": "1"})
 
 
 def sent_to(address: str) -> list:
@@ -55,16 +54,65 @@ class ConfirmationTests(TestCase):
         self.site.comments_trust_confirmed = True
         self.site.save()
 
-    def test_the_commenter_is_sent_a_confirmation_with_a_manage_link(self):
-        self.post(email="camille@example.org", body="My words")
+    def test_the_commenter_is_sent_a_confirmation_in_the_language_of_their_page(self):
+        self.post(email="camille@example.org", name="Camille", body="My words")
         [message] = sent_to("camille@example.org")
-        # Mail is written in the site's language, French here.
-        self.assertIn("Confirmez votre e-mail", message.subject)
+        # Written from the English page: English mail, links into the English edition.
+        self.assertEqual(Comment.objects.get().language, "en")
+        self.assertIn("Confirm your email", message.subject)
         self.assertIn("The confirmed article", message.body)
-        self.assertIn("My words", message.body)
-        self.assertIn("/comments/confirm/", message.body)
-        self.assertIn("/comments/manage/", message.body)
+        self.assertEqual(
+            [
+                link.partition("#")[0]
+                for kind in ["confirm", "manage"]
+                for link in emailed_links(message, kind)
+            ],
+            ["/en/comments/confirm/", "/en/comments/manage/open/"],
+        )
+        # An address not yet confirmed is sent no word a reader typed.
+        self.assertNotIn("My words", message.body)
+        self.assertNotIn("Camille", message.body)
         self.assertIsNone(Comment.objects.get().confirmation.confirmed_at)
+
+    def test_a_french_page_gets_french_mail_with_french_links(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(
+                "/articles/confirmed/comment/",
+                comment_data(self.article, email="claude@example.org"),
+                REMOTE_ADDR="203.0.113.9",
+            )
+        [message] = sent_to("claude@example.org")
+        self.assertEqual(Comment.objects.get().language, "fr")
+        self.assertIn("Confirmez votre e-mail", message.subject)
+        self.assertIn("/comments/confirm/#", message.body)
+        self.assertNotIn("/en/", message.body)
+
+    def test_one_confirmation_per_address_per_hour_whoever_asks(self):
+        for n in range(3):
+            self.post(ip=f"198.51.100.{n}", email="victim@example.org", body=f"Bait {n}")
+        self.assertEqual(len(sent_to("victim@example.org")), 1)
+        self.assertEqual(Comment.objects.count(), 3)
+
+    def test_an_address_confirmed_before_is_not_asked_again(self):
+        self.post(email="camille@example.org", body="First")
+        confirm_in(self.client, sent_to("camille@example.org")[0])
+        mail.outbox = []
+        later = timezone.now() + datetime.timedelta(hours=2)
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            response = self.post(ip="198.51.100.77", email="camille@example.org", body="Second")
+        self.assertEqual(sent_to("camille@example.org"), [])
+        self.assertNotContains(self.client.get(response["Location"]), "Check your mail")
+        # Reply notices still need their owner's yes, each time.
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            self.post(ip="198.51.100.78", email="camille@example.org", body="Third", notify="on")
+        self.assertEqual(len(sent_to("camille@example.org")), 1)
+
+    def test_only_a_plain_address_may_comment(self):
+        for typed in ['"victim@example.org"@example.net', "Victim <victim@example.org>"]:
+            with self.subTest(typed):
+                response = self.post(email=typed)
+                self.assertContains(response, "plain email address", status_code=400)
+        self.assertEqual(mail.outbox, [])
 
     def test_spam_sends_the_typed_address_nothing(self):
         self.site.comment_refuse_words = "casino"
@@ -76,7 +124,8 @@ class ConfirmationTests(TestCase):
         self.post(email="camille@example.org", body="My words")
         [link] = emailed_links(sent_to("camille@example.org")[0], "confirm")
         path, _, token = link.partition("#")
-        self.assertEqual(path, "/comments/confirm/")
+        # Written from the English page: the link opens the English edition.
+        self.assertEqual(path, "/en/comments/confirm/")
         opener = self.client.get("/en/comments/confirm/")
         self.assertContains(opener, "data-link-opener")
         self.assertIn("no-store", opener["Cache-Control"])
@@ -162,10 +211,12 @@ class ConfirmationTests(TestCase):
         self.assertEqual(response.status_code, 303)
         impostor = Comment.objects.get(body="Impostor words")
         self.assertEqual(impostor.status, Comment.Status.PENDING)
-        # The only link that could approve it went to the regular's mailbox.
+        # The only link that could approve it went to the regular's mailbox, without a
+        # word the visitor typed: nobody can make Carnet mail their text to someone.
         [message] = sent_to(REGULAR)
-        self.assertIn("Impostor words", message.body)
-        self.assertIn("Si vous n’avez pas écrit ce commentaire, ignorez cet e-mail", message.body)
+        self.assertNotIn("Impostor words", message.body)
+        self.assertNotIn("Regular", message.body + message.subject)
+        self.assertIn("If you did not write this comment, ignore this email", message.body)
         passer_by = self.client_class()
         self.assertNotContains(passer_by.get("/en/articles/confirmed/"), "Impostor words")
 
@@ -257,7 +308,7 @@ class ReplyNotificationTests(TestCase):
     def test_the_confirmation_mentions_the_reply_notices(self):
         self.subscribe(confirm=False)
         self.assertIn(
-            "recevoir un e-mail quand quelqu’un répond", sent_to("asker@example.org")[0].body
+            "be emailed when someone replies to it", sent_to("asker@example.org")[0].body
         )
         self.assertIsNone(Subscription.objects.get().confirmed_at)
 
@@ -272,7 +323,9 @@ class ReplyNotificationTests(TestCase):
         top = self.subscribe()
         self.reply(top, body="Here is my answer")
         [notice] = sent_to("asker@example.org")
-        self.assertIn("Une réponse à votre commentaire", notice.subject)
+        # In the language of the page the subscriber wrote from.
+        self.assertIn("A reply to your comment", notice.subject)
+        self.assertIn("http://testserver/en/", notice.body)
         self.assertIn("Replier", notice.body)
         self.assertIn("Here is my answer", notice.body)
         self.assertNotIn(
@@ -282,7 +335,7 @@ class ReplyNotificationTests(TestCase):
         unsubscribe = link_in(notice, "unsubscribe")
         self.assertEqual(
             notice.extra_headers["List-Unsubscribe"],
-            f"<http://testserver{unsubscribe.removeprefix('/en')}>",
+            f"<http://testserver{unsubscribe}>",
         )
         self.assertEqual(
             notice.extra_headers["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click"

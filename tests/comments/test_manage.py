@@ -145,17 +145,35 @@ class ManagePageTests(TestCase):
         self.assertIsNotNone(self.pending.edited_at)
         self.assertEqual(self.pending.status, Comment.Status.PENDING)
 
-    def test_an_approved_comment_is_editable_for_15_minutes(self):
+    def test_an_approved_comment_is_editable_for_15_minutes_and_goes_back_to_moderation(self):
         recent = make_comment(
             article=self.article, email=OWNER, moderated_at=timezone.now(), body="Fresh"
         )
         page = self.client.get(self.url())
         self.assertContains(page, f"/{recent.pk}/edit/")
         self.assertNotContains(page, f"/{self.approved_long_ago.pk}/edit/")
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(self.url(f"{recent.pk}/edit/"), {"body": "Bait, switched"})
+        self.assertContains(self.client.get(response["Location"]), "it awaits moderation again")
+        recent.refresh_from_db()
+        self.assertEqual(recent.status, Comment.Status.PENDING)
+        self.assertEqual(recent.body, "Bait, switched")
+        self.assertIn("après son approbation", recent.reason)  # the site's language
+        self.assertEqual([m.to for m in mail.outbox], [[self.moderator.email]])
+        article_page = self.client_class().get("/en/articles/mine/")
+        self.assertNotContains(article_page, "Bait, switched")
+        self.assertNotContains(article_page, "Fresh")
+
+    def test_a_trusted_regulars_edit_stays_published(self):
+        site = SiteSettings.load()
+        site.comments_trust_confirmed = True
+        site.save()
+        recent = make_comment(
+            article=self.article, email=OWNER, moderated_at=timezone.now(), body="Fresh"
+        )
         self.client.post(self.url(f"{recent.pk}/edit/"), {"body": "Fresh, corrected"})
         recent.refresh_from_db()
         self.assertEqual(recent.status, Comment.Status.APPROVED)
-        self.assertEqual(recent.body, "Fresh, corrected")
         article_page = self.client_class().get("/en/articles/mine/")
         self.assertContains(article_page, "Fresh, corrected")
         self.assertContains(article_page, '<span class="comment__edited">edited</span>')

@@ -375,8 +375,9 @@ class CommenterPagesAndEmailsCrawlTests(TestCase):
         visited = []
         for message in list(mail.outbox):
             for path in re.findall(r"http://testserver(/\S+/)", message.body):
-                visited.append(path)
-                visited.append(f"/en{path}")
+                # Each link in both editions, whichever it was mailed in.
+                path = path.removeprefix("/en")
+                visited += [path, f"/en{path}"]
         # Each confirmation's button, then the approved reply's notice and its pages.
         with self.captureOnCommitCallbacks(execute=True):
             for message in list(mail.outbox):
@@ -388,6 +389,7 @@ class CommenterPagesAndEmailsCrawlTests(TestCase):
             self.client.post("/comments/manage/", {"email": EMAILS[1]}, REMOTE_ADDR="192.0.2.9")
         for message in mail.outbox:
             for path in re.findall(r"http://testserver(/\S+/)", message.body):
+                path = path.removeprefix("/en")
                 visited += [path, f"/en{path}"]
         self.assertTrue(any("/unsubscribe/" in path for path in visited))
         # Every page each manage link opens, in the browser that opened it.

@@ -73,14 +73,15 @@ class FloodLimitTests(TestCase):
 
     def test_the_limit_lifts_after_the_interval(self):
         post_comment(self.client, self.article, body="one")
-        PostingLimit.objects.update(
-            last_posted_at=PostingLimit.objects.get().last_posted_at - timedelta(seconds=16)
+        PostingLimit.objects.filter(scope="comments").update(
+            last_posted_at=PostingLimit.objects.get(scope="comments").last_posted_at
+            - timedelta(seconds=16)
         )
         self.assertEqual(post_comment(self.client, self.article, body="two").status_code, 303)
 
     def test_the_limit_is_keyed_by_a_hash_never_the_address(self):
         post_comment(self.client, self.article, ip="198.51.100.77")
-        key = PostingLimit.objects.get().key
+        key = PostingLimit.objects.get(scope="comments").key
         self.assertNotIn("198.51.100.77", key)
         self.assertEqual(len(key), 64)
 

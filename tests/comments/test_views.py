@@ -168,7 +168,11 @@ class PostCommentTests(TestCase):
         self.assertEqual(comment.user_agent, "TestBrowser/1.0")
         messages = [str(m) for m in get_messages(response.wsgi_request)]
         self.assertEqual(
-            messages, ["Thank you! Your comment awaits moderation; only you can see it for now."]
+            messages,
+            [
+                "Thank you! Your comment awaits moderation; only you can see it for now. "
+                "Check your mail: we sent you a link to confirm your address."
+            ],
         )
 
     def test_the_poster_sees_their_pending_comment_and_nobody_else_does(self):

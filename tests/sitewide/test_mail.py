@@ -122,6 +122,26 @@ class MailPathTests(TestCase):
                 headers = message.message().as_string().split("\n\n", 1)[0]
                 self.assertNotIn("X-Injected", headers)
 
+    @override_settings(TEMPLATES=LOCMEM_TEMPLATES, LANGUAGE_CODE="fr")
+    def test_a_message_may_ask_for_its_own_language(self):
+        self.send("probe", {"name": "Zoé"}, language="en")
+        [message] = outbox.outbox
+        self.assertEqual(message.body, "en Name: Zoé\n")
+
+    def test_only_plain_addresses_become_recipients(self):
+        hostile = [
+            '"victim@example.org"@example.net',
+            "Victim <victim@example.org>",
+            "a@x.org, b@y.org",
+        ]
+        with self.assertLogs("sitewide.mail", level="WARNING"):
+            with self.captureOnCommitCallbacks(execute=True):
+                mail.send(
+                    "author-contact", [*hostile, "ok@example.org"], {"name": "Z", "message": "Hi"}
+                )
+        [message] = outbox.outbox
+        self.assertEqual(message.to, ["ok@example.org"])
+
     def test_a_reply_to_that_is_not_a_plain_address_is_left_out(self):
         with self.assertLogs("sitewide.mail", level="WARNING"):
             self.send(
