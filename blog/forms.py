@@ -1,11 +1,14 @@
+from collections.abc import Iterable
+
 from django import forms
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from blog.models import create_tags, tag_slug
+from blog.models import ArticleQuerySet, Category, create_tags, tag_slug
 from editing.editor import RichTextEditor
 from editing.widgets import SuggestingTagWidget
+from sitewide import languages
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -88,3 +91,42 @@ class ArticleAdminForm(forms.ModelForm):
         # New tags get Carnet's slug ("cœur" at /tag/coeur/) before taggit sees them.
         create_tags(self.cleaned_data.get("tags", []))
         super()._save_m2m()
+
+
+class SearchFilterForm(forms.Form):
+    """The search page's sort and filters, read from the address so that a search can be
+    shared; the words themselves (q) are read by the view. The categories offered are
+    the menu's, read once for both, and only when a category is asked or the form shown
+    (a kept copy of it reads none)."""
+
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=[("", _("Relevance")), ("newest", _("Newest first"))],
+        required=False,
+    )
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+
+    def __init__(self, data, categories: Iterable[Category]) -> None:
+        super().__init__(data)
+        self.categories = categories
+        # A callable: Django reads it when the choices are first needed.
+        self.fields["category"].choices = lambda: (
+            [("", _("All categories"))]
+            + [(category.slug, category.local_name) for category in categories]
+        )
+        self.fields["language"].choices = [("", _("All languages"))] + [
+            (language.code, language.written_in) for language in languages.LANGUAGES
+        ]
+
+    def clean_category(self) -> Category | None:
+        slug = self.cleaned_data["category"]
+        return next((c for c in self.categories if c.slug == slug), None) if slug else None
+
+    def narrow(self, articles: ArticleQuerySet) -> ArticleQuerySet:
+        """The articles of the category and language asked, once the form is valid."""
+        if self.cleaned_data["category"]:
+            articles = articles.filter(category=self.cleaned_data["category"])
+        if self.cleaned_data["language"]:
+            articles = articles.filter(language=self.cleaned_data["language"])
+        return articles

@@ -235,6 +235,17 @@ class ArticleQuerySet(models.QuerySet):
         )
         return [(month.date(), count) for month, count in rows]
 
+    def tag_counts(self) -> list[tuple[int, str, str, int]]:
+        """(pk, name, slug, how many of these articles) for each tag they use, by name with
+        accents and case ignored: one grouped query over the tagged articles."""
+        rows = (
+            self.filter(tags__isnull=False)
+            .order_by()
+            .values_list("tags__pk", "tags__name", "tags__slug")
+            .annotate(count=models.Count("pk"))
+        )
+        return sorted(rows, key=lambda row: search.fold(row[1]))
+
     def authors(self) -> models.QuerySet:
         """The active users who wrote one of these articles at least.
 
@@ -265,7 +276,9 @@ class ArticleQuerySet(models.QuerySet):
             .prefetch_related(Prefetch("tags", to_attr="listed_tags"))
         )
 
-    def search(self, query: str, limit: int | None = None) -> "ArticleQuerySet":
+    def search(
+        self, query: str, limit: int | None = None, newest: bool = False
+    ) -> "ArticleQuerySet":
         """Full-text search on PostgreSQL, a word-by-word match elsewhere; accents and case
         ignored on both.
 
@@ -275,7 +288,8 @@ class ArticleQuerySet(models.QuerySet):
         the best ranked come first. Elsewhere every word of the query must be in the
         article's accent-folded search_text. With a limit, only the newest `limit` matches
         are kept: a common word matches tens of thousands of articles, and ranking them all
-        would cost more than the rest of the page.
+        would cost more than the rest of the page. `newest` orders them by date instead
+        (SQLite always does); an edition's own language leads either way.
         """
         postgresql = connections[self.db].vendor == "postgresql"
         matches, ranks = Q(), []
@@ -294,12 +308,14 @@ class ArticleQuerySet(models.QuerySet):
                 matches &= Q(search_text__contains=word)
         found = self.filter(matches)
         if limit is not None:
-            newest = found.order_by("-published_at", "-pk").values("pk")[:limit]
-            found = self.filter(pk__in=newest)
-        if not postgresql:
-            return found
+            kept = found.order_by("-published_at", "-pk").values("pk")[:limit]
+            found = self.filter(pk__in=kept)
+        # for_edition()'s language key, when these are an edition's.
+        leading = ["in_other_language"] if "in_other_language" in self.query.annotations else []
+        if not postgresql or newest:
+            return found.order_by(*leading, "-published_at", "-pk")
         rank = models.Case(*ranks, default=models.Value(0.0))
-        return found.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
+        return found.annotate(rank=rank).order_by(*leading, "-rank", "-published_at", "-pk")
 
     def excerpts(self, articles: list["Article"], query: str) -> dict[int, SafeString]:
         """Each found article's excerpt, its matches highlighted, in one query for a page.

@@ -21,15 +21,29 @@ EXCERPT_WORDS = 30
 MAX_WORDS = 10
 
 
+# Letters Unicode does not decompose, written out as PostgreSQL's unaccent does: "cœur"
+# is found by "coeur", "ex æquo" by "ex aequo".
+LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
+# Tags that end a block of text: the words on either side of one are two words.
+BLOCK_TAG = re.compile(
+    r"<(?=/?(?:p|div|h[1-6]|li|ul|ol|blockquote|br|hr|tr|td|th|table|figure|figcaption|"
+    r"pre|section|article|aside|header|footer|dd|dt|dl)\b)",
+    re.IGNORECASE,
+)
+
+
 def fold(text: str) -> str:
-    """Text without accents or case: "Élections" and "ELECTIONS" both become "elections"."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Text without accents, ligatures or case: "Élections" and "ELECTIONS" both become
+    "elections", "Cœur" "coeur"."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(LIGATURES))
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
 def plain_text(html_text: str) -> str:
-    """The words of an HTML fragment, on one line."""
-    return " ".join(html.unescape(strip_tags(html_text)).split())
+    """The words of an HTML fragment, on one line; a paragraph's last word and the next
+    one's first stay two words ("conclure. Les", not "conclure.Les")."""
+    spaced = BLOCK_TAG.sub(" <", html_text)
+    return " ".join(html.unescape(strip_tags(spaced)).split())
 
 
 def search_text(title: str, standfirst: str, body_html: str) -> str:

@@ -128,7 +128,7 @@ class StaticSitemap(EditionsSitemap):
     priority = 1.0
 
     def items(self) -> list[str]:
-        return ["blog:home"]
+        return ["blog:home", "blog:archive_index", "blog:tag_index"]
 
     def location(self, item: str) -> str:
         return reverse(item)

@@ -11,11 +11,13 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
+from taggit.models import Tag
 
+from blog.forms import SearchFilterForm
 from blog.models import Article, ArticleQuerySet, Category
-from sitewide import languages
+from sitewide import languages, pagecache
 from sitewide.models import SiteSettings
-from sitewide.pagecache import list_of
+from sitewide.pagecache import list_of, showing_lists, tag_of
 from sitewide.pagination import BoundedPaginator
 
 SEARCH_MAX_LENGTH = 200
@@ -189,6 +191,15 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+def tag_index(request: HttpRequest) -> HttpResponse:
+    """Every tag of the edition's published articles, with how many use it."""
+    tags = edition().tag_counts()
+    # A new tag comes with an article; a renamed or merged one names itself.
+    pagecache.shows(request, list_of(Article), *(tag_of(Tag, pk) for pk, *_rest in tags))
+    return render(request, "blog/tag_index.html", {"tags": tags})
+
+
+@require_safe
 def author(request: HttpRequest, slug: str) -> HttpResponse:
     author = get_object_or_404(Article.objects.published().authors(), slug=slug)
     return render_article_list(
@@ -214,6 +225,16 @@ def _period(year: int, month: int | None = None) -> tuple[datetime.datetime, dat
         datetime.datetime(*start, 1, tzinfo=tz),
         datetime.datetime(*end, 1, tzinfo=tz),
     )
+
+
+@require_safe
+@showing_lists(Article)
+def archive_index(request: HttpRequest) -> HttpResponse:
+    """Every year and month with published articles, newest first, with their counts."""
+    years: dict[int, list[tuple[datetime.date, int]]] = {}
+    for month, count in reversed(edition().month_counts()):
+        years.setdefault(month.year, []).append((month, count))
+    return render(request, "blog/archive_index.html", {"years": years.items()})
 
 
 @require_safe
@@ -244,9 +265,16 @@ def archive(request: HttpRequest, year: int, month: int) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
     query = query.replace("\x00", "")
+    # Read only if the filters or the menu are shown anew, or a category is asked.
+    categories = SimpleLazyObject(lambda: list(Category.objects.in_use()))
+    filters = SearchFilterForm(request.GET, categories)
     articles = (
         # One more match than the count shows, for "More than 1,000 results".
-        edition().search(query, limit=SEARCH_COUNT_LIMIT + 1) if query else Article.objects.none()
+        filters.narrow(edition()).search(
+            query, limit=SEARCH_COUNT_LIMIT + 1, newest=filters.cleaned_data["sort"] == "newest"
+        )
+        if query and filters.is_valid()
+        else Article.objects.none()
     )
     page = paginate(request, articles.for_listing(), SEARCH_COUNT_LIMIT)
 
@@ -262,5 +290,14 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "blog/search.html",
-        {"page": page, "articles": articles, "query": query, "lists": [list_of(Article)]},
+        {
+            "page": page,
+            "articles": articles,
+            "query": query,
+            "lists": [list_of(Article)],
+            "filters": filters,
+            "menu_categories": categories,
+        },
+        # A sort or a filter the form does not offer: said on the page, nothing found.
+        status=200 if filters.is_valid() else 400,
     )

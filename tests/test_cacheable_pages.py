@@ -3,15 +3,25 @@
 These run through the whole middleware stack, Carnet's page cache included.
 """
 
+import datetime
 import gzip
 
 from django.test import Client, TestCase
 from django.utils import timezone
+from taggit.models import Tag
 
 from comments.models import Comment
 from pages.models import Page
 from sitewide.models import SiteSettings
-from tests.base import make_article, make_category, make_comment, make_editor, make_moderator
+from tests.base import (
+    make_article,
+    make_category,
+    make_comment,
+    make_editor,
+    make_moderator,
+    make_superuser,
+    sign_in,
+)
 from tests.comments.helpers import comment_data
 
 
@@ -160,6 +170,29 @@ class FreshAfterChangeTests(TestCase):
         self.article.delete()
         self.assertNotIn("First story", Client().get("/").content.decode())
         self.assertEqual(Client().get("/articles/first/").status_code, 404)
+
+    def test_publishing_an_article_updates_the_archive_and_tag_indexes(self):
+        self.assertNotIn("Nouvelle étiquette", self.kept("/tag/"))
+        self.kept("/archive/")
+        make_article(
+            slug="older",
+            tags=["Nouvelle étiquette"],
+            published_at=datetime.datetime(2020, 5, 1, tzinfo=datetime.UTC),
+        )
+        self.assertIn("Nouvelle étiquette", Client().get("/tag/").content.decode())
+        self.assertIn('href="/archive/2020/5/"', Client().get("/archive/").content.decode())
+
+    def test_renaming_a_tag_shows_on_the_tag_index(self):
+        self.article.tags.set(["Climat"])
+        self.assertIn("Climat", self.kept("/tag/"))
+        tag = Tag.objects.get(name="Climat")
+        admin = Client()
+        sign_in(admin, make_superuser())
+        response = admin.post(
+            f"/admin/taggit/tag/{tag.pk}/change/", {"name": "Climat et énergie", "slug": tag.slug}
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("Climat et énergie", Client().get("/tag/").content.decode())
 
     def test_changing_the_site_settings_shows_on_every_page(self):
         self.assertNotIn("Le Nouveau Carnet", self.kept("/"))

@@ -97,8 +97,8 @@ class FrontPageTests(TestCase):
         self.assertContains(response, '<link rel="canonical" href="http://testserver/">')
 
     def test_it_links_to_the_archives(self):
-        year = timezone.localdate().year
-        self.assertContains(self.client.get("/"), f'href="/archive/{year}/"')
+        response = self.client.get("/")
+        self.assertContains(response, '<p class="front-more"><a href="/archive/">')
 
     def test_it_says_so_when_there_is_nothing_yet(self):
         Article.objects.all().delete()

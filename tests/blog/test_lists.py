@@ -269,3 +269,92 @@ class CardTests(TestCase):
                 self.assertEqual(len(cards), 1, url)
                 self.assertIn("Amina Diallo", cards[0])
                 self.assertIn('href="/category/science/"', cards[0])
+
+
+class ArchiveIndexTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        tz = timezone.get_current_timezone()
+        for when in [(2026, 3, 14), (2026, 3, 2), (2025, 12, 31), (2024, 5, 1)]:
+            make_article(published_at=datetime.datetime(*when, 12, tzinfo=tz))
+        make_draft(published_at=datetime.datetime(2023, 1, 1, tzinfo=tz))
+        make_scheduled()
+
+    def test_it_lists_every_year_and_month_with_counts_newest_first(self):
+        response = self.client.get("/archive/")
+        self.assertEqual(response.status_code, 200)
+        self.assertTemplateUsed(response, "blog/archive_index.html")
+        html = response.content.decode()
+        self.assertInHTML('<a href="/archive/2026/">2026</a>', html)
+        self.assertInHTML('<a href="/archive/2026/3/">Mars</a>', html)
+        self.assertIn("(2 articles)", html)
+        self.assertLess(html.index('href="/archive/2026/"'), html.index('href="/archive/2025/"'))
+        self.assertLess(
+            html.index('href="/archive/2025/12/"'), html.index('href="/archive/2024/5/"')
+        )
+
+    def test_it_leaves_out_drafts_and_scheduled_articles(self):
+        html = self.client.get("/archive/").content.decode()
+        self.assertNotIn("/archive/2023/", html)
+        next_year = timezone.now().year + 1
+        self.assertNotIn(f"/archive/{next_year}/", html)
+
+    def test_the_english_edition_has_its_own(self):
+        response = self.client.get("/en/archive/")
+        self.assertContains(response, '<a href="/en/archive/2024/5/">May</a>', html=True)
+        self.assertContains(response, "(1 article)")
+
+    def test_the_footer_links_to_it(self):
+        self.assertContains(self.client.get("/"), '<a href="/archive/">Archives</a>', html=True)
+
+
+class TagIndexTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        make_article(tags=["Économie", "Santé"])
+        make_article(tags=["Santé"])
+        make_draft(tags=["Embargo"])
+        make_scheduled(tags=["Embargo demain"])
+
+    def test_it_lists_every_tag_of_published_articles_with_counts(self):
+        response = self.client.get("/tag/")
+        self.assertEqual(response.status_code, 200)
+        html = response.content.decode()
+        self.assertInHTML('<a href="/tag/economie/">Économie</a>', html)
+        self.assertInHTML('<a href="/tag/sante/">Santé</a>', html)
+        self.assertIn("(2 articles)", html)
+        # By name, accents ignored: Économie before Santé.
+        self.assertLess(html.index("/tag/economie/"), html.index("/tag/sante/"))
+
+    def test_it_keeps_the_tags_of_embargoed_stories_secret(self):
+        response = self.client.get("/tag/")
+        self.assertNotContains(response, "Embargo")
+        self.assertNotContains(response, "/tag/embargo")
+
+    def test_the_english_edition_has_its_own(self):
+        response = self.client.get("/en/tag/")
+        self.assertContains(response, '<a href="/en/tag/sante/">Santé</a>', html=True)
+        self.assertContains(self.client.get("/en/"), '<a href="/en/tag/">Tags</a>', html=True)
+
+
+class FeedLinkTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        cls.category = make_category(name="Science", slug="science")
+        cls.author = make_editor(slug="amina", display_name="Amina Diallo")
+        make_article(category=cls.category, author=cls.author, tags=["Climat"])
+
+    def test_category_tag_and_author_pages_show_their_feed(self):
+        for url, feed, label in [
+            ("/category/science/", "/category/science/feed/", "Science"),
+            ("/tag/climat/", "/tag/climat/feed/", "Climat"),
+            ("/author/amina/", "/author/amina/feed/", "Amina Diallo"),
+            ("/en/tag/climat/", "/en/tag/climat/feed/", "Climat"),
+        ]:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, f'<a href="{feed}" type="application/rss+xml">')
+                self.assertContains(response, f"{label} par RSS" if "/en/" not in url else label)

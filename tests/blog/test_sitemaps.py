@@ -72,6 +72,10 @@ class SitemapTests(TestCase):
             [
                 "http://testserver/",
                 "http://testserver/en/",
+                "http://testserver/archive/",
+                "http://testserver/en/archive/",
+                "http://testserver/tag/",
+                "http://testserver/en/tag/",
                 "http://testserver/articles/visible/",
                 "http://testserver/category/science/",
                 "http://testserver/en/category/science/",
@@ -105,7 +109,7 @@ class SitemapTests(TestCase):
         make_article(author=self.author, category=self.category, tags=["Climat"])
         locations = self.locations()
         self.assertEqual(len(locations), len(set(locations)))
-        self.assertEqual(len(locations), 10)  # the article, the rest in each edition
+        self.assertEqual(len(locations), 14)  # the article, the rest in each edition
 
     def test_each_editions_list_pages_name_each_other(self):
         category = self.entry("http://testserver/en/category/science/")

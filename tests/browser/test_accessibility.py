@@ -21,6 +21,8 @@ def public_pages(article) -> dict[str, str]:
         "search, nothing found": "/search/?q=xylophone",
         "archive": f"/archive/{published.year}/{published.month}/",
         "year archive": f"/archive/{published.year}/",
+        "archive index": "/archive/",
+        "tag index": "/tag/",
     }
 
 

@@ -111,7 +111,19 @@ def test_year_and_month_archives_are_linked_from_the_footer_and_the_date(front_p
     expect(page).to_have_url(re.compile(r"/archive/\d{4}/\d{1,2}/$"))
     expect(page.get_by_role("link", name=article.title)).to_be_visible()
     reader.assert_accessible("a month's archive")
+    # The footer leads to every year and month, each counted.
     page.locator(".site-footer").get_by_role("link", name="Archives").click()
+    expect(page).to_have_url(re.compile(r"/archive/$"))
+    expect(page.locator(".archive-months__count").first).to_contain_text("article")
+    reader.assert_accessible("the archives' index")
+    year = page.locator(".archive-index h2 a").first
+    year.click()
     expect(page).to_have_url(re.compile(r"/archive/\d{4}/$"))
     expect(page.get_by_role("navigation", name="Mois").get_by_role("link").first).to_be_visible()
     reader.assert_accessible("a year's archive")
+    # And to every tag, then a tag's page with its feed in words.
+    page.locator(".site-footer").get_by_role("link", name="Étiquettes").click()
+    expect(page).to_have_url(re.compile(r"/tag/$"))
+    page.locator(".tag-index a").first.click()
+    expect(page.locator(".feed-link a")).to_have_attribute("href", re.compile(r"/tag/.+/feed/$"))
+    reader.assert_accessible("a tag's page")

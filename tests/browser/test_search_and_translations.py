@@ -50,3 +50,31 @@ def test_a_reader_searches_without_accents_then_reads_the_translation(translated
     page.get_by_role("link", name="Read this article in French").click()
     expect(page).to_have_url(re.compile(re.escape(FRENCH_PATH) + "$"))
     expect(page.locator("html")).to_have_attribute("lang", "fr")
+
+
+def test_a_reader_finds_a_ligature_then_sorts_and_filters(front_page, reader):
+    page = reader.page
+    reader.go("/")
+    search = page.get_by_role("searchbox", name="Rechercher des articles")
+    search.fill("coeur")
+    search.press("Enter")
+    lead = "Sommet de l'Asie centrale : la sécurité au cœur des discussions"
+    expect(page.get_by_role("link", name=lead)).to_be_visible()
+
+    # Sort and filter: the address says so, to be shared.
+    # By id: the menus' landmarks are named "Catégories" and "Langue" too.
+    expect(page.locator('label[for="id_sort"]')).to_have_text("Trier par")
+    page.locator("#id_sort").select_option(label="Les plus récents d’abord")
+    page.locator("#id_category").select_option(label="International")
+    page.locator("#id_language").select_option(label="En français")
+    page.get_by_role("button", name="Rechercher").last.click()
+    expect(page).to_have_url(
+        re.compile(r"/search/\?q=coeur&sort=newest&category=international&language=fr$")
+    )
+    expect(page.get_by_role("link", name=lead)).to_be_visible()
+    expect(page.locator("#id_category")).to_have_value("international")
+    reader.assert_accessible("a sorted and filtered search")
+
+    reader.go("/search/?q=coeur&category=nulle-part", status=400)
+    expect(page.locator(".error-summary")).to_contain_text("Catégorie")
+    reader.assert_accessible("a search with an unknown category")
