@@ -166,13 +166,19 @@ EMBED_MESSAGES = {
 class RichTextEditor(AdminProseEditorWidget):
     """django-prose-editor's ProseMirror, limited to what Carnet's pages show."""
 
-    def __init__(self, attrs: dict | None = None, *, language_field: str = "language") -> None:
+    def __init__(
+        self, attrs: dict | None = None, *, language_field: str = "language", language: str = ""
+    ) -> None:
+        """`language` fixes the spelling checker's language for a text that is always
+        written in one (a page's English version); otherwise it follows the form's
+        `language_field`."""
         super().__init__(
             attrs={"rows": 20, **(attrs or {})},
             config={"extensions": EXTENSIONS},
             preset="configurable",
         )
-        self.language_field = language_field
+        self.language_field = "" if language else language_field
+        self.language = language
 
     def get_config(self) -> dict:
         config = super().get_config()
@@ -187,7 +193,7 @@ class RichTextEditor(AdminProseEditorWidget):
             "Link": EXTENSIONS["Link"] | {"messages": LINK_MESSAGES},
             "SpellCheck": {
                 "languageField": self.language_field,
-                "language": settings.LANGUAGE_CODE,
+                "language": self.language or settings.LANGUAGE_CODE,
             },
             "Embed": {
                 "lookupUrl": reverse("editing:embed"),

@@ -14,5 +14,5 @@ class PageAdminForm(forms.ModelForm):
             "title": forms.TextInput(attrs={"class": "vTextField carnet-title"}),
             "body": RichTextEditor(),
             "title_en": forms.TextInput(attrs={"class": "vTextField"}),
-            "body_en": RichTextEditor(),
+            "body_en": RichTextEditor(language="en"),
         }

@@ -369,5 +369,7 @@ def test_the_writing_screens_have_no_axe_violations(demo, browsing, theme, devic
     editor.assert_accessible(f"the article form, tags suggested {label}")
     # The editor-in-chief writes the site's pages too, in the same editor.
     page.goto("/admin/pages/page/add/")
-    expect(page.locator(".tiptap.ProseMirror")).to_have_attribute("lang", "fr")
+    # Its body in the page's language, and the English edition's version in English.
+    expect(page.get_by_role("textbox", name="Corps")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("textbox", name="Texte en anglais")).to_have_attribute("lang", "en")
     editor.assert_accessible(f"the page form {label}")

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory, TestCase
 
 from blog.models import Article
+from pages.forms import PageAdminForm
 from sitewide.middleware import AdminContentSecurityPolicyMiddleware
 from tests.base import TemporaryMediaMixin, make_article, make_editor, make_image
 from tests.blog.test_admin import article_form_data
@@ -52,6 +53,21 @@ class EditorWidgetTests(TestCase):
         # field says which language to check in.
         self.assertNotIn("NoSpellCheck", extensions)
         self.assertEqual(extensions["SpellCheck"], {"languageField": "language", "language": "fr"})
+
+    def test_a_pages_english_version_is_spell_checked_in_english(self):
+        form = PageAdminForm()
+        checks = [
+            editor_config(str(form[name]))["extensions"]["SpellCheck"]
+            for name in ["body", "body_en"]
+        ]
+        # The body follows the page's language field; its English version is English.
+        self.assertEqual(
+            checks,
+            [
+                {"languageField": "language", "language": "fr"},
+                {"languageField": "", "language": "en"},
+            ],
+        )
 
     def test_every_word_of_the_toolbar_is_in_the_admins_language(self):
         extensions = editor_config(self.response.content.decode())["extensions"]

@@ -150,7 +150,8 @@ export const Link = BaseLink.extend({
 })
 
 // The browser's spelling checker, in the language the article is written in: the
-// editing area's lang follows the form's language field as it changes.
+// editing area's lang follows the form's language field as it changes (no field for
+// a text always in one language, such as a page's English version).
 export const SpellCheck = Extension.create({
   name: "spellCheck",
 
@@ -160,7 +161,8 @@ export const SpellCheck = Extension.create({
 
   onCreate() {
     const dom = this.editor.view.dom
-    const field = dom.closest("form")?.elements.namedItem(this.options.languageField)
+    const name = this.options.languageField
+    const field = name ? dom.closest("form")?.elements.namedItem(name) : null
     const follow = () => {
       dom.lang = field?.value || this.options.language || document.documentElement.lang
     }
