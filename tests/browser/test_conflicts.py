@@ -102,3 +102,34 @@ def test_an_article_deleted_while_it_is_edited_becomes_a_new_draft(demo, browsin
     expect(page.locator(".messagelist .success")).to_be_visible()
     draft = Article.objects.get(title=title)
     assert draft.standfirst == STANDFIRST and draft.status == Article.Status.DRAFT
+
+
+def test_recovered_text_typed_before_another_save_is_a_conflict_not_an_overwrite(demo, browsing):
+    url = f"/admin/blog/article/{demo.pk}/change/"
+    editor = browsing()
+    page = editor.page
+    log_in(page, "editor")
+    editor.go(url)
+    page.locator("#id_standfirst").fill(STANDFIRST)
+    expect(page.locator(".autosave__status")).to_contain_text("Brouillon conservé")
+    page.close()  # the tab is lost, its text kept as a draft
+
+    admin = browsing()
+    log_in(admin.page, "admin")
+    admin.go(url)
+    admin.page.locator("#id_seo_description").fill(DESCRIPTION)
+    admin.page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(admin.page.locator(".messagelist .success")).to_be_visible()
+
+    # The draft comes back with the revision it was typed on: saving it asks first.
+    page = editor.page = editor.context.new_page()
+    editor.go(url)
+    page.locator(".autosave__offer").get_by_role("button", name="Le récupérer").click()
+    expect(page.locator("#id_standfirst")).to_have_value(STANDFIRST)
+    with page.expect_response(lambda response: response.url.endswith("/change/")) as sent:
+        page.get_by_role("button", name="Enregistrer", exact=True).click()
+    assert sent.value.status == 409
+    expect(page.locator("#take-mine-standfirst")).to_be_checked()
+    expect(page.locator("#take-theirs-seo_description")).to_be_checked()
+    demo.refresh_from_db()
+    assert demo.seo_description == DESCRIPTION
