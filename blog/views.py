@@ -82,10 +82,13 @@ class FrontPage:
 
     @classmethod
     def read(cls, language: str) -> "FrontPage":
-        edition = Article.objects.published().for_edition(language).for_listing()
+        published = Article.objects.published().for_listing()
+        edition = published.for_edition(language)
         lead = edition.lead(language)
         shown = [lead.pk] if lead else []
-        written_here = edition.filter(language=language)
+        # An edition never leaves out its own stories: read in plain date order, which the
+        # indexes give, without for_edition()'s join and language key.
+        written_here = published.filter(language=language)
         latest = list(written_here.exclude(pk__in=shown)[:FRONT_LATEST])
         shown += [article.pk for article in latest]
         categories = list(Category.objects.in_use())
