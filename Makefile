@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: help run dev demo test lint format messages chromium redis clean bench bench-tools bench-sqlite screenshots backup restore
+.PHONY: help run dev demo test lint format messages chromium redis clean bench bench-news bench-tools bench-sqlite screenshots backup restore
 
 help:
 	@echo "make run    set everything up and serve the demo blog (gunicorn and the mail worker) on http://127.0.0.1:$(PORT)"
@@ -121,6 +121,13 @@ bench: $(BIN)/.installed messages redis bench-tools
 
 bench-tools:
 	@command -v wrk >/dev/null && command -v nginx >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk nginx)
+
+# A news site's load: Zipf-popular reads while a comment is approved every second and an
+# article published every minute, through Carnet's cache (tags, then the single generation
+# as the baseline) and Varnish purged by tag; prints hit ratio, renders/min, p50/p99.
+bench-news: $(BIN)/.installed messages redis
+	@command -v varnishd >/dev/null || (apt-get update -qq && apt-get install -y -qq varnish varnish-modules)
+	$(BIN)/python bench/news.py $(BENCH_ARGS)
 
 # A quick look without services: the public pages on SQLite, gunicorn and a Python client.
 bench-sqlite: $(BIN)/.installed messages

@@ -1,0 +1,340 @@
+"""A news site's load through Carnet's cache: Zipf-popular reads while comments are
+approved every second and an article is published every minute (make bench-news).
+
+Builds a throwaway PostgreSQL database (the demo and N generated articles; --scale:
+100,000 and 1,000,000 comments), starts gunicorn with Carnet's page cache in Redis,
+then for each way of forgetting runs the readers alone, then the readers beside the
+writer:
+
+  tags        this Carnet: a change forgets the pages that show what it touched
+  generation  the baseline, Carnet before tags: every change forgets every page,
+              and pages are kept PAGE_MAX_AGE (60 s) at most
+  varnish     tags, read through Varnish with config/varnish.vcl, purged by tag
+              (PURGE_URL; needs Debian's varnish and varnish-modules)
+
+Readers: --connections threads with keep-alive connections, each following a Zipf
+popularity (s = 1.1) over the newest --popular articles, the front page and the
+category pages. The writer approves a comment on a Zipf-chosen article every second
+and publishes an article every minute. A read counts as answered without a render
+when its Cache-Status says a cache hit (Carnet's or Varnish's). It prints req/s, the
+hit ratio, renders per minute and p50/p99; figures mean something on a quiet machine
+only, and it asserts nothing. The client is Python: its own cost is in the latencies.
+
+  .venv/bin/python bench/news.py [--articles 10000] [--duration 30] [--connections 16]
+"""
+
+import argparse
+import datetime
+import http.client
+import itertools
+import os
+import random
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from contextlib import ExitStack
+from pathlib import Path
+
+import cache
+from cache import ROOT, build_database, manage, psql, start_gunicorn, stop, wait_for
+
+ZIPF_S = 1.1
+MODES = ["tags", "generation", "varnish"]
+
+
+def zipf_weights(count: int) -> list[float]:
+    return [1 / rank**ZIPF_S for rank in range(1, count + 1)]
+
+
+def reading_list(env: dict, popular: int) -> list[str]:
+    """The front page, the category pages and the newest articles (each in its own
+    edition, as links lead to it), most popular first, as sent on the wire."""
+    script = (
+        "from blog.models import Article, Category\n"
+        "print('/')\n"
+        "for c in Category.objects.in_use(): print(c.get_absolute_url())\n"
+        f"for a in Article.objects.published()[:{popular}]: print(a.language_path())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    # Only the addresses: the shell may say what it imported first.
+    return [urllib.parse.quote(line) for line in done.stdout.split("\n") if line.startswith("/")]
+
+
+class Readers:
+    """Threads reading the Zipf mix until stopped, each on its own keep-alive connection."""
+
+    def __init__(self, port: int, paths: list[str], connections: int) -> None:
+        self.port, self.paths, self.connections = port, paths, connections
+        self.weights = zipf_weights(len(paths))
+        self.latencies: list[float] = []
+        self.hits = self.stale = self.renders = self.errors = 0
+        self.lock = threading.Lock()
+        self.running = True
+
+    def read(self) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        chooser = random.Random()
+        while self.running:
+            path = chooser.choices(self.paths, self.weights)[0]
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path, headers={"Accept-Encoding": "gzip"})
+                response = connection.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                with self.lock:
+                    self.errors += 1
+                continue
+            elapsed = time.perf_counter() - started
+            status = response.headers.get("Cache-Status", "")
+            last = status.split(",")[-1]  # the cache nearest the reader
+            with self.lock:
+                self.latencies.append(elapsed)
+                self.hits += "hit" in last
+                self.stale += "detail=stale" in last
+                self.renders += "Carnet; fwd=" in status and "Varnish; hit" not in status
+
+    def run(self, seconds: float) -> dict:
+        threads = [threading.Thread(target=self.read) for _ in range(self.connections)]
+        for thread in threads:
+            thread.start()
+        time.sleep(seconds)
+        self.running = False
+        for thread in threads:
+            thread.join()
+        reads = len(self.latencies)
+        ordered = sorted(self.latencies)
+        return {
+            "req/s": reads / seconds,
+            "hit ratio": self.hits / reads if reads else 0,
+            "stale": self.stale / reads if reads else 0,
+            "renders/min": self.renders * 60 / seconds,
+            "p50 ms": statistics.median(ordered) * 1000 if reads else 0,
+            "p99 ms": ordered[int(reads * 0.99)] * 1000 if reads else 0,
+            "errors": self.errors,
+        }
+
+
+def warm(port: int, paths: list[str], connections: int) -> None:
+    """Every page of the mix read once, so that each run starts from a warm cache."""
+    queue = list(paths)
+
+    def crawl() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while queue:
+            connection.request("GET", queue.pop(), headers={"Accept-Encoding": "gzip"})
+            connection.getresponse().read()
+
+    threads = [threading.Thread(target=crawl) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def writer(everything: bool) -> None:
+    """Approve a comment every second, publish an article every minute, until killed
+    (run in its own process: python bench/news.py --writer)."""
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from accounts.models import User
+    from blog.models import Article
+    from comments.models import Comment
+    from sitewide.pagecache import pages_changed
+
+    moderator = User.objects.filter(is_superuser=True).first()
+    author = Article.objects.published().first().author
+    articles = list(Article.objects.published().values_list("pk", flat=True)[:2000])
+    weights = zipf_weights(len(articles))
+    published = 0
+    for second in range(10**9):
+        started = time.monotonic()
+        pk = random.choices(articles, weights)[0]
+        comment = Comment.objects.create(
+            article_id=pk, name="Lectrice", email="lectrice@example.org", body="Bien vu."
+        )
+        Comment.objects.filter(pk=comment.pk).approve(by=moderator)
+        if second % 60 == 59:
+            published += 1
+            Article.objects.create(
+                title=f"Dépêche {published} {time.time_ns()}",
+                body="<p>Du nouveau.</p>",
+                author=author,
+                status=Article.Status.PUBLISHED,
+                published_at=datetime.datetime.now(datetime.UTC),
+            )
+        if everything:
+            pages_changed()  # the generation: every change forgets every page
+        time.sleep(max(0.0, 1 - (time.monotonic() - started)))
+
+
+def start_varnish(stack: ExitStack, work: Path, port: int, backend_port: int) -> None:
+    vcl = work / "carnet.vcl"
+    vcl.write_text(
+        (ROOT / "config" / "varnish.vcl")
+        .read_text()
+        .replace('.port = "8000";', f'.port = "{backend_port}";')
+    )
+    varnish = subprocess.Popen(
+        ["varnishd", "-F", "-n", str(work / "varnish"), "-f", str(vcl)]
+        + ["-a", f"127.0.0.1:{port}", "-s", "malloc,256m"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    stack.callback(stop, varnish)
+    wait_for(f"http://127.0.0.1:{port}/healthz")
+
+
+def measure(env: dict, mode: str, args, work: Path, paths: list[str]) -> list[tuple]:
+    rows = []
+    with ExitStack() as stack:
+        base = start_gunicorn(stack, env, work / f"gunicorn-{mode}.log")
+        port = int(base.rsplit(":", 1)[1])
+        if mode == "varnish":
+            varnish_port = int(env["PURGE_URL"].rsplit(":", 1)[1].strip("/"))
+            start_varnish(stack, work, varnish_port, port)
+            port = varnish_port
+        subprocess.run(
+            ["redis-cli", "-u", args.redis_url, "flushdb"], check=True, stdout=subprocess.DEVNULL
+        )
+        warm(port, paths, args.connections)
+        for load in ["reads only", "reads + writer"]:
+            Readers(port, paths, args.connections).run(args.warmup)
+            writing = None
+            if load != "reads only":
+                writing = subprocess.Popen(
+                    [sys.executable, __file__, "--writer"]
+                    + (["--everything"] if mode == "generation" else []),
+                    cwd=ROOT,
+                    env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+                )
+                stack.callback(stop, writing)
+            figures = Readers(port, paths, args.connections).run(args.duration)
+            if writing is not None:
+                stop(writing)
+            rows.append((mode, load, figures))
+            print(f"  {mode}, {load}: {figures}", flush=True)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--comments", type=int, default=49)
+    parser.add_argument(
+        "--scale", action="store_true", help="100,000 articles, 1,000,000 comments"
+    )
+    parser.add_argument("--popular", type=int, default=2000, help="the newest articles read")
+    parser.add_argument("--duration", type=int, default=30, help="seconds per run")
+    parser.add_argument("--warmup", type=int, default=10, help="seconds read before each run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument("--database", default=None, help="carnet_bench_news, or _scale")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/8")
+    parser.add_argument("--keep-db", action="store_true", help="reuse the database, keep it after")
+    parser.add_argument(
+        "--port-base", type=int, default=0, help="listen from this port up (default: any free)"
+    )
+    parser.add_argument("--writer", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--everything", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    # Stopped, it still stops what it started (the ExitStacks unwind).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    if args.writer:
+        writer(args.everything)
+        return
+    if args.port_base:
+        ports = itertools.count(args.port_base)
+        cache.free_port = lambda: next(ports)
+    if args.scale:
+        args.articles, args.comments = 100_000, 1_000_000
+    args.database = args.database or (
+        "carnet_bench_news_scale" if args.scale else "carnet_bench_news"
+    )
+    modes = args.modes.split(",")
+    if "varnish" in modes and not shutil.which("varnishd"):
+        print("varnishd is missing (apt-get install varnish varnish-modules): no varnish run")
+        modes.remove("varnish")
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{args.database}",
+        "SECRET_KEY": "benchmark-only-secret-key-not-used-elsewhere",
+        "CARNET_DEMO_PASSWORD": "benchmark-only",
+        "DEBUG": "false",
+        "HOST": "127.0.0.1",
+        "WEB_CONCURRENCY": str(args.workers),
+        "LOG_LEVEL": "WARNING",
+        "REDIS_URL": args.redis_url,
+        "PAGE_CACHE": "on",
+        # The writer's tasks (the purges) run in its process, after each commit.
+        "TASK_BACKEND": "immediate",
+        "PAGE_KEEP_SECONDS": "86400",
+    }
+    rows = []
+    with ExitStack() as stack:
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="carnet-news-")))
+        os.chmod(work, 0o755)
+        build_database(args, env)
+        if not args.keep_db:
+            stack.callback(psql, f'DROP DATABASE IF EXISTS "{args.database}"')
+        manage(env, "collectstatic", "--noinput", "-v0")
+        paths = reading_list(env, args.popular)
+        print(
+            f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, {os.cpu_count()} cores, "
+            f"load average {os.getloadavg()[0]:.2f}; {args.articles} articles, "
+            f"{len(paths)} pages in the mix, {args.workers} gunicorn workers, "
+            f"{args.connections} connections, {args.duration} s a run",
+            flush=True,
+        )
+        for mode in modes:
+            mode_env = dict(env)
+            if mode == "generation":
+                mode_env["PAGE_KEEP_SECONDS"] = "60"
+            if mode == "varnish":
+                # Where the writer sends its purges (the readers only read).
+                mode_env["PURGE_URL"] = f"http://127.0.0.1:{cache.free_port()}/"
+            rows += measure(mode_env, mode, args, work, paths)
+    report(rows)
+
+
+def report(rows: list[tuple]) -> None:
+    print()
+    print(
+        "| cache | load | req/s | without a render | of which stale "
+        "| renders/min | p50 ms | p99 ms |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for mode, load, f in rows:
+        print(
+            f"| {mode} | {load} | {f['req/s']:.0f} | {f['hit ratio']:.1%} | {f['stale']:.1%} "
+            f"| {f['renders/min']:.0f} | {f['p50 ms']:.1f} | {f['p99 ms']:.1f} |"
+        )
+    by = {(mode, load): f for mode, load, f in rows}
+    for mode in dict.fromkeys(mode for mode, _load, _f in rows):
+        alone, written = by.get((mode, "reads only")), by.get((mode, "reads + writer"))
+        if alone and written and alone["req/s"]:
+            cost = 1 - written["req/s"] / alone["req/s"]
+            print(f"{mode}: one approval a second costs {cost:.0%} of the reads-only throughput")
+
+
+if __name__ == "__main__":
+    main()
