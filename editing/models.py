@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from sitewide import images
+from sitewide import images, pagecache
 from sitewide.uploads import UploadedImageField
 
 
@@ -113,6 +113,13 @@ class Image(models.Model):
             self.renditions = images.make_renditions(self.file.storage, self.file.name)
             type(self).objects.filter(pk=self.pk).update(renditions=self.renditions)
             self.__dict__.pop("srcset", None)
+        # Its alt text, caption and renditions, wherever it is a cover (a body's copy of an
+        # image is its article's own HTML).
+        pagecache.changed(self)
+
+    def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
+        pagecache.changed(self)
+        return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
         if not self.alt.strip():

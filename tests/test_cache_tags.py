@@ -18,10 +18,12 @@ from comments.models import Comment
 from sitewide import fragments, pagecache
 from sitewide.models import SiteSettings
 from tests.base import (
+    TemporaryMediaMixin,
     make_article,
     make_category,
     make_comment,
     make_editor,
+    make_image,
     make_moderator,
     make_scheduled,
 )
@@ -194,3 +196,19 @@ class GoingLiveTests(TestCase):
         Client().get("/category/world/")
         self.assertFalse(workflow.go_live(article))
         self.assertTrue(kept("/category/world/"))
+
+
+class CoverTests(TemporaryMediaMixin, TestCase):
+    def test_editing_an_image_forgets_the_pages_it_is_the_cover_of(self):
+        SiteSettings.load()
+        cover = make_image(alt="A harbour at dawn")
+        make_article(slug="covered", cover=cover)
+        make_article(slug="bare")
+        for url in ["/articles/covered/", "/articles/bare/"]:
+            Client().get(url)
+        with self.captureOnCommitCallbacks(execute=True):
+            cover.alt = "A harbour at dusk"
+            cover.save()
+        self.assertFalse(kept("/articles/covered/"))
+        self.assertTrue(kept("/articles/bare/"))
+        self.assertContains(Client().get("/articles/covered/"), "A harbour at dusk")
