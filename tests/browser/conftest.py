@@ -65,8 +65,14 @@ class OneRequestAtATimeServer(ThreadedWSGIServer):
 
 
 @pytest.fixture(scope="session")
-def live_server(request):
-    """pytest-django's live server, its requests in turn when they share one connection."""
+def live_server(request, django_db_setup):
+    """pytest-django's live server, its requests in turn when they share one connection.
+
+    It starts once the test database exists: made before, it saw the file database of
+    the settings, shared nothing, and each request thread opened its own connection to
+    the in-memory database, where two requests at once fail with "database table is
+    locked" instead of waiting (a session saved by /admin/jsi18n/ beside a page's).
+    """
     from pytest_django.live_server_helper import LiveServer
 
     server = LiveServer(
