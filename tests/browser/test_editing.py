@@ -71,7 +71,10 @@ def test_an_editor_publishes_an_article_with_a_tag_and_a_cover(demo, browsing):
     expect(cover).to_have_attribute("width", "800")
     expect(cover).to_have_attribute("height", "450")
     expect(cover).to_have_attribute("srcset", re.compile(r"-480w\.jpg 480w, .+ 800w$"))
-    assert cover.evaluate("image => image.complete && image.naturalWidth > 0"), "no cover"
+    # The cover loads (waited for: on a busy machine the page is there before its image).
+    reader.page.wait_for_function(
+        "image => image.complete && image.naturalWidth > 0", arg=cover.element_handle()
+    )
 
     reader.page.get_by_role("link", name="Montagne").click()
     expect(reader.page).to_have_url(f"{reader.base_url}/tag/montagne/")

@@ -79,7 +79,9 @@ def test_the_article_reads_well_on_a_phone(demo, browsing):
     cover = page.locator(".article__cover img")
     assert cover.bounding_box()["width"] <= PHONE["width"]
     # The phone downloads the 480 px rendition, not the 1200 px original.
-    assert cover.evaluate("image => image.complete && image.naturalWidth > 0")
+    page.wait_for_function(
+        "image => image.complete && image.naturalWidth > 0", arg=cover.element_handle()
+    )
     assert cover.evaluate("image => image.currentSrc").endswith("-480w.jpg")
     phone.assert_accessible("the article on a phone")
 
