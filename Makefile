@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: help run dev demo test lint format messages chromium redis clean bench bench-news bench-tools bench-sqlite screenshots backup restore
+.PHONY: help run dev demo test lint format messages chromium redis clean bench bench-news bench-tools bench-sqlite screenshots backup restore FORCE
 
 help:
 	@echo "make run    set everything up and serve the demo blog (gunicorn and the mail worker) on http://127.0.0.1:$(PORT)"
@@ -30,10 +30,14 @@ var/secret_key:
 	@$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 	@chmod 600 $@
 
-var/demo_password:
+# The demo's password: CARNET_DEMO_PASSWORD when set (written again each time, so the
+# file never holds another one), else one generated once and kept.
+var/demo_password: $(if $(CARNET_DEMO_PASSWORD),FORCE)
 	@mkdir -p var
-	@$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(9))' > $@
+	@$(PYTHON) -c 'import os, secrets; print(os.environ.get("CARNET_DEMO_PASSWORD") or secrets.token_urlsafe(9))' > $@
 	@chmod 600 $@
+
+FORCE:
 
 # Compiled translations are built here, never committed.
 messages: $(BIN)/.installed

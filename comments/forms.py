@@ -30,6 +30,37 @@ class EmailField(forms.EmailField):
         return super().to_python(value)
 
 
+def limit_body(field: forms.CharField) -> None:
+    """A comment box with a visible counter (carnet.js), never a browser cut: no maxlength,
+    so that text past the limit is sent, refused by the server and kept for the reader."""
+    field.widget.attrs.pop("maxlength", None)
+    field.widget.attrs.update(
+        {
+            "rows": 6,
+            "data-max-length": BODY_MAX_LENGTH,
+            # The counter's words, for the script: {count}, {max} and {over} are numbers.
+            "data-counter": _("{count} characters of {max}"),
+            "data-counter-over": _("{count} characters: {over} more than the {max} allowed"),
+        }
+    )
+
+
+class WebsiteField(forms.URLField):
+    """An http or https address. Its checks stop at the first refusal: an address
+    several of them refuse is one mistake, listed once."""
+
+    default_validators = [
+        ProhibitControlCharactersValidator(_("Enter a valid URL."), "invalid"),
+        URLValidator(schemes=["http", "https"]),
+    ]
+
+    def run_validators(self, value: str) -> None:
+        if value in self.empty_values:
+            return
+        for validator in self.validators:
+            validator(value)
+
+
 def issue_token(article: Article, issued_at: float | None = None) -> str:
     """The form's signed stamp: which article, and the hour the form was shown.
 
@@ -76,15 +107,7 @@ class CommentForm(forms.Form):
         # Carnet mails this address: one plain address, nothing a mail server reads as more.
         validators=[validate_plain_email],
     )
-    website = forms.URLField(
-        label=_("Website"),
-        max_length=200,
-        required=False,
-        validators=[
-            URLValidator(schemes=["http", "https"]),
-            ProhibitControlCharactersValidator(_("Enter a valid URL."), "invalid"),
-        ],
-    )
+    website = WebsiteField(label=_("Website"), max_length=200, required=False)
     body = forms.CharField(
         label=_("Comment"),
         max_length=BODY_MAX_LENGTH,
@@ -119,7 +142,7 @@ class CommentForm(forms.Form):
         self.fields["name"].widget.attrs.update(autocomplete="name")
         self.fields["email"].widget.attrs.update(autocomplete="email")
         self.fields["website"].widget.attrs.update(autocomplete="url")
-        self.fields["body"].widget.attrs.update(rows=6, maxlength=BODY_MAX_LENGTH)
+        limit_body(self.fields["body"])
         self.fields["subject"].widget.attrs.update(autocomplete="off", tabindex="-1")
 
     def get_comment_object(self, **fields) -> Comment:
@@ -200,4 +223,4 @@ class EditForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].widget.attrs.update(rows=6, maxlength=BODY_MAX_LENGTH)
+        limit_body(self.fields["body"])

@@ -4,10 +4,10 @@ must know, and let the reader's browser find it again while it waits.
 Called explicitly by the comment view; nothing runs behind a signal.
 """
 
-import json
 import logging
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
@@ -109,6 +109,28 @@ def _answer_url(comment: Comment) -> str:
     return comment.get_page_url()
 
 
+def _set_signed(response: HttpResponse, name: str, value: object, max_age: int) -> None:
+    """A cookie holding value, signed: signing.dumps gives URL-safe base64 and colons,
+    RFC 6265 cookie-octets that any HTTP client sends back as they came (JSON's quotes
+    and commas are not, and Python's cookie jar returns them mangled)."""
+    response.set_cookie(
+        name,
+        signing.dumps(value, salt=name),
+        max_age=max_age,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _read_signed(request: HttpRequest, name: str, max_age: int) -> object:
+    """What _set_signed kept in the cookie; None when absent, altered or expired."""
+    try:
+        return signing.loads(request.COOKIES.get(name, ""), salt=name, max_age=max_age)
+    except signing.BadSignature:
+        return None
+
+
 def remember_pending(request: HttpRequest, response: HttpResponse, comment: Comment) -> None:
     """Let this browser see its own comment while it waits for a moderator.
 
@@ -118,23 +140,15 @@ def remember_pending(request: HttpRequest, response: HttpResponse, comment: Comm
     if comment.status != Comment.Status.PENDING:
         return
     pending = (pending_ids(request) + [comment.pk])[-PENDING_LIMIT:]
-    response.set_signed_cookie(
-        PENDING_COOKIE,
-        ",".join(map(str, pending)),
-        salt=PENDING_COOKIE,
-        max_age=PENDING_SECONDS,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
+    _set_signed(response, PENDING_COOKIE, pending, PENDING_SECONDS)
 
 
 def pending_ids(request: HttpRequest) -> list[int]:
     """The ids of the held comments this browser sent."""
-    value = request.get_signed_cookie(
-        PENDING_COOKIE, default="", salt=PENDING_COOKIE, max_age=PENDING_SECONDS
-    )
-    return [int(pk) for pk in value.split(",") if pk.isascii() and pk.isdigit()][-PENDING_LIMIT:]
+    value = _read_signed(request, PENDING_COOKIE, PENDING_SECONDS)
+    if not isinstance(value, list):
+        return []
+    return [pk for pk in value if isinstance(pk, int)][-PENDING_LIMIT:]
 
 
 def remember_commenter(request: HttpRequest, response: HttpResponse, form: CommentForm) -> None:
@@ -147,26 +161,12 @@ def remember_commenter(request: HttpRequest, response: HttpResponse, form: Comme
         if REMEMBER_COOKIE in request.COOKIES:
             forget_commenter(response)
         return
-    response.set_signed_cookie(
-        REMEMBER_COOKIE,
-        json.dumps(form.remembered, separators=(",", ":")),
-        salt=REMEMBER_COOKIE,
-        max_age=REMEMBER_SECONDS,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
+    _set_signed(response, REMEMBER_COOKIE, form.remembered, REMEMBER_SECONDS)
 
 
 def remembered_commenter(request: HttpRequest) -> dict[str, str]:
     """The name, email and website this browser asked Carnet to remember, if any."""
-    value = request.get_signed_cookie(
-        REMEMBER_COOKIE, default="", salt=REMEMBER_COOKIE, max_age=REMEMBER_SECONDS
-    )
-    try:
-        details = json.loads(value) if value else {}
-    except ValueError:
-        return {}
+    details = _read_signed(request, REMEMBER_COOKIE, REMEMBER_SECONDS)
     if not isinstance(details, dict) or not details:
         return {}
     return {key: str(details.get(key, "")) for key in ("name", "email", "website")}

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -20,7 +21,7 @@ from blog.models import Article
 from blog.views import article_context
 from comments import links, notifications, posting, spam
 from comments.forms import CommentForm, EditForm, ManageRequestForm
-from comments.models import Comment, Confirmation, Subscription, export_json
+from comments.models import EDIT_WINDOW, Comment, Confirmation, Subscription, export_json
 from sitewide import flood
 from sitewide.csrf import origin_protected
 from sitewide.http import client_ip
@@ -209,19 +210,27 @@ def _confirm(request: HttpRequest, token: str, *, confirming: bool) -> HttpRespo
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """Stop the reply notices of one comment: the one-click POST of RFC 8058 (a mail
-    client's, with no cookie and no origin) or the button of the page a GET shows."""
+    client's, with no cookie and no origin) or the button of the page a GET shows;
+    the page that says it is done offers to start them again."""
     try:
         comment = links.read(links.UNSUBSCRIBE, token)
     except links.BadLink as error:
         return _private(_link_refused(request, error))
     subscribed = Subscription.objects.filter(comment=comment)
-    if request.method == "POST":
+    resubscribed = False
+    if request.method == "POST" and "resubscribe" in request.POST:
+        # The undo of the page's button: the link came to this mailbox, as a confirmation.
+        now = timezone.now()
+        Subscription.objects.get_or_create(comment=comment, defaults={"confirmed_at": now})
+        logger.info("Comment %s: reply notices started again", comment.pk)
+        done, resubscribed = False, True
+    elif request.method == "POST":
         subscribed.delete()
         logger.info("Comment %s: reply notices stopped", comment.pk)
         done = True
     else:
         done = not subscribed.exists()
-    context = {"comment": comment, "done": done}
+    context = {"comment": comment, "done": done, "resubscribed": resubscribed}
     return _private(render(request, "comments/unsubscribe.html", context))
 
 
@@ -357,10 +366,17 @@ def manage_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if refusal:
         return refusal
     comment = _owned(key, pk)
-    if not comment.is_editable():
-        messages.error(request, _("This comment can no longer be edited."))
-        return _back_to_manage()
     form = EditForm(request.POST or None, initial={"body": comment.body})
+    if not comment.is_editable():
+        reason = _not_editable_reason(comment)
+        if request.method != "POST":
+            messages.error(request, reason)
+            return _back_to_manage()
+        # Sent after the window closed: the correction stays in the box, to copy.
+        form.is_valid()
+        form.add_error(None, reason)
+        context = {"comment": comment, "form": form}
+        return _private(render(request, "comments/manage_edit.html", context, status=403))
     if request.method == "POST" and form.is_valid():
         posting.edit(request, comment, form.cleaned_data["body"])
         if comment.status == Comment.Status.APPROVED:
@@ -371,6 +387,20 @@ def manage_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 400 if form.is_bound else 200
     context = {"comment": comment, "form": form}
     return _private(render(request, "comments/manage_edit.html", context, status=status))
+
+
+def _not_editable_reason(comment: Comment) -> str:
+    """Why its author can no longer correct a comment."""
+    if comment.status != Comment.Status.APPROVED or comment.moderated_at is None:
+        return _("This comment can no longer be edited: the moderators did not publish it.")
+    minutes = int(EDIT_WINDOW.total_seconds() // 60)
+    return _(
+        "This comment can no longer be edited: a published comment can be corrected for "
+        "%(minutes)s minutes after its publication, and this one was published on %(date)s."
+    ) % {
+        "minutes": minutes,
+        "date": date_format(timezone.localtime(comment.moderated_at), "DATETIME_FORMAT"),
+    }
 
 
 @origin_protected

@@ -41,3 +41,27 @@ if (opener && location.hash.length > 1) {
   history.replaceState(null, "", location.pathname + location.search);
   opener.requestSubmit();
 }
+
+// A comment box with a limit shows how many characters it holds, and says plainly when
+// it holds too many. Nothing is cut: the server refuses the excess and keeps the text.
+for (const box of document.querySelectorAll("textarea[data-max-length]")) {
+  const max = Number(box.dataset.maxLength);
+  const counter = document.createElement("span");
+  counter.className = "counter";
+  counter.id = `${box.id}_counter`;
+  box.after(counter);
+  const described = box.getAttribute("aria-describedby");
+  box.setAttribute("aria-describedby", described ? `${described} ${counter.id}` : counter.id);
+  const number = (n) => n.toLocaleString(document.documentElement.lang);
+  const show = () => {
+    const count = [...box.value].length;
+    const over = count > max;
+    counter.textContent = (over ? box.dataset.counterOver : box.dataset.counter)
+      .replace("{count}", number(count))
+      .replace("{max}", number(max))
+      .replace("{over}", number(count - max));
+    counter.classList.toggle("counter--over", over);
+  };
+  box.addEventListener("input", show);
+  show();
+}

@@ -118,6 +118,11 @@ def test_a_reader_is_told_of_a_reply_and_unsubscribes_in_one_click(
     page.get_by_role("button", name="Me désabonner").click()
     expect(page.locator(".message")).to_contain_text("Vous ne recevrez plus")
     reader.assert_accessible("the unsubscribed page")
+    # A slip of the finger: undone at once, then done again.
+    page.get_by_role("button", name="M’envoyer de nouveau les réponses").click()
+    expect(page.locator(".message")).to_contain_text("Nous vous écrirons de nouveau")
+    page.get_by_role("button", name="Me désabonner").click()
+    expect(page.locator(".message")).to_contain_text("Vous ne recevrez plus")
     from comments.models import Subscription
 
     assert not Subscription.objects.filter(comment=mine).exists()
@@ -331,3 +336,26 @@ def test_an_english_commenters_mail_is_english_with_english_links(demo, browsing
     page.get_by_role("button", name="Yes, I wrote it: confirm").click()
     expect(page.locator("h1")).to_have_text("Your email is confirmed")
     reader.assert_accessible("the English confirmed page")
+
+
+def test_a_6000_character_comment_gets_a_counter_and_a_clear_refusal_its_text_kept(demo, browsing):
+    reader = browsing()
+    page = reader.page
+    reader.go(demo.get_absolute_url())
+    words = ("Un long développement. " * 300)[:5999] + "!"
+    fill_comment(page, words)
+    counter = page.locator("#id_body_counter")
+    # Nothing is cut as it is typed: the box holds all 6,000, and says how many too many.
+    expect(page.locator("#id_body")).to_have_value(words)
+    expect(counter).to_have_text(
+        "6\u202f000 caractères : 1\u202f000 de plus que les 5\u202f000 permis"
+    )
+    expect(counter).to_have_class(re.compile("counter--over"))
+    assert_accessible_everywhere(reader, "a comment box past its limit")
+    page.get_by_role("button", name="Publier le commentaire").click()
+    expect(page.locator(".error-summary")).to_contain_text("5000")
+    expect(page.locator("#id_body")).to_have_value(words)
+    page.locator("#id_body").fill(words[:4000])
+    expect(counter).to_have_text("4\u202f000 caractères sur 5\u202f000")
+    page.get_by_role("button", name="Publier le commentaire").click()
+    expect(page.locator(".comment--pending")).to_contain_text("Un long développement.")

@@ -369,6 +369,21 @@ class ReplyNotificationTests(TestCase):
         [notice] = sent_to("mid@example.org")
         self.assertIn("Answering the middle", notice.body)
 
+    def test_the_unsubscribed_page_offers_an_undo(self):
+        top = self.subscribe()
+        self.reply(top)
+        unsubscribe = link_in(sent_to("asker@example.org")[0], "unsubscribe")
+        done = self.client.post(unsubscribe, {"List-Unsubscribe": "One-Click"})
+        self.assertContains(done, "Email me the replies again</button>")
+        self.assertContains(done, 'href="/en/articles/answered/"')
+        self.assertFalse(Subscription.objects.exists())
+        again = self.client.post(unsubscribe, {"resubscribe": "1"})
+        self.assertContains(again, "We will email you again")
+        self.assertIsNotNone(Subscription.objects.get(comment=top).confirmed_at)
+        self.reply(top, body="After the undo")
+        [notice] = sent_to("asker@example.org")
+        self.assertIn("After the undo", notice.body)
+
     def test_one_click_unsubscribe_works_without_a_session_or_origin(self):
         top = self.subscribe()
         self.reply(top)

@@ -178,11 +178,19 @@ class ManagePageTests(TestCase):
         self.assertContains(article_page, "Fresh, corrected")
         self.assertContains(article_page, '<span class="comment__edited">edited</span>')
 
-    def test_an_old_approved_comment_cannot_be_edited(self):
+    def test_an_old_approved_comment_cannot_be_edited_and_the_page_says_why(self):
         url = self.url(f"{self.approved_long_ago.pk}/edit/")
-        self.client.post(url, {"body": "Rewriting history"})
+        response = self.client.post(url, {"body": "Rewriting history"})
+        # The correction sent too late stays in the box; the reason is beside it.
+        self.assertContains(
+            response, "corrected for 15 minutes after its publication", status_code=403
+        )
+        self.assertContains(response, "Rewriting history</textarea>", status_code=403)
         self.approved_long_ago.refresh_from_db()
         self.assertEqual(self.approved_long_ago.body, "Old and approved")
+        response = self.client.get(url)
+        self.assertRedirects(response, self.url(), status_code=303, fetch_redirect_response=False)
+        self.assertContains(self.client.get(self.url()), "this one was published on")
 
     @override_settings(COMMENTS_MAX_LINKS=0)
     def test_an_edit_that_a_check_would_hold_goes_back_to_moderation(self):

@@ -79,3 +79,31 @@ class FormStampTests(TestCase):
             later = issue_token(article, issued_at=hour + 3000)
         self.assertEqual(first, later)
         self.assertNotEqual(first, issue_token(article, issued_at=hour + 3600))
+
+
+class FieldRefusalTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        cls.article = make_article(slug="refused-fields")
+
+    assertArticleWithWords = RefusalTests.assertArticleWithWords
+
+    def test_a_wrong_website_is_listed_once(self):
+        for website in ["not an address", "javascript:alert(1)", "https://exa\x01mple.org"]:
+            with self.subTest(website):
+                response = post_comment(self.client, self.article, website=website)
+                summary = (
+                    response.content.decode().split('id="error-summary"')[1].split("</ul>")[0]
+                )
+                self.assertEqual(summary.count("Website:"), 1, summary)
+                self.assertContains(response, "Enter a valid URL.", count=2, status_code=400)
+
+    def test_a_comment_past_the_limit_is_refused_plainly_and_kept_whole(self):
+        words = ("Long words. " * 500)[:5999] + "!"
+        response = post_comment(self.client, self.article, body=words)
+        self.assertArticleWithWords(response, 400, "at most 5000 characters (it has 6000)", words)
+        # No browser cut: the box carries no maxlength, only the limit for the counter.
+        self.assertNotContains(response, 'maxlength="5000"', status_code=400)
+        self.assertContains(response, 'data-max-length="5000"', status_code=400)
+        self.assertFalse(Comment.objects.exists())

@@ -1,8 +1,14 @@
 """ "Remember me": the reader's details kept in a signed cookie of their browser, by choice."""
 
+import email.message
+import http.cookiejar
+import re
+import urllib.request
+from types import SimpleNamespace
+
 from django.test import Client, TestCase
 
-from comments.posting import REMEMBER_COOKIE
+from comments.posting import PENDING_COOKIE, REMEMBER_COOKIE
 from sitewide.models import SiteSettings
 from tests.base import make_article
 from tests.comments.helpers import post_comment
@@ -94,3 +100,36 @@ class RememberMeTests(TestCase):
         post_comment(self.client, self.article, remember="on")
         response = post_comment(self.client, self.article, body="Another one", ip="198.51.100.3")
         self.assertEqual(response.cookies[REMEMBER_COOKIE].value, "")
+
+
+class CookieOctetsTests(TestCase):
+    """The cookies a commenter's browser keeps are RFC 6265 cookie-octets, so that any
+    HTTP client, not only a browser, sends them back as they came."""
+
+    COOKIE_OCTETS = re.compile(r"^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$")
+
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        cls.article = make_article(slug="jar")
+
+    def test_pythons_cookie_jar_sends_the_details_back_readable(self):
+        response = post_comment(
+            self.client, self.article, remember="on", name='Zoé "Z", Jr', email="zoe@example.org"
+        )
+        for name in [REMEMBER_COOKIE, PENDING_COOKIE]:
+            with self.subTest(name):
+                self.assertRegex(response.cookies[name].value, self.COOKIE_OCTETS)
+        # A standard client's cookie jar takes the Set-Cookie headers, and sends them back.
+        jar = http.cookiejar.CookieJar()
+        request = urllib.request.Request("http://testserver/en/articles/jar/comment/")
+        headers = email.message.Message()
+        for morsel in response.cookies.values():
+            headers["Set-Cookie"] = morsel.OutputString()
+        jar.extract_cookies(SimpleNamespace(info=lambda: headers), request)
+        again = urllib.request.Request("http://testserver/en/articles/jar/")
+        jar.add_cookie_header(again)
+        page = Client().get("/en/articles/jar/", HTTP_COOKIE=again.get_header("Cookie"))
+        self.assertContains(page, 'value="zoe@example.org"')
+        self.assertContains(page, "Zoé &quot;Z&quot;, Jr")
+        self.assertContains(page, "comment--pending")  # the pending list came back too
