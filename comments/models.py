@@ -105,12 +105,24 @@ class CommentQuerySet(models.QuerySet):
         )
 
     def thread_page(self, number: int, per_page: int) -> tuple[list["Comment"], bool]:
-        """Page number of these comments' threads: its top-level comments with their
-        replies, in order, and whether a later page exists; in one query."""
+        """Page number of these comments' threads (of one article): its top-level comments
+        with their replies, in order, and whether a later page exists; in one query.
+        Each comment carries ``thread_count``, the threads of every page."""
         start = (number - 1) * per_page
         # One thread more than the page holds: its presence says a later page exists.
         tops = self.filter(parent__isnull=True).values("pk")[start : start + per_page + 1]
-        comments = list(self.filter(Q(pk__in=tops) | Q(parent__in=tops)))
+        every_top = (
+            self.filter(parent__isnull=True)
+            .order_by()
+            .values("article")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        comments = list(
+            self.filter(Q(pk__in=tops) | Q(parent__in=tops)).annotate(
+                thread_count=Subquery(every_top[:1])
+            )
+        )
         top_ids = [comment.pk for comment in comments if comment.parent_id is None]
         if len(top_ids) <= per_page:
             return comments, False

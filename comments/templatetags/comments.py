@@ -1,3 +1,5 @@
+import math
+
 from django import template
 from django.conf import settings
 from django.http import Http404
@@ -119,6 +121,12 @@ class _Listing:
                 raise Http404("No such page of comments.")
         return self._public
 
+    def page_count(self) -> int:
+        """How many pages the threads fill (thread_page counted them)."""
+        public = self.public()[0]
+        threads = public[0].thread_count if public else 0
+        return max(self.page, math.ceil(threads / settings.COMMENTS_PER_PAGE))
+
     def public_by_id(self, pk: int) -> Comment | None:
         return next((c for c in self.public()[0] if c.pk == pk), None)
 
@@ -142,6 +150,7 @@ class _Listing:
                 "article": self.article,
                 "threads": _threads(comments),
                 "comments_page": self.page,
+                "comments_pages": self.page_count(),
                 "has_later_comments": has_later,
                 "accepts_comments": self.accepts_comments,
             },

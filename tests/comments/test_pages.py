@@ -59,6 +59,20 @@ class CommentPagesTests(TestCase):
             self.client.get("/en/articles/debate/?comments=3"), "Later comments"
         )
 
+    def test_the_pager_is_above_and_below_and_says_which_page_of_how_many(self):
+        second = self.client.get("/en/articles/debate/?comments=2").content.decode()
+        self.assertEqual(second.count("Comments, page 2 of 3"), 2)
+        self.assertEqual(second.count('rel="next"'), 2)
+        comments = second.split('id="comments"')[1]
+        # One pager before the first comment, one after the last.
+        self.assertLess(comments.index("page 2 of 3"), comments.index('class="comment-list"'))
+        self.assertGreater(comments.rindex("page 2 of 3"), comments.rindex("comment__body"))
+
+    def test_a_single_page_has_no_pager(self):
+        article = make_article(slug="quiet")
+        make_comment(article=article)
+        self.assertNotContains(self.client.get("/en/articles/quiet/"), "Comments, page")
+
     def test_a_page_past_the_last_is_not_found(self):
         self.assertEqual(self.client.get("/en/articles/debate/?comments=4").status_code, 404)
         self.assertEqual(self.client.get("/en/articles/debate/?comments=x").status_code, 200)
