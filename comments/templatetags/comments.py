@@ -128,7 +128,8 @@ class _Listing:
         return max(self.page, math.ceil(threads / settings.COMMENTS_PER_PAGE))
 
     def public_by_id(self, pk: int) -> Comment | None:
-        return next((c for c in self.public()[0] if c.pk == pk), None)
+        """The page's public comment pk, if it can be answered (a trace cannot)."""
+        return next((c for c in self.public()[0] if c.pk == pk and not c.removed), None)
 
     def render(self) -> str:
         # Its approved comments: the article's list (comments.models.recount_articles).

@@ -23,6 +23,24 @@ class ReplyToReplyTests(TestCase):
         self.assertContains(form, "Reply to pascal")
         self.assertContains(form, f'<input type="hidden" name="parent" value="{self.reply.pk}">')
 
+    def test_the_reply_form_shows_what_it_answers(self):
+        form = self.client.get(f"/en/articles/threaded/?reply_to={self.reply.pk}")
+        self.assertContains(
+            form,
+            '<blockquote class="quoted-comment comment-form__answering"><p>Mid</p></blockquote>',
+            html=True,
+        )
+
+    def test_a_trace_cannot_be_answered(self):
+        self.reply.remove(by=Comment.Removed.AUTHOR)  # answered by nobody: gone
+        self.top.remove(by=Comment.Removed.AUTHOR)  # answered by nobody now: gone too
+        trace_of = make_comment(article=self.article, name="Kept")
+        make_comment(article=self.article, parent=trace_of, name="Answer")
+        trace_of.remove(by=Comment.Removed.AUTHOR)
+        form = self.client.get(f"/en/articles/threaded/?reply_to={trace_of.pk}")
+        self.assertNotContains(form, "comment-form__answering")
+        self.assertContains(form, "Leave a comment")
+
     def test_it_joins_the_thread_and_names_whom_it_answers(self):
         response = post_comment(self.client, self.article, body="Deep", parent=str(self.reply.pk))
         self.assertEqual(response.status_code, 303)
