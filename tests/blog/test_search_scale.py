@@ -63,9 +63,14 @@ class SearchVectorTests(TestCase):
     @on_postgresql
     def test_saving_other_fields_leaves_the_vector_alone(self):
         article = make_article(author=self.author, title="Heron")
-        with self.assertNumQueries(1):  # the UPDATE of comments_open only
+        with CaptureQueriesContext(connection) as queries:
             article.comments_open = False
             article.save(update_fields=["comments_open"])
+        # 1. the UPDATE of comments_open (and going_live, which every save settles)
+        # 2. its tags, the lists the page cache forgets (Article._changed)
+        self.assertEqual(len(queries), 2, [query["sql"] for query in queries])
+        self.assertNotIn("search_vector", queries[0]["sql"])
+        self.assertIn("taggit_tag", queries[1]["sql"])
 
     @on_postgresql
     def test_each_article_is_stemmed_in_its_own_language(self):
