@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: help run dev demo test lint format messages chromium redis clean bench bench-news bench-tools bench-sqlite screenshots backup restore FORCE
+.PHONY: help run dev demo test lint format messages chromium redis varnish clean bench bench-news bench-tools bench-sqlite screenshots backup restore FORCE
 
 help:
 	@echo "make run    set everything up and serve the demo blog (gunicorn and the mail worker) on http://127.0.0.1:$(PORT)"
@@ -82,6 +82,10 @@ format: $(BIN)/.installed
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
+# Debian's Varnish with xkey (varnish-modules): tests/test_varnish.py purges a real one by tag.
+varnish:
+	@command -v varnishd >/dev/null || (apt-get update -qq && apt-get install -y -qq varnish varnish-modules)
+
 # The tests use the Redis on 127.0.0.1:6379 (the page cache's real backend); start it if it sleeps.
 redis:
 	@command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
@@ -95,7 +99,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
-test: $(BIN)/.installed messages lint chromium redis node_modules/.installed
+test: $(BIN)/.installed messages lint chromium redis varnish node_modules/.installed
 	@mkdir -p var
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -129,8 +133,7 @@ bench-tools:
 # A news site's load: Zipf-popular reads while a comment is approved every second and an
 # article published every minute, through Carnet's cache (tags, then the single generation
 # as the baseline) and Varnish purged by tag; prints hit ratio, renders/min, p50/p99.
-bench-news: $(BIN)/.installed messages redis
-	@command -v varnishd >/dev/null || (apt-get update -qq && apt-get install -y -qq varnish varnish-modules)
+bench-news: $(BIN)/.installed messages redis varnish
 	$(BIN)/python bench/news.py $(BENCH_ARGS)
 
 # A quick look without services: the public pages on SQLite, gunicorn and a Python client.
