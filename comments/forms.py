@@ -111,6 +111,10 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Comment"),
         max_length=BODY_MAX_LENGTH,
+        help_text=_(
+            "A blank line between paragraphs; *emphasis*, **strong**, and “> ” at the start "
+            "of a line to quote. Web addresses become links."
+        ),
         widget=forms.Textarea,
         validators=[
             ProhibitControlCharactersValidator(

@@ -407,12 +407,33 @@ def _set_comment_rel(attrs: dict, new: bool = False) -> dict | None:
 _comment_linker = Linker(callbacks=[_set_comment_rel], parse_email=False)
 
 
+# A reader's small formatting set: a paragraph of lines beginning with ">" is a quote,
+# **this** is strong and *this* emphasised. Applied to escaped text: it adds these
+# tags and nothing else.
+_QUOTE_LINE = re.compile(r"^ {0,3}> ?")
+_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=\S)\*(?![\w*])")
+
+
+def _comment_inline(text: str) -> str:
+    """One paragraph of a comment: escaped, its emphasis marked, its line breaks kept."""
+    html = bleach.clean(text, tags=set(), strip=False)
+    html = _EMPHASIS.sub(r"<em>\1</em>", _STRONG.sub(r"<strong>\1</strong>", html))
+    return html.replace("\n", "<br>")
+
+
 def render_comment_text(text: str) -> str:
-    """Turn a reader's plain-text comment into safe HTML paragraphs with links."""
+    """Turn a reader's plain-text comment into safe HTML: paragraphs, links, quotes
+    ("> " lines), **strong** and *emphasis*; any markup typed is shown as text."""
     text = _CONTROL_CHARS.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
     paragraphs = [p.strip() for p in _BLANK_LINES.split(text.strip()) if p.strip()]
-    html = "".join(
-        "<p>" + bleach.clean(p, tags=set(), strip=False).replace("\n", "<br>") + "</p>"
-        for p in paragraphs
-    )
+    html = ""
+    for paragraph in paragraphs:
+        lines = paragraph.split("\n")
+        if all(_QUOTE_LINE.match(line) for line in lines):
+            quoted = "\n".join(_QUOTE_LINE.sub("", line, count=1) for line in lines).strip()
+            if quoted:
+                html += f"<blockquote><p>{_comment_inline(quoted)}</p></blockquote>"
+        else:
+            html += f"<p>{_comment_inline(paragraph)}</p>"
     return _comment_linker.linkify(html)

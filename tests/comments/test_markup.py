@@ -27,3 +27,47 @@ class HostileCommentOnThePageTests(TestCase):
         comment_article = make_comment().article
         post_comment(self.client, comment_article, body="<svg onload=alert(1)>")
         self.assertIn("&lt;svg", comment_article.comments.latest("pk").body_html)
+
+
+class FormattingTests(TestCase):
+    """The small formatting set of a comment, from sitewide.markup: quotes, emphasis."""
+
+    def render(self, text: str) -> str:
+        from sitewide.markup import render_comment_text
+
+        return render_comment_text(text)
+
+    def test_quotes_emphasis_and_strong(self):
+        self.assertEqual(
+            self.render("> Léa wrote:\n> the *first* word\n\nI **disagree**, *really*."),
+            "<blockquote><p>Léa wrote:<br>the <em>first</em> word</p></blockquote>"
+            "<p>I <strong>disagree</strong>, <em>really</em>.</p>",
+        )
+
+    def test_what_is_not_formatting_stays_text(self):
+        for text, html in [
+            ("2 * 3 * 4", "<p>2 * 3 * 4</p>"),
+            ("a*b*c", "<p>a*b*c</p>"),
+            ("a > b\nb > c", "<p>a &gt; b<br>b &gt; c</p>"),
+            ("> quoted\nnot quoted", "<p>&gt; quoted<br>not quoted</p>"),
+        ]:
+            with self.subTest(text):
+                self.assertEqual(self.render(text), html)
+
+    def test_hostile_input_inside_the_formatting_stays_inert(self):
+        for text in [
+            "**<script>alert(1)</script>**",
+            "> <img src=x onerror=alert(1)>",
+            '*<a href="javascript:alert(1)">x</a>*',
+            "> **javascript:alert(1)**",
+        ]:
+            with self.subTest(text):
+                html = self.render(text)
+                for active in ["<script", "<img", "<a ", "javascript:alert(1)</a"]:
+                    self.assertNotIn(active, html)
+
+    def test_a_link_in_a_quote_is_still_a_link(self):
+        self.assertIn(
+            '<blockquote><p>see <a href="https://example.org"',
+            self.render("> see https://example.org"),
+        )
