@@ -6,6 +6,7 @@ from django.core import signing
 from django.core.validators import URLValidator
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from blog.models import Article
 from comments.models import Comment
@@ -41,6 +42,8 @@ def limit_body(field: forms.CharField) -> None:
             # The counter's words, for the script: {count}, {max} and {over} are numbers.
             "data-counter": _("{count} characters of {max}"),
             "data-counter-over": _("{count} characters: {over} more than the {max} allowed"),
+            # The label of the "Quote" button carnet.js adds under each comment.
+            "data-quote": pgettext_lazy("a button that quotes a comment", "Quote"),
         }
     )
 

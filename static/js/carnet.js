@@ -65,3 +65,27 @@ for (const box of document.querySelectorAll("textarea[data-max-length]")) {
   box.addEventListener("input", show);
   show();
 }
+
+// "Quote", beside each comment's "Reply": its words go into the comment box as a quote
+// ("> " lines, which the server renders as one), and the keyboard goes to the box.
+const commentBox = document.querySelector("#comment-form textarea[data-quote]");
+if (commentBox) {
+  for (const reply of document.querySelectorAll(".comment__reply")) {
+    const body = reply.closest(".comment")?.querySelector(".comment__body");
+    if (!body) continue;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "comment__quote";
+    button.textContent = commentBox.dataset.quote;
+    button.addEventListener("click", () => {
+      const words = [...body.querySelectorAll("p")].map((p) => p.innerText.trim()).join("\n\n");
+      const quote = words.split("\n").map((line) => `> ${line}`.trimEnd()).join("\n");
+      const before = commentBox.value.trim();
+      commentBox.value = `${before ? `${before}\n\n` : ""}${quote}\n\n`;
+      commentBox.dispatchEvent(new Event("input"));
+      commentBox.focus();
+      commentBox.setSelectionRange(commentBox.value.length, commentBox.value.length);
+    });
+    reply.append(" ", button);
+  }
+}

@@ -359,3 +359,28 @@ def test_a_6000_character_comment_gets_a_counter_and_a_clear_refusal_its_text_ke
     expect(counter).to_have_text("4\u202f000 caractères sur 5\u202f000")
     page.get_by_role("button", name="Publier le commentaire").click()
     expect(page.locator(".comment--pending")).to_contain_text("Un long développement.")
+
+
+def test_a_reader_quotes_a_comment_and_the_quote_is_published_as_one(demo, browsing):
+    from comments.models import Comment
+    from tests.base import make_comment
+
+    make_comment(article=demo, name="Léa", body="Le *premier* point.\n\nLe second.")
+    reader = browsing()
+    page = reader.page
+    reader.go(demo.get_absolute_url())
+    lea = page.locator(".comment", has_text="Le premier point.")
+    lea.get_by_role("button", name="Citer").click()
+    box = page.locator("#id_body")
+    expect(box).to_be_focused()
+    expect(box).to_have_value("> Le premier point.\n>\n> Le second.\n\n")
+    box.press("End")
+    box.type("Je ne suis pas d’accord.")
+    assert_accessible_everywhere(reader, "a comment box with a quote")
+    form = comment_form_or_skip(page)
+    form.locator("#id_name").fill("Dominique")
+    form.locator("#id_email").fill(READER)
+    page.get_by_role("button", name="Publier le commentaire").click()
+    mine = Comment.objects.get(email=READER)
+    assert mine.body_html.startswith("<blockquote><p>Le premier point.")
+    expect(page.locator(".comment--pending blockquote")).to_contain_text("Le second.")
