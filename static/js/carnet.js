@@ -89,3 +89,32 @@ if (commentBox) {
     reply.append(" ", button);
   }
 }
+
+// "Reply to …" opens the form under the comment it answers, quoting it, without leaving
+// the page; without the script the link reloads the page with that form.
+const commentForm = document.getElementById("comment-form");
+document.addEventListener("click", (event) => {
+  const link = event.target.closest(".comment__reply a[href*='reply_to=']");
+  if (!link || !commentForm || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+  const comment = link.closest(".comment");
+  const body = comment?.querySelector(".comment__body");
+  if (!body) return;
+  event.preventDefault();
+  let parent = commentForm.querySelector("input[name='parent']");
+  if (!parent) {
+    parent = document.createElement("input");
+    parent.type = "hidden";
+    parent.name = "parent";
+    commentForm.append(parent);
+  }
+  parent.value = new URL(link.href).searchParams.get("reply_to");
+  const title = commentForm.querySelector(".comment-form__title");
+  title.textContent = link.textContent;
+  commentForm.querySelector(".comment-form__answering")?.remove();
+  const answering = document.createElement("blockquote");
+  answering.className = "quoted-comment comment-form__answering";
+  answering.append(...[...body.childNodes].map((node) => node.cloneNode(true)));
+  title.after(answering);
+  comment.after(commentForm);
+  commentForm.querySelector("textarea[name='body']").focus();
+});

@@ -384,3 +384,27 @@ def test_a_reader_quotes_a_comment_and_the_quote_is_published_as_one(demo, brows
     mine = Comment.objects.get(email=READER)
     assert mine.body_html.startswith("<blockquote><p>Le premier point.")
     expect(page.locator(".comment--pending blockquote")).to_contain_text("Le second.")
+
+
+def test_reply_opens_the_form_under_the_comment_it_answers(demo, browsing):
+    from comments.models import Comment
+    from tests.base import make_comment
+
+    lea = make_comment(article=demo, name="Léa", body="Un avis à discuter.")
+    reader = browsing()
+    page = reader.page
+    reader.go(demo.get_absolute_url())
+    address = page.url
+    page.locator(f"#comment-{lea.pk}").get_by_role("link", name="Répondre à Léa").click()
+    # The form moved under Léa's comment, on the same page, saying what it answers.
+    expect(page.locator(f"#comment-{lea.pk} + #comment-form")).to_have_count(1)
+    assert page.url == address
+    form = page.locator("#comment-form")
+    expect(form.locator(".comment-form__title")).to_have_text("Répondre à Léa")
+    expect(form.locator(".comment-form__answering")).to_have_text("Un avis à discuter.")
+    expect(form.locator("#id_body")).to_be_focused()
+    assert_accessible_everywhere(reader, "the reply form under its comment")
+    fill_comment(page, "Je réponds sous votre avis.")
+    page.get_by_role("button", name="Publier le commentaire").click()
+    expect(page.locator(".comment--pending")).to_contain_text("Je réponds sous votre avis.")
+    assert Comment.objects.get(email=READER).parent_id == lea.pk
