@@ -42,6 +42,20 @@ if (opener && location.hash.length > 1) {
   opener.requestSubmit();
 }
 
+// A notice answers what the reader just did: after a redirect to a place on the page
+// (their comment, the comment form), it moves there, so that it is read where the reader
+// is looking rather than at the top of a long article. Without the script it stays on top.
+const notices = document.querySelector(".messages");
+const place = location.hash.length > 1 && document.getElementById(location.hash.slice(1));
+if (notices && place && !notices.contains(place)) {
+  notices.classList.replace("wrap", "messages--here");
+  place.before(notices);
+  // The browser scrolls to the fragment's element once the page has loaded: after it.
+  const show = () => notices.scrollIntoView({ block: "start" });
+  show();
+  addEventListener("load", () => requestAnimationFrame(show), { once: true });
+}
+
 // A comment box with a limit shows how many characters it holds, and says plainly when
 // it holds too many. Nothing is cut: the server refuses the excess and keeps the text.
 for (const box of document.querySelectorAll("textarea[data-max-length]")) {

@@ -408,3 +408,23 @@ def test_reply_opens_the_form_under_the_comment_it_answers(demo, browsing):
     page.get_by_role("button", name="Publier le commentaire").click()
     expect(page.locator(".comment--pending")).to_contain_text("Je réponds sous votre avis.")
     assert Comment.objects.get(email=READER).parent_id == lea.pk
+
+
+def test_on_a_phone_the_notice_of_a_posted_comment_is_beside_the_comment(demo, browsing):
+    """Sent back to their comment, far down a long article, the reader reads the notice there."""
+    from comments.models import Comment
+
+    reader = browsing(viewport=PHONE)
+    page = reader.page
+    reader.go(demo.get_absolute_url())
+    fill_comment(page, "Lu sur mon téléphone, dans le train.")
+    page.get_by_role("button", name="Publier le commentaire").click()
+    mine = Comment.objects.get(body="Lu sur mon téléphone, dans le train.")
+    expect(page).to_have_url(re.compile(f"#comment-{mine.pk}$"))
+    notice = page.locator(".messages")
+    expect(notice).to_contain_text("Consultez votre messagerie")
+    expect(notice).to_be_in_viewport()
+    # Right before the comment it speaks of, not at the top of the article.
+    following = notice.locator("xpath=following-sibling::*[1]")
+    expect(following).to_have_id(f"comment-{mine.pk}")
+    reader.assert_accessible("an article with the notice of a held comment")
