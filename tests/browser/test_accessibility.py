@@ -55,6 +55,23 @@ def test_public_pages_have_no_axe_violations(
     expect(reader.page.locator("#error-summary")).to_be_focused()
     expect(reader.page.locator("h1")).to_have_count(1)
     reader.assert_accessible(f"article with form errors ({language}, {theme})")
+    # The commenter's own pages: their comments, opened by a mailed link, then the page
+    # that asks for a link and the pages a mailed link opens.
+    from comments import links
+
+    reader.go(prefix + links.path_for(links.MANAGE, links.make_manage(approved_comment.email)))
+    expect(reader.page.locator("main")).to_contain_text(approved_comment.body)
+    expect(reader.page.locator("h1")).to_have_count(1)
+    reader.assert_accessible(f"the commenter's comments ({language}, {theme}, {device})")
+    for name, path in {
+        "ask for a manage link": "/comments/manage/",
+        "a confirmation link's page": "/comments/confirm/",
+        "a manage link's page": "/comments/manage/open/",
+    }.items():
+        reader.go(prefix + path)
+        expect(reader.page.locator("h1")).to_have_count(1)
+        reader.assert_accessible(f"{name} ({language}, {theme}, {device})")
+
     reader.go(f"{prefix}/no-such-page/", status=404)
     expect(reader.page.locator("h1")).to_have_count(1)
     reader.assert_accessible(f"404 ({language}, {theme})")
