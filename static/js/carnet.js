@@ -107,6 +107,18 @@ if (commentBox) {
 // "Reply to …" opens the form under the comment it answers, quoting it, without leaving
 // the page; without the script the link reloads the page with that form.
 const commentForm = document.getElementById("comment-form");
+// Where the form was and what its title said, for "Cancel reply" to put them back.
+let formHome = null;
+let formTitle = null;
+const cancelReply = () => {
+  commentForm.querySelector(".comment-form__title").replaceWith(formTitle.cloneNode(true));
+  commentForm.querySelector(".comment-form__answering")?.remove();
+  commentForm.querySelector(".comment-form__cancel")?.remove();
+  const parent = commentForm.querySelector("input[name='parent']");
+  if (parent) parent.value = "";
+  formHome.after(commentForm);
+  commentForm.querySelector("textarea[name='body']").focus();
+};
 document.addEventListener("click", (event) => {
   const link = event.target.closest(".comment__reply a[href*='reply_to=']");
   if (!link || !commentForm || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
@@ -121,6 +133,11 @@ document.addEventListener("click", (event) => {
     parent.name = "parent";
     commentForm.append(parent);
   }
+  if (!formHome) {
+    formHome = document.createComment("comment form");
+    commentForm.before(formHome);
+    formTitle = commentForm.querySelector(".comment-form__title").cloneNode(true);
+  }
   parent.value = new URL(link.href).searchParams.get("reply_to");
   const title = commentForm.querySelector(".comment-form__title");
   title.textContent = link.textContent;
@@ -128,7 +145,15 @@ document.addEventListener("click", (event) => {
   const answering = document.createElement("blockquote");
   answering.className = "quoted-comment comment-form__answering";
   answering.append(...[...body.childNodes].map((node) => node.cloneNode(true)));
-  title.after(answering);
+  commentForm.querySelector(".comment-form__cancel")?.remove();
+  const cancel = document.createElement("p");
+  cancel.className = "comment-form__cancel";
+  const button = document.createElement("button");
+  button.type = "button";
+  button.textContent = commentForm.dataset.cancelReply;
+  button.addEventListener("click", cancelReply);
+  cancel.append(button);
+  title.after(answering, cancel);
   comment.after(commentForm);
   commentForm.querySelector("textarea[name='body']").focus();
 });
