@@ -311,6 +311,22 @@ def measure(results: dict, mode: str, base: str, pages: list, args) -> None:
         )
 
 
+def server_env(args: argparse.Namespace) -> dict[str, str]:
+    """The environment of a production-like Carnet on the benchmark's database and Redis."""
+    return {
+        **os.environ,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{args.database}",
+        "SECRET_KEY": "benchmark-only-secret-key-not-used-elsewhere",
+        "CARNET_DEMO_PASSWORD": "benchmark-only",
+        "DEBUG": "false",
+        "HOST": "127.0.0.1",
+        "WEB_CONCURRENCY": str(args.workers),
+        "LOG_LEVEL": "WARNING",
+        "REDIS_URL": args.redis_url,
+        "PAGE_CACHE": "on",
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
@@ -335,19 +351,7 @@ def main() -> None:
         if not shutil.which(tool):
             sys.exit(f"{tool} is missing (apt-get install -y wrk nginx postgresql-client redis)")
 
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{args.database}",
-        "SECRET_KEY": "benchmark-only-secret-key-not-used-elsewhere",
-        "CARNET_DEMO_PASSWORD": "benchmark-only",
-        "DEBUG": "false",
-        "HOST": "127.0.0.1",
-        "WEB_CONCURRENCY": str(args.workers),
-        "LOG_LEVEL": "WARNING",
-        "REDIS_URL": args.redis_url,
-        "TRUSTED_PROXY_COUNT": "1",
-        "PAGE_CACHE": "on",
-    }
+    env = {**server_env(args), "TRUSTED_PROXY_COUNT": "1"}
     results: dict = {}
     with ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="carnet-bench-")))

@@ -275,16 +275,7 @@ def main() -> None:
         modes.remove("varnish")
 
     env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{args.database}",
-        "SECRET_KEY": "benchmark-only-secret-key-not-used-elsewhere",
-        "CARNET_DEMO_PASSWORD": "benchmark-only",
-        "DEBUG": "false",
-        "HOST": "127.0.0.1",
-        "WEB_CONCURRENCY": str(args.workers),
-        "LOG_LEVEL": "WARNING",
-        "REDIS_URL": args.redis_url,
-        "PAGE_CACHE": "on",
+        **cache.server_env(args),
         # The writer's tasks (the purges) run in its process, after each commit.
         "TASK_BACKEND": "immediate",
         "PAGE_KEEP_SECONDS": "86400",
