@@ -26,6 +26,18 @@ def quiet(person) -> None:
     person.go("/admin/")
 
 
+def submit_new_article(contributor, body: str) -> None:
+    """The signed-in contributor writes a new article titled TITLE and submits it."""
+    page = contributor.page
+    contributor.go("/admin/blog/article/add/")
+    page.locator("#id_title").fill(TITLE)
+    page.locator("#id_title").press("Tab")
+    write_body(page, body)
+    page.get_by_role("button", name="Soumettre à la relecture").click()
+    expect(page.locator(".messagelist .success").first).to_be_visible()
+    quiet(contributor)
+
+
 def test_address_fields_write_out_french_letters_as_the_server_does(demo, browsing):
     editor = browsing()
     page = editor.page
@@ -54,13 +66,7 @@ def test_an_article_is_dated_by_the_click_that_publishes_it(newsroom, browsing):
     page = contributor.page
     with mock.patch("django.utils.timezone.now", return_value=started):
         log_in(page, "contributor")
-        contributor.go("/admin/blog/article/add/")
-        page.locator("#id_title").fill(TITLE)
-        page.locator("#id_title").press("Tab")
-        write_body(page, "<p>Les négociations ont repris à Genève.</p>")
-        page.get_by_role("button", name="Soumettre à la relecture").click()
-        expect(page.locator(".messagelist .success").first).to_be_visible()
-        quiet(contributor)
+        submit_new_article(contributor, "<p>Les négociations ont repris à Genève.</p>")
     article = Article.objects.get(title=TITLE)
     assert article.published_at is None
 
@@ -92,13 +98,9 @@ def test_a_send_back_with_a_reason_reaches_the_author(newsroom, browsing):
     contributor = browsing()
     page = contributor.page
     log_in(page, "contributor")
-    contributor.go("/admin/blog/article/add/")
-    page.locator("#id_title").fill(TITLE)
-    page.locator("#id_title").press("Tab")
-    write_body(page, "<h2>À Genève</h2><p>Les négociations ont <strong>repris</strong>.</p>")
-    page.get_by_role("button", name="Soumettre à la relecture").click()
-    expect(page.locator(".messagelist .success").first).to_be_visible()
-    quiet(contributor)
+    submit_new_article(
+        contributor, "<h2>À Genève</h2><p>Les négociations ont <strong>repris</strong>.</p>"
+    )
     article = Article.objects.get(title=TITLE)
     contributor.go(f"/admin/blog/article/{article.pk}/change/")
     body = page.locator(".rendered-body")
