@@ -58,6 +58,20 @@ def article_form_data(**overrides) -> dict:
     }
 
 
+def submission_form_data(article, **overrides) -> dict:
+    """The change form of an article in review as its reviewer sends it, the date empty."""
+    return article_form_data(
+        **{
+            "slug": article.slug,
+            "author": article.author_id,
+            "status": "review",
+            "published_at_0": "",
+            "published_at_1": "",
+            **overrides,
+        }
+    )
+
+
 class EditorArticleAdminTests(TestCase):
     @classmethod
     def setUpTestData(cls):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from blog.models import Article
 from sitewide.models import SiteSettings
 from tests.base import make_article, make_chief_editor, make_contributor, make_editor, sign_in
-from tests.blog.test_admin import article_form_data
+from tests.blog.test_admin import article_form_data, submission_form_data
 from tests.blog.test_workflow import change_url, messages_of
 
 Status = Article.Status
@@ -35,16 +35,7 @@ class ReviewLoopTests(TestCase):
 
     def post_as_chief(self, **fields):
         sign_in(self.client, self.chief)
-        data = article_form_data(
-            **{
-                "slug": self.article.slug,
-                "author": self.contributor.pk,
-                "status": "review",
-                "published_at_0": "",
-                "published_at_1": "",
-                **fields,
-            }
-        )
+        data = submission_form_data(self.article, **fields)
         with self.captureOnCommitCallbacks(execute=True):
             return self.client.post(change_url(self.article), data)
 

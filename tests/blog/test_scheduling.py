@@ -16,7 +16,7 @@ from blog import workflow
 from blog.models import Article
 from sitewide.models import SiteSettings
 from tests.base import make_article, make_chief_editor, make_contributor, make_editor, sign_in
-from tests.blog.test_admin import article_form_data
+from tests.blog.test_admin import submission_form_data
 from tests.blog.test_workflow import change_url
 
 Status = Article.Status
@@ -49,17 +49,7 @@ class ScheduleButtonTests(TestCase):
         sign_in(self.client, self.chief)
 
     def schedule(self, **fields):
-        data = article_form_data(
-            **{
-                "slug": self.article.slug,
-                "author": self.contributor.pk,
-                "status": "review",
-                "published_at_0": "",
-                "published_at_1": "",
-                "_schedule": "Programmer",
-                **fields,
-            }
-        )
+        data = submission_form_data(self.article, **{"_schedule": "Programmer", **fields})
         with self.captureOnCommitCallbacks(execute=True):
             return self.client.post(change_url(self.article), data)
 
