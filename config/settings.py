@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "accounts",
     "blog",
     "comments",
+    "newsletter",
     "wordpress",
     "demo",
     # Django's admin, its site with the rich-text editor's translations (sitewide/admin_site.py).
@@ -532,6 +533,9 @@ COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 25, minimum=1)
 COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
 # IP addresses and user agents are kept this many days for moderation, then purged.
 COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 30, minimum=1)
+# Newsletter (docs/newsletter.md): a sign-up not confirmed within this many hours expires,
+# its confirmation link with it.
+NEWSLETTER_CONFIRM_HOURS = env_int("NEWSLETTER_CONFIRM_HOURS", 48, minimum=1)
 # Tag addresses stay ASCII ("santé" lives at /tag/sante/).
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 TAGGIT_CASE_INSENSITIVE = True

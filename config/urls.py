@@ -14,6 +14,7 @@ handler500 = sitewide_views.server_error
 urlpatterns = i18n_patterns(
     path("", include("blog.urls")),
     path("", include("comments.urls")),
+    path("", include("newsletter.urls")),
     path("author/", include("accounts.urls")),
     path("pages/", include("pages.urls")),
     prefix_default_language=False,

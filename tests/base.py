@@ -221,3 +221,21 @@ def keep_revision(obj, user, comment: str = ""):
         reversion.set_user(user)
         reversion.set_comment(comment)
         obj.save()
+
+
+def make_subscriber(**overrides):
+    """A confirmed newsletter subscriber in the site's language who wants each article,
+    unless overridden (``categories=[...]`` sets their categories)."""
+    from newsletter.models import Subscriber
+
+    n = next(_numbers)
+    categories = overrides.pop("categories", [])
+    values = {
+        "email": f"subscriber{n}@example.org",
+        "confirmed_at": timezone.now() - datetime.timedelta(days=1),
+        **overrides,
+    }
+    subscriber = Subscriber.objects.create(**values)
+    if categories:
+        subscriber.categories.set(categories)
+    return subscriber

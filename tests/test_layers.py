@@ -21,6 +21,7 @@ PACKAGES = [
     "accounts",
     "blog",
     "comments",
+    "newsletter",
     "wordpress",
     "demo",
 ]

@@ -1,0 +1,222 @@
+"""Readers who asked for new articles by mail, and the signed links that manage them.
+
+A subscriber is one address in one edition's language, with a rhythm and, optionally,
+categories. It is pending until the address confirms it (double opt-in) and stays
+until it unsubscribes; the database allows one pending or confirmed subscription per
+address. The links we mail never hold the address: a confirmation, manage or
+unsubscribe link names the subscriber and carries a keyed digest of its address, so
+that it stops opening once the subscription is erased.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+from blog.models import Article, Category
+from sitewide import languages
+
+
+def normalize_email(email: str) -> str:
+    """The address as stored: trimmed, its domain in lower case (the local part is the
+    mail server's business; the database compares whole addresses case-insensitively)."""
+    local, at, domain = email.strip().rpartition("@")
+    return f"{local}@{domain.lower()}" if at else email.strip()
+
+
+@dataclass(frozen=True)
+class Purpose:
+    name: str
+    url_name: str
+    # A confirmation link expires (NEWSLETTER_CONFIRM_HOURS); a manage or unsubscribe
+    # link opens while the subscription lasts, in any mail that sits in a mailbox.
+    expires: bool = False
+
+
+def confirm_max_age() -> datetime.timedelta:
+    return datetime.timedelta(hours=settings.NEWSLETTER_CONFIRM_HOURS)
+
+
+CONFIRM = Purpose("confirm", "newsletter:confirm", expires=True)
+MANAGE = Purpose("manage", "newsletter:manage")
+UNSUBSCRIBE = Purpose("unsubscribe", "newsletter:unsubscribe")
+
+
+class BadLink(Exception):
+    """A link that does not open: altered, expired, or about a subscription that is gone."""
+
+    status = 400
+
+
+class ExpiredLink(BadLink):
+    status = 410
+
+
+class UnknownLink(BadLink):
+    """Well signed, but its subscription was erased (or replaced by a new one)."""
+
+    status = 404
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def active(self) -> "SubscriberQuerySet":
+        """Pending or confirmed: not unsubscribed (one per address, the database says)."""
+        return self.filter(unsubscribed_at__isnull=True)
+
+    def confirmed(self) -> "SubscriberQuerySet":
+        """The one rule for who receives mail: confirmed and not unsubscribed."""
+        return self.active().filter(confirmed_at__isnull=False)
+
+    def pending(self) -> "SubscriberQuerySet":
+        return self.active().filter(confirmed_at__isnull=True)
+
+    def expired(self, now: datetime.datetime | None = None) -> "SubscriberQuerySet":
+        """Sign-ups never confirmed whose confirmation link has expired."""
+        now = now or timezone.now()
+        return self.pending().filter(created_at__lt=now - confirm_max_age())
+
+    def for_address(self, email: str) -> "SubscriberQuerySet":
+        """This address's subscriptions, however its letters are cased."""
+        return self.annotate(email_lower=Lower("email")).filter(
+            email_lower=normalize_email(email).lower()
+        )
+
+    def for_article(self, article: Article) -> "SubscriberQuerySet":
+        """Who is sent this article: confirmed, reading its edition's language, and
+        following every category (none chosen) or the article's own."""
+        chosen = Subscriber.categories.through.objects.filter(subscriber=OuterRef("pk"))
+        wanted = ~Exists(chosen)
+        if article.category_id is not None:
+            wanted |= Exists(chosen.filter(category=article.category_id))
+        return self.confirmed().filter(wanted, language=article.language)
+
+
+class Subscriber(models.Model):
+    class Rhythm(models.TextChoices):
+        EACH = "each", _("Each article as it is published")
+        DAILY = "daily", _("A daily digest")
+        WEEKLY = "weekly", _("A weekly digest")
+
+    email = models.EmailField(_("email"), max_length=254)
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=languages.CHOICES,
+        default=languages.site_code,
+        help_text=_("The edition the reader signed up from: the language of every mail."),
+    )
+    rhythm = models.CharField(_("rhythm"), max_length=10, choices=Rhythm, default=Rhythm.EACH)
+    categories = models.ManyToManyField(
+        Category,
+        verbose_name=_("categories"),
+        blank=True,
+        related_name="+",
+        help_text=_("None: every category."),
+    )
+    created_at = models.DateTimeField(_("signed up"), default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
+        constraints = [
+            # One pending or confirmed subscription per address: two sign-ups at once
+            # cannot both store one, whatever the letters' case.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=Q(unsubscribed_at__isnull=True),
+                name="newsletter_one_active_subscription_per_address",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Never the address: this shows in logs, admin messages and history.
+        return _("Subscriber %(pk)s") % {"pk": self.pk}
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = normalize_email(self.email)
+        super().save(*args, **kwargs)
+
+    def is_confirmed(self) -> bool:
+        """Mirrors SubscriberQuerySet.confirmed()."""
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+    def confirm(self, now: datetime.datetime | None = None) -> bool:
+        """Confirm the address; False (and nothing changed) if it was already, or left."""
+        if self.confirmed_at is not None or self.unsubscribed_at is not None:
+            return False
+        self.confirmed_at = now or timezone.now()
+        self.save(update_fields=["confirmed_at"])
+        return True
+
+    def unsubscribe(self, now: datetime.datetime | None = None) -> bool:
+        """Stop every mail; False (and nothing changed) if it had stopped already."""
+        if self.unsubscribed_at is not None:
+            return False
+        self.unsubscribed_at = now or timezone.now()
+        self.save(update_fields=["unsubscribed_at"])
+        return True
+
+    def confirm_url(self) -> str:
+        """The path of the double opt-in link, in the subscriber's edition; it expires
+        after NEWSLETTER_CONFIRM_HOURS."""
+        return self._link(CONFIRM)
+
+    def manage_url(self) -> str:
+        """The path of the page that changes rhythm and categories, in the subscriber's
+        edition; the site's origin is the sender's to add."""
+        return self._link(MANAGE)
+
+    def unsubscribe_url(self) -> str:
+        """The path that unsubscribes: a page with a button on GET, done on POST (the
+        one-click POST of RFC 8058 included)."""
+        return self._link(UNSUBSCRIBE)
+
+    @classmethod
+    def from_link(cls, purpose: Purpose, token: str) -> "Subscriber":
+        """The subscriber a link names; raises a BadLink saying why it does not open."""
+        salt = f"newsletter.{purpose.name}"
+        try:
+            if purpose.expires:
+                payload = signing.loads(token, salt=salt, max_age=confirm_max_age())
+            else:
+                payload = signing.Signer(salt=salt).unsign_object(token)
+        except signing.SignatureExpired:
+            raise ExpiredLink from None
+        except (signing.BadSignature, ValueError):
+            raise BadLink from None
+        if not isinstance(payload, dict) or not isinstance(payload.get("s"), int):
+            raise BadLink
+        subscriber = cls.objects.filter(pk=payload["s"]).first()
+        if subscriber is None or not constant_time_compare(
+            subscriber._digest(), str(payload.get("h", ""))
+        ):
+            raise UnknownLink
+        return subscriber
+
+    def _digest(self) -> str:
+        value = f"{self.pk}:{self.email.lower()}"
+        return salted_hmac("newsletter.subscriber", value, algorithm="sha256").hexdigest()[:32]
+
+    def _link(self, purpose: Purpose) -> str:
+        payload = {"s": self.pk, "h": self._digest()}
+        salt = f"newsletter.{purpose.name}"
+        if purpose.expires:
+            token = signing.dumps(payload, salt=salt)  # timestamped
+        else:
+            # No timestamp: the same link in every mail, opening while the subscription lasts.
+            token = signing.Signer(salt=salt).sign_object(payload)
+        with translation.override(self.language):
+            return reverse(purpose.url_name, kwargs={"token": token})

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from newsletter import views
+
+app_name = "newsletter"
+
+urlpatterns = [
+    path("newsletter/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("newsletter/manage/<str:token>/", views.manage, name="manage"),
+    path("newsletter/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]
