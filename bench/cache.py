@@ -133,7 +133,8 @@ def manage(env: dict, *command: str, tty: bool = False) -> None:
         raise RuntimeError(f"manage.py {command[0]} failed")
 
 
-def start_gunicorn(stack: ExitStack, env: dict, log: Path) -> str:
+def start_gunicorn(stack: ExitStack, env: dict, log: Path) -> tuple[str, subprocess.Popen]:
+    """gunicorn on a free port, stopped with the stack: its base URL and its master process."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py"]
@@ -146,7 +147,7 @@ def start_gunicorn(stack: ExitStack, env: dict, log: Path) -> str:
     stack.callback(stop, server)
     base = f"http://127.0.0.1:{port}"
     wait_for(base + "/healthz")
-    return base
+    return base, server
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -373,7 +374,7 @@ def main() -> None:
         )
 
         cached = stack.enter_context(ExitStack())
-        base = start_gunicorn(cached, env, work / "gunicorn-cache.log")
+        base, _server = start_gunicorn(cached, env, work / "gunicorn-cache.log")
         pages = resolve_pages(base)
         (work / "html").mkdir()
         for page, path, marker in pages:
@@ -391,12 +392,14 @@ def main() -> None:
         cached.close()
 
         kept = stack.enter_context(ExitStack())
-        base = start_gunicorn(kept, {**env, "PAGE_CACHE": "off"}, work / "gunicorn-kept.log")
+        base, _server = start_gunicorn(
+            kept, {**env, "PAGE_CACHE": "off"}, work / "gunicorn-kept.log"
+        )
         measure(results, "fragments", base, pages, args)
         kept.close()
 
         off = {**env, "PAGE_CACHE": "off", "FRAGMENT_CACHE": "off"}
-        base = start_gunicorn(stack, off, work / "gunicorn-off.log")
+        base, _server = start_gunicorn(stack, off, work / "gunicorn-off.log")
         measure(results, "uncached", base, pages, args)
         print(f"load average at the end {os.getloadavg()[0]:.2f}")
 

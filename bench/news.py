@@ -17,8 +17,11 @@ popularity (s = 1.1) over the newest --popular articles, the front page and the
 category pages. The writer approves a comment on a Zipf-chosen article every second
 and publishes an article every minute. A read counts as answered without a render
 when its Cache-Status says a cache hit (Carnet's or Varnish's). It prints req/s, the
-hit ratio, renders per minute and p50/p99; figures mean something on a quiet machine
-only, and it asserts nothing. The client is Python: its own cost is in the latencies.
+hit ratio, renders per minute, p50/p99 and the cores each part kept busy (the origin's
+gunicorn, Varnish, the writer, the client), so that what the writer costs Carnet can be
+told apart from what it costs the machine; figures mean something on a quiet machine
+only, and it asserts nothing. Readers are wrk (bench/news.lua) where it is installed,
+else Python threads (--client python: their own cost is in the latencies).
 
   .venv/bin/python bench/news.py [--articles 10000] [--duration 30] [--connections 16]
 """
@@ -29,6 +32,7 @@ import http.client
 import itertools
 import os
 import random
+import resource
 import shutil
 import signal
 import statistics
@@ -130,6 +134,93 @@ class Readers:
         }
 
 
+class WrkReaders:
+    """The same readers as wrk connections (bench/news.lua): the client's own cost is far
+    smaller than Python's, so the figures say more about the server."""
+
+    def __init__(self, port: int, paths: list[str], connections: int, work: Path) -> None:
+        self.port, self.connections = port, connections
+        self.paths_file = work / "paths.txt"
+        self.paths_file.write_text("\n".join(paths) + "\n")
+
+    def run(self, seconds: float) -> dict:
+        threads = min(2, self.connections)
+        done = subprocess.run(
+            ["wrk", f"-t{threads}", f"-c{self.connections}", f"-d{seconds}s", "--timeout", "30s"]
+            + ["-s", str(Path(__file__).with_name("news.lua")), f"http://127.0.0.1:{self.port}"],
+            env={**os.environ, "NEWS_PATHS": str(self.paths_file)},
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        line = next(line for line in done.stdout.splitlines() if line.startswith("NEWS "))
+        reads, hits, stale, renders, errors, p50, p99 = (float(x) for x in line.split()[1:])
+        return {
+            "req/s": reads / seconds,
+            "hit ratio": hits / reads if reads else 0,
+            "stale": stale / reads if reads else 0,
+            "renders/min": renders * 60 / seconds,
+            "p50 ms": p50,
+            "p99 ms": p99,
+            "errors": int(errors),
+        }
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its children, live or reaped (from /proc): what a
+    gunicorn master and its workers, or varnishd and its child, have spent so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def fields(stat_pid: str) -> list[str]:
+        text = Path(f"/proc/{stat_pid}/stat").read_text()
+        return text[text.rindex(")") + 2 :].split()  # after "pid (comm) "
+
+    try:
+        own = fields(str(pid))
+    except FileNotFoundError:
+        return 0.0
+    # state ppid … utime(11) stime(12) cutime(13) cstime(14), counted from state = 0
+    total = sum(int(own[i]) for i in (11, 12, 13, 14))
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                child = fields(entry.name)
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            if child[1] == str(pid):
+                total += int(child[11]) + int(child[12])
+    return total / ticks
+
+
+class CpuMeter:
+    """Cores kept busy by each named process tree (and this process: the readers) over a run."""
+
+    def __init__(self, pids: dict[str, int]) -> None:
+        self.pids = pids
+        self.start = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        self.client = self.client_seconds()
+        self.wall = time.monotonic()
+
+    def add(self, name: str, pid: int) -> None:
+        self.pids[name] = pid
+        self.start[name] = cpu_seconds(pid)
+
+    def stop(self) -> dict[str, float]:
+        wall = time.monotonic() - self.wall
+        busy = {
+            f"{name} cores": (cpu_seconds(pid) - self.start[name]) / wall
+            for name, pid in self.pids.items()
+        }
+        busy["client cores"] = (self.client_seconds() - self.client) / wall
+        return busy
+
+    @staticmethod
+    def client_seconds() -> float:
+        """The Python readers' threads, or wrk once it has exited."""
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def warm(port: int, paths: list[str], connections: int) -> None:
     """Every page of the mix read once, so that each run starts from a warm cache."""
     queue = list(paths)
@@ -185,7 +276,7 @@ def writer(everything: bool) -> None:
         time.sleep(max(0.0, 1 - (time.monotonic() - started)))
 
 
-def start_varnish(stack: ExitStack, work: Path, port: int, backend_port: int) -> None:
+def start_varnish(stack: ExitStack, work: Path, port: int, backend_port: int) -> subprocess.Popen:
     vcl = work / "carnet.vcl"
     vcl.write_text(
         (ROOT / "config" / "varnish.vcl")
@@ -200,24 +291,33 @@ def start_varnish(stack: ExitStack, work: Path, port: int, backend_port: int) ->
     )
     stack.callback(stop, varnish)
     wait_for(f"http://127.0.0.1:{port}/healthz")
+    return varnish
 
 
 def measure(env: dict, mode: str, args, work: Path, paths: list[str]) -> list[tuple]:
     rows = []
     with ExitStack() as stack:
-        base = start_gunicorn(stack, env, work / f"gunicorn-{mode}.log")
+        base, server = start_gunicorn(stack, env, work / f"gunicorn-{mode}.log")
         port = int(base.rsplit(":", 1)[1])
+        servers = {"origin": server.pid}
         if mode == "varnish":
             varnish_port = int(env["PURGE_URL"].rsplit(":", 1)[1].strip("/"))
-            start_varnish(stack, work, varnish_port, port)
+            servers["varnish"] = start_varnish(stack, work, varnish_port, port).pid
             port = varnish_port
         subprocess.run(
             ["redis-cli", "-u", args.redis_url, "flushdb"], check=True, stdout=subprocess.DEVNULL
         )
         warm(port, paths, args.connections)
+
+        def readers():
+            if args.client == "wrk":
+                return WrkReaders(port, paths, args.connections, work)
+            return Readers(port, paths, args.connections)
+
         for load in ["reads only", "reads + writer"]:
-            Readers(port, paths, args.connections).run(args.warmup)
+            readers().run(args.warmup)
             writing = None
+            meter = CpuMeter(dict(servers))
             if load != "reads only":
                 writing = subprocess.Popen(
                     [sys.executable, __file__, "--writer"]
@@ -226,7 +326,9 @@ def measure(env: dict, mode: str, args, work: Path, paths: list[str]) -> list[tu
                     env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
                 )
                 stack.callback(stop, writing)
-            figures = Readers(port, paths, args.connections).run(args.duration)
+                meter.add("writer", writing.pid)
+            figures = readers().run(args.duration)
+            figures.update(meter.stop())
             if writing is not None:
                 stop(writing)
             rows.append((mode, load, figures))
@@ -246,6 +348,12 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=10, help="seconds read before each run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--client",
+        choices=["python", "wrk"],
+        default="wrk" if shutil.which("wrk") else "python",
+        help="who reads: wrk (bench/news.lua; the default where installed) or Python threads",
+    )
     parser.add_argument("--modes", default=",".join(MODES))
     parser.add_argument("--database", default=None, help="carnet_bench_news, or _scale")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/8")
@@ -311,20 +419,36 @@ def report(rows: list[tuple]) -> None:
     print()
     print(
         "| cache | load | req/s | without a render | of which stale "
-        "| renders/min | p50 ms | p99 ms |"
+        "| renders/min | p50 ms | p99 ms | cores: origin | varnish | writer | client |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for mode, load, f in rows:
+        cores = " | ".join(
+            f"{f[part]:.2f}" if part in f else "–"
+            for part in ("origin cores", "varnish cores", "writer cores", "client cores")
+        )
         print(
             f"| {mode} | {load} | {f['req/s']:.0f} | {f['hit ratio']:.1%} | {f['stale']:.1%} "
-            f"| {f['renders/min']:.0f} | {f['p50 ms']:.1f} | {f['p99 ms']:.1f} |"
+            f"| {f['renders/min']:.0f} | {f['p50 ms']:.1f} | {f['p99 ms']:.1f} | {cores} |"
         )
     by = {(mode, load): f for mode, load, f in rows}
     for mode in dict.fromkeys(mode for mode, _load, _f in rows):
         alone, written = by.get((mode, "reads only")), by.get((mode, "reads + writer"))
         if alone and written and alone["req/s"]:
             cost = 1 - written["req/s"] / alone["req/s"]
-            print(f"{mode}: one approval a second costs {cost:.0%} of the reads-only throughput")
+            # The origin's CPU per read, with and without the writer: what the approvals
+            # (the renders and purges they cause) cost Carnet itself, whatever the client
+            # and the writer take from the same cores.
+            per_read = {
+                label: f["origin cores"] / f["req/s"] * 1e6 if f["req/s"] else 0
+                for label, f in (("alone", alone), ("written", written))
+            }
+            print(
+                f"{mode}: one approval a second costs {cost:.0%} of the reads-only throughput; "
+                f"the origin spends {per_read['alone']:.0f} µs of CPU a read alone, "
+                f"{per_read['written']:.0f} µs with the writer, which itself keeps "
+                f"{written.get('writer cores', 0):.2f} of {os.cpu_count()} cores busy"
+            )
 
 
 if __name__ == "__main__":
