@@ -182,6 +182,7 @@ class ArticleAdmin(RevisionAdmin):
         "author",
         "comments_open",
         "seo_description",
+        "significant_update_at",
     ]
     revision_restore_fields = [
         "title",
@@ -262,6 +263,15 @@ class ArticleAdmin(RevisionAdmin):
             return _replaced(fieldsets, "body", "rendered_body")
         if obj.status == Status.IN_REVIEW and workflow.can_review(request.user):
             return _replaced(fieldsets, "status", "status", "review_note")
+        if obj.is_published() and workflow.can_publish(request.user):
+            # Whoever may publish says when a published story changed in substance.
+            return _replaced(
+                fieldsets,
+                "published_at",
+                "published_at",
+                "significant_update_at",
+                "significant_update",
+            )
         return fieldsets
 
     @admin.display(description=_("body"))
@@ -270,7 +280,7 @@ class ArticleAdmin(RevisionAdmin):
         return format_html('<div class="rendered-body">{}</div>', mark_safe(article.body_html))
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
-        readonly = ["current_status"]
+        readonly = ["current_status", "significant_update_at"]
         if not workflow.can_review(request.user):
             readonly.append("author")
         if not workflow.can_publish(request.user):
@@ -325,6 +335,8 @@ class ArticleAdmin(RevisionAdmin):
             obj.status = Status.DRAFT
         if not workflow.can_publish(user) and (obj.status == Status.PUBLISHED or obj.featured):
             raise PermissionDenied
+        if form.cleaned_data.get("significant_update") and workflow.can_publish(user):
+            obj.mark_significant_update()
         super().save_model(request, obj, form, change)
         reason = form.cleaned_data.get("review_note", "").strip()
         event = obj.workflow_event = workflow.event_of(before, obj, reason)

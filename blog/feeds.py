@@ -97,7 +97,8 @@ class LatestArticlesFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item: Article):
-        return item.updated_at
+        # As the page and its JSON-LD say: changed when an editor marked an update.
+        return item.significant_update_at or item.published_at
 
     def item_author_name(self, item: Article) -> str:
         return item.author.public_name

@@ -26,6 +26,18 @@ class ArticleAdminForm(forms.ModelForm):
         ),
     )
 
+    # Shown to publishers on a published article (ArticleAdmin.get_fieldsets): ticked, the
+    # save dates the article's significant update (Article.mark_significant_update).
+    significant_update = forms.BooleanField(
+        label=_("Significant update"),
+        required=False,
+        help_text=_(
+            "Tick it when the story changed in substance (new facts, a new development): "
+            "readers then see “Updated on …” with this save's time, and feeds and search "
+            "engines are told. Leave it unticked for a typo or a wording."
+        ),
+    )
+
     class Media:
         js = ["editing/autocomplete-names.js"]
 
@@ -72,8 +84,12 @@ class ArticleAdminForm(forms.ModelForm):
 
     @cached_property
     def changed_data(self) -> list[str]:
-        # The note is not a field of the article: its history names it as the reason.
-        return [name for name in super().changed_data if name != "review_note"]
+        # The note is not a field of the article: its history names it as the reason. A
+        # ticked "significant update" is the change of the article's update time.
+        renamed = {"review_note": None, "significant_update": "significant_update_at"}
+        return [
+            renamed.get(name, name) for name in super().changed_data if renamed.get(name, name)
+        ]
 
     def clean_tags(self) -> list[str]:
         # A tag lives at /tag/<slug>/, and its slug is ASCII: a name such as "Россия" or

@@ -472,7 +472,14 @@ class Article(models.Model):
             "schedules it: choose it, then press Schedule."
         ),
     )
+    # Every save's time, for the sitemaps and caches; readers are told of an update only
+    # when an editor marks it significant (below), not of each typo fixed.
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Set by the admin when an editor ticks "Significant update" on a published article
+    # (ArticleAdminForm): "Updated on …" on the page, dateModified, the feeds' updated.
+    significant_update_at = models.DateTimeField(
+        _("significant update"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # Saved while scheduled, and not taken live yet: when its time comes, the schedule's
     # task or the sweep (blog/workflow.py go_live) drops the kept pages and tells the
@@ -822,8 +829,10 @@ class Article(models.Model):
         url = absolute_url(request, self.language_path())
         description = self.description
         # A draft's preview has no publication time yet: it would be published now.
-        published = timezone.localtime(self.published_at or timezone.now()).isoformat()
-        modified = timezone.localtime(self.updated_at).isoformat()
+        published_at = self.published_at or timezone.now()
+        published = timezone.localtime(published_at).isoformat()
+        # Changed in substance only when an editor said so: a typo fixed is not news.
+        modified = timezone.localtime(self.significant_update_at or published_at).isoformat()
         image = self.cover.file if self.cover else site.default_meta_image
         image_url = absolute_url(request, image.url) if image else ""
         section = self.category.local_name if self.category else ""
@@ -892,11 +901,12 @@ class Article(models.Model):
             (_("Email"), "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote)),
         ]
 
-    @property
-    def was_updated(self) -> bool:
-        if self.published_at is None:
-            return False
-        return (self.updated_at - self.published_at).total_seconds() > 3600
+    def mark_significant_update(self) -> None:
+        """An editor says the story changed in substance: it is dated now, to the second
+        the form shows (the caller saves it). Not before it is public: a story that
+        readers have not seen has nothing to update."""
+        if self.is_published():
+            self.significant_update_at = timezone.now().replace(microsecond=0)
 
     def get_previous_published(self, edition: str | None = None) -> "Article | None":
         """The article before this one in an edition (by default its language's)."""
@@ -949,6 +959,7 @@ reversion.register(
         "published_at",
         "comments_open",
         "seo_description",
+        "significant_update_at",
     ],
 )
 

@@ -5,12 +5,13 @@ search configuration all read this table; adding a language is one line here plu
 its catalogue in locale/.
 """
 
+import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,9 @@ class Language:
     # writes "en anglais" and English "in French": a label, and a link's text.
     written_in: Promise
     read_in: Promise
+    # A time to the minute as this language's press prints it (Django's date format),
+    # in a sentence: "6 décembre 2026 à 10 h 36", "December 6, 2026, 10:36".
+    time_format: str
 
     @property
     def unaccent_search_config(self) -> str:
@@ -41,6 +45,8 @@ LANGUAGES = (
         "french",
         written_in=_("In French"),
         read_in=_("Read this article in French"),
+        # No-break spaces hold "10 h 36" together (the Imprimerie nationale's rule).
+        time_format="j F Y à G\u00a0\\h\u00a0i",
     ),
     Language(
         "en",
@@ -49,6 +55,7 @@ LANGUAGES = (
         "english",
         written_in=_("In English"),
         read_in=_("Read this article in English"),
+        time_format="F j, Y, H:i",
     ),
 )
 BY_CODE = {language.code: language for language in LANGUAGES}
@@ -101,3 +108,11 @@ def edition_text(obj: object, field: str, written_in: str) -> str:
     version in it (`name_en` for English), else the field itself."""
     language = edition_language(obj, field, written_in)
     return getattr(obj, field if language == written_in else f"{field}_{language}")
+
+
+def full_time(when: datetime.datetime) -> str:
+    """A time to the minute in the active language's press style and the site's time
+    zone: "6 décembre 2026 à 10 h 36", "December 6, 2026, 10:36". The one place a full
+    date and time is worded (the |full_time filter reads it)."""
+    language = get(translation.get_language() or settings.LANGUAGE_CODE)
+    return formats.date_format(timezone.localtime(when), language.time_format)

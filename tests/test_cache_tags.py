@@ -137,6 +137,15 @@ class TaggedCacheTests(TestCase):
         )
         self.assertContains(Client().get("/tag/peace/"), "/articles/fresh/")
 
+    def test_marking_a_significant_update_forgets_its_article_and_the_feeds(self):
+        pages = [*both_languages("/articles/a/"), "/feed/", "/feed/atom/"]
+        self.read(*pages)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.a.mark_significant_update()
+            self.a.save()
+        self.assertEqual([url for url in pages if kept(url)], [])
+        self.assertContains(Client().get("/articles/a/"), "Mis à jour le")
+
     def test_publishing_forgets_the_newest_article_whose_next_link_it_becomes(self):
         self.read("/articles/new-0/", "/articles/new-1/")
         with self.captureOnCommitCallbacks(execute=True):

@@ -122,6 +122,13 @@ def datetime_attr(value: datetime.datetime) -> str:
     return timezone.localtime(value).isoformat(timespec="seconds")
 
 
+@register.filter
+def full_time(value: datetime.datetime | None) -> str:
+    """A time as a sentence shows it, to the minute: "6 décembre 2026 à 10 h 36" in
+    French, "December 6, 2026, 10:36" in English (sitewide.languages.full_time)."""
+    return languages.full_time(value) if value else ""
+
+
 @register.filter(is_safe=True)
 def french_spacing(html_text: str) -> str:
     """French no-break spaces in text shown on a French page (readers' comments); other

@@ -6,7 +6,6 @@ import re
 
 from django.contrib.auth.models import Permission
 from django.test import TestCase
-from django.utils import timezone
 
 from sitewide.models import SiteSettings
 from tests.base import (
@@ -143,22 +142,40 @@ class ArticlePageTests(TemporaryMediaMixin, TestCase):
             self.response, '<a href="/tag/afghanistan/">Afghanistan</a>', html=True
         )
 
-    def test_it_shows_the_publication_date(self):
-        local = timezone.localtime(PUBLISHED_AT)
+    def test_it_shows_the_publication_time_to_the_minute_in_the_editions_style(self):
+        # 09:30 UTC is 10:30 in Paris, the site's time zone, in March.
         self.assertContains(
-            self.response, f'<time datetime="{local.isoformat(timespec="seconds")}">'
+            self.response,
+            '<time datetime="2026-03-14T10:30:00+01:00">14 mars 2026 à 10\u00a0h\u00a030</time>',
+        )
+        english = self.client.get("/en/articles/moscou/")
+        self.assertContains(
+            english, '<time datetime="2026-03-14T10:30:00+01:00">March 14, 2026, 10:30</time>'
         )
 
-    def test_it_shows_the_update_date_of_an_article_changed_after_publication(self):
-        updated = timezone.localtime(self.article.updated_at)
-        self.assertContains(
-            self.response, f'<time datetime="{updated.isoformat(timespec="seconds")}">'
-        )
-
-    def test_it_shows_no_update_date_for_a_fresh_article(self):
-        make_article(author=self.author, slug="fresh", published_at=timezone.now())
-        response = self.client.get("/articles/fresh/")
+    def test_a_save_after_publication_is_not_an_update_for_readers(self):
+        self.article.title = "Moscou travaille avec les talibans"
+        self.article.save()
+        response = self.client.get("/articles/moscou/")
         self.assertEqual(response.content.decode().count("<time "), 1)
+        self.assertNotContains(response, "Mis à jour")
+        self.assertEqual(json_ld(response)["dateModified"], "2026-03-14T10:30:00+01:00")
+
+    def test_it_shows_the_significant_update_an_editor_marked(self):
+        self.article.significant_update_at = datetime.datetime(
+            2026, 3, 15, 7, 5, tzinfo=datetime.UTC
+        )
+        self.article.save()
+        response = self.client.get("/articles/moscou/")
+        self.assertContains(
+            response,
+            'Mis à jour le <time datetime="2026-03-15T08:05:00+01:00">'
+            "15 mars 2026 à 8\u00a0h\u00a005</time>",
+        )
+        self.assertEqual(json_ld(response)["dateModified"], "2026-03-15T08:05:00+01:00")
+        english = self.client.get("/en/articles/moscou/")
+        self.assertContains(english, "Updated <time")
+        self.assertContains(english, "March 15, 2026, 08:05</time>")
 
     def test_it_links_to_the_previous_and_next_articles(self):
         self.assertContains(self.response, '<a rel="prev" href="/articles/previous/">')

@@ -233,7 +233,7 @@ class FrontPageDemoTests(DemoTestCase):
                 self.assertTrue(article.cover.alt)
                 self.assertTrue(article.cover.renditions)
                 self.assertTrue(article.tags.exists())
-                self.assertFalse(article.was_updated)
+                self.assertIsNone(article.significant_update_at)
 
     def test_one_article_leads_the_front_page(self):
         lead = Article.objects.lead()
