@@ -18,8 +18,8 @@ from taggit import admin as taggit_admin
 from taggit.models import Tag
 
 from blog import preview, workflow
-from blog.forms import ArticleAdminForm
-from blog.models import Article, Category
+from blog.forms import ArticleAdminForm, LiveEntryForm
+from blog.models import Article, Category, LiveEntry
 from editing.editor import SLUGS_JS, warn_about_removed_content
 from editing.models import Autosave
 from sitewide import pagecache
@@ -166,6 +166,16 @@ class ArticleAdmin(RevisionAdmin):
             },
         ),
         (_("Search engines"), {"fields": ["seo_description"]}),
+        (
+            _("Live coverage"),
+            {
+                "fields": ["live_since", "live_ended_at"],
+                "description": _(
+                    "Post, edit and pin its entries from its live coverage page "
+                    "(“Live coverage” at the top of this form)."
+                ),
+            },
+        ),
     ]
     # Revisions (sitewide/revisions.py): a comparison shows these fields; a restore
     # brings back what was written, never the status, the time or the author.
@@ -548,3 +558,57 @@ def _replaced(fieldsets: list, name: str, *names: str) -> list:
         )
         for title, options in fieldsets
     ]
+
+
+@admin.register(LiveEntry)
+class LiveEntryAdmin(RevisionAdmin):
+    """A live coverage's entries, edited one by one with the article's rich-text editor
+    (posting them is the live coverage page's: ArticleAdmin.live_view). Whoever may
+    change an article may post, edit, pin and delete its entries: the queryset is the
+    rule, for the list, the forms, the bulk actions and the history alike."""
+
+    form = LiveEntryForm
+    list_display = ["__str__", "article", "published_at", "pinned", "author"]
+    list_filter = ["pinned"]
+    list_select_related = ["article", "author"]
+    search_fields = ["body"]
+    autocomplete_fields = ["image"]
+    fields = ["article", "body", "image", "embed_url", "pinned"]
+    revision_compare_fields = ["body", "image", "embed_url", "pinned"]
+    revision_restore_fields = ["body", "image", "embed_url", "pinned"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).changeable_by(request.user)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: LiveEntry | None = None) -> list:
+        return ["article"] if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "article":
+            running = Article.objects.filter(live_since__isnull=False, live_ended_at=None)
+            kwargs["queryset"] = workflow.changeable(request.user, running)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: LiveEntry, form, change: bool) -> None:
+        if not change:
+            obj.author = request.user
+        elif {"body", "image", "embed_url"} & set(form.changed_data):
+            obj.edited_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("blog.change_article")
+
+    def has_view_permission(self, request: HttpRequest, obj: LiveEntry | None = None) -> bool:
+        return self.has_change_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("blog.change_article")
+
+    def has_change_permission(self, request: HttpRequest, obj: LiveEntry | None = None) -> bool:
+        if obj is not None:
+            return self.get_queryset(request).filter(pk=obj.pk).exists()
+        return request.user.has_perm("blog.change_article")
+
+    def has_delete_permission(self, request: HttpRequest, obj: LiveEntry | None = None) -> bool:
+        return self.has_change_permission(request, obj)

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from blog.models import ArticleQuerySet, Category, create_tags, tag_slug
+from blog.models import ArticleQuerySet, Category, LiveEntry, create_tags, tag_slug
 from editing.editor import RichTextEditor
 from editing.widgets import SuggestingTagWidget
 from sitewide import languages
@@ -146,3 +146,12 @@ class SearchFilterForm(forms.Form):
         if self.cleaned_data["language"]:
             articles = articles.filter(language=self.cleaned_data["language"])
         return articles
+
+
+class LiveEntryForm(forms.ModelForm):
+    """LiveEntryAdmin's form: the entry's text with the article's rich-text editor."""
+
+    class Meta:
+        model = LiveEntry
+        fields = ["article", "body", "image", "embed_url", "pinned"]
+        widgets = {"body": RichTextEditor()}

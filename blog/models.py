@@ -22,7 +22,7 @@ from django.db.models.functions import Concat, TruncMonth
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -31,9 +31,9 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from accounts.models import User
-from blog import search
+from blog import live, search
 from editing.models import Image
-from sitewide import languages, pagecache, typography
+from sitewide import embeds, languages, pagecache, typography
 from sitewide.http import absolute_url
 from sitewide.markup import clean_article_html
 from sitewide.models import SiteSettings
@@ -499,6 +499,10 @@ class Article(models.Model):
         blank=True,
         help_text=_("For search engines and link previews; the standfirst when empty."),
     )
+    # Live coverage ("EN DIRECT"): timed entries (LiveEntry) follow the story while it is
+    # started and not ended; ending it freezes them (docs/newsroom.md).
+    live_since = models.DateTimeField(_("live coverage started"), null=True, blank=True)
+    live_ended_at = models.DateTimeField(_("live coverage ended"), null=True, blank=True)
 
     # Written by save() on PostgreSQL, in the article's language; its GIN index is made by a
     # PostgreSQL-only migration (0006), out of Meta, since SQLite cannot build one.
@@ -778,6 +782,28 @@ class Article(models.Model):
             and self.published_at <= timezone.now()
         )
 
+    @property
+    def is_live(self) -> bool:
+        """Live coverage started and not ended: entries may be posted, readers see the
+        "LIVE" badge and the page polls for new entries."""
+        return self.live_since is not None and self.live_ended_at is None
+
+    @property
+    def has_live_coverage(self) -> bool:
+        """Live now, or was: its entries are shown (frozen once it ended)."""
+        return self.live_since is not None
+
+    def start_live(self) -> None:
+        """Start its live coverage now (or take it up again after it ended)."""
+        self.live_since = self.live_since or timezone.now()
+        self.live_ended_at = None
+        self.save(update_fields=["live_since", "live_ended_at"])
+
+    def end_live(self) -> None:
+        """End its live coverage: no more entries, no badge, readers' pages stop polling."""
+        self.live_ended_at = timezone.now()
+        self.save(update_fields=["live_ended_at"])
+
     def is_editable_by(self, user) -> bool:
         """Editors change their own articles; others' need change_others_article."""
         if not (user.is_active and user.is_staff and user.has_perm("blog.change_article")):
@@ -819,11 +845,19 @@ class Article(models.Model):
         text = self.seo_description or self.standfirst or body_text
         return Truncator(" ".join(text.split())).chars(300)
 
-    def metadata(self, request: HttpRequest, site: SiteSettings, tags: list) -> PageMetadata:
+    def metadata(
+        self,
+        request: HttpRequest,
+        site: SiteSettings,
+        tags: list,
+        live_entries: list["LiveEntry"] | None = None,
+    ) -> PageMetadata:
         """The OpenGraph, Twitter and schema.org descriptions of the article's page.
 
         Built from one set of values, so that a link preview and a search engine are told
-        the same thing; ``tags`` are the article's, already fetched for the page.
+        the same thing; ``tags`` are the article's, already fetched for the page, and
+        ``live_entries`` its live coverage's (a LiveBlogPosting then, for Google's LIVE
+        badge).
         """
         # In its own edition, also when another edition's interface shows it.
         url = absolute_url(request, self.language_path())
@@ -881,7 +915,33 @@ class Article(models.Model):
             json_ld["image"] = image_url
         if section:
             json_ld["articleSection"] = section
+        if self.has_live_coverage:
+            json_ld.update(self._live_blog_posting(url, live_entries or []))
         return PageMetadata(url=url, meta=meta, json_ld=json_ld)
+
+    def _live_blog_posting(self, url: str, entries: list["LiveEntry"]) -> dict:
+        """What makes the article a schema.org LiveBlogPosting: its coverage's times and
+        each entry as a BlogPosting."""
+        live = {
+            "@type": "LiveBlogPosting",
+            "coverageStartTime": timezone.localtime(self.live_since).isoformat(),
+            "liveBlogUpdate": [
+                {
+                    "@type": "BlogPosting",
+                    "headline": entry.headline,
+                    "articleBody": entry.text,
+                    "datePublished": timezone.localtime(entry.published_at).isoformat(),
+                    "dateModified": timezone.localtime(
+                        entry.edited_at or entry.published_at
+                    ).isoformat(),
+                    "url": f"{url}#{entry.anchor}",
+                }
+                for entry in entries
+            ],
+        }
+        if self.live_ended_at:
+            live["coverageEndTime"] = timezone.localtime(self.live_ended_at).isoformat()
+        return live
 
     @property
     def reading_minutes(self) -> int:
@@ -960,6 +1020,8 @@ reversion.register(
         "comments_open",
         "seo_description",
         "significant_update_at",
+        "live_since",
+        "live_ended_at",
     ],
 )
 
@@ -993,3 +1055,140 @@ def create_tags(names: list[str]) -> None:
             number += 1
             slug = f"{base}-{number}"
         Tag.objects.create(name=name, slug=slug)
+
+
+class LiveEntryQuerySet(models.QuerySet):
+    def for_page(self) -> "LiveEntryQuerySet":
+        """As the article page lists them: pinned first, then the newest first."""
+        return self.select_related("image", "author").order_by("-pinned", "-published_at", "-pk")
+
+    def in_range(self, start: datetime.datetime, end: datetime.datetime) -> "LiveEntryQuerySet":
+        """The entries posted, or changed, from start to just before end: what a polling
+        reader who has seen everything before start is missing (blog/live.py)."""
+        posted = Q(published_at__gte=start, published_at__lt=end)
+        changed = Q(updated_at__gte=start, updated_at__lt=end)
+        return self.filter(posted | changed).select_related("image", "author")
+
+    def changeable_by(self, user) -> "LiveEntryQuerySet":
+        """Who may change the article may post, edit and pin its entries."""
+        from blog import workflow  # it imports this module
+
+        return self.filter(article__in=workflow.changeable(user, Article.objects.all()))
+
+
+class LiveEntry(models.Model):
+    """One short, timed entry of an article's live coverage, apart from its body: posting
+    one changes the article page and its polling range, not the article."""
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="live_entries",
+    )
+    body = models.TextField(
+        _("text"), blank=True, help_text=_("HTML; it is sanitised when saved.")
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    image = models.ForeignKey(
+        Image,
+        verbose_name=_("image"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("An image of the library, shown under the text."),
+    )
+    embed_url = models.URLField(
+        _("embed"),
+        max_length=2000,
+        blank=True,
+        help_text=_("The address of a video or a post (YouTube, Vimeo, Mastodon, X…)."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published"), default=timezone.now, db_index=True)
+    # When its text, image or embed last changed after it was posted; shown to readers.
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True, editable=False)
+    pinned = models.BooleanField(
+        _("pinned"), default=False, help_text=_("Shown above the others while pinned.")
+    )
+    # Any change (an edit, a pin): polling readers are sent it again (blog/live.py).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = LiveEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("live entry")
+        verbose_name_plural = _("live entries")
+        indexes = [models.Index(fields=["article", "-published_at"], name="liveentry_article_idx")]
+
+    def __str__(self) -> str:
+        return self.headline or _("Entry of %(when)s") % {
+            "when": local_time_words(self.published_at)
+        }
+
+    def save(self, *args, **kwargs) -> None:
+        language = self.article.language
+        self.body = clean_article_html(self.body, language=language)
+        embed = embeds.recognise(self.embed_url)
+        figure = format_html('<figure data-embed-url="{}"></figure>', embed.url) if embed else ""
+        self.body_html = self.body + clean_article_html(figure, language=language)
+        if language == "fr":
+            self.body_html = typography.french_html(self.body_html)
+        super().save(*args, **kwargs)
+        self._changed()
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
+        self._changed()
+        return super().delete(*args, **kwargs)
+
+    def _changed(self) -> None:
+        """Tell the page cache: the article's page, the range the entry was posted in,
+        and the open range, where pages already open are sent the change (blog/live.py);
+        not the article itself, whose cards stay kept."""
+        pk = self.article_id
+        pagecache.changed(
+            live.page_tag(pk),
+            live.range_tag(pk, live.range_start(self.published_at)),
+            live.range_tag(pk, live.range_start(timezone.now())),
+        )
+
+    def clean(self) -> None:
+        errors = {}
+        if self.embed_url and embeds.recognise(self.embed_url) is None:
+            errors["embed_url"] = _(
+                "Carnet cannot embed this address: give a YouTube, Vimeo, Dailymotion or "
+                "PeerTube video, or a Mastodon or X post."
+            )
+        if self._state.adding and self.article_id and not self.article.is_live:
+            errors["article"] = _("The live coverage of this article is not running.")
+        if not (strip_tags(self.body).strip() or self.image_id or self.embed_url):
+            errors["body"] = _("Write the entry, or give it an image or an embed.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def anchor(self) -> str:
+        return f"live-entry-{self.pk}"
+
+    @property
+    def text(self) -> str:
+        """Its words, as plain text (for the structured data and the admin)."""
+        return " ".join(html.unescape(strip_tags(self.body_html)).split())
+
+    @property
+    def headline(self) -> str:
+        return Truncator(self.text).chars(110)
+
+
+# What an entry's revision keeps; the article's history lists them (blog/admin.py).
+reversion.register(LiveEntry, fields=["body", "image", "embed_url", "pinned"])

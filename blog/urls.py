@@ -7,6 +7,7 @@ app_name = "blog"
 urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<slug:slug>/", views.article, name="article"),
+    path("live/<int:pk>/<int:start>/", views.live_range, name="live_range"),
     path("category/<slug:slug>/", views.category, name="category"),
     path("category/<slug:slug>/feed/", feeds.CategoryFeed(), name="category_feed"),
     path("tag/", views.tag_index, name="tag_index"),

@@ -4,8 +4,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.paginator import InvalidPage, Page
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
@@ -13,6 +14,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
+from blog import live
 from blog.forms import SearchFilterForm
 from blog.models import Article, ArticleQuerySet, Category
 from sitewide import languages, pagecache
@@ -124,10 +126,24 @@ def article_context(request: HttpRequest, article: Article) -> dict:
     related = SimpleLazyObject(lambda: edition().related_to(article, [tag.pk for tag in tags]))
     # Given to the template too: the context processor's copy is then never loaded.
     site = SiteSettings.load()
-    metadata = article.metadata(request, site, tags)
+    live_entries = list(article.live_entries.for_page()) if article.has_live_coverage else []
+    metadata = article.metadata(request, site, tags, live_entries)
     is_preview = not article.is_published()
     language = get_language()
     return {
+        "live_entries": live_entries,
+        "live_tag": live.page_tag(article.pk),
+        # Where and how often a reader's open page asks for new entries (static/js/carnet.js).
+        "live_polling": (
+            {
+                "url": reverse("blog:live_range", args=[article.pk, 0]).removesuffix("0/"),
+                "start": live.range_start(timezone.now()),
+                "seconds": settings.CARNET_LIVE_POLL_SECONDS,
+                "range": live.range_seconds(),
+            }
+            if article.is_live and not is_preview
+            else None
+        ),
         "site": site,
         "article": article,
         "tags": tags,
@@ -304,3 +320,46 @@ def search(request: HttpRequest) -> HttpResponse:
         # A sort or a filter the form does not offer: said on the page, nothing found.
         status=200 if filters.is_valid() else 400,
     )
+
+
+# How long a live coverage's range answer is fresh in every cache: the open range for a
+# few seconds (new entries come into it), a range that is over for a day (only an edit
+# of one of its entries changes it, and forgets it by its tag).
+LIVE_OPEN_MAX_AGE = 5
+LIVE_CLOSED_MAX_AGE = 86400
+
+
+@require_safe
+def live_range(request: HttpRequest, pk: int, start: int) -> HttpResponse:
+    """The entries of a live article posted or changed in the range that begins at
+    `start` (seconds since the epoch), for readers' open pages to add (blog/live.py)."""
+    if not live.is_range_start(start):
+        return HttpResponseBadRequest(
+            f"Not the start of a range: a multiple of {live.range_seconds()} seconds.",
+            content_type="text/plain",
+        )
+    article = get_object_or_404(
+        Article.objects.published().filter(live_since__isnull=False), pk=pk
+    )
+    try:
+        begin, end = live.range_bounds(start)
+    except (ValueError, OverflowError, OSError):
+        raise Http404("No such range.") from None
+    now = timezone.now()
+    ended = article.live_ended_at
+    if end <= article.live_since or begin > now or (ended and begin > ended):
+        raise Http404("No entries there.")
+    pagecache.shows(request, article, live.range_tag(article.pk, start))
+    response = render(
+        request,
+        "blog/live_range.html",
+        {
+            "article": article,
+            "entries": article.live_entries.in_range(begin, end).order_by("-published_at", "-pk"),
+            "closed": end <= now,
+            "ended": not article.is_live,
+        },
+    )
+    if end <= now:
+        return pagecache.share_for(request, response, LIVE_CLOSED_MAX_AGE)
+    return pagecache.share_for(request, response, LIVE_OPEN_MAX_AGE, until=end.timestamp())

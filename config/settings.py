@@ -469,6 +469,10 @@ LOGGING = {
 }
 
 CARNET_PAGE_SIZE = 10
+# Live coverage (blog/live.py): a reader's open page asks for new entries every
+# LIVE_POLL_SECONDS, by ranges of LIVE_RANGE_SECONDS, each kept by caches once it is over.
+CARNET_LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", 15, minimum=1)
+CARNET_LIVE_RANGE_SECONDS = env_int("LIVE_RANGE_SECONDS", 60, minimum=1)
 # Anonymous pages are public for this many seconds in every cache, Carnet's own
 # included, then served stale while one request refreshes them.
 CARNET_PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)

@@ -352,6 +352,30 @@ def _share(response: HttpResponse, tags: set[str] | None = None) -> HttpResponse
     return response
 
 
+def share_for(
+    request: HttpRequest, response: HttpResponse, max_age: int, until: float | None = None
+) -> HttpResponse:
+    """Mark a response public for `max_age` seconds in every cache, for a view that knows
+    how long its answer holds (a live coverage's range: blog/live.py) rather than a
+    page's PAGE_MAX_AGE; named by its tags, as pages are, for a shared cache that forgets
+    by tag, which keeps it as long (or until `until`, a time since the epoch, when its
+    answer will change by itself). Carnet's own cache keeps it no longer either."""
+    tags = _shown(request, response)
+    keep = settings.CARNET_PAGE_KEEP_SECONDS
+    if until is not None:
+        keep = max(1, min(keep, int(until - time.time())))
+        max_age = min(max_age, keep)
+        response.keep_until = until
+    purged = settings.CARNET_PURGE_URL and tags is not None
+    patch_cache_control(
+        response, public=True, max_age=max_age, **({"s_maxage": keep} if purged else {})
+    )
+    if purged:
+        response["xkey"] = response["Surrogate-Key"] = " ".join(sorted(tags))
+    set_response_etag(response)
+    return response
+
+
 def _key(request: HttpRequest) -> str:
     # The kept copy is compressed when the reader's browser accepts it (GZipMiddleware
     # sits below): one copy per encoding.
@@ -376,11 +400,13 @@ def _is_shareable(response: HttpResponse) -> bool:
 
 def _to_entry(response: HttpResponse, seen: int, tags: set[str]) -> dict:
     stored_at = time.time()
+    # A view whose answer changes by itself at a known time says when (share_for()).
+    until = getattr(response, "keep_until", None)
     return {
         "seen": seen,
         "tags": sorted(tags),
         "stored_at": stored_at,
-        "fresh_until": stored_at + keep_seconds(),
+        "fresh_until": min(stored_at + keep_seconds(), until or float("inf")),
         "status": response.status_code,
         "headers": dict(response.headers.items()),
         "content": response.content,

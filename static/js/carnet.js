@@ -157,3 +157,49 @@ document.addEventListener("click", (event) => {
   comment.after(commentForm);
   commentForm.querySelector("textarea[name='body']").focus();
 });
+
+// A live coverage's page asks for the entries posted or changed since it was rendered,
+// one range of time after another (blog/live.py), every data-live-seconds: each answer
+// is the same for every reader, so caches keep it. An entry already shown is replaced,
+// a new one placed by time, pinned ones first. A range that is over leads to the next at
+// once; an ended coverage (or a refused range) stops the asking. Without the script,
+// reloading the page shows the new entries.
+const live = document.querySelector(".live[data-live-url]");
+if (live) {
+  const list = live.querySelector(".live__entries");
+  const every = Number(live.dataset.liveSeconds) * 1000;
+  let start = Number(live.dataset.liveStart);
+  const place = (entry) => {
+    document.getElementById(entry.id)?.remove();
+    list.querySelector(".live__empty")?.remove();
+    const pinned = entry.hasAttribute("data-pinned");
+    const time = Number(entry.dataset.published);
+    const after = [...list.children].find((other) => {
+      const otherPinned = other.hasAttribute("data-pinned");
+      if (pinned !== otherPinned) return !otherPinned;
+      return Number(other.dataset.published) < time;
+    });
+    list.insertBefore(entry, after || null);
+  };
+  const poll = async () => {
+    let response;
+    try {
+      response = await fetch(`${live.dataset.liveUrl}${start}/`);
+    } catch {
+      setTimeout(poll, every);
+      return;
+    }
+    if (response.status === 404 || response.status === 400) return;
+    if (!response.ok) {
+      setTimeout(poll, every);
+      return;
+    }
+    const range = new DOMParser().parseFromString(await response.text(), "text/html").querySelector(".live-range");
+    if (!range) return;
+    for (const entry of [...range.querySelectorAll(".live-entry")].reverse()) place(document.adoptNode(entry));
+    if (range.hasAttribute("data-ended")) return;
+    if (range.dataset.closed === "true") start += Number(live.dataset.liveRange);
+    setTimeout(poll, range.dataset.closed === "true" ? 0 : every);
+  };
+  setTimeout(poll, every);
+}
