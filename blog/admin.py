@@ -165,7 +165,7 @@ class ArticleAdmin(RevisionAdmin):
                 ]
             },
         ),
-        (_("Search engines"), {"fields": ["seo_description"]}),
+        (_("Search engines"), {"fields": ["seo_description", "exclude_from_google_news"]}),
         (
             _("Live coverage"),
             {
@@ -193,6 +193,7 @@ class ArticleAdmin(RevisionAdmin):
         "comments_open",
         "seo_description",
         "significant_update_at",
+        "exclude_from_google_news",
     ]
     revision_restore_fields = [
         "title",
@@ -203,6 +204,7 @@ class ArticleAdmin(RevisionAdmin):
         "language",
         "comments_open",
         "seo_description",
+        "exclude_from_google_news",
     ]
     revision_events = workflow.EVENTS
     # A deleted article's text, offered to a new form after a conflict, is a draft again.
@@ -296,7 +298,7 @@ class ArticleAdmin(RevisionAdmin):
         if not workflow.can_publish(request.user):
             # A contributor's status moves with the "Submit for review" button only, and
             # the time is the publisher's to choose.
-            readonly += ["status", "published_at", "featured"]
+            readonly += ["status", "published_at", "featured", "exclude_from_google_news"]
         return readonly
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

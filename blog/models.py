@@ -503,6 +503,14 @@ class Article(models.Model):
     # started and not ended; ending it freezes them (docs/newsroom.md).
     live_since = models.DateTimeField(_("live coverage started"), null=True, blank=True)
     live_ended_at = models.DateTimeField(_("live coverage ended"), null=True, blank=True)
+    exclude_from_google_news = models.BooleanField(
+        _("exclude from Google News"),
+        default=False,
+        help_text=_(
+            "Left out of the Google News sitemap (a sponsored story, a press release, an "
+            "article that is not news); search engines still find it in the sitemap."
+        ),
+    )
 
     # Written by save() on PostgreSQL, in the article's language; its GIN index is made by a
     # PostgreSQL-only migration (0006), out of Meta, since SQLite cannot build one.

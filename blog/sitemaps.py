@@ -1,13 +1,18 @@
+import datetime
+
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from blog.models import Article, Category
 from pages.sitemaps import PageSitemap
+from sitewide import languages, pagecache
 from sitewide.pagecache import showing_lists
 from sitewide.pagination import LateRowPaginator
 
@@ -134,6 +139,53 @@ class StaticSitemap(EditionsSitemap):
         return reverse(item)
 
 
+class OnePagePaginator(Paginator):
+    """A list that stops at its limit: one page, read and never counted (the index
+    lists it without a query)."""
+
+    num_pages = 1
+
+    def page(self, number) -> Page:
+        return self._get_page(list(self.object_list), self.validate_number(number), self)
+
+
+class NewsSitemap(Sitemap):
+    """An edition's Google News sitemap: the articles written in its language in the last
+    48 hours, newest first, but those excluded from Google News
+    (https://developers.google.com/search/docs/crawling-indexing/sitemaps/news-sitemap).
+    """
+
+    template_name = "blog/news_sitemap.xml"
+    window = datetime.timedelta(hours=48)
+    # Google reads the first 1,000 URLs of a news sitemap.
+    limit = 1000
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def items(self):
+        since = timezone.now() - self.window
+        return (
+            Article.objects.published()
+            .filter(language=self.language, exclude_from_google_news=False)
+            .filter(published_at__gt=since)
+            .only("slug", "title", "language", "published_at")
+            .order_by("-published_at", "-pk")[: self.limit]
+        )
+
+    def location(self, item: Article) -> str:
+        return item.language_path()
+
+    @property
+    def paginator(self) -> Paginator:
+        return OnePagePaginator(self.items(), self.limit)
+
+    def leaves_at(self, articles: list[Article]) -> float | None:
+        """When the oldest of these articles leaves the window (None for none)."""
+        oldest = min((article.published_at for article in articles), default=None)
+        return (oldest + self.window).timestamp() if oldest else None
+
+
 # The sitemaps list articles, and categories (and their tags and authors, which an
 # article's change touches as it does every list of articles).
 @require_safe
@@ -149,7 +201,19 @@ def index(request: HttpRequest) -> HttpResponse:
     return sitemap_views.index(request, SITEMAPS)
 
 
-sitemap = showing_lists(Article, Category)(sitemap_views.sitemap)
+@showing_lists(Article, Category)
+def sitemap(request: HttpRequest, sitemaps: dict, section: str) -> HttpResponse:
+    """/sitemap-<section>.xml: a section's page, in the news format for a news sitemap."""
+    site = sitemaps.get(section)
+    if not isinstance(site, NewsSitemap):
+        return sitemap_views.sitemap(request, sitemaps, section)
+    response = sitemap_views.sitemap(request, sitemaps, section, site.template_name)
+    # Publishing forgets it (list:article); an article leaving the 48 hours changes it
+    # with no change to name: it is kept until then at most.
+    leaves_at = site.leaves_at([url["item"] for url in response.context_data["urlset"]])
+    if leaves_at is not None:
+        pagecache.fresh_until(request, leaves_at)
+    return response
 
 
 SITEMAPS = {
@@ -159,4 +223,6 @@ SITEMAPS = {
     "tags": TagSitemap,
     "authors": AuthorSitemap,
     "pages": PageSitemap,
+    # One per edition, each in its language: /sitemap-news-fr.xml, /sitemap-news-en.xml.
+    **{f"news-{code}": NewsSitemap(code) for code in languages.BY_CODE},
 }

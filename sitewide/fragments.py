@@ -8,10 +8,14 @@ to anything it shows makes it stale, and a fragment rendered from rows older
 than a change is never found again. The page around it shows its tags too, kept
 or rendered. Readers who carry a cookie, to whom the page cache cannot answer,
 get these parts ready-made; what is a reader's own (their held comments, a
-moderator's view, the form, a preview) is never kept.
+moderator's view, the form, a preview) is never kept. A fragment whose content
+changes by itself with time (the most-read list) says until when it is right
+(`pagecache.fresh_until()`), and is kept no later, nor is the page around it.
 """
 
 import hashlib
+import math
+import time
 from collections.abc import Callable, Iterable
 
 from django.http import HttpRequest
@@ -39,12 +43,23 @@ def kept(
     # "fragment:", not the "fragments:" of the copies kept without tags before.
     key = f"fragment:{name}:{hashlib.sha256(address.encode()).hexdigest()}"
     entry = cache.get(key)
-    if entry is not None and pagecache.is_fresh(request, entry):
+    if entry is not None and _is_current(request, entry):
         pagecache.shows(request, *entry["tags"])
+        pagecache.fresh_until(request, entry.get("until", math.inf))
         return entry["html"]
     with pagecache.showing(request) as tags:
         html = render()
+        until = pagecache.shown_until(request)
     # Until what it shows changes, or as long as a page (an article scheduled for later
-    # goes live with no change: sitewide/pagecache.py).
-    cache.set(key, {"seen": seen, "tags": sorted(tags), "html": html}, pagecache.keep_seconds())
+    # goes live with no change: sitewide/pagecache.py), or until it is wrong by itself.
+    seconds = pagecache.keep_seconds()
+    if until < math.inf:
+        seconds = min(seconds, math.ceil(until - time.time()))
+    if seconds > 0:
+        entry = {"seen": seen, "tags": sorted(tags), "html": html, "until": until}
+        cache.set(key, entry, seconds)
     return html
+
+
+def _is_current(request: HttpRequest, entry: dict) -> bool:
+    return time.time() < entry.get("until", math.inf) and pagecache.is_fresh(request, entry)

@@ -11,7 +11,10 @@ A kept page names what it shows, as tags: the article `article:42`, its author
 articles `list:article` (`shows()`, `{% shows %}`). A change names what it
 touched (`changed()`), and only the pages that show one of those tags are
 rendered again; `pages_changed()` touches `site`, which every page shows. A
-kept page then lives until a change it shows, or `CARNET_PAGE_KEEP_SECONDS`.
+kept page then lives until a change it shows, or `CARNET_PAGE_KEEP_SECONDS`; a
+page that shows something that changes by itself with time (an article leaving the
+news sitemap's 48 hours, the most-read list) says until when (`fresh_until()`), and
+lives no longer.
 
 How it stays right inside transactions: every change takes a new number from
 one counter, and writes it under each tag it touched, now and again after the
@@ -24,6 +27,7 @@ the same way, under the same counter and tags.
 """
 
 import hashlib
+import math
 import random
 import re
 import threading
@@ -94,16 +98,35 @@ def shows(request: HttpRequest | None, *values: "models.Model | str | None") -> 
         shown[-1].update(tag_of(value) for value in values if value is not None)
 
 
+def fresh_until(request: HttpRequest | None, moment: float) -> None:
+    """Note that what the part being rendered shows changes by itself at `moment` (a Unix
+    time), with no change to name: it, and the page around it, are kept no later."""
+    until = getattr(request, "shown_until", None)
+    if until:
+        until[-1] = min(until[-1], moment)
+
+
+def shown_until(request: HttpRequest) -> float:
+    """Until when the part being rendered is right (infinity: until a change)."""
+    until = getattr(request, "shown_until", None)
+    return until[-1] if until else math.inf
+
+
 @contextmanager
 def showing(request: HttpRequest) -> Iterator[set[str]]:
-    """Collect the tags shown inside, which the page around shows too."""
+    """Collect the tags shown inside, which the page around shows too (and so the time
+    it is right until, read with shown_until() before the end)."""
     shown = request.__dict__.setdefault("shown_tags", [{SITE}])
+    until = request.__dict__.setdefault("shown_until", [math.inf])
     shown.append({SITE})
+    until.append(math.inf)
     try:
         yield shown[-1]
     finally:
         inner = shown.pop()
         shown[-1].update(inner)
+        inner_until = until.pop()
+        until[-1] = min(until[-1], inner_until)
 
 
 def showing_lists(*models_shown: type[models.Model]) -> Callable:
@@ -232,7 +255,7 @@ class PageCacheMiddleware:
             start_reading(request, cache.get(COUNTER_KEY))
         response = self.get_response(request)
         if anonymous:
-            return _share(response, _shown(request, response))
+            return _share(response, _shown(request, response), shown_until(request))
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True)
         return response
@@ -246,7 +269,7 @@ class PageCacheMiddleware:
         start_reading(request, found.get(COUNTER_KEY))
         if request.change_count is None:  # the cache is down: nothing to share
             response = self.get_response(request)
-            return _share(response, _shown(request, response))
+            return _share(response, _shown(request, response), shown_until(request))
         # One worker renders the page; while it does, the others serve the stale copy, or
         # wait for its first copy (a dogpile of renders at each change or expiry, else).
         lock = f"{key}:rendering"
@@ -264,11 +287,12 @@ class PageCacheMiddleware:
     def _render(self, request: HttpRequest, key: str, stale: dict | None) -> HttpResponse:
         response = self.get_response(request)
         tags = _shown(request, response)
-        response = _share(response, tags)
+        until = shown_until(request)
+        response = _share(response, tags, until)
         public = "public" in response.get("Cache-Control", "")
         stored = public and request.method == "GET"
         if stored:
-            entry = _to_entry(response, request.change_count, tags)
+            entry = _to_entry(response, request.change_count, tags, until)
             cache.set(key, entry, entry["fresh_until"] - entry["stored_at"] + _stale_seconds())
         forwarded = "stale" if stale is not None else "miss"
         response["Cache-Status"] = f"Carnet; fwd={forwarded}" + ("; stored" if stored else "")
@@ -302,6 +326,7 @@ def start_reading(request: HttpRequest, count: int | None = None) -> None:
     (None: the cache is down, and nothing is kept), and start noting what it shows."""
     request.change_count = count if count is not None else _start_counter()
     request.shown_tags = [{SITE}]
+    request.shown_until = [math.inf]
 
 
 def _start_counter() -> int | None:
@@ -333,17 +358,21 @@ def _shown(request: HttpRequest, response: HttpResponse) -> set[str] | None:
     return shown[0]
 
 
-def _share(response: HttpResponse, tags: set[str] | None = None) -> HttpResponse:
+def _share(
+    response: HttpResponse, tags: set[str] | None = None, until: float = math.inf
+) -> HttpResponse:
     """Mark a response the view left for everyone as public, with an ETag; for a shared
-    cache that forgets by tag, with its tags and kept as long as Carnet keeps it."""
+    cache that forgets by tag, with its tags and kept as long as Carnet keeps it. Every
+    cache keeps it no later than `until`, when what it shows changes by itself."""
     if _is_shareable(response):
         purged = settings.CARNET_PURGE_URL and tags is not None
+        left = max(0, int(until - time.time())) if until < math.inf else math.inf
         patch_cache_control(
             response,
             public=True,
-            max_age=settings.CARNET_PAGE_MAX_AGE,
+            max_age=min(settings.CARNET_PAGE_MAX_AGE, left),
             stale_while_revalidate=settings.CARNET_PAGE_STALE_SECONDS,
-            **({"s_maxage": settings.CARNET_PAGE_KEEP_SECONDS} if purged else {}),
+            **({"s_maxage": min(settings.CARNET_PAGE_KEEP_SECONDS, left)} if purged else {}),
         )
         if purged:
             # Varnish's xkey reads the first, Fastly and others the second.
@@ -365,7 +394,7 @@ def share_for(
     if until is not None:
         keep = max(1, min(keep, int(until - time.time())))
         max_age = min(max_age, keep)
-        response.keep_until = until
+        fresh_until(request, until)
     purged = settings.CARNET_PURGE_URL and tags is not None
     patch_cache_control(
         response, public=True, max_age=max_age, **({"s_maxage": keep} if purged else {})
@@ -398,15 +427,13 @@ def _is_shareable(response: HttpResponse) -> bool:
     )
 
 
-def _to_entry(response: HttpResponse, seen: int, tags: set[str]) -> dict:
+def _to_entry(response: HttpResponse, seen: int, tags: set[str], until: float) -> dict:
     stored_at = time.time()
-    # A view whose answer changes by itself at a known time says when (share_for()).
-    until = getattr(response, "keep_until", None)
     return {
         "seen": seen,
         "tags": sorted(tags),
         "stored_at": stored_at,
-        "fresh_until": min(stored_at + keep_seconds(), until or float("inf")),
+        "fresh_until": min(stored_at + keep_seconds(), until),
         "status": response.status_code,
         "headers": dict(response.headers.items()),
         "content": response.content,

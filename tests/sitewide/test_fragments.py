@@ -5,6 +5,7 @@ see is what a reader who carries a cookie gets, and a page the page cache misses
 """
 
 import datetime
+import time
 from unittest import mock
 
 from django.core.cache import cache
@@ -189,6 +190,27 @@ class FragmentTagTests(TestCase):
             self.render("value")
         ((key, entry, timeout),) = [call.args for call in kept.call_args_list]
         self.assertTrue(41 <= timeout <= 45)  # a tenth less at random
+
+    def test_a_fragment_right_until_a_time_is_kept_until_then_and_its_page_too(self):
+        request = RequestFactory().get("/")
+        pagecache.start_reading(request)
+        until = time.time() + 60
+
+        def timed(value: str) -> str:
+            def render() -> str:
+                pagecache.fresh_until(request, until)
+                return value
+
+            # Inside another fragment: the one around is right no longer.
+            return fragments.kept(
+                request, "around", [], lambda: fragments.kept(request, "timed", [], render)
+            )
+
+        self.assertEqual(timed("old"), "old")
+        self.assertEqual(timed("new"), "old")
+        self.assertEqual(request.shown_until, [until])
+        with mock.patch("time.time", return_value=until + 1):
+            self.assertEqual(timed("new"), "new")
 
     def test_without_a_count_of_changes_nothing_is_kept(self):
         self.assertEqual(self.render("old", reading=False), "old|old")
