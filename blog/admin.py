@@ -86,7 +86,7 @@ class TagAdmin(taggit_admin.TagAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_en", "slug"]
+    list_display = ["name", "name_en", "slug", "send_by_mail"]
     search_fields = ["name", "name_en"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -162,6 +162,7 @@ class ArticleAdmin(RevisionAdmin):
                     "category",
                     "tags",
                     "comments_open",
+                    "send_by_mail",
                 ]
             },
         ),
@@ -359,6 +360,8 @@ class ArticleAdmin(RevisionAdmin):
             workflow.notify_author(obj, event, by=user, origin=origin)
         if event and event.key == "scheduled":
             workflow.schedule(obj, origin)
+        if event and event.key == "published":
+            workflow.announce(obj)
         # newsroom-content: the editor is told what saving dropped, and the
         # form's autosave (editing.Autosave) is done with once the article is saved.
         warn_about_removed_content(request, form)

@@ -64,6 +64,15 @@ class Category(models.Model):
         blank=True,
         help_text=_("Shown by the English edition; the description above when empty."),
     )
+    # Read by the newsletter app, for the articles that do not say (Article.sends_by_mail).
+    send_by_mail = models.BooleanField(
+        _("send new articles by mail"),
+        default=True,
+        help_text=_(
+            "Whether a new article of this category goes to the newsletter's subscribers "
+            "when it is published, unless the article says otherwise."
+        ),
+    )
 
     objects = CategoryQuerySet.as_manager()
 
@@ -491,6 +500,17 @@ class Article(models.Model):
         default=False,
         help_text=_("Shown first on the front page. Pinning one article unpins the previous."),
     )
+    # Empty: as its category says (Article.sends_by_mail). Read by the newsletter app when
+    # the article goes public; a later change sends nothing.
+    send_by_mail = models.BooleanField(
+        _("send by mail"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Whether the newsletter's subscribers receive this article by mail when it is "
+            "published. Unknown: as its category says."
+        ),
+    )
     # Kept exact by the comments app, in the transaction of every change to a comment.
     comment_count = models.PositiveIntegerField(_("approved comments"), default=0, editable=False)
     seo_description = models.CharField(
@@ -766,6 +786,13 @@ class Article(models.Model):
         English one)."""
         with override(self.language):
             return self.get_absolute_url()
+
+    def sends_by_mail(self) -> bool:
+        """Whether it goes to the newsletter's subscribers when published: its own
+        switch, else its category's (on without a category)."""
+        if self.send_by_mail is not None:
+            return self.send_by_mail
+        return self.category.send_by_mail if self.category_id else True
 
     def published_translation(self) -> "Article | None":
         """The translation readers may follow: only once it is published."""

@@ -11,7 +11,9 @@ import datetime
 import logging
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.http import HttpRequest
 from django.tasks import task
 from django.urls import reverse
@@ -186,6 +188,18 @@ def notify_author(article: Article, event: Event, by: User | None, origin: str) 
     )
 
 
+# Sent once an article has become public, in the transaction that made it so: a publish
+# click (the admin's save) or its scheduled time coming (go_live). The newsletter app
+# queues its mail from here: it sits above blog, which may not call it by name. A
+# republished article is announced again; the newsletter sends an article once.
+went_public = Signal()
+
+
+def announce(article: Article) -> None:
+    """Tell whoever listens (the newsletter) that the article just became public."""
+    went_public.send(sender=Article, article=article)
+
+
 # Scheduled articles go live by the same path as a publish click: the kept pages (front
 # page, lists, feeds, sitemap) are dropped and the author is told. A task waits in the
 # queue for the scheduled time; the sweep (manage.py publish_due, every minute) takes
@@ -207,11 +221,16 @@ def go_live_when_due(article_pk: int, origin: str = "") -> bool:
 
 def go_live(article: Article, origin: str = "") -> bool:
     """Take one due article live, once: whoever claims it first (a task, the sweep)
-    drops the kept pages and tells the author; others find it done."""
-    if not Article.objects.due().filter(pk=article.pk).update(going_live=False):
-        return False
-    article.went_live()
-    notify_author(article, Event("published", article.published_at), by=None, origin=origin)
+    drops the kept pages, tells the author and announces it; others find it done.
+
+    In one transaction: the claim is kept only with what follows it queued.
+    """
+    with transaction.atomic():
+        if not Article.objects.due().filter(pk=article.pk).update(going_live=False):
+            return False
+        article.went_live()
+        notify_author(article, Event("published", article.published_at), by=None, origin=origin)
+        announce(article)
     logger.info("Article %s went live at its scheduled time", article.pk)
     return True
 

@@ -123,6 +123,11 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-only-used-with-DEBUG-on"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+# The site's address as readers reach it, for links in mail sent outside any request
+# (the newsletter): scheme and host, no trailing slash.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, not {SITE_URL!r}.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 for origin in CSRF_TRUSTED_ORIGINS:
     if not origin.startswith(("http://", "https://")):
@@ -388,6 +393,14 @@ else:
             "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
         }
     }
+# The newsletter goes out through the same mail server unless told otherwise
+# (docs/newsletter.md): an email service's HTTP API through django-anymail, chosen by
+# NEWSLETTER_MAILER_BACKEND (e.g. anymail.backends.postmark.EmailBackend) with its
+# settings in ANYMAIL.
+NEWSLETTER_MAILER_BACKEND = env_str("NEWSLETTER_MAILER_BACKEND")
+MAILERS["newsletter"] = (
+    {"BACKEND": NEWSLETTER_MAILER_BACKEND} if NEWSLETTER_MAILER_BACKEND else MAILERS["default"]
+)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Carnet <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -540,6 +553,13 @@ COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 30, minimum=1
 # Newsletter (docs/newsletter.md): a sign-up not confirmed within this many hours expires,
 # its confirmation link with it.
 NEWSLETTER_CONFIRM_HOURS = env_int("NEWSLETTER_CONFIRM_HOURS", 48, minimum=1)
+# Sending (newsletter/sending.py): an issue goes out in batches of this many messages,
+# one task each, no faster than this many messages a minute (0: as fast as the mail
+# server takes them). An issue whose batches stopped (a worker killed) is taken up again
+# by `manage.py send_newsletters` once nothing has moved for this many seconds.
+NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 500, minimum=1)
+NEWSLETTER_RATE_PER_MINUTE = env_int("NEWSLETTER_RATE_PER_MINUTE", 600)
+NEWSLETTER_STALL_SECONDS = env_int("NEWSLETTER_STALL_SECONDS", 300, minimum=0)
 # Tag addresses stay ASCII ("santé" lives at /tag/sante/).
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 TAGGIT_CASE_INSENSITIVE = True

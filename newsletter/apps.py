@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class NewsletterConfig(AppConfig):
     name = "newsletter"
     verbose_name = _("Newsletter")
+
+    def ready(self) -> None:
+        from blog import workflow
+        from newsletter import sending
+
+        # blog may not import this app: it announces, the newsletter queues (sending.py).
+        workflow.went_public.connect(
+            sending.article_went_public, dispatch_uid="newsletter.article_went_public"
+        )

@@ -220,3 +220,119 @@ class Subscriber(models.Model):
             token = signing.Signer(salt=salt).sign_object(payload)
         with translation.override(self.language):
             return reverse(purpose.url_name, kwargs={"token": token})
+
+
+class IssueQuerySet(models.QuerySet):
+    def stalled(self, now: datetime.datetime | None = None) -> "IssueQuerySet":
+        """Issues not finished on which nothing has moved for NEWSLETTER_STALL_SECONDS:
+        their worker was killed, or their retry's task was lost (send_newsletters)."""
+        now = now or timezone.now()
+        since = now - datetime.timedelta(seconds=settings.NEWSLETTER_STALL_SECONDS)
+        return self.exclude(state=Issue.State.SENT).filter(heartbeat_at__lte=since)
+
+
+class Issue(models.Model):
+    """One mailing: an article to its "each article" subscribers, or a digest.
+
+    Sent in batches of subscribers in id order (newsletter/sending.py); ``cursor`` is the
+    last subscriber id of the last batch done, so that a stopped issue goes on from there.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, will retry")
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rhythm = models.CharField(
+        _("rhythm"), max_length=10, choices=Subscriber.Rhythm, default=Subscriber.Rhythm.EACH
+    )
+    language = models.CharField(_("language"), max_length=5, choices=languages.CHOICES)
+    # A digest's articles: those published in [period_start, period_end).
+    period_start = models.DateTimeField(_("from"), null=True, blank=True)
+    period_end = models.DateTimeField(_("until"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.QUEUED)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+    total = models.PositiveIntegerField(_("subscribers"), default=0)
+    sent = models.PositiveIntegerField(_("sent"), default=0)
+    cursor = models.BigIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("queued"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # When something last moved (a batch began or ended), or when a retry is due.
+    heartbeat_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+        constraints = [
+            # An article is mailed once, however often it is published again.
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=Q(article__isnull=False),
+                name="issue_one_per_article",
+            ),
+            models.UniqueConstraint(
+                fields=["rhythm", "language", "period_end"],
+                condition=Q(article__isnull=True),
+                name="issue_one_digest_per_period",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "heartbeat_at"], name="issue_unfinished_idx")]
+
+    def __str__(self) -> str:
+        if self.article_id:
+            return str(self.article)
+        return _("%(rhythm)s until %(end)s") % {
+            "rhythm": self.get_rhythm_display(),
+            "end": self.period_end,
+        }
+
+    def recipients(self) -> SubscriberQuerySet:
+        """Who is sent this issue: confirmed subscribers of its rhythm and language (and,
+        for an article, of its category)."""
+        if self.article_id:
+            subscribers = Subscriber.objects.for_article(self.article)
+        else:
+            subscribers = Subscriber.objects.confirmed().filter(language=self.language)
+        return subscribers.filter(rhythm=self.rhythm)
+
+    def progress(self) -> str:
+        """Its state as the admin shows it: "Sending 120/500", "Sent 500/500"…"""
+        words = self.get_state_display()
+        if self.state == self.State.QUEUED:
+            return str(words)
+        text = f"{words} {self.sent}/{self.total}"
+        return f"{text} ({self.reason})" if self.state == self.State.FAILED else text
+
+
+class Delivery(models.Model):
+    """One subscriber's copy of an issue: written as it is handed to the mail server,
+    unique per issue and subscriber, so that nothing sends it twice."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+    # The mail server's refusal of this one address (its reply code), never retried.
+    error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "subscriber"], name="delivery_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id}/{self.subscriber_id}"

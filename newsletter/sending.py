@@ -1,0 +1,359 @@
+"""Sending the newsletter: an issue per article (or digest), in batches through the task
+queue, each subscriber's copy written down as it is handed over, never twice.
+
+How an issue goes out:
+
+1. An article goes public (blog.workflow.went_public, in the transaction that made it
+   so) with its switch on (Article.sends_by_mail): queue_article() creates its Issue,
+   unique per article, and queues its first batch in the same transaction.
+2. send_batch() takes the next NEWSLETTER_BATCH_SIZE recipients in id order after the
+   issue's cursor, leaves out whoever has a Delivery already, and sends the others on
+   one connection. It then moves the cursor (only if nobody moved it first: two copies
+   of a batch do not both go on) and queues the next batch, no sooner than
+   NEWSLETTER_RATE_PER_MINUTE allows.
+3. A subscriber's copy is a Delivery row, unique per issue and subscriber: the database
+   refuses a second one, whoever tries. Over SMTP the row is committed after the
+   message's text and before the final "." that asks the server to deliver it: a worker
+   killed before the commit leaves a half-sent message that the server drops (and no
+   row, so it is sent later), one killed after leaves the "." in the socket's buffer,
+   which the system still sends. Through another backend (an email service's API) the
+   row is committed before the call, and removed if the call fails: a worker killed
+   during the call may leave that one message unsent, never sent twice.
+4. A mail server that is down or refuses (an OSError: smtplib's errors, refused
+   connections, timeouts, an API's errors) stops the batch: the issue is "failed, will
+   retry" with the reason, and the same batch is queued again after each of
+   sitewide.mail.RETRY_DELAYS (the last one repeating). Nothing is half-sent and
+   forgotten: sweep() (``manage.py send_newsletters``) also takes up any issue on which
+   nothing has moved for NEWSLETTER_STALL_SECONDS, such as one whose worker was killed.
+
+Addresses are never logged; a failure's reason names the error's kind and code only.
+"""
+
+import datetime
+import email.policy
+import logging
+import re
+import smtplib
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django_tasks_db import DatabaseBackend
+
+from blog.models import Article
+from newsletter.models import Delivery, Issue, Subscriber
+from sitewide.mail import RETRY_DELAYS
+from sitewide.models import SiteSettings
+
+logger = logging.getLogger(__name__)
+
+MAILER = "newsletter"  # the MAILERS alias the newsletter goes out through
+
+
+def article_went_public(sender, article: Article, **kwargs) -> None:
+    """blog.workflow.went_public's receiver (connected in NewsletterConfig.ready)."""
+    queue_article(article)
+
+
+def queue_article(article: Article) -> Issue | None:
+    """Queue the article's issue to its "each article" subscribers, once per article;
+    None when its switch is off or the article was queued before."""
+    if not article.sends_by_mail():
+        return None
+    issue = Issue(article=article, language=article.language, rhythm=Subscriber.Rhythm.EACH)
+    issue.total = issue.recipients().count()
+    try:
+        with transaction.atomic():
+            issue.save()
+    except IntegrityError:
+        return None  # published before: sent (or being sent) already
+    _queue_batch(issue, after=0)
+    logger.info("Newsletter issue %s queued for %s subscribers", issue.pk, issue.total)
+    return issue
+
+
+def _queue_batch(issue: Issue, after: int, run_after: datetime.datetime | None = None) -> None:
+    """Queue the batch after subscriber id ``after``, as sitewide.mail queues a message:
+    in the caller's transaction where the queue is a table of the same database, else
+    once it has committed."""
+    backend = send_batch.get_backend()
+    if run_after is not None and backend.supports_defer:
+        batch = send_batch.using(run_after=run_after)
+    else:
+        batch = send_batch
+    if isinstance(backend, DatabaseBackend):
+        batch.enqueue(issue.pk, after)
+    else:
+        transaction.on_commit(lambda: batch.enqueue(issue.pk, after), robust=True)
+
+
+@task
+def send_batch(issue_pk: int, after: int) -> int:
+    """Send the issue to its next batch of recipients after subscriber id ``after``; return
+    how many messages this call handed over."""
+    issue = Issue.objects.filter(pk=issue_pk).select_related("article").first()
+    if issue is None or issue.state == Issue.State.SENT or issue.cursor != after:
+        return 0  # gone, done, or another copy of this batch went on already
+    started = timezone.now()
+    Issue.objects.filter(pk=issue.pk).update(
+        state=Issue.State.SENDING,
+        started_at=Coalesce(F("started_at"), started),
+        heartbeat_at=started,
+    )
+    size = settings.NEWSLETTER_BATCH_SIZE
+    batch = list(
+        issue.recipients()
+        .filter(pk__gt=after)
+        .order_by("pk")
+        .only("pk", "email", "language")[:size]
+    )
+    done = set(
+        Delivery.objects.filter(issue=issue, subscriber__in=batch).values_list(
+            "subscriber_id", flat=True
+        )
+    )
+    try:
+        handed = send_to(issue, [s for s in batch if s.pk not in done])
+    except OSError as error:
+        _failed(issue, after, error)
+        return 0
+    with transaction.atomic():
+        sent = issue.deliveries.filter(error="").count()
+        moved = Issue.objects.filter(pk=issue.pk, cursor=after)
+        if len(batch) < size:
+            moved.update(
+                cursor=batch[-1].pk if batch else after,
+                state=Issue.State.SENT,
+                reason="",
+                sent=sent,
+                finished_at=timezone.now(),
+                heartbeat_at=timezone.now(),
+            )
+            logger.info("Newsletter issue %s sent to %s subscribers", issue.pk, sent)
+        elif moved.update(
+            cursor=batch[-1].pk, state=Issue.State.SENDING, reason="", attempts=0, sent=sent
+        ):
+            rate = settings.NEWSLETTER_RATE_PER_MINUTE
+            pause = datetime.timedelta(minutes=len(batch) / rate) if rate else None
+            _queue_batch(issue, batch[-1].pk, started + pause if pause else None)
+    return handed
+
+
+def _failed(issue: Issue, after: int, error: OSError) -> None:
+    """The mail server failed us: the issue is "failed, will retry", and this batch is
+    queued again after the next of RETRY_DELAYS."""
+    delay = RETRY_DELAYS[min(issue.attempts, len(RETRY_DELAYS) - 1)]
+    retry_at = timezone.now() + datetime.timedelta(seconds=delay)
+    reason = failure_reason(error)
+    with transaction.atomic():
+        if Issue.objects.filter(pk=issue.pk, cursor=after).update(
+            state=Issue.State.FAILED,
+            reason=reason,
+            attempts=F("attempts") + 1,
+            sent=issue.deliveries.filter(error="").count(),
+            # Not stalled before its retry is due (IssueQuerySet.stalled).
+            heartbeat_at=retry_at,
+        ):
+            _queue_batch(issue, after, retry_at)
+    logger.warning(
+        "Newsletter issue %s failed (%s); trying again in %s s", issue.pk, reason, delay
+    )
+
+
+def failure_reason(error: OSError) -> str:
+    """What went wrong, for editors: the error's kind and code, never its text, which may
+    name a recipient."""
+    name = type(error).__name__
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{name} {error.smtp_code}"
+    if error.strerror:
+        return f"{name}: {error.strerror}"
+    return name
+
+
+def sweep(now: datetime.datetime | None = None) -> int:
+    """Take up again every issue on which nothing has moved for NEWSLETTER_STALL_SECONDS
+    (a killed worker, a lost retry); return how many."""
+    now = now or timezone.now()
+    count = 0
+    for issue in Issue.objects.stalled(now).only("pk", "cursor", "heartbeat_at"):
+        with transaction.atomic():
+            # Whoever takes it up first: two sweeps at once queue it once.
+            if Issue.objects.filter(pk=issue.pk, heartbeat_at=issue.heartbeat_at).update(
+                heartbeat_at=now
+            ):
+                _queue_batch(issue, issue.cursor)
+                count += 1
+    if count:
+        logger.warning("Newsletter: %s stalled issue(s) taken up again", count)
+    return count
+
+
+# Messages
+
+
+def site_url(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def issue_context(issue: Issue) -> dict:
+    """What every copy of the issue shows: the same for all its subscribers."""
+    articles = [issue.article]
+    return {
+        "site_name": SiteSettings.load().site_name,
+        "site_url": site_url("/"),
+        "articles": [
+            {
+                "title": article.title,
+                "standfirst": article.standfirst,
+                "url": site_url(article.language_path()),
+            }
+            for article in articles
+        ],
+    }
+
+
+def message(context: dict, to: str, language: str, unsubscribe: str, manage: str):
+    """One copy, in the reader's language: plain text and HTML from the templates, with
+    the one-click unsubscribe headers of RFC 8058. No tracking pixel, no rewritten link."""
+    context = {**context, "unsubscribe_url": unsubscribe, "manage_url": manage}
+    with translation.override(language):
+        subject = render_to_string("newsletter/mail/issue-subject.txt", context)
+        text = render_to_string("newsletter/mail/issue.txt", context)
+        html = render_to_string("newsletter/mail/issue.html", context)
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": f"<newsletter.{urlsplit(settings.SITE_URL).hostname}>",
+    }
+    # One line, whatever a title holds: a header has no line breaks.
+    mail = EmailMultiAlternatives(
+        subject=" ".join(subject.split()), body=text.strip() + "\n", to=[to], headers=headers
+    )
+    mail.attach_alternative(html, "text/html")
+    return mail
+
+
+def copy_for(issue: Issue, subscriber: Subscriber, context: dict) -> EmailMultiAlternatives:
+    mail = message(
+        context,
+        subscriber.email,
+        subscriber.language,
+        unsubscribe=site_url(subscriber.unsubscribe_url()),
+        manage=site_url(subscriber.manage_url()),
+    )
+    # The same Message-ID for a copy sent again by hand: mail clients show it once.
+    mail.extra_headers["Message-ID"] = (
+        f"<issue-{issue.pk}.{subscriber.pk}@{urlsplit(settings.SITE_URL).hostname}>"
+    )
+    return mail
+
+
+def send_to(issue: Issue, subscribers: list[Subscriber]) -> int:
+    """Send the issue to these subscribers on one connection; return how many were handed
+    to the mail server. Raises OSError when the server fails (the batch is retried)."""
+    if not subscribers:
+        return 0
+    context = issue_context(issue)
+    backend = mailers[MAILER]
+    send = _send_smtp if isinstance(backend, SMTPBackend) else _send_other
+    handed = 0
+    backend.open()
+    try:
+        for subscriber in subscribers:
+            mail = copy_for(issue, subscriber, context)
+            handed += send(backend, mail, lambda s=subscriber: _claim(issue, s))
+    except BaseException:
+        _drop(backend)
+        raise
+    backend.close()
+    return handed
+
+
+def _drop(backend) -> None:
+    """Close without a word: a message cut short before its final "." is dropped by an
+    SMTP server, where QUIT would only be read as more of its text."""
+    if isinstance(backend, SMTPBackend) and backend.connection is not None:
+        backend.connection.close()
+        backend.connection = None
+    else:
+        backend.close()
+
+
+def _claim(issue: Issue, subscriber: Subscriber) -> Delivery | None:
+    """Write down this subscriber's copy; None if someone did already."""
+    try:
+        with transaction.atomic():
+            return Delivery.objects.create(issue=issue, subscriber=subscriber)
+    except IntegrityError:
+        return None
+
+
+def _send_other(backend, mail, claim: Callable[[], Delivery | None]) -> int:
+    delivery = claim()
+    if delivery is None:
+        return 0
+    try:
+        backend.send_messages([mail])
+    except BaseException:
+        delivery.delete()
+        raise
+    return 1
+
+
+def _send_smtp(backend: SMTPBackend, mail, claim: Callable[[], Delivery | None]) -> int:
+    """SMTP's own transaction, with our commit between the text and the final ".": see
+    the module's docstring. A refused address is written down with its code, not retried."""
+    smtp = backend.connection
+    sender = backend.prep_address(mail.from_email)
+    (recipient,) = (backend.prep_address(address) for address in mail.recipients())
+    data = mail.message(policy=email.policy.SMTP).as_bytes()
+    smtp.ehlo_or_helo_if_needed()
+    code, _reply = smtp.mail(sender)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, b"", sender)
+    code, _reply = smtp.rcpt(recipient)
+    if code >= 500:
+        smtp.rset()
+        delivery = claim()
+        if delivery is not None:
+            delivery.error = str(code)
+            delivery.save(update_fields=["error"])
+        return 0
+    if code not in (250, 251):
+        raise smtplib.SMTPResponseException(code, b"")
+    code, _reply = smtp.docmd("data")
+    if code != 354:
+        raise smtplib.SMTPDataError(code, b"")
+    smtp.send(_dot_stuffed(data))
+    delivery = claim()
+    if delivery is None:
+        # Another worker wrote this copy down meanwhile: ours is dropped (see _drop).
+        _drop(backend)
+        backend.open()
+        return 0
+    smtp.send(b".\r\n")
+    code, _reply = smtp.getreply()
+    if code >= 500:
+        delivery.error = str(code)
+        delivery.save(update_fields=["error"])
+        return 0
+    if code != 250:
+        delivery.delete()  # a temporary refusal: this copy is sent again with the batch
+        raise smtplib.SMTPDataError(code, b"")
+    return 1
+
+
+def _dot_stuffed(data: bytes) -> bytes:
+    """The message's text as SMTP's DATA carries it (RFC 5321 4.5.2), without the end."""
+    data = re.sub(rb"(?:\r\n|\n|\r(?!\n))", b"\r\n", data)
+    data = re.sub(rb"(?m)^\.", b"..", data)
+    return data if data.endswith(b"\r\n") else data + b"\r\n"
