@@ -3,6 +3,7 @@ from collections.abc import Iterable
 from django import forms
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import ArticleQuerySet, Category, LiveEntry, create_tags, tag_slug
@@ -155,3 +156,20 @@ class LiveEntryForm(forms.ModelForm):
         model = LiveEntry
         fields = ["article", "body", "image", "embed_url", "pinned"]
         widgets = {"body": RichTextEditor()}
+
+
+class LiveDeskForm(forms.Form):
+    """The live coverage desk's one field: plain text, a paragraph a line; a line that
+    is only a video's address becomes its embed (sitewide/markup.py)."""
+
+    text = forms.CharField(
+        label=_("New entry"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4, "autofocus": True, "data-live-desk": ""}),
+        help_text=_("Enter posts it; Shift+Enter starts a new line."),
+    )
+
+    def html(self) -> str:
+        """The text as HTML, a paragraph a line, escaped; the model sanitises it too."""
+        lines = self.cleaned_data["text"].splitlines()
+        return "".join(format_html("<p>{}</p>", line.strip()) for line in lines if line.strip())

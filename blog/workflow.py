@@ -37,6 +37,8 @@ EVENTS = {
     "scheduled": _("Scheduled for %(when)s."),
     "unpublished": _("Unpublished: back to draft."),
     "withdrawn": _("Withdrawn from review by its author: back to draft."),
+    "live_started": _("Live coverage started."),
+    "live_ended": _("Live coverage ended."),
 }
 
 

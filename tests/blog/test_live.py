@@ -13,7 +13,14 @@ from django.utils import timezone
 from blog import live
 from blog.models import Article, LiveEntry
 from sitewide.models import PendingPurge, SiteSettings
-from tests.base import make_article, make_draft, make_editor, make_moderator, sign_in
+from tests.base import (
+    make_article,
+    make_contributor,
+    make_draft,
+    make_editor,
+    make_moderator,
+    sign_in,
+)
 from tests.test_cache_tags import kept
 
 RANGE = 60
@@ -390,3 +397,106 @@ class EntryAdminRuleTests(TestCase):
     def test_a_moderator_sees_no_entries(self):
         sign_in(self.client, make_moderator())
         self.assertEqual(self.client.get("/admin/blog/liveentry/").status_code, 403)
+
+
+class LiveDeskTests(TestCase):
+    """The live coverage desk: one field to post, pin and unpin, start and end; whoever
+    may change the article may use it, nobody else sees it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        cls.editor, cls.other = make_editor(), make_editor()
+        cls.article = make_article(author=cls.editor, slug="election", title="Election")
+        cls.theirs = make_live_article(author=cls.other, title="Theirs")
+        cls.their_entry = make_entry(cls.theirs, "<p>Their entry.</p>")
+
+    def setUp(self):
+        sign_in(self.client, self.editor)
+        self.desk = f"/admin/blog/article/{self.article.pk}/live/"
+
+    def start(self):
+        self.assertEqual(self.client.post(self.desk, {"_start": "1"}).status_code, 303)
+        self.article.refresh_from_db()
+
+    def test_starting_posting_and_ending(self):
+        self.assertContains(self.client.get(self.desk), "Commencer le direct")
+        self.start()
+        self.assertTrue(self.article.is_live)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                self.desk, {"text": "Premiers résultats !\nhttps://youtu.be/dQw4w9WgXcQ"}
+            )
+        self.assertRedirects(response, self.desk, status_code=303, fetch_redirect_response=False)
+        entry = LiveEntry.objects.get(article=self.article)
+        self.assertEqual(entry.author, self.editor)
+        self.assertIn("Premiers résultats\u202f!", entry.body_html)
+        self.assertIn("embed--video", entry.body_html)
+        desk = self.client.get(self.desk)
+        self.assertContains(desk, "Entrée publiée.")
+        self.assertContains(desk, "Premiers résultats")
+        self.assertContains(Client().get("/articles/election/"), "Premiers résultats")
+        self.client.post(self.desk, {"_end": "1"})
+        self.article.refresh_from_db()
+        self.assertFalse(self.article.is_live)
+        self.assertNotContains(self.client.get(self.desk), 'name="text"')
+
+    def test_an_empty_or_late_entry_is_refused_with_the_reason(self):
+        self.start()
+        response = self.client.post(self.desk, {"text": "  "})
+        self.assertContains(response, "L’entrée n’a pas été publiée", status_code=400)
+        self.article.end_live()
+        response = self.client.post(self.desk, {"text": "Too late."})
+        self.assertContains(response, "n’est pas en cours", status_code=400)
+        self.assertFalse(LiveEntry.objects.filter(article=self.article).exists())
+
+    def test_pinning_and_unpinning(self):
+        self.start()
+        entry = make_entry(self.article, "<p>Key fact.</p>")
+        self.client.post(self.desk, {"pin": entry.pk})
+        entry.refresh_from_db()
+        self.assertTrue(entry.pinned)
+        self.client.post(self.desk, {"unpin": entry.pk})
+        entry.refresh_from_db()
+        self.assertFalse(entry.pinned)
+
+    def test_another_authors_article_and_entries_are_out_of_reach(self):
+        other_desk = f"/admin/blog/article/{self.theirs.pk}/live/"
+        self.assertEqual(self.client.get(other_desk).status_code, 404)
+        self.assertEqual(self.client.post(other_desk, {"text": "Sneaked."}).status_code, 404)
+        self.assertEqual(self.client.post(other_desk, {"_end": "1"}).status_code, 404)
+        self.start()
+        self.assertEqual(
+            self.client.post(self.desk, {"pin": self.their_entry.pk}).status_code, 404
+        )
+        self.assertEqual(self.client.post(self.desk, {"pin": "x"}).status_code, 404)
+        self.their_entry.refresh_from_db()
+        self.assertFalse(self.their_entry.pinned)
+        self.theirs.refresh_from_db()
+        self.assertTrue(self.theirs.is_live)
+        self.assertEqual(self.client.get("/admin/blog/article/nope/live/").status_code, 404)
+
+    def test_a_contributor_cannot_post_on_a_published_article_of_theirs(self):
+        contributor = make_contributor()
+        published = make_live_article(author=contributor)
+        sign_in(self.client, contributor)
+        self.assertEqual(
+            self.client.get(f"/admin/blog/article/{published.pk}/live/").status_code, 404
+        )
+
+    def test_the_article_history_keeps_the_coverage_and_its_entries(self):
+        self.start()
+        self.client.post(self.desk, {"text": "First."})
+        entry = LiveEntry.objects.get(article=self.article)
+        self.client.post(self.desk, {"pin": entry.pk})
+        self.client.post(self.desk, {"_end": "1"})
+        history = self.client.get(f"/admin/blog/article/{self.article.pk}/history/")
+        self.assertContains(history, "Direct commencé.")
+        self.assertContains(history, "Direct terminé.")
+        self.assertContains(history, "Versions de ses entrées du direct")
+        self.assertContains(history, "Création.")
+        self.assertContains(history, "Modifié\u00a0: épinglée.")
+
+    def test_the_change_form_links_to_the_desk(self):
+        form = self.client.get(f"/admin/blog/article/{self.article.pk}/change/")
+        self.assertContains(form, f'href="{self.desk}"')
