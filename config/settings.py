@@ -360,10 +360,50 @@ STORAGES = {
 # An uploaded image with more pixels is refused before it is decoded (sitewide/uploads.py):
 # 50 megapixels is a high-end camera's photo, and about 200 MB to decode.
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 50_000_000, minimum=1_000_000)
-MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-# make run serves uploads itself; a production proxy serves MEDIA_ROOT instead.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+# Uploads are kept on this machine's disk (MEDIA_ROOT, served at /media/) by default, or
+# with MEDIA_STORAGE=s3 in an S3-compatible bucket that every app server shares, read by
+# browsers at MEDIA_PUBLIC_URL (the bucket's address or a CDN's in front of it); see
+# sitewide/storage.py and docs/deploy.md.
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "local").lower()
+if MEDIA_STORAGE == "local":
+    MEDIA_URL = "media/"
+    MEDIA_ORIGIN = None
+    # make run serves uploads itself; a production proxy serves MEDIA_ROOT instead.
+    SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+elif MEDIA_STORAGE == "s3":
+    MEDIA_URL = env_str("MEDIA_PUBLIC_URL")
+    media_parts = urlsplit(MEDIA_URL)
+    if media_parts.scheme not in {"http", "https"} or not media_parts.netloc:
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE=s3 needs MEDIA_PUBLIC_URL, the address browsers read the bucket "
+            f"at, such as https://media.example.com/ (not {MEDIA_URL!r})."
+        )
+    MEDIA_URL = MEDIA_URL.rstrip("/") + "/"
+    # The one origin besides the site's own that pages load images from (SECURE_CSP).
+    MEDIA_ORIGIN = f"{media_parts.scheme}://{media_parts.netloc}"
+    if not env_str("MEDIA_S3_BUCKET"):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs MEDIA_S3_BUCKET, the bucket's name.")
+    STORAGES["default"] = {
+        "BACKEND": "sitewide.storage.S3MediaStorage",
+        "OPTIONS": {
+            "bucket_name": env_str("MEDIA_S3_BUCKET"),
+            # Empty: AWS itself; an S3-compatible service names its address.
+            "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("MEDIA_S3_REGION") or None,
+            # Empty: boto3's own chain (its environment variables, an instance's role).
+            "access_key": env_str("MEDIA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            # Readers fetch objects without credentials: each is written public-read,
+            # unless the bucket's own policy makes them public (MEDIA_S3_ACL empty, as a
+            # bucket with ACLs disabled requires).
+            "default_acl": env_str("MEDIA_S3_ACL", "public-read") or None,
+        },
+    }
+    # The bucket (or its CDN) serves the files; this server has none to serve.
+    SERVE_MEDIA = False
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}.")
 
 # Mail goes out over SMTP when EMAIL_HOST is set; otherwise each message is written to a
 # file in var/mail, to read there: printed to the console, it would put commenters'
@@ -444,7 +484,9 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    # Images come from the site itself, or from the media origin when uploads are in a
+    # bucket (MEDIA_STORAGE=s3), and from nowhere else.
+    "img-src": [CSP.SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
     "font-src": [CSP.SELF],
     # A video's player, framed only once the reader clicks its facade (static/js/carnet.js).
     "frame-src": embeds.frame_sources(EMBED_PEERTUBE_HOSTS),

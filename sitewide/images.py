@@ -41,16 +41,16 @@ def make_renditions(storage: Storage, name: str) -> list[int]:
             for width in RENDITION_WIDTHS:
                 if width >= picture.width:
                     break
-                height = round(picture.height * width / picture.width)
-                buffer = io.BytesIO()
-                _flatten(picture).resize((width, height), Image.Resampling.LANCZOS).save(
-                    buffer, "JPEG", quality=80, optimize=True, progressive=True
-                )
                 rendition = rendition_name(name, width)
-                # Made again (a data migration, a replaced file): the new copy takes the name.
-                if storage.exists(rendition):
-                    storage.delete(rendition)
-                storage.save(rendition, ContentFile(buffer.getvalue()))
+                # Made again (a data migration): the stored copy is of this very original
+                # (a name is never reused for other bytes), and is never written over.
+                if not storage.exists(rendition):
+                    height = round(picture.height * width / picture.width)
+                    buffer = io.BytesIO()
+                    _flatten(picture).resize((width, height), Image.Resampling.LANCZOS).save(
+                        buffer, "JPEG", quality=80, optimize=True, progressive=True
+                    )
+                    storage.save(rendition, ContentFile(buffer.getvalue()))
                 made.append(width)
     except (OSError, UnidentifiedImageError, Image.DecompressionBombError):
         logger.warning("Could not make renditions of %s", name)

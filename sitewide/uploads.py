@@ -10,12 +10,16 @@ link-preview image) is an UploadedImageField. A new file is:
   real format, with its ICC colour profile and nothing else of its metadata: no EXIF
   (a photo's GPS position would tell where a source was), no XMP, no comments, and no
   bytes after the image (a JPEG that is also a PDF is only a JPEG afterwards);
-- named after what it is: ``report.pdf`` holding a JPEG is stored as ``report.jpg``.
+- named after what it is and what it holds: ``report.pdf`` holding a JPEG is stored as
+  ``report-<12 hex digits of its SHA-256>.jpg``. A name then always means the same bytes:
+  its address can be cached for a year, by browsers and CDNs alike, and a new picture is
+  a new address (names are never reused: sitewide/storage.py).
 
 This happens when the model is cleaned (a form's errors then say why), or at the latest
 when it is saved.
 """
 
+import hashlib
 import io
 import warnings
 from pathlib import PurePath
@@ -115,7 +119,8 @@ def reencode(file: File) -> ReencodedImage:
     buffer = io.BytesIO()
     upright.save(buffer, image_format, **kept, **SAVE_OPTIONS[image_format])
     stem = PurePath(file.name or "").stem or "image"
-    return ReencodedImage(buffer.getvalue(), name=stem + EXTENSIONS[image_format])
+    digest = hashlib.sha256(buffer.getvalue()).hexdigest()[:12]
+    return ReencodedImage(buffer.getvalue(), name=f"{stem}-{digest}{EXTENSIONS[image_format]}")
 
 
 class UploadedImageFormField(forms.ImageField):
@@ -133,7 +138,22 @@ class UploadedImageField(models.ImageField):
 
     def clean(self, value, model_instance):
         value = super().clean(value, model_instance)
-        return reencode(value) if _is_new(value) else value
+        if not _is_new(value):
+            return value
+        reencoded = reencode(value)
+        # The store is asked now, while a form can still say why: an upload refused here
+        # leaves nothing saved (the file is written before its row, in the save).
+        try:
+            self.storage.exists(self.generate_filename(model_instance, reencoded.name))
+        except OSError:
+            raise ValidationError(
+                _(
+                    "The image could not be stored: the media storage does not answer. "
+                    "Nothing was saved; try again in a few minutes."
+                ),
+                code="media_store_unavailable",
+            ) from None
+        return reencoded
 
     def pre_save(self, model_instance, add):
         file = getattr(model_instance, self.attname)

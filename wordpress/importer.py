@@ -835,6 +835,9 @@ class WordPressImport:
         except ValidationError as error:
             # Counted by reason (sitewide/uploads.py's codes), not by each file's details.
             codes = {e.code for e in getattr(error, "error_dict", {}).get("file", [])}
+            if "media_store_unavailable" in codes:
+                # Not this image's fault: every later one would fail too. Stop, keep nothing.
+                raise ImportFailed("the media storage does not answer") from error
             why = next((IMAGE_REFUSALS[c] for c in IMAGE_REFUSALS if c in codes), None)
             self.summary.skip("images", why or "not an image file")
             return None

@@ -25,6 +25,8 @@ SETTINGS_VARIABLES = {
     "PAGE_STALE_SECONDS", "PAGE_KEEP_SECONDS", "PURGE_URL", "COMMENTS_PER_PAGE",
     "CONTACT_FLOOD_SECONDS",
     "PEERTUBE_HOSTS", "EMBED_LOOKUPS",
+    "MEDIA_STORAGE", "MEDIA_PUBLIC_URL", "MEDIA_S3_BUCKET", "MEDIA_S3_ENDPOINT_URL",
+    "MEDIA_S3_REGION", "MEDIA_S3_ACCESS_KEY_ID", "MEDIA_S3_SECRET_ACCESS_KEY", "MEDIA_S3_ACL",
     # Set in this process by the browser tests (Playwright's loop); Django's deploy
     # check refuses it, and no server has it.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
@@ -125,6 +127,17 @@ class BadSettingsTests(SimpleTestCase):
     def test_embed_lookups_must_be_a_boolean(self):
         self.assertRefused("EMBED_LOOKUPS", EMBED_LOOKUPS="sometimes")
 
+    def test_media_storage_must_be_local_or_s3(self):
+        self.assertRefused("MEDIA_STORAGE", MEDIA_STORAGE="ftp")
+
+    def test_media_on_s3_needs_its_public_address_and_bucket(self):
+        bucket = {"MEDIA_STORAGE": "s3", "MEDIA_S3_BUCKET": "carnet-media"}
+        self.assertRefused("MEDIA_PUBLIC_URL", **bucket)
+        self.assertRefused("MEDIA_PUBLIC_URL", **bucket, MEDIA_PUBLIC_URL="media.example.com")
+        self.assertRefused(
+            "MEDIA_S3_BUCKET", MEDIA_STORAGE="s3", MEDIA_PUBLIC_URL="https://media.example.com"
+        )
+
     def test_log_level_must_be_a_logging_level(self):
         self.assertRefused("LOG_LEVEL", LOG_LEVEL="verbose")
 
@@ -192,6 +205,54 @@ class GoodSettingsTests(SimpleTestCase):
         self.assertEqual((settings["LANGUAGE_CODE"], settings["TIME_ZONE"]), ("en", "UTC"))
         self.assertEqual(settings["ALLOWED_HOSTS"], ["carnet.example", "www.carnet.example"])
         self.assertEqual(settings["CSRF_TRUSTED_ORIGINS"], ["https://carnet.example"])
+
+    def test_media_on_s3_is_read_from_its_origin_and_images_come_from_nowhere_else(self):
+        show = (
+            "import json, config.settings as s; print(json.dumps({'url': s.MEDIA_URL, "
+            "'storage': s.STORAGES['default'], 'serve': s.SERVE_MEDIA, "
+            "'img': s.SECURE_CSP['img-src'], 'admin_img': s.SECURE_CSP_ADMIN['img-src']}))"
+        )
+        result = import_settings(
+            show,
+            DEBUG="1",
+            SERVE_MEDIA="1",
+            MEDIA_STORAGE="S3",
+            MEDIA_S3_BUCKET="carnet-media",
+            MEDIA_S3_ENDPOINT_URL="https://s3.example.net",
+            MEDIA_S3_REGION="fr-par",
+            MEDIA_S3_ACCESS_KEY_ID="key",
+            MEDIA_S3_SECRET_ACCESS_KEY="secret",
+            MEDIA_PUBLIC_URL="https://media.example.com:8443/carnet",
+        )
+        self.assertEqual(result.returncode, 0, result.stderr)
+        settings = json.loads(result.stdout)
+        self.assertEqual(settings["url"], "https://media.example.com:8443/carnet/")
+        self.assertEqual(settings["storage"]["BACKEND"], "sitewide.storage.S3MediaStorage")
+        self.assertEqual(
+            settings["storage"]["OPTIONS"],
+            {
+                "bucket_name": "carnet-media",
+                "endpoint_url": "https://s3.example.net",
+                "region_name": "fr-par",
+                "access_key": "key",
+                "secret_key": "secret",
+                "default_acl": "public-read",
+            },
+        )
+        self.assertFalse(settings["serve"])
+        for policy in (settings["img"], settings["admin_img"]):
+            self.assertEqual(policy, ["'self'", "data:", "https://media.example.com:8443"])
+
+    def test_media_stays_on_the_local_disk_by_default(self):
+        result = import_settings(
+            "import config.settings as s; print(s.STORAGES['default']['BACKEND'], "
+            "s.MEDIA_URL, *s.SECURE_CSP['img-src'])",
+            DEBUG="1",
+        )
+        self.assertEqual(
+            result.stdout.strip(),
+            "django.core.files.storage.FileSystemStorage media/ 'self' data:",
+        )
 
     def test_an_absolute_sqlite_path_loads(self):
         settings = self.load(DEBUG="true", DATABASE_URL="sqlite:////tmp/carnet-test.sqlite3")
