@@ -111,7 +111,7 @@ screenshots: $(BIN)/.installed messages chromium
 clean:
 	rm -rf $(VENV) var/static
 
-# A timestamped archive of the database and MEDIA_ROOT in var/backups, taken while
+# A timestamped archive of the database and the uploads (MEDIA_ROOT or the bucket) in var/backups, taken while
 # the site runs (SQLite online backup or pg_dump, after DATABASE_URL); see docs/operations.md.
 backup: $(BIN)/.installed
 	$(BIN)/python manage.py backup

@@ -93,6 +93,24 @@ def media_settings(bucket: str, url: str | None = None, **options) -> dict:
     }
 
 
+def environment(bucket: str, url: str | None = None) -> dict[str, str]:
+    """The environment of an app server (a manage.py command) whose media are in bucket."""
+    url = url or endpoint()
+    return {
+        "MEDIA_STORAGE": "s3",
+        "MEDIA_S3_BUCKET": bucket,
+        "MEDIA_S3_ENDPOINT_URL": url,
+        "MEDIA_S3_REGION": REGION,
+        "MEDIA_S3_ACCESS_KEY_ID": ACCESS_KEY,
+        "MEDIA_S3_SECRET_ACCESS_KEY": SECRET_KEY,
+        "MEDIA_PUBLIC_URL": f"{url}/{bucket}/",
+    }
+
+
+def object_bytes(bucket: str, key: str) -> bytes:
+    return client().get_object(Bucket=bucket, Key=key)["Body"].read()
+
+
 def keys(bucket: str) -> list[str]:
     listed = client().list_objects_v2(Bucket=bucket)
     return sorted(entry["Key"] for entry in listed.get("Contents", []))

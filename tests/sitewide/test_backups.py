@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import connection
 from django.test import SimpleTestCase
 
+from tests import s3
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 # Writes articles and comments, one transaction each, until killed; prints each
@@ -52,6 +54,19 @@ CHECK_SQL = {
 }
 
 
+# Two library images, made as an editor's uploads are (renditions included).
+UPLOADER = """
+from django.core.files.base import ContentFile
+from editing.models import Image
+from tests.base import jpeg
+for n in (1, 2):
+    Image.objects.create_from_file(ContentFile(jpeg(900 + n, 600)), name=f"p{n}.jpg", alt="x")
+"""
+LIST_FILES = (
+    "from editing.models import Image; print(*Image.objects.values_list('file', flat=True))"
+)
+
+
 class BackupDrillTests(SimpleTestCase):
     def setUp(self):
         self.work = Path(self.enterContext(tempfile.TemporaryDirectory()))
@@ -82,19 +97,24 @@ class BackupDrillTests(SimpleTestCase):
         with self.server() as server:
             server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-    def manage(self, database_url: str, *args: str, **kwargs) -> subprocess.Popen:
+    def manage(
+        self, database_url: str, *args: str, env: dict | None = None, **kwargs
+    ) -> subprocess.Popen:
         env = {
             **os.environ,
             "DEBUG": "1",
             "DATABASE_URL": database_url,
             "MEDIA_ROOT": str(self.media),
+            **(env or {}),
         }
         return subprocess.Popen(
             [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, text=True, **kwargs
         )
 
-    def run_manage(self, database_url: str, *args: str) -> str:
-        process = self.manage(database_url, *args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    def run_manage(self, database_url: str, *args: str, env: dict | None = None) -> str:
+        process = self.manage(
+            database_url, *args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
         out, err = process.communicate(timeout=300)
         self.assertEqual(process.returncode, 0, err)
         return out
@@ -159,3 +179,35 @@ class BackupDrillTests(SimpleTestCase):
         _, err = process.communicate(timeout=60)
         self.assertNotEqual(process.returncode, 0)
         self.assertIn("is not a Carnet backup", err)
+
+    def test_the_drill_backs_up_the_bucket_and_restores_it_into_another(self):
+        # Media on the local S3 server (tests/s3.py): the archive holds the bucket's files,
+        # and the restore puts them into an empty bucket, where the restored rows find them.
+        source_bucket, target_bucket = s3.new_bucket(), s3.new_bucket()
+        source, target = self.database_url("source"), self.database_url("restored")
+        self.run_manage(source, "migrate", "--noinput", "-v0")
+        self.run_manage(source, "shell", "-v0", "-c", UPLOADER, env=s3.environment(source_bucket))
+        stored = s3.keys(source_bucket)
+        self.assertEqual(len(stored), 6)  # two images, each with two renditions
+
+        archive = Path(
+            self.run_manage(
+                source, "backup", f"--output={self.work}", env=s3.environment(source_bucket)
+            ).strip()
+        )
+        with tarfile.open(archive) as tar:
+            self.assertLessEqual({f"media/{key}" for key in stored}, set(tar.getnames()))
+        self.run_manage(
+            target, "restore", str(archive), "--noinput", env=s3.environment(target_bucket)
+        )
+
+        self.assertEqual(s3.keys(target_bucket), stored)
+        for key in stored:
+            self.assertEqual(
+                s3.object_bytes(target_bucket, key), s3.object_bytes(source_bucket, key)
+            )
+        files = self.run_manage(target, "shell", "-v0", "-c", LIST_FILES).split()
+        self.assertEqual(len(files), 2)
+        self.assertLessEqual(set(files), set(stored))
+        # Nothing was written on this machine's disk, but the archive.
+        self.assertEqual(sorted(p.name for p in self.media.rglob("*")), ["a.jpg", "covers"])

@@ -9,7 +9,8 @@ from sitewide import backups
 class Command(BaseCommand):
     help = (
         "Back up the database (SQLite online backup or pg_dump, after DATABASE_URL) and "
-        "MEDIA_ROOT into one timestamped archive, while the site runs."
+        "the uploads (MEDIA_ROOT, or the bucket with MEDIA_STORAGE=s3) into one timestamped "
+        "archive, while the site runs."
     )
 
     def add_arguments(self, parser):

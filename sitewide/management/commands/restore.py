@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from sitewide import backups
@@ -9,7 +10,8 @@ from sitewide import backups
 class Command(BaseCommand):
     help = (
         "Restore an archive made by `manage.py backup`: its database replaces the one "
-        "DATABASE_URL names, its media files go back into MEDIA_ROOT. For a drill, run it "
+        "DATABASE_URL names, its media files go back into the media storage (MEDIA_ROOT, or "
+        "the bucket with MEDIA_STORAGE=s3) unless it has them. For a drill, run it "
         "with DATABASE_URL naming a new, empty database and --no-media."
     )
 
@@ -28,11 +30,18 @@ class Command(BaseCommand):
         if not archive.is_file():
             raise CommandError(f"No such file: {archive}")
         database = settings.DATABASES["default"]
-        media = None if no_media else (media_root or Path(settings.MEDIA_ROOT))
+        if no_media:
+            media, where = None, ""
+        elif media_root:
+            media, where = FileSystemStorage(location=media_root), str(media_root)
+        else:
+            media = default_storage
+            bucket = settings.STORAGES["default"].get("OPTIONS", {}).get("bucket_name")
+            where = f"the bucket {bucket}" if bucket else str(settings.MEDIA_ROOT)
         if interactive:
             answer = input(
                 f"This replaces the database {database['NAME']} with the one in {archive}"
-                + (f" and puts its media files into {media}" if media else "")
+                + (f" and puts its media files into {where}" if media else "")
                 + ". Type 'yes' to go on: "
             )
             if answer != "yes":
