@@ -19,6 +19,7 @@ urlpatterns = [
     path("archive/<int:year>/", views.archive_year, name="archive_year"),
     path("archive/<int:year>/<int:month>/", views.archive, name="archive"),
     path("search/", views.search, name="search"),
+    path("read/", views.count_read, name="count_read"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="atom_feed"),
 ]

@@ -4,20 +4,29 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.paginator import InvalidPage, Page
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotFound,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
-from django.views.decorators.http import require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
 from taggit.models import Tag
 
-from blog import live
+from blog import live, most_read
 from blog.forms import SearchFilterForm
 from blog.models import Article, ArticleQuerySet, Category
 from sitewide import languages, pagecache
+from sitewide.csrf import origin_protected
+from sitewide.http import client_ip
 from sitewide.models import SiteSettings
 from sitewide.pagecache import list_of, showing_lists, tag_of
 from sitewide.pagination import BoundedPaginator
@@ -161,6 +170,11 @@ def article_context(request: HttpRequest, article: Article) -> dict:
         # What the related articles are chosen from: an article entering it may enter them.
         "related_lists": SimpleLazyObject(lambda: article.related_lists(tags, related)),
         "share_links": article.share_links(metadata.url),
+        # Where the page's script counts a read (blog/most_read.py); none for a preview,
+        # or where nothing is counted.
+        "count_read_url": (
+            reverse("blog:count_read") if most_read.is_counting() and not is_preview else None
+        ),
     }
 
 
@@ -363,3 +377,25 @@ def live_range(request: HttpRequest, pk: int, start: int) -> HttpResponse:
     if end <= now:
         return pagecache.share_for(request, response, LIVE_CLOSED_MAX_AGE)
     return pagecache.share_for(request, response, LIVE_OPEN_MAX_AGE, until=end.timestamp())
+
+
+@never_cache
+@require_POST
+@origin_protected
+def count_read(request: HttpRequest) -> HttpResponse:
+    """A read of an article, posted by its page's script: counted in the edition's most-read
+    lists (blog/most_read.py). Never cached, no cookie read or set; 204 when counted, or
+    when not (a crawler, Redis down or missing): a reader's page has nothing to show."""
+    pk = request.POST.get("article", "")
+    if not pk.isascii() or not pk.isdigit() or len(pk) > 18:
+        return HttpResponseBadRequest("article: the number of a published article.")
+    if most_read.is_bot(request.headers.get("User-Agent", "")):
+        return HttpResponse(status=204)
+    if not most_read.may_count(client_ip(request)):
+        return HttpResponse(
+            "Too many reads from this address.", status=429, headers={"Retry-After": "60"}
+        )
+    if not Article.objects.published().filter(pk=pk).exists():
+        return HttpResponseNotFound("No such published article.")
+    most_read.count(get_language(), int(pk))
+    return HttpResponse(status=204)

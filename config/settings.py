@@ -574,6 +574,13 @@ if CARNET_PURGE_URL and not CARNET_PURGE_URL.startswith(("http://", "https://"))
         f"PURGE_URL must start with http:// or https://, not {CARNET_PURGE_URL!r}."
     )
 
+# Les plus lus (blog/most_read.py, docs/newsroom.md): counted in Redis only. Each
+# edition's lists are rendered again every this many seconds, and so are the pages that
+# show them (the front page, the article pages); a client network is counted at most
+# this many reads a minute (0: no limit).
+MOST_READ_SECONDS = env_int("MOST_READ_SECONDS", 300, minimum=10)
+MOST_READ_PER_MINUTE = env_int("MOST_READ_PER_MINUTE", 30)
+
 # Comments (see docs/comments.md). How many proxies in front of Carnet append to
 # X-Forwarded-For; 0 means the client address is REMOTE_ADDR and the header is ignored.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

@@ -1,0 +1,146 @@
+"""Les plus lus: the articles most read in an edition over the last 24 hours and 7 days.
+
+Counted without cookies, without personal data and without a third party, behind
+any cache: the article page's script (static/js/carnet.js) posts one beacon per
+read to an uncached endpoint (blog.views.count_read), which adds one to the
+article in its edition's sorted set for the hour, in the Redis of REDIS_URL:
+
+    carnet:1:most-read:<edition>:<YYYYMMDDHH>   article pk -> reads that hour
+
+Each hour's set expires after 8 days. A list is the union of the last 24 (or
+168) hours' sets (ZUNIONSTORE), read when its fragment is rendered: once per
+edition every MOST_READ_SECONDS, whatever the traffic. A client network may be
+counted MOST_READ_PER_MINUTE times a minute, by a counter under a keyed hash of
+its address (sitewide/flood.py's key: never the address itself) that expires
+with its minute.
+
+Without Redis (the file cache of `make run`, the memory cache of the tests)
+nothing is counted and no list is shown; when Redis is down, counting fails
+quietly and the list is left out.
+"""
+
+import datetime
+import logging
+import re
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.utils import timezone
+
+from blog.models import Article
+from sitewide import flood
+from sitewide.cache import CACHE_ERRORS
+
+logger = logging.getLogger(__name__)
+
+# The windows a list covers, in hours.
+DAY = 24
+WEEK = 7 * 24
+# An hour's counts outlive the longest window by a day.
+BUCKET_SECONDS = (WEEK + DAY) * 3600
+# Articles per list.
+LENGTH = 5
+# What crawlers, link previews, monitors and scripts call themselves. They rarely run
+# the page's script anyway; this leaves out those that do.
+BOTS = re.compile(
+    r"bot\b|bot/|crawl|spider|slurp|archiver|preview|facebookexternalhit|embedly|"
+    r"mediapartners|feedfetcher|lighthouse|pingdom|uptime|headless|phantomjs|"
+    r"curl|wget|python|httpclient|http-client|okhttp|java/|libwww|scrapy",
+    re.IGNORECASE,
+)
+
+
+def _redis():
+    """The client of the configured cache's Redis; None when the cache is not Redis."""
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        return None
+    return cache._cache.get_client(write=True)
+
+
+def _key(name: str) -> str:
+    # Under the cache's prefix, so that a site's counts never meet another's.
+    return caches["default"].make_key(f"most-read:{name}")
+
+
+def _bucket(edition: str, moment: datetime.datetime) -> str:
+    return _key(f"{edition}:{moment.astimezone(datetime.UTC):%Y%m%d%H}")
+
+
+def is_counting() -> bool:
+    """Whether reads are counted at all: only with Redis as the cache."""
+    return _redis() is not None
+
+
+def is_bot(user_agent: str) -> bool:
+    return not user_agent or BOTS.search(user_agent) is not None
+
+
+def may_count(ip: str | None) -> bool:
+    """Whether this client may be counted once more this minute (also when Redis is
+    down: the count then fails anyway)."""
+    limit = settings.MOST_READ_PER_MINUTE
+    client = _redis()
+    if not limit or ip is None or client is None:
+        return True
+    minute = timezone.now().strftime("%Y%m%d%H%M")
+    key = _key(f"flood:{flood.key('reads', ip)}:{minute}")
+    try:
+        pipe = client.pipeline(transaction=False)
+        pipe.incr(key)
+        pipe.expire(key, 60)
+        count, _ = pipe.execute()
+    except CACHE_ERRORS:
+        logger.warning("Redis unavailable: reads not limited", exc_info=True)
+        return True
+    return count <= limit
+
+
+def count(edition: str, article_pk: int) -> None:
+    """One read of this article in this edition, now (nothing if Redis is missing)."""
+    client = _redis()
+    if client is None:
+        return
+    key = _bucket(edition, timezone.now())
+    try:
+        pipe = client.pipeline(transaction=False)
+        pipe.zincrby(key, 1, article_pk)
+        pipe.expire(key, BUCKET_SECONDS)
+        pipe.execute()
+    except CACHE_ERRORS:
+        logger.warning("Redis unavailable: a read not counted", exc_info=True)
+
+
+def ranking(edition: str, hours: int, length: int) -> list[tuple[int, int]]:
+    """The `length` most-read article pks of the last `hours` hours in this edition, with
+    their reads, most read first (the pk breaking ties); empty without Redis."""
+    client = _redis()
+    if client is None:
+        return []
+    now = timezone.now()
+    buckets = [_bucket(edition, now - datetime.timedelta(hours=hour)) for hour in range(hours)]
+    union = _key(f"{edition}:last-{hours}h")
+    try:
+        # One transaction: two workers ranking at once never read each other's union.
+        pipe = client.pipeline(transaction=True)
+        pipe.zunionstore(union, buckets)
+        pipe.zrange(union, 0, length - 1, desc=True, withscores=True)
+        pipe.delete(union)
+        _, top, _ = pipe.execute()
+    except CACHE_ERRORS:
+        logger.warning("Redis unavailable: no most-read list", exc_info=True)
+        return []
+    return sorted(((int(pk), int(reads)) for pk, reads in top), key=lambda x: (-x[1], -x[0]))
+
+
+def most_read(edition: str, hours: int, length: int = LENGTH) -> list[Article]:
+    """The edition's most-read published articles of the last `hours` hours: those its
+    lists show (a translated pair in the edition's language), most read first."""
+    # A few more than shown: some may have been unpublished since.
+    pks = [pk for pk, _ in ranking(edition, hours, length * 2)]
+    if not pks:
+        return []
+    found = Article.objects.published().for_edition(edition).filter(pk__in=pks)
+    by_pk = {article.pk: article for article in found.only("title", "slug", "language")}
+    return [by_pk[pk] for pk in pks if pk in by_pk][:length]
