@@ -8,7 +8,7 @@ to anything it shows makes it stale, and a fragment rendered from rows older
 than a change is never found again. The page around it shows its tags too, kept
 or rendered. Readers who carry a cookie, to whom the page cache cannot answer,
 get these parts ready-made; what is a reader's own (their held comments, a
-moderator's view, the form, a preview) is never kept. A fragment whose content
+moderator's view, the form as they fill it in, a preview) is never kept. A fragment whose content
 changes by itself with time (the most-read list) says until when it is right
 (`pagecache.fresh_until()`), and is kept no later, nor is the page around it.
 """

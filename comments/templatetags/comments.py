@@ -11,7 +11,7 @@ from django.utils.translation import gettext, ngettext
 from comments import posting
 from comments.forms import CommentForm, issue_token
 from comments.models import Comment
-from sitewide import fragments, pagecache
+from sitewide import csrf, fragments, pagecache
 from sitewide.http import signed_in_user
 
 register = template.Library()
@@ -57,11 +57,12 @@ def comment_section(context: template.Context, article) -> dict:
     request = context["request"]
     site = context["site"]
     page = _as_id(request.GET.get("comments", "1")) or 1
-    accepts_comments = not context.get("is_preview") and article.accepts_comments(site)
+    is_preview = context.get("is_preview")
+    accepts_comments = not is_preview and article.accepts_comments(site)
     form = context.get("comment_form")
     remembered = posting.remembered_commenter(request)
+    initial = {}
     if form is None:
-        initial = {}
         user = signed_in_user(request)
         if remembered:
             initial = {**remembered, "remember": True}
@@ -74,25 +75,46 @@ def comment_section(context: template.Context, article) -> dict:
     reply_id = _as_id(reply_to)
     listing = _Listing(request, article, page, accepts_comments)
     # Kept for every reader unless it shows one reader's own (sitewide/fragments.py).
-    if reply_id is None and not context.get("is_preview") and not listing.is_personal():
+    if reply_id is None and not is_preview and not listing.is_personal():
         thread_list = fragments.kept(
             request, "comments", [article.pk, page, accepts_comments], listing.render
         )
     else:
         thread_list = listing.render()
-    return {
+    token = issue_token(article) if accepts_comments else ""
+    form_context = {
         "request": request,
         "article": article,
-        "thread_list": thread_list,
-        "comment_count": article.comment_count,
         "form": form,
-        "token": issue_token(article) if accepts_comments else "",
+        "token": token,
         # Any public comment on the page may be answered; a reply joins its thread.
         "replying_to": listing.public_by_id(reply_id) if reply_id is not None else None,
-        "accepts_comments": accepts_comments,
-        # A refused comment comes back with its words, even where comments just closed.
-        "show_form": accepts_comments or context.get("comment_form") is not None,
         "remembered": bool(remembered),
+    }
+    # A refused comment comes back with its words, even where comments just closed.
+    show_form = accepts_comments or context.get("comment_form") is not None
+
+    def render_form() -> str:
+        return render_to_string("comments/form.html", form_context)
+
+    # The blank form is the same for every reader of the article within the hour of its
+    # token; one filled in, a reply's, or one with a CSRF field is a reader's own.
+    is_blank = (
+        context.get("comment_form") is None
+        and not initial
+        and reply_id is None
+        and not csrf.needs_token(request)
+    )
+    if is_blank and accepts_comments:
+        # Its action and links name the article by slug: a new slug, a new copy.
+        form_html = fragments.kept(request, "comment-form", [article.slug, token], render_form)
+    else:
+        form_html = render_form() if show_form else ""
+    return {
+        "thread_list": thread_list,
+        "comment_count": article.comment_count,
+        "form_html": form_html,
+        "show_form": show_form,
     }
 
 

@@ -8,12 +8,14 @@ import datetime
 import time
 from unittest import mock
 
+from django.conf import settings
 from django.core.cache import cache
 from django.template import Context, Template, TemplateSyntaxError
 from django.test import Client, RequestFactory, TestCase, override_settings
 from django.utils import timezone
 
 from blog.models import Article
+from comments.forms import issue_token
 from comments.models import Comment
 from sitewide import fragments, pagecache
 from tests.base import make_article, make_category, make_comment, make_moderator
@@ -110,7 +112,34 @@ class KeptFragmentTests(TestCase):
         with mock.patch.object(fragments.cache, "set", wraps=fragments.cache.set) as kept:
             response = self.client.get(self.url)
         self.assertContains(response, "First words.")
-        self.assertEqual(kept_names(kept), {"menu", "site-nav", "article-more", "comments"})
+        self.assertEqual(
+            kept_names(kept), {"menu", "site-nav", "article-more", "comments", "comment-form"}
+        )
+
+    def test_the_blank_form_is_kept_with_the_token_of_its_hour(self):
+        self.client.get(self.url)
+        with mock.patch.object(fragments.cache, "set") as kept:
+            page = self.client.get(self.url)
+        self.assertNotIn("comment-form", kept_names(kept))
+        self.assertContains(page, f'name="token" value="{issue_token(self.article)}"')
+        an_hour_later = time.time() + 3600
+        with mock.patch("comments.forms.time.time", return_value=an_hour_later):
+            later = self.client.get(self.url)
+        later_token = issue_token(self.article, an_hour_later)
+        self.assertContains(later, f'name="token" value="{later_token}"')
+
+    def test_a_readers_own_form_is_never_the_kept_one(self):
+        reply = self.client.get(f"{self.url}?reply_to={self.comment.pk}")
+        parent_field = f'<input type="hidden" name="parent" value="{self.comment.pk}">'
+        self.assertContains(reply, parent_field)
+        reader = Client()
+        post_comment(reader, self.article, remember="on", name="Camille")
+        self.assertContains(reader.get(self.url), 'value="Camille"')
+        self.assertNotContains(self.client.get(self.url), 'value="Camille"')
+        session = Client()
+        session.cookies[settings.SESSION_COOKIE_NAME] = "any"  # a form with a CSRF field
+        self.assertContains(session.get(self.url), 'name="csrfmiddlewaretoken"')
+        self.assertNotContains(self.client.get(self.url), "csrfmiddlewaretoken")
 
     def test_a_draft_previewed_by_its_editor_keeps_nothing(self):
         draft = make_article(slug="draft-parts", status=Article.Status.DRAFT)
