@@ -134,13 +134,19 @@ def ranking(edition: str, hours: int, length: int) -> list[tuple[int, int]]:
     return sorted(((int(pk), int(reads)) for pk, reads in top), key=lambda x: (-x[1], -x[0]))
 
 
-def most_read(edition: str, hours: int, length: int = LENGTH) -> list[Article]:
-    """The edition's most-read published articles of the last `hours` hours: those its
-    lists show (a translated pair in the edition's language), most read first."""
+def lists(edition: str, windows: tuple[int, ...] = (DAY, WEEK), length: int = LENGTH) -> list:
+    """The edition's most-read published articles over each window of hours, as (hours,
+    articles) pairs, most read first: those its lists show (a translated pair in the
+    edition's language). One query for every window."""
     # A few more than shown: some may have been unpublished since.
-    pks = [pk for pk, _ in ranking(edition, hours, length * 2)]
+    rankings = [
+        (hours, [pk for pk, _ in ranking(edition, hours, length * 2)]) for hours in windows
+    ]
+    pks = {pk for _, ranked in rankings for pk in ranked}
     if not pks:
-        return []
+        return [(hours, []) for hours in windows]
     found = Article.objects.published().for_edition(edition).filter(pk__in=pks)
     by_pk = {article.pk: article for article in found.only("title", "slug", "language")}
-    return [by_pk[pk] for pk in pks if pk in by_pk][:length]
+    return [
+        (hours, [by_pk[pk] for pk in ranked if pk in by_pk][:length]) for hours, ranked in rankings
+    ]

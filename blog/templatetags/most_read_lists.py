@@ -27,9 +27,6 @@ def most_read_lists(context: template.Context) -> list[tuple[str, list[Article]]
     if not most_read.is_counting():
         return []
     pagecache.fresh_until(context.get("request"), time.time() + settings.MOST_READ_SECONDS)
-    edition = get_language()
-    lists = [
-        (_("Last 24 hours"), most_read.most_read(edition, most_read.DAY)),
-        (_("Last 7 days"), most_read.most_read(edition, most_read.WEEK)),
-    ]
-    return [(heading, articles) for heading, articles in lists if articles]
+    headings = {most_read.DAY: _("Last 24 hours"), most_read.WEEK: _("Last 7 days")}
+    lists = most_read.lists(get_language(), tuple(headings))
+    return [(headings[hours], articles) for hours, articles in lists if articles]

@@ -145,6 +145,16 @@ class MostReadThroughThePageCacheTests(TestCase):
             {"Sur 24 heures": ["Story 5"], "Sur 7 jours": ["Story 3", "Story 5"]},
         )
 
+    def test_both_lists_cost_one_query(self):
+        most_read.count("fr", self.articles[1].pk)
+        most_read.count("fr", self.articles[2].pk)
+        most_read.count("fr", self.articles[2].pk)
+        # The listed articles of both windows.
+        with self.assertNumQueries(1):
+            lists = most_read.lists("fr")
+        story_2_then_1 = [self.articles[2], self.articles[1]]
+        self.assertEqual(lists, [(24, story_2_then_1), (168, story_2_then_1)])
+
     def test_nothing_about_the_reader_is_kept_or_set(self):
         response = reader().post("/read/", {"article": self.articles[0].pk})
         self.assertEqual(response.status_code, 204)
