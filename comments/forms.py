@@ -10,25 +10,12 @@ from django.utils.translation import pgettext_lazy
 
 from blog.models import Article
 from comments.models import Comment
-from sitewide.validators import ProhibitControlCharactersValidator, validate_plain_email
+from sitewide.forms import EmailField
+from sitewide.validators import ProhibitControlCharactersValidator
 
 BODY_MAX_LENGTH = 5000
 TOKEN_SALT = "comments.form"
 STAMP_SECONDS = 3600
-
-
-class EmailField(forms.EmailField):
-    """An EmailField that checks the address as typed: stripping would forgive a
-    trailing line break, which has no place in an address."""
-
-    typed_validator = ProhibitControlCharactersValidator(
-        _("Enter a valid email address."), "invalid"
-    )
-
-    def to_python(self, value: object) -> str:
-        if isinstance(value, str):
-            self.typed_validator(value)
-        return super().to_python(value)
 
 
 def limit_body(field: forms.CharField) -> None:
@@ -107,8 +94,6 @@ class CommentForm(forms.Form):
         label=_("Email"),
         max_length=254,
         help_text=_("Never published; so that we can reach you."),
-        # Carnet mails this address: one plain address, nothing a mail server reads as more.
-        validators=[validate_plain_email],
     )
     website = WebsiteField(label=_("Website"), max_length=200, required=False)
     body = forms.CharField(
@@ -216,7 +201,7 @@ class CommentForm(forms.Form):
 class ManageRequestForm(forms.Form):
     """The address to send a "manage my comments" link to."""
 
-    email = EmailField(label=_("Your email"), max_length=254, validators=[validate_plain_email])
+    email = EmailField(label=_("Your email"), max_length=254)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,13 +3,17 @@ from django.utils.translation import gettext_lazy as _
 
 from blog.models import Category
 from newsletter.models import Subscriber
+from sitewide.forms import EmailField
 
 
 class PreferencesForm(forms.ModelForm):
-    """What a subscriber chooses, on the sign-up form and the manage page alike."""
+    """What a subscriber chooses, on the sign-up page and the manage page alike."""
 
     rhythm = forms.ChoiceField(
-        label=_("How often"), choices=Subscriber.Rhythm.choices, widget=forms.RadioSelect
+        label=_("How often"),
+        choices=Subscriber.Rhythm.choices,
+        initial=Subscriber.Rhythm.EACH,
+        widget=forms.RadioSelect,
     )
     categories = forms.ModelMultipleChoiceField(
         label=_("Categories"),
@@ -22,3 +26,25 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = Subscriber
         fields = ["rhythm", "categories"]
+
+
+class SignUpForm(forms.Form):
+    """A reader's sign-up. A plain form, not the model's: the model's would check the
+    address against those subscribed, and say so, where the answer must be the same."""
+
+    email = EmailField(label=_("Your email"), max_length=254)
+    rhythm = PreferencesForm.base_fields["rhythm"]
+    categories = PreferencesForm.base_fields["categories"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update(autocomplete="email")
+
+
+class ShortSignUpForm(SignUpForm):
+    """The sign-up under articles and on the front page: the address and the rhythm; the
+    categories are on the sign-up page (and the manage page), a link away."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="newsletter_%s", **kwargs)
+        del self.fields["categories"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -88,6 +88,39 @@ class SubscriberQuerySet(models.QuerySet):
         return self.annotate(email_lower=Lower("email")).filter(
             email_lower=normalize_email(email).lower()
         )
+
+    def sign_up(
+        self,
+        email: str,
+        *,
+        language: str,
+        rhythm: str,
+        categories: list[Category],
+        now: datetime.datetime | None = None,
+    ) -> "Subscriber":
+        """The address's subscription after a sign-up: a new pending one; a pending one
+        with these choices and its expiry started again; a confirmed one unchanged (its
+        choices are the manage page's, which only its owner opens)."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            subscriber = self.active().for_address(email).select_for_update().first()
+            if subscriber is None:
+                try:
+                    with transaction.atomic():
+                        subscriber = self.create(
+                            email=email, language=language, rhythm=rhythm, created_at=now
+                        )
+                except IntegrityError:
+                    # The same address signed up at the same moment: one of them is kept.
+                    return self.active().for_address(email).get()
+            elif subscriber.confirmed_at is None:
+                subscriber.language, subscriber.rhythm = language, rhythm
+                subscriber.created_at = now
+                subscriber.save(update_fields=["language", "rhythm", "created_at"])
+            else:
+                return subscriber
+            subscriber.categories.set(categories)
+        return subscriber
 
     def for_article(self, article: Article) -> "SubscriberQuerySet":
         """Who is sent this article: confirmed, reading its edition's language, and

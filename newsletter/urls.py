@@ -5,6 +5,8 @@ from newsletter import views
 app_name = "newsletter"
 
 urlpatterns = [
+    path("newsletter/", views.sign_up, name="sign_up"),
+    path("newsletter/sent/", views.sent, name="sent"),
     path("newsletter/confirm/<str:token>/", views.confirm, name="confirm"),
     path("newsletter/manage/<str:token>/", views.manage, name="manage"),
     path("newsletter/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

@@ -1,16 +1,98 @@
+import datetime
 import logging
+import math
 
+from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.debug import sensitive_variables
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import ngettext
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_http_methods, require_safe
 
-from newsletter.forms import PreferencesForm
+from newsletter.forms import PreferencesForm, SignUpForm
 from newsletter.models import CONFIRM, MANAGE, UNSUBSCRIBE, BadLink, Purpose, Subscriber
+from sitewide import flood, mail
 from sitewide.csrf import origin_protected
+from sitewide.http import absolute_url, client_ip
+
+# Sign-ups share the comment form's flood limit per client address, in a scope of their own.
+FLOOD_SCOPE = "newsletter"
+# At most one sign-up mail to one address per this many seconds, whoever asks: signing
+# someone else up again and again does not fill their mailbox.
+MAIL_SECONDS = 600
 
 logger = logging.getLogger(__name__)
+
+
+@sensitive_post_parameters("email")
+@origin_protected
+@require_http_methods(["GET", "HEAD", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    """The sign-up page, and where every sign-up form posts. The answer is the same
+    whether or not the address is subscribed: only its owner learns it, by mail."""
+    if request.method != "POST":
+        return render(request, "newsletter/sign_up.html", {"form": SignUpForm()})
+    form = SignUpForm(request.POST)
+    if not form.is_valid():
+        context = {"form": form}
+        return _private(render(request, "newsletter/sign_up.html", context, status=400))
+    with transaction.atomic():
+        now, seconds = timezone.now(), settings.COMMENTS_FLOOD_SECONDS
+        wait = flood.wait(flood.lock(FLOOD_SCOPE, client_ip(request), now, seconds), now, seconds)
+        if not wait:
+            subscriber = Subscriber.objects.sign_up(
+                form.cleaned_data["email"],
+                language=translation.get_language() or settings.LANGUAGE_CODE,
+                rhythm=form.cleaned_data["rhythm"],
+                categories=list(form.cleaned_data["categories"]),
+                now=now,
+            )
+            _mail_sign_up(request, subscriber, now)
+    if wait:
+        wait = math.ceil(wait)
+        form.add_error(
+            None,
+            ngettext(
+                "You are signing up too fast. Please wait %(seconds)s second.",
+                "You are signing up too fast. Please wait %(seconds)s seconds.",
+                wait,
+            )
+            % {"seconds": wait},
+        )
+        response = render(request, "newsletter/sign_up.html", {"form": form}, status=429)
+        response["Retry-After"] = str(wait)
+        return _private(response)
+    return HttpResponseRedirect(reverse("newsletter:sent"), status=303)
+
+
+def _mail_sign_up(request: HttpRequest, subscriber: Subscriber, now: datetime.datetime) -> None:
+    """The one mail a sign-up sends: the confirmation link to a pending address, the
+    manage link to a confirmed one; none when the address had one a moment ago."""
+    limit = flood.lock_recipient(FLOOD_SCOPE, subscriber.email, now, MAIL_SECONDS)
+    if flood.wait(limit, now, MAIL_SECONDS):
+        logger.info("Newsletter subscriber %s: sign-up mail held, one sent lately", subscriber.pk)
+        return
+    if subscriber.confirmed_at is None:
+        name = "newsletter-confirm"
+        context = {
+            "confirm_url": absolute_url(request, subscriber.confirm_url()),
+            "hours": settings.NEWSLETTER_CONFIRM_HOURS,
+        }
+    else:
+        name = "newsletter-subscribed"
+        context = {"manage_url": absolute_url(request, subscriber.manage_url())}
+    mail.send(name, [subscriber.email], context, language=subscriber.language)
+
+
+@require_safe
+def sent(request: HttpRequest) -> HttpResponse:
+    """After a sign-up: the same page for every address, kept by caches."""
+    context = {"hours": settings.NEWSLETTER_CONFIRM_HOURS, "minutes": MAIL_SECONDS // 60}
+    return render(request, "newsletter/sent.html", context)
 
 
 def _private(response: HttpResponse) -> HttpResponse:

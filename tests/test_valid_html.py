@@ -52,6 +52,9 @@ class DemoTestCase(TemporaryMediaMixin, TestCase):
             "/comments/manage/",
             "/comments/manage/open/",
             "/comments/confirm/",
+            # The newsletter's sign-up page and its answer.
+            "/newsletter/",
+            "/newsletter/sent/",
             f"/archive/{month.year}/",
             f"/archive/{month.year}/{month.month}/",
             "/archive/",

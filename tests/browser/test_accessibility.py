@@ -23,6 +23,8 @@ def public_pages(article) -> dict[str, str]:
         "year archive": f"/archive/{published.year}/",
         "archive index": "/archive/",
         "tag index": "/tag/",
+        "newsletter sign-up": "/newsletter/",
+        "newsletter sign-up sent": "/newsletter/sent/",
     }
 
 
@@ -69,6 +71,19 @@ def test_public_pages_have_no_axe_violations(
         "a manage link's page": "/comments/manage/open/",
     }.items():
         reader.go(prefix + path)
+        expect(reader.page.locator("h1")).to_have_count(1)
+        reader.assert_accessible(f"{name} ({language}, {theme}, {device})")
+
+    # The pages a newsletter subscriber's mailed links open, in the subscriber's edition.
+    from tests.base import make_subscriber
+
+    subscriber = make_subscriber(language=language, confirmed_at=None)
+    for name, path in {
+        "newsletter confirmation": subscriber.confirm_url(),
+        "newsletter manage page": subscriber.manage_url(),
+        "newsletter unsubscribe page": subscriber.unsubscribe_url(),
+    }.items():
+        reader.go(path)
         expect(reader.page.locator("h1")).to_have_count(1)
         reader.assert_accessible(f"{name} ({language}, {theme}, {device})")
 
