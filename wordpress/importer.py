@@ -539,6 +539,7 @@ class WordPressImport:
             status=status,
             published_at=published_at or timezone.now(),
             comments_open=item.comment_status != "closed",
+            exclude_from_google_news=_excluded_from_google_news(item.meta),
         )
         article.save()
         tags = [
@@ -971,6 +972,21 @@ class WordPressImport:
             children=children,
         )
         return content.render_galleries(article.body, images)
+
+
+# How WordPress's Google News sitemaps mark a post to leave out: Yoast News SEO and Rank
+# Math tick "on", XML Sitemap & Google News stores "1".
+GOOGLE_NEWS_EXCLUSIONS = {
+    "_yoast_wpseo_newssitemap-exclude",
+    "rank_math_news_sitemap_exclude",
+    "_xmlsf_news_exclude",
+}
+
+
+def _excluded_from_google_news(meta: dict[str, str]) -> bool:
+    return any(
+        meta.get(key, "").lower() in {"on", "1", "yes", "true"} for key in GOOGLE_NEWS_EXCLUSIONS
+    )
 
 
 def _untitled() -> str:

@@ -192,6 +192,23 @@ class PostTests(TestCase):
         self.assertEqual(article.standfirst, "The lead & more.")
         self.assertFalse(article.comments_open)
 
+    def test_a_post_a_news_plugin_left_out_of_google_news_stays_out(self):
+        run(
+            export(
+                item(1, meta={"_yoast_wpseo_newssitemap-exclude": "on"}),
+                item(2, meta={"_xmlsf_news_exclude": "1"}),
+                item(3, meta={"rank_math_news_sitemap_exclude": "on"}),
+                item(4, meta={"_yoast_wpseo_newssitemap-exclude": "off"}),
+                item(5),
+            )
+        )
+        self.assertEqual(
+            list(
+                Article.objects.order_by("pk").values_list("exclude_from_google_news", flat=True)
+            ),
+            [True, True, True, False, False],
+        )
+
     def test_the_newest_sticky_post_is_the_lead_story(self):
         run(
             export(
