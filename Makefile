@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: help run dev demo test lint format messages chromium redis varnish clean bench bench-news bench-tools bench-sqlite screenshots backup restore FORCE
+.PHONY: help run dev demo test lint format messages chromium redis varnish clean bench bench-news bench-tools bench-sqlite screenshots backup restore drill-two-servers FORCE
 
 help:
 	@echo "make run    set everything up and serve the demo blog (gunicorn and the mail worker) on http://127.0.0.1:$(PORT)"
@@ -139,3 +139,9 @@ bench-news: $(BIN)/.installed messages redis varnish
 # A quick look without services: the public pages on SQLite, gunicorn and a Python client.
 bench-sqlite: $(BIN)/.installed messages
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+
+# Two gunicorns, each from its own copy of the code, on one PostgreSQL (127.0.0.1:5432,
+# running), one Redis (db 8), one local S3 server and Varnish: an upload, a comment, a
+# session, the flood limits, the sign-in lock and the task queue behave as one site.
+drill-two-servers: $(BIN)/.installed messages redis varnish
+	$(BIN)/python bench/drill_two_servers.py
