@@ -33,6 +33,11 @@ CONTRIBUTOR = [
 EDITOR = [
     *CONTRIBUTOR,
     ("blog", "publish_article"),
+    # Correction notices on the published articles they may change (blog.admin).
+    ("blog", "add_correction"),
+    ("blog", "change_correction"),
+    ("blog", "delete_correction"),
+    ("blog", "view_correction"),
     ("blog", "add_category"),
     ("blog", "change_category"),
     ("taggit", "change_tag"),

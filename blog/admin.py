@@ -5,6 +5,7 @@ from django.contrib.admin import actions as admin_actions
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import F, QuerySet
 from django.forms import Script
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -21,7 +22,7 @@ from taggit.models import Tag
 
 from blog import preview, workflow
 from blog.forms import ArticleAdminForm, LiveDeskForm, LiveEntryForm
-from blog.models import Article, Category, LiveEntry
+from blog.models import Article, Category, Correction, LiveEntry
 from editing.editor import SLUGS_JS, warn_about_removed_content
 from editing.models import Autosave
 from sitewide import pagecache
@@ -120,6 +121,33 @@ class StateFilter(admin.SimpleListFilter):
         }.get(self.value(), lambda: queryset)()
 
 
+class CorrectionInline(admin.StackedInline):
+    """Correction notices, added on a published article's form by those who may (the
+    blog.*_correction permissions: Editors and the Editor-in-chief, on the articles they
+    may change). Saved with the article, so its revision records them."""
+
+    model = Correction
+    extra = 0
+    fields = ["kind", "text", "created_at"]
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"})}
+    }
+
+    # On top of the model's permissions: only on an article the user may change (an
+    # Editor's own, anyone's for the Editor-in-chief); read only on the others.
+    def has_add_permission(self, request: HttpRequest, obj: Article | None) -> bool:
+        return super().has_add_permission(request, obj) and self._may_change(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        return super().has_change_permission(request, obj) and self._may_change(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._may_change(request, obj)
+
+    def _may_change(self, request: HttpRequest, article: Article | None) -> bool:
+        return article is None or workflow.may_change(request.user, article)
+
+
 @admin.register(Article)
 class ArticleAdmin(RevisionAdmin):
     form = ArticleAdminForm
@@ -212,6 +240,19 @@ class ArticleAdmin(RevisionAdmin):
     revision_events = workflow.EVENTS
     # A deleted article's text, offered to a new form after a conflict, is a draft again.
     conflict_new_draft_initial = {"status": Status.DRAFT}
+
+    def get_inlines(self, request: HttpRequest, obj: Article | None) -> list:
+        # A notice corrects what readers could read: a published article's.
+        return [CorrectionInline] if obj is not None and obj.is_published() else []
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        for correction in formset.save(commit=False):
+            if correction.author_id is None:
+                correction.author = request.user
+            correction.save()
+        for correction in formset.deleted_objects:
+            correction.delete()
+        formset.save_m2m()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request).prefetch_related("tags")

@@ -4,12 +4,13 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from accounts.models import User
-from blog.models import Article, Category
+from blog.models import Article, Category, Correction
 from sitewide import pagecache
 from sitewide.http import absolute_url
 from sitewide.markup import strip_control_characters
@@ -183,3 +184,62 @@ class TagFeed(LatestArticlesFeed):
 
     def articles(self, obj: Tag) -> QuerySet:
         return super().articles(obj).filter(tags=obj)
+
+
+class CorrectionsFeed(Feed):
+    """The edition's correction notices, newest first (its /corrections/ page as RSS)."""
+
+    def title(self) -> str:
+        return _("%(site)s: corrections and clarifications") % {
+            "site": SiteSettings.load().site_name
+        }
+
+    def description(self) -> str:
+        return _("The notices added to our articles when they were corrected or updated.")
+
+    def link(self) -> str:
+        return reverse("blog:corrections")
+
+    def get_feed(self, obj, request: HttpRequest):
+        feed = super().get_feed(obj, request)
+        pagecache.shows(
+            request,
+            pagecache.list_of(Correction),
+            pagecache.list_of(Article),
+            *(pagecache.tag_of(Article, item["article_id"]) for item in feed.items),
+        )
+        feed.feed = {key: _xml_text(value) for key, value in feed.feed.items()}
+        feed.items = [
+            {key: _xml_text(value) for key, value in item.items()} for item in feed.items
+        ]
+        return feed
+
+    def items(self) -> list[Correction]:
+        notices = Correction.objects.public().for_edition(get_language())
+        return list(notices.select_related("article")[:FEED_SIZE])
+
+    def item_title(self, item: Correction) -> str:
+        return _("%(kind)s: %(title)s") % {
+            "kind": item.get_kind_display(),
+            "title": item.article.title,
+        }
+
+    def item_description(self, item: Correction) -> str:
+        # Plain text, where feed readers expect HTML: "<" is shown, not read as a tag.
+        return escape(item.text)
+
+    def item_link(self, item: Correction) -> str:
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item: Correction):
+        return item.created_at
+
+    def item_extra_kwargs(self, item: Correction) -> dict:
+        return {"article_id": item.article_id}
+
+
+class CorrectionsAtomFeed(CorrectionsFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self) -> str:
+        return self.description()

@@ -26,7 +26,7 @@ from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
+from django.utils.translation import override, pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
@@ -886,13 +886,14 @@ class Article(models.Model):
         site: SiteSettings,
         tags: list,
         live_entries: list["LiveEntry"] | None = None,
+        corrections: list["Correction"] | None = None,
     ) -> PageMetadata:
         """The OpenGraph, Twitter and schema.org descriptions of the article's page.
 
         Built from one set of values, so that a link preview and a search engine are told
-        the same thing; ``tags`` are the article's, already fetched for the page, and
+        the same thing; ``tags`` are the article's, already fetched for the page,
         ``live_entries`` its live coverage's (a LiveBlogPosting then, for Google's LIVE
-        badge).
+        badge), and ``corrections`` its correction notices.
         """
         # In its own edition, also when another edition's interface shows it.
         url = absolute_url(request, self.language_path())
@@ -952,6 +953,8 @@ class Article(models.Model):
             json_ld["articleSection"] = section
         if self.has_live_coverage:
             json_ld.update(self._live_blog_posting(url, live_entries or []))
+        if corrections:
+            json_ld["correction"] = [correction.json_ld() for correction in corrections]
         return PageMetadata(url=url, meta=meta, json_ld=json_ld)
 
     def _live_blog_posting(self, url: str, entries: list["LiveEntry"]) -> dict:
@@ -1036,11 +1039,110 @@ class Article(models.Model):
         )
 
 
+class CorrectionQuerySet(models.QuerySet):
+    def public(self) -> "CorrectionQuerySet":
+        """The notices readers may see: those of published articles."""
+        return self.filter(
+            article__status=Article.Status.PUBLISHED, article__published_at__lte=timezone.now()
+        )
+
+    def for_edition(self, language: str) -> "CorrectionQuerySet":
+        """The notices an edition's corrections page lists: its own articles', newest first."""
+        return self.filter(article__language=language).order_by("-created_at", "-pk")
+
+
+class Correction(models.Model):
+    """A notice an editor puts at the top of a story when it was wrong, unclear or has
+    moved on (the Trust Project's corrections policy; schema.org's CorrectionComment)."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", pgettext_lazy("a kind of notice", "Correction")
+        CLARIFICATION = "clarification", pgettext_lazy("a kind of notice", "Clarification")
+        UPDATE = "update", pgettext_lazy("a kind of notice", "Update")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Kind,
+        default=Kind.CORRECTION,
+        help_text=_(
+            "Correction: a fact was wrong. Clarification: it was right but could mislead. "
+            "Update: the story has moved on since."
+        ),
+    )
+    # Plain text, shown escaped: a notice says what changed in a sentence or two.
+    text = models.TextField(
+        _("text"),
+        help_text=_(
+            "What was wrong and what is right, in a sentence or two: “An earlier version "
+            "of this article gave the wrong date for the vote.” Plain text."
+        ),
+    )
+    created_at = models.DateTimeField(
+        _("time of the notice"),
+        default=timezone.now,
+        help_text=_("Shown with the notice; now, unless you date it otherwise."),
+    )
+    # Who wrote it, for the newsroom (the admin sets it); never shown to readers.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("correction notice")
+        verbose_name_plural = _("correction notices")
+        indexes = [models.Index(fields=["-created_at", "-id"], name="correction_newest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.article}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.article.language == "fr":
+            self.text = typography.french_text(self.text)
+        super().save(*args, **kwargs)
+        self._changed()
+
+    def get_absolute_url(self) -> str:
+        """The notice on its story, in the story's own edition."""
+        return f"{self.article.language_path()}#correction-{self.pk}"
+
+    def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
+        self._changed()
+        return super().delete(*args, **kwargs)
+
+    def _changed(self) -> None:
+        # Its story (the notice and its JSON-LD), and the corrections pages and feeds.
+        pagecache.changed(tag_of(Article, self.article_id), list_of(Correction))
+
+    def json_ld(self) -> dict:
+        """The notice as schema.org's CorrectionComment, for its story's JSON-LD."""
+        return {
+            "@type": "CorrectionComment",
+            "text": f"{self.get_kind_display()}: {self.text}",
+            "datePublished": timezone.localtime(self.created_at).isoformat(),
+        }
+
+
 # What a revision keeps: what the editor wrote and the workflow's state, not what is
 # derived from it (body_html, the search vector) nor what others keep (comment_count,
-# the lead story, which pinning another article changes).
+# the lead story, which pinning another article changes). Each revision of an article
+# records its correction notices as they stood.
+reversion.register(Correction, fields=["article", "kind", "text", "created_at", "author"])
 reversion.register(
     Article,
+    follow=["corrections"],
     fields=[
         "title",
         "slug",

@@ -20,6 +20,9 @@ urlpatterns = [
     path("archive/<int:year>/<int:month>/", views.archive, name="archive"),
     path("search/", views.search, name="search"),
     path("read/", views.count_read, name="count_read"),
+    path("corrections/", views.corrections, name="corrections"),
+    path("corrections/feed/", feeds.CorrectionsFeed(), name="corrections_feed"),
+    path("corrections/feed/atom/", feeds.CorrectionsAtomFeed(), name="corrections_atom_feed"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="atom_feed"),
 ]

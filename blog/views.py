@@ -23,7 +23,7 @@ from taggit.models import Tag
 
 from blog import live, most_read
 from blog.forms import SearchFilterForm
-from blog.models import Article, ArticleQuerySet, Category
+from blog.models import LISTING_LEAVES_OUT, Article, ArticleQuerySet, Category, Correction
 from sitewide import languages, pagecache
 from sitewide.csrf import origin_protected
 from sitewide.http import client_ip
@@ -132,11 +132,13 @@ def home(request: HttpRequest) -> HttpResponse:
 def article_context(request: HttpRequest, article: Article) -> dict:
     """What the article page shows; the comments app renders the same page with its form."""
     tags = list(article.tags.all())
+    # Its correction notices, newest first: at the top of the story and in its JSON-LD.
+    corrections = list(article.corrections.all())
     related = SimpleLazyObject(lambda: edition().related_to(article, [tag.pk for tag in tags]))
     # Given to the template too: the context processor's copy is then never loaded.
     site = SiteSettings.load()
     live_entries = list(article.live_entries.for_page()) if article.has_live_coverage else []
-    metadata = article.metadata(request, site, tags, live_entries)
+    metadata = article.metadata(request, site, tags, live_entries, corrections)
     is_preview = not article.is_published()
     language = get_language()
     return {
@@ -156,6 +158,7 @@ def article_context(request: HttpRequest, article: Article) -> dict:
         "site": site,
         "article": article,
         "tags": tags,
+        "corrections": corrections,
         "metadata": metadata,
         "translation": article.published_translation(),
         # Its own address and its translation's: the only versions it has.
@@ -292,6 +295,22 @@ def archive(request: HttpRequest, year: int, month: int) -> HttpResponse:
     return render_article_list(
         request, "blog/archive.html", articles, [list_of(Article)], month=start.date()
     )
+
+
+@require_safe
+def corrections(request: HttpRequest) -> HttpResponse:
+    """The edition's correction notices, newest first, each linked to its story."""
+    notices = (
+        Correction.objects.public()
+        .for_edition(get_language())
+        .select_related("article")
+        .defer(*(f"article__{name}" for name in LISTING_LEAVES_OUT if "__" not in name))
+    )
+    page = paginate(request, notices, LIST_COUNT_LIMIT)
+    # A new notice; an article published, unpublished or retitled.
+    pagecache.shows(request, list_of(Correction), list_of(Article))
+    pagecache.shows(request, *(tag_of(Article, notice.article_id) for notice in page))
+    return render(request, "blog/corrections.html", {"page": page, "notices": page.object_list})
 
 
 @require_safe

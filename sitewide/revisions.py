@@ -111,7 +111,10 @@ def _local(when: datetime.datetime) -> str:
 
 def _field_label(model: type[models.Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        field = model._meta.get_field(name)
+        if field.auto_created and not field.concrete:  # rows of another model (an inline)
+            return str(field.related_model._meta.verbose_name_plural)
+        return str(field.verbose_name)
     except Exception:  # a field since removed: its name is all there is
         return name
 
@@ -218,7 +221,13 @@ class RevisionAdmin(admin.ModelAdmin):
     def construct_change_message(self, request, form, formsets, add=False):
         """Name the changed fields in the revision too (the form saved them just now)."""
         extra = self.revision_extra(request, form.instance)
-        reversion.set_comment(comment_for(form.changed_data, added=add, **extra))
+        # An inline's rows (an article's correction notices) by their relation's name.
+        changed = form.changed_data + [
+            formset.fk.remote_field.get_accessor_name()
+            for formset in formsets
+            if formset.has_changed() and getattr(formset, "fk", None)
+        ]
+        reversion.set_comment(comment_for(changed, added=add, **extra))
         return super().construct_change_message(request, form, formsets, add)
 
     # Words for the events revision_extra() notes, by key.

@@ -54,6 +54,10 @@ def article_form_data(**overrides) -> dict:
         "tags": "Russie, Afghanistan",
         "comments_open": "on",
         "seo_description": "",
+        # A published article's form has its correction notices' (none): as a browser
+        # sends it.
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
         **overrides,
     }
 

@@ -76,10 +76,11 @@ class ImageQueryBudgetTests(TemporaryMediaMixin, TestCase):
         self.assertQueries(2, "/feed/")
 
     def test_article_with_a_cover_and_many_figures(self):
-        # article with author, category and cover, its tags, previous, next, related
-        # articles (two lists of candidates, then those ranked with their covers joined),
-        # the menu's categories, its approved comments. Alone, it has no candidate to rank.
-        self.assertQueries(9, "/articles/{newest}/", alone=8)
+        # article with author, category and cover, its tags, its correction notices,
+        # previous, next, related articles (two lists of candidates, then those ranked
+        # with their covers joined), the menu's categories, its approved comments. Alone,
+        # it has no candidate to rank.
+        self.assertQueries(10, "/articles/{newest}/", alone=9)
 
     def test_the_admin_article_list(self):
         sign_in(self.client, make_superuser())

@@ -190,6 +190,8 @@ class AdminTests(TestCase):
             "author": french.author_id,
             "tags": "",
             "comments_open": "on",
+            "corrections-TOTAL_FORMS": "0",
+            "corrections-INITIAL_FORMS": "0",
         }
         response = self.client.post(f"/admin/blog/article/{french.pk}/change/", data)
         self.assertEqual(response.status_code, 302, response.content.decode()[-3000:])

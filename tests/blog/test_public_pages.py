@@ -291,10 +291,10 @@ class QueryBudgetTests(TestCase):
             self.make_articles(count)
             SiteSettings.load()  # from the cache, as on every page but a worker's first
             footer_links()  # the footer's pages too
-            # article with author and category, its tags, previous, next, related articles
-            # (two lists of candidates, then those ranked), the menu's categories, its
-            # approved comments
-            with self.subTest(articles=count), self.assertNumQueries(9):
+            # article with author and category, its tags, its correction notices, previous,
+            # next, related articles (two lists of candidates, then those ranked), the
+            # menu's categories, its approved comments
+            with self.subTest(articles=count), self.assertNumQueries(10):
                 response = self.client.get(article.get_absolute_url())
             self.assertEqual(response.status_code, 200)
             self.assertEqual(len(response.context["tags"]), 16)

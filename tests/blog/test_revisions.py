@@ -141,9 +141,9 @@ class RevisionTests(TestCase):
                 keep_revision(article, self.chief)
             cache.clear()  # rendered whole: nothing kept from the read before
             self.client.get("/")  # the footer's pages and the kept menu into the cache
-            # article with author and category, its tags, previous, next, its comments (no
-            # related articles: it has no tag nor category)
-            with self.subTest(revisions=count), self.assertNumQueries(5):
+            # article with author and category, its tags, its correction notices, previous,
+            # next, its comments (no related articles: it has no tag nor category)
+            with self.subTest(revisions=count), self.assertNumQueries(6):
                 self.client.get(article.get_absolute_url())
 
 

@@ -108,15 +108,15 @@ class ArticleQueryBudgetTests(TestCase):
                 for top in tops[: count - len(tops)]:
                     make_comment(article=article, parent=top)
                 # 1. the article with its author and category
-                # 2. its tags
-                # 3. the previous article, 4. the next article, 5. the articles sharing a
-                # tag, 6. those ranked as related articles, 7. the categories of the menu,
-                # 8. the approved comments with their replies
+                # 2. its tags, 3. its correction notices
+                # 4. the previous article, 5. the next article, 6. the articles sharing a
+                # tag, 7. those ranked as related articles, 8. the categories of the menu,
+                # 9. the approved comments with their replies
                 # (the site settings and the footer's pages come from the cache)
                 cache.clear()  # rendered whole: nothing kept from the read before
                 SiteSettings.load()
                 footer_links()
-                with self.assertNumQueries(8):
+                with self.assertNumQueries(9):
                     response = self.client.get(f"/en/articles/budget-{count}/")
                 self.assertEqual(response.status_code, 200)
                 self.assertEqual(article.comments.approved().count(), count)
