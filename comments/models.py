@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import colour_index_for, initials_for
 from blog.models import Article
+from newsletter.models import Subscriber
 from sitewide import languages, pagecache
 from sitewide.markup import render_comment_text
 from sitewide.models import SiteSettings
@@ -568,13 +569,27 @@ class Comment(models.Model):
 
 
 def export_json(email: str) -> str:
-    """Everything stored about one commenter, as `commenter export` and the manage page give it."""
-    return json.dumps(
-        {"email": email, "comments": Comment.objects.from_email(email).export()},
-        cls=DjangoJSONEncoder,
-        ensure_ascii=False,
-        indent=2,
-    )
+    """Everything stored about one reader's address, as `commenter export` and the manage
+    page give it: their comments and their newsletter subscriptions."""
+    data = {
+        "email": email,
+        "comments": Comment.objects.from_email(email).export(),
+        "newsletter": Subscriber.objects.for_address(email).export(),
+    }
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+
+
+def erase_commenter(email: str, *, delete: bool = False) -> tuple[int, int]:
+    """Erase what is stored about one reader's address: their comments anonymised (or
+    deleted, with their replies) and their newsletter subscriptions deleted; return how
+    many of each."""
+    with transaction.atomic():
+        comments = Comment.objects.from_email(email)
+        count = comments.delete()[0] if delete else comments.anonymise()
+        subscriptions = Subscriber.objects.for_address(email)
+        subscribed = subscriptions.count()
+        subscriptions.delete()
+    return count, subscribed
 
 
 def recount_articles(article_ids: set[int]) -> None:

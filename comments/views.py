@@ -21,7 +21,15 @@ from blog.models import Article
 from blog.views import article_context
 from comments import links, notifications, posting, spam
 from comments.forms import CommentForm, EditForm, ManageRequestForm
-from comments.models import EDIT_WINDOW, Comment, Confirmation, Subscription, export_json
+from comments.models import (
+    EDIT_WINDOW,
+    Comment,
+    Confirmation,
+    Subscription,
+    erase_commenter,
+    export_json,
+)
+from newsletter.models import Subscriber
 from sitewide import flood
 from sitewide.csrf import origin_protected
 from sitewide.http import client_ip
@@ -435,15 +443,26 @@ def manage_download(request: HttpRequest) -> HttpResponse:
 @origin_protected
 @require_http_methods(["GET", "HEAD", "POST"])
 def manage_erase(request: HttpRequest) -> HttpResponse:
-    """Erase the owner's data, as `commenter erase` does: asked on GET, done on POST."""
+    """Erase the owner's data, as `commenter erase` does (comments anonymised, newsletter
+    subscription deleted): asked on GET, done on POST."""
     key, refusal = _owner_or_refusal(request)
     if refusal:
         return refusal
+    comment = Comment.objects.of_commenter(key).first()
+    if comment is None:
+        return _back_to_manage()
     if request.method != "POST":
-        context = {"count": Comment.objects.of_commenter(key).count()}
+        context = {
+            "count": Comment.objects.of_commenter(key).count(),
+            "subscribed": Subscriber.objects.for_address(comment.email).exists(),
+        }
         return _private(render(request, "comments/manage_erase.html", context))
-    count = Comment.objects.of_commenter(key).anonymise()
-    logger.info("A commenter erased their data from %s comments", count)
+    count, subscriptions = erase_commenter(comment.email)
+    logger.info(
+        "A commenter erased their data from %s comments and %s newsletter subscriptions",
+        count,
+        subscriptions,
+    )
     response = _private(render(request, "comments/manage_erased.html"))
     # Nothing of theirs stays in this browser either: the link, and "remember me".
     response.delete_cookie(MANAGE_COOKIE, samesite="Lax")

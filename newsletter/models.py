@@ -122,6 +122,34 @@ class SubscriberQuerySet(models.QuerySet):
             subscriber.categories.set(categories)
         return subscriber
 
+    def export(self) -> list[dict]:
+        """Everything stored about these subscriptions, as JSON-ready dicts: what a
+        reader's data export (comments' self-service, ``commenter export``) lists."""
+        subscribers = list(self.prefetch_related("categories"))
+        copies = (
+            Delivery.objects.filter(subscriber__in=subscribers)
+            .select_related("issue__article")
+            .order_by("sent_at", "pk")
+        )
+        received: dict[int, list[dict]] = {}
+        for copy in copies:
+            received.setdefault(copy.subscriber_id, []).append(
+                {"issue": str(copy.issue), "sent_at": copy.sent_at, "refused": copy.error}
+            )
+        return [
+            {
+                "email": subscriber.email,
+                "language": subscriber.language,
+                "rhythm": subscriber.rhythm,
+                "categories": [category.name for category in subscriber.categories.all()],
+                "signed_up_at": subscriber.created_at,
+                "confirmed_at": subscriber.confirmed_at,
+                "unsubscribed_at": subscriber.unsubscribed_at,
+                "received": received.get(subscriber.pk, []),
+            }
+            for subscriber in subscribers
+        ]
+
     def for_article(self, article: Article) -> "SubscriberQuerySet":
         """Who is sent this article: confirmed, reading its edition's language, and
         following every category (none chosen) or the article's own."""

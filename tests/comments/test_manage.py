@@ -2,6 +2,7 @@
 
 import datetime
 import json
+from io import StringIO
 from unittest import mock
 
 from django.core import mail, signing
@@ -12,7 +13,7 @@ from django.utils import timezone
 from comments import links
 from comments.models import Comment, Subscription
 from sitewide.models import SiteSettings
-from tests.base import make_article, make_comment, make_moderator
+from tests.base import make_article, make_category, make_comment, make_moderator, make_subscriber
 from tests.comments.helpers import emailed_links, open_link
 
 OWNER = "owner@example.org"
@@ -307,6 +308,38 @@ class ManagePageTests(TestCase):
         # The link opens on nothing.
         open_link(self.client, self.link())
         self.assertContains(self.client.get(self.url()), "No comments are left")
+
+    def test_the_download_lists_the_newsletter_subscription_of_the_address(self):
+        make_subscriber(email=OWNER.upper(), rhythm="weekly", categories=[make_category()])
+        make_subscriber(email="someone.else@example.org")
+        data = json.loads(self.client.get(self.url("download/")).content)
+        [subscription] = data["newsletter"]
+        self.assertEqual(subscription["email"], "OWNER@example.org")
+        self.assertEqual(subscription["rhythm"], "weekly")
+        self.assertEqual(len(subscription["categories"]), 1)
+        self.assertIsNotNone(subscription["confirmed_at"])
+
+    def test_erasing_deletes_the_newsletter_subscription_of_the_address_only(self):
+        from newsletter.models import Subscriber
+
+        make_subscriber(email=OWNER)
+        other = make_subscriber(email="someone.else@example.org")
+        self.assertContains(self.client.get(self.url("erase/")), "subscription to the newsletter")
+        self.client.post(self.url("erase/"))
+        self.assertQuerySetEqual(Subscriber.objects.all(), [other])
+
+    def test_the_command_exports_and_erases_a_subscriber_without_comments(self):
+        from newsletter.models import Subscriber
+
+        make_subscriber(email="reader.only@example.org")
+        out = StringIO()
+        call_command("commenter", "export", "reader.only@example.org", stdout=out)
+        data = json.loads(out.getvalue())
+        self.assertEqual((data["comments"], len(data["newsletter"])), ([], 1))
+        out = StringIO()
+        call_command("commenter", "erase", "Reader.Only@example.org", stdout=out)
+        self.assertIn("Deleted 1 newsletter subscriptions", out.getvalue())
+        self.assertFalse(Subscriber.objects.exists())
 
     def test_the_command_erases_the_same_way(self):
         Subscription.objects.create(comment=self.pending, confirmed_at=timezone.now())

@@ -2,13 +2,14 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from comments.models import Comment, export_json
+from comments.models import erase_commenter, export_json
 
 
 class Command(BaseCommand):
     help = (
-        "A commenter's data, by email: `export EMAIL` prints everything stored about them "
-        "as JSON; `erase EMAIL` anonymises their comments (or deletes them with --delete)."
+        "A reader's data, by email: `export EMAIL` prints everything stored about them "
+        "(comments, newsletter) as JSON; `erase EMAIL` anonymises their comments (or deletes "
+        "them with --delete) and deletes their newsletter subscription."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -24,13 +25,12 @@ class Command(BaseCommand):
         if "@" not in email:
             self.stderr.write("Give the commenter's email address.")
             sys.exit(2)
-        comments = Comment.objects.from_email(email)
         if action == "export":
             self.stdout.write(export_json(email))
             return
+        count, subscriptions = erase_commenter(email, delete=delete)
         if delete:
-            count, _ = comments.delete()
             self.stdout.write(f"Deleted {count} comments (with their replies).")
-            return
-        count = comments.anonymise()
-        self.stdout.write(f"Anonymised {count} comments.")
+        else:
+            self.stdout.write(f"Anonymised {count} comments.")
+        self.stdout.write(f"Deleted {subscriptions} newsletter subscriptions.")
