@@ -23,6 +23,7 @@ urlpatterns = [
     path("corrections/", views.corrections, name="corrections"),
     path("corrections/feed/", feeds.CorrectionsFeed(), name="corrections_feed"),
     path("corrections/feed/atom/", feeds.CorrectionsAtomFeed(), name="corrections_atom_feed"),
+    path("most-read/", views.most_read_page, name="most_read"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="atom_feed"),
 ]

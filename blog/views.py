@@ -398,6 +398,16 @@ def live_range(request: HttpRequest, pk: int, start: int) -> HttpResponse:
     return pagecache.share_for(request, response, LIVE_OPEN_MAX_AGE, until=end.timestamp())
 
 
+@require_safe
+def most_read_page(request: HttpRequest) -> HttpResponse:
+    """The edition's most-read lists on a page of their own, kept MOST_READ_SECONDS: what
+    an article page's script puts after the story (and the link it holds without
+    JavaScript), so that article pages are kept until they change, not for minutes."""
+    if not most_read.is_counting():
+        raise Http404("Nothing is counted here.")
+    return render(request, "blog/most_read.html")
+
+
 @never_cache
 @require_POST
 @origin_protected

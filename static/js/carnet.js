@@ -232,3 +232,18 @@ if (read) {
     document.addEventListener("prerenderingchange", wait);
   }
 }
+
+// The edition's most-read lists after the story: fetched from their own page, which caches
+// keep for minutes, so that the article page itself is kept until it changes. Without
+// JavaScript the slot holds a link to that page.
+const mostRead = document.querySelector("[data-most-read]");
+if (mostRead) {
+  fetch(mostRead.dataset.mostRead, { credentials: "omit" })
+    .then((response) => (response.ok ? response.text() : ""))
+    .then((html) => {
+      const page = new DOMParser().parseFromString(html, "text/html");
+      const lists = page.querySelector("section.most-read");
+      if (lists) mostRead.replaceWith(document.adoptNode(lists));
+    })
+    .catch(() => {});
+}

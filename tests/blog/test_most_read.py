@@ -82,24 +82,33 @@ class MostReadThroughThePageCacheTests(TestCase):
             [(self.articles[0].pk, 60), (self.articles[1].pk, 30), (self.articles[2].pk, 20)],
         )
 
-    def test_the_article_page_shows_the_list_too_in_each_edition(self):
+    def test_the_article_page_fetches_its_editions_list_from_a_page_of_its_own(self):
         make_article(slug="in-english", title="In English", language="en")
         for _ in range(2):
             read(reader(), "/articles/story-7/")
         read(reader(), "/en/articles/in-english/")
         later = time.time() + 301  # once the lists rendered with the first reads are due
         with mock.patch("time.time", return_value=later):
+            article = reader().get("/articles/story-1/")
+            # The story names where its script finds the list, and links there without it.
+            self.assertEqual(most_read_lists(article), {})
+            self.assertContains(article, 'data-most-read="/most-read/"')
+            self.assertContains(article, '<a href="/most-read/">Les plus lus</a>')
             self.assertEqual(
-                most_read_lists(reader().get("/articles/story-1/")),
+                most_read_lists(reader().get("/most-read/")),
                 {"Sur 24 heures": ["Story 7"], "Sur 7 jours": ["Story 7"]},
             )
             # The English edition counts its own readers.
-            page = reader().get("/en/articles/story-1/")
+            self.assertContains(
+                reader().get("/en/articles/story-1/"), 'data-most-read="/en/most-read/"'
+            )
+            page = reader().get("/en/most-read/")
         self.assertEqual(
             most_read_lists(page),
             {"Last 24 hours": ["In English"], "Last 7 days": ["In English"]},
         )
         self.assertContains(page, '<li><a href="/en/articles/in-english/">In English</a></li>')
+        self.assertContains(page, '<meta name="robots" content="noindex">')
 
     def test_the_list_is_a_little_stale_then_rendered_again(self):
         read(reader(), "/articles/story-1/")
@@ -118,11 +127,16 @@ class MostReadThroughThePageCacheTests(TestCase):
     @override_settings(CARNET_PURGE_URL="http://127.0.0.1:6081/")
     def test_caches_in_front_keep_the_pages_that_show_it_no_longer_than_the_list(self):
         read(reader(), "/articles/story-1/")
-        for path in ["/", "/articles/story-3/"]:
+
+        def s_maxage(path: str) -> int:
+            cache_control = reader().get(path)["Cache-Control"]
+            return int(re.search(r"s-maxage=(\d+)", cache_control).group(1))
+
+        for path in ["/", "/most-read/"]:
             with self.subTest(path=path):
-                cache_control = reader().get(path)["Cache-Control"]
-                s_maxage = int(re.search(r"s-maxage=(\d+)", cache_control).group(1))
-                self.assertLessEqual(s_maxage, 300)
+                self.assertLessEqual(s_maxage(path), 300)
+        # The story fetches the list: it is kept until it changes, like any page.
+        self.assertGreater(s_maxage("/articles/story-3/"), 3600)
 
     def test_an_unpublished_article_leaves_the_list_at_its_next_rendering(self):
         read(reader(), "/articles/story-1/")
@@ -259,7 +273,10 @@ class WithoutRedisTests(TestCase):
         cls.article = make_article(slug="uncounted")
 
     def test_the_page_asks_for_no_count_and_shows_no_list(self):
-        self.assertNotContains(reader().get("/articles/uncounted/"), "data-count-read")
+        article = reader().get("/articles/uncounted/")
+        self.assertNotContains(article, "data-count-read")
+        self.assertNotContains(article, "most-read")
         self.assertNotContains(reader().get("/"), "most-read")
+        self.assertEqual(reader().get("/most-read/").status_code, 404)
         response = reader().post("/read/", {"article": self.article.pk})
         self.assertEqual(response.status_code, 204)
