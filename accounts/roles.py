@@ -50,6 +50,13 @@ MODERATOR = [
     ("comments", "view_comment"),
     ("comments", "change_comment"),
 ]
+# The newsletter's subscribers: readers' addresses, shown by that list alone
+# (newsletter/admin.py), to the Editor-in-chief, who runs the newsletter and signs in with
+# a second step; they may end a subscription a reader asks them to end, nothing more.
+NEWSLETTER = [
+    ("newsletter", "view_subscriber"),
+    ("newsletter", "change_subscriber"),
+]
 ROLES = {
     "Contributors": CONTRIBUTOR,
     "Editors": EDITOR,
@@ -62,6 +69,7 @@ ROLES = {
         ("pages", "view_page"),
         # The notices of held comments reach them: they moderate too.
         *MODERATOR,
+        *NEWSLETTER,
     ],
     "Moderators": MODERATOR,
 }
