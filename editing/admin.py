@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import path
 from django.utils.html import format_html
@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from editing.models import Image
+from sitewide.storage import MediaStoreUnavailable
+from sitewide.uploads import STORE_UNAVAILABLE
 
 
 class LabelledFileInput(AdminFileWidget):
@@ -102,8 +104,14 @@ class ImageAdmin(admin.ModelAdmin):
                 for field, field_errors in form.errors.get_json_data().items()
             }
             return JsonResponse({"errors": errors}, status=400)
-        image = self.save_form(request, form, change=False)
-        self.save_model(request, image, form, change=False)
-        self.save_related(request, form, formsets=[], change=False)
-        self.log_addition(request, image, self.construct_change_message(request, form, []))
+        try:
+            # All or nothing, as the add page's own transaction.
+            with transaction.atomic():
+                image = self.save_form(request, form, change=False)
+                self.save_model(request, image, form, change=False)
+                self.save_related(request, form, formsets=[], change=False)
+                self.log_addition(request, image, self.construct_change_message(request, form, []))
+        except MediaStoreUnavailable:
+            # The store failed after the form's check of it: nothing is kept.
+            return JsonResponse({"errors": {"file": [str(STORE_UNAVAILABLE)]}}, status=503)
         return JsonResponse({"image": image.as_editor_json()}, status=201)

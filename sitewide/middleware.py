@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 
 from sitewide import languages
 from sitewide.http import is_site_path
+from sitewide.storage import MediaStoreUnavailable
 
 
 class LocaleMiddleware:
@@ -115,6 +116,11 @@ class DatabaseOutageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, MediaStoreUnavailable):
+            # The store failed after the upload form's own check of it (sitewide/uploads.py):
+            # the save is rolled back with the request's transaction, nothing half-saved.
+            logger.error("The media storage does not answer", exc_info=exception)
+            return outage_response(request, media=True)
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         global _outage_logged
@@ -127,7 +133,8 @@ class DatabaseOutageMiddleware:
         return outage_response(request)
 
 
-def outage_response(request: HttpRequest) -> HttpResponse:
+def outage_response(request: HttpRequest, *, media: bool = False) -> HttpResponse:
+    """503 with Retry-After: the database is out of reach, or the media storage (media)."""
     kept_text = ""
     if request.method == "POST":
         kept_text = next((request.POST[f] for f in KEPT_FIELDS if request.POST.get(f)), "")
@@ -137,7 +144,12 @@ def outage_response(request: HttpRequest) -> HttpResponse:
         home_url = "/"
     content = loader.render_to_string(
         "503.html",
-        {"retry_after": OUTAGE_RETRY_AFTER, "kept_text": kept_text, "home_url": home_url},
+        {
+            "retry_after": OUTAGE_RETRY_AFTER,
+            "kept_text": kept_text,
+            "home_url": home_url,
+            "media": media,
+        },
     )
     response = HttpResponse(content, status=503)
     response["Retry-After"] = str(OUTAGE_RETRY_AFTER)

@@ -32,6 +32,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+# An upload the media storage could not take (a bucket out of reach, refused credentials).
+STORE_UNAVAILABLE = _(
+    "The image could not be stored: the media storage does not answer. "
+    "Nothing was saved; try again in a few minutes."
+)
 # Pillow's name for each format Carnet keeps, and the extension a file of it gets. An
 # MPO (a camera's JPEG with a second picture in it) is kept as the JPEG of its first.
 EXTENSIONS = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png", "WEBP": ".webp"}
@@ -146,13 +151,7 @@ class UploadedImageField(models.ImageField):
         try:
             self.storage.exists(self.generate_filename(model_instance, reencoded.name))
         except OSError:
-            raise ValidationError(
-                _(
-                    "The image could not be stored: the media storage does not answer. "
-                    "Nothing was saved; try again in a few minutes."
-                ),
-                code="media_store_unavailable",
-            ) from None
+            raise ValidationError(STORE_UNAVAILABLE, code="media_store_unavailable") from None
         return reencoded
 
     def pre_save(self, model_instance, add):

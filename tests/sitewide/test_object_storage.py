@@ -9,6 +9,7 @@ import tempfile
 import urllib.request
 from email.message import Message
 from pathlib import Path
+from unittest import mock
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -190,6 +191,21 @@ class AStoreThatDoesNotAnswerTests(TestCase):
                 self.assertEqual(dialog.json()["errors"], {"file": [error.messages[0]]})
                 self.assertFalse(Image.objects.exists())
                 self.assertEqual(files_under(self.media_root), [])
+
+    def test_a_store_failing_after_the_check_answers_503_and_nothing_is_saved(self):
+        closed = s3.media_settings("carnet-media", url=f"http://127.0.0.1:{s3.free_port()}")
+        with (
+            override_settings(**closed),
+            # The form's check passes (the store answered it), then the write fails.
+            mock.patch.object(S3MediaStorage, "exists", return_value=False),
+            self.assertLogs("sitewide.middleware", "ERROR"),
+        ):
+            page = self.client.post(ADD_FORM, upload())
+            self.assertContains(page, "stockage de ses médias", status_code=503)
+            dialog = self.client.post(UPLOAD, upload())
+            self.assertEqual(dialog.status_code, 503)
+            self.assertEqual(list(dialog.json()["errors"]), ["file"])
+        self.assertFalse(Image.objects.exists())
 
     def test_the_store_failing_after_the_check_is_raised_as_unavailable(self):
         for why, broken in self.broken_stores():
