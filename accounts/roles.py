@@ -41,6 +41,8 @@ EDITOR = [
     ("blog", "add_category"),
     ("blog", "change_category"),
     ("taggit", "change_tag"),
+    # The newsletter's issues of what they publish: read only (newsletter/admin.py).
+    ("newsletter", "view_issue"),
 ]
 # Members of these groups, like superusers, must give a second step when signing in while
 # settings.TWO_STEP_REQUIRED is on (accounts/twostep.py).

@@ -206,7 +206,10 @@ def site_url(path: str) -> str:
 
 def issue_context(issue: Issue) -> dict:
     """What every copy of the issue shows: the same for all its subscribers."""
-    articles = [issue.article]
+    return articles_context([issue.article])
+
+
+def articles_context(articles: list[Article]) -> dict:
     return {
         "site_name": SiteSettings.load().site_name,
         "site_url": site_url("/"),
@@ -219,6 +222,35 @@ def issue_context(issue: Issue) -> dict:
             for article in articles
         ],
     }
+
+
+def preview(article: Article) -> EmailMultiAlternatives:
+    """The article's mail as its subscribers would get it, for an editor: the links to a
+    subscriber's own pages lead to the site's front page instead."""
+    front = site_url("/")
+    return message(articles_context([article]), "", article.language, front, front)
+
+
+def send_test(article: Article, address: str) -> None:
+    """Queue the article's mail to an editor's own address (a test send)."""
+
+    def enqueue() -> None:
+        send_test_copy.enqueue(article.pk, address)
+
+    if isinstance(send_test_copy.get_backend(), DatabaseBackend):
+        enqueue()
+    else:
+        transaction.on_commit(enqueue, robust=True)
+
+
+@task
+def send_test_copy(article_pk: int, address: str) -> int:
+    article = Article.objects.filter(pk=article_pk).first()
+    if article is None:
+        return 0
+    mail = preview(article)
+    mail.to = [address]
+    return mailers[MAILER].send_messages([mail])
 
 
 def message(context: dict, to: str, language: str, unsubscribe: str, manage: str):
@@ -236,7 +268,10 @@ def message(context: dict, to: str, language: str, unsubscribe: str, manage: str
     }
     # One line, whatever a title holds: a header has no line breaks.
     mail = EmailMultiAlternatives(
-        subject=" ".join(subject.split()), body=text.strip() + "\n", to=[to], headers=headers
+        subject=" ".join(subject.split()),
+        body=text.strip() + "\n",
+        to=[to] if to else [],
+        headers=headers,
     )
     mail.attach_alternative(html, "text/html")
     return mail
