@@ -266,7 +266,7 @@ class ArticleAdmin(RevisionAdmin):
 
     @admin.display(description=_("current status"))
     def current_status(self, article: Article) -> str:
-        """Where the article stands, in words: "Scheduled for 1 December 2026 at 08:00"."""
+        """Where the article stands, in words: "Scheduled for December 1, 2026, 08:00"."""
         return article.state_label()
 
     @admin.display(description=_("lead story"), ordering="-featured")

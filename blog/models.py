@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Concat, TruncMonth
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -865,7 +865,7 @@ class Article(models.Model):
         return "scheduled" if self.is_scheduled() else self.status
 
     def state_label(self) -> str:
-        """The status in words, as the admin shows it: "Scheduled for 1 December 2026 at
+        """The status in words, as the admin shows it: "Scheduled for December 1, 2026,
         08:00" for a published article whose time has not come."""
         if self.is_scheduled():
             return _("Scheduled for %(when)s") % {"when": local_time_words(self.published_at)}
@@ -1164,12 +1164,9 @@ reversion.register(
 
 
 def local_time_words(when: datetime.datetime) -> str:
-    """ "1 December 2026 at 08:00", in the active language and the site's time zone."""
-    when = timezone.localtime(when)
-    return _("%(date)s at %(time)s") % {
-        "date": formats.date_format(when, "DATE_FORMAT"),
-        "time": formats.time_format(when, "TIME_FORMAT"),
-    }
+    """ "1 décembre 2026 à 8 h 00", "December 1, 2026, 08:00": in the active language and
+    the site's time zone, worded as the public pages word it (sitewide.languages)."""
+    return languages.full_time(when)
 
 
 def tag_slug(name: str) -> str:

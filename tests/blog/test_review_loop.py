@@ -94,7 +94,7 @@ class ReviewLoopTests(TestCase):
         [message] = mail.outbox
         self.assertEqual(message.subject, "[Carnet] Votre article est programmé")
         self.assertIn(f"pour le {when.day} ", message.body)
-        self.assertIn("à 08:00", message.body)
+        self.assertIn("à 8\u00a0h\u00a000", message.body)
 
     def test_nobody_is_mailed_what_they_did_themselves(self):
         editor = make_editor(email="editor@example.com")

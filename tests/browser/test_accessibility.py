@@ -25,6 +25,7 @@ def public_pages(article) -> dict[str, str]:
         "tag index": "/tag/",
         "newsletter sign-up": "/newsletter/",
         "newsletter sign-up sent": "/newsletter/sent/",
+        "corrections": "/corrections/",
     }
 
 
@@ -39,6 +40,12 @@ def test_public_pages_have_no_axe_violations(
         locale=language, color_scheme=theme, viewport=PHONE if phone else DESKTOP, is_mobile=phone
     )
     prefix = "" if language == "fr" else f"/{language}"
+    # A correction notice at the top of the story, and on the corrections page.
+    from blog.models import Correction
+
+    Correction.objects.get_or_create(
+        article=demo, defaults={"text": "Une version précédente donnait une autre date."}
+    )
     for name, path in public_pages(demo).items():
         reader.go(prefix + path)
         expect(reader.page.locator("html")).to_have_attribute("lang", language)

@@ -110,7 +110,7 @@ def test_a_contributor_submits_and_the_editor_in_chief_reviews_and_schedules(new
         re.compile(
             # French spacing: narrow no-break spaces in the guillemets, a no-break one before ":"
             rf"«\u202f{TITLE}\u202f»\u00a0: Programmé pour le {tomorrow.day} \S+ "
-            rf"{tomorrow.year} à 08:00"
+            rf"{tomorrow.year} à 8\u00a0h\u00a000"
         )
     )
     row = page.locator("#result_list tr", has=page.get_by_role("link", name=TITLE))
