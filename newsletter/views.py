@@ -156,9 +156,27 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         "subscriber": subscriber,
         "form": form,
         "saved": "saved" in request.GET,
+        "token": token,
         "unsubscribe_url": subscriber.unsubscribe_url(),
     }
     return _private(render(request, "newsletter/manage.html", context))
+
+
+@sensitive_variables("token")
+@origin_protected
+@require_http_methods(["GET", "HEAD", "POST"])
+def erase(request: HttpRequest, token: str) -> HttpResponse:
+    """Delete the subscription, address and record of what was sent, from the manage
+    link: asked on GET, done on POST. (A commenter's erasure deletes it too.)"""
+    subscriber = _open(request, MANAGE, token)
+    if isinstance(subscriber, HttpResponse):
+        return subscriber
+    if request.method != "POST":
+        return _private(render(request, "newsletter/erase.html", {"subscriber": subscriber}))
+    number = subscriber.pk
+    subscriber.delete()
+    logger.info("Newsletter subscriber %s erased their data", number)
+    return _private(render(request, "newsletter/erase.html", {"erased": True}))
 
 
 @sensitive_variables("token")

@@ -88,6 +88,7 @@ def test_public_pages_have_no_axe_violations(
     for name, path in {
         "newsletter confirmation": subscriber.confirm_url(),
         "newsletter manage page": subscriber.manage_url(),
+        "newsletter erase page": f"{subscriber.manage_url()}erase/",
         "newsletter unsubscribe page": subscriber.unsubscribe_url(),
     }.items():
         reader.go(path)

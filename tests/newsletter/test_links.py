@@ -134,3 +134,26 @@ class ConfirmTests(TestCase):
         self.assertEqual(response.status_code, 410)
         subscriber.refresh_from_db()
         self.assertIsNone(subscriber.confirmed_at)
+
+
+class EraseTests(TestCase):
+    def test_the_manage_link_erases_the_subscription_after_asking(self):
+        subscriber = make_subscriber(email="gone@example.org")
+        manage = subscriber.manage_url()
+        page = self.client.get(manage)
+        self.assertContains(page, f'href="{manage}erase/"')
+        asked = self.client.get(f"{manage}erase/")
+        self.assertContains(asked, "<button")
+        self.assertTrue(Subscriber.objects.exists())
+        done = self.client.post(f"{manage}erase/")
+        self.assertContains(done, "Vos données sont effacées")
+        self.assertFalse(Subscriber.objects.exists())
+        # Its links open on nothing now.
+        self.assertEqual(self.client.get(manage).status_code, 404)
+        self.assertEqual(self.client.post(subscriber.unsubscribe_url()).status_code, 404)
+
+    def test_an_altered_link_erases_nothing(self):
+        subscriber = make_subscriber()
+        response = self.client.post(subscriber.manage_url()[:-3] + "xx/erase/")
+        self.assertEqual(response.status_code, 400)
+        self.assertTrue(Subscriber.objects.exists())
