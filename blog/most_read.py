@@ -77,9 +77,10 @@ def is_bot(user_agent: str) -> bool:
     return not user_agent or BOTS.search(user_agent) is not None
 
 
-def may_count(ip: str | None) -> bool:
-    """Whether this client may be counted once more this minute (also when Redis is
-    down: the count then fails anyway)."""
+def may_count(ip: str | None) -> bool | None:
+    """Whether this client may be counted once more this minute: True, False past the
+    limit, None when Redis does not answer (nothing is counted then, without a second
+    wait on it)."""
     limit = settings.MOST_READ_PER_MINUTE
     client = _redis()
     if not limit or ip is None or client is None:
@@ -92,8 +93,8 @@ def may_count(ip: str | None) -> bool:
         pipe.expire(key, 60)
         count, _ = pipe.execute()
     except CACHE_ERRORS:
-        logger.warning("Redis unavailable: reads not limited", exc_info=True)
-        return True
+        logger.warning("Redis unavailable: a read not counted", exc_info=True)
+        return None
     return count <= limit
 
 
@@ -112,26 +113,34 @@ def count(edition: str, article_pk: int) -> None:
         logger.warning("Redis unavailable: a read not counted", exc_info=True)
 
 
-def ranking(edition: str, hours: int, length: int) -> list[tuple[int, int]]:
-    """The `length` most-read article pks of the last `hours` hours in this edition, with
-    their reads, most read first (the pk breaking ties); empty without Redis."""
+def rankings(edition: str, windows: tuple[int, ...], length: int) -> dict[int, list]:
+    """For each window of hours, the `length` most-read article pks of this edition, with
+    their reads, most read first (the newer article breaking ties): one round trip to
+    Redis for all of them (one wait, if it is down). Empty without Redis."""
     client = _redis()
     if client is None:
-        return []
+        return {hours: [] for hours in windows}
     now = timezone.now()
-    buckets = [_bucket(edition, now - datetime.timedelta(hours=hour)) for hour in range(hours)]
-    union = _key(f"{edition}:last-{hours}h")
     try:
         # One transaction: two workers ranking at once never read each other's union.
         pipe = client.pipeline(transaction=True)
-        pipe.zunionstore(union, buckets)
-        pipe.zrange(union, 0, length - 1, desc=True, withscores=True)
-        pipe.delete(union)
-        _, top, _ = pipe.execute()
+        for hours in windows:
+            union = _key(f"{edition}:last-{hours}h")
+            hourly = [_bucket(edition, now - datetime.timedelta(hours=h)) for h in range(hours)]
+            pipe.zunionstore(union, hourly)
+            pipe.zrange(union, 0, length - 1, desc=True, withscores=True)
+            pipe.delete(union)
+        answers = pipe.execute()
     except CACHE_ERRORS:
         logger.warning("Redis unavailable: no most-read list", exc_info=True)
-        return []
-    return sorted(((int(pk), int(reads)) for pk, reads in top), key=lambda x: (-x[1], -x[0]))
+        return {hours: [] for hours in windows}
+    return {
+        hours: sorted(
+            ((int(pk), int(reads)) for pk, reads in answers[3 * n + 1]),
+            key=lambda ranked: (-ranked[1], -ranked[0]),
+        )
+        for n, hours in enumerate(windows)
+    }
 
 
 def lists(edition: str, windows: tuple[int, ...] = (DAY, WEEK), length: int = LENGTH) -> list:
@@ -139,14 +148,16 @@ def lists(edition: str, windows: tuple[int, ...] = (DAY, WEEK), length: int = LE
     articles) pairs, most read first: those its lists show (a translated pair in the
     edition's language). One query for every window."""
     # A few more than shown: some may have been unpublished since.
-    rankings = [
-        (hours, [pk for pk, _ in ranking(edition, hours, length * 2)]) for hours in windows
+    ranked_pks = [
+        (hours, [pk for pk, _ in ranked])
+        for hours, ranked in rankings(edition, windows, length * 2).items()
     ]
-    pks = {pk for _, ranked in rankings for pk in ranked}
+    pks = {pk for _, ranked in ranked_pks for pk in ranked}
     if not pks:
         return [(hours, []) for hours in windows]
     found = Article.objects.published().for_edition(edition).filter(pk__in=pks)
     by_pk = {article.pk: article for article in found.only("title", "slug", "language")}
     return [
-        (hours, [by_pk[pk] for pk in ranked if pk in by_pk][:length]) for hours, ranked in rankings
+        (hours, [by_pk[pk] for pk in ranked if pk in by_pk][:length])
+        for hours, ranked in ranked_pks
     ]

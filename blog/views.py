@@ -420,11 +420,13 @@ def count_read(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest("article: the number of a published article.")
     if most_read.is_bot(request.headers.get("User-Agent", "")):
         return HttpResponse(status=204)
-    if not most_read.may_count(client_ip(request)):
+    allowed = most_read.may_count(client_ip(request))
+    if allowed is False:
         return HttpResponse(
             "Too many reads from this address.", status=429, headers={"Retry-After": "60"}
         )
     if not Article.objects.published().filter(pk=pk).exists():
         return HttpResponseNotFound("No such published article.")
-    most_read.count(get_language(), int(pk))
+    if allowed:  # None: Redis did not answer
+        most_read.count(get_language(), int(pk))
     return HttpResponse(status=204)

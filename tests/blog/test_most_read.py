@@ -1,7 +1,9 @@
 """Les plus lus: reads counted by a beacon into Redis, behind the page cache, and the
 edition's most-read lists on the front page and the article pages.
 
-On the Redis every test machine runs (db 15, as tests/sitewide/test_redis.py).
+On the Redis every test machine runs, in a database of their own (7): the other tests
+on Redis (db 15) empty theirs between tests, which would drop pages and counts here
+when both run at once.
 """
 
 import datetime
@@ -18,7 +20,7 @@ from blog.models import Article
 from tests.base import make_article, make_draft, make_editor, make_scheduled
 from tests.sitewide.test_redis import redis_cache
 
-REDIS = redis_cache("redis://127.0.0.1:6379/15")
+REDIS = redis_cache("redis://127.0.0.1:6379/7")
 A_BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 BEACON = re.compile(r'data-count-read="(?P<url>[^"]+)" data-article="(?P<article>\d+)"')
 LIST = re.compile(r'<section class="most-read".*?</section>', re.S)
@@ -69,8 +71,8 @@ class MostReadThroughThePageCacheTests(TestCase):
         random.Random(23).shuffle(reads)
         readers = [reader(f"192.0.2.{n}") for n in range(1, 6)]
         statuses = [read(readers[i % 5], f"/articles/story-{n}/") for i, n in enumerate(reads)]
-        # Most of the pages came from the page cache, and were counted all the same.
-        self.assertGreater(statuses.count("Carnet; hit"), len(reads) // 2)
+        # Every read after an article's first came from the page cache, and was counted.
+        self.assertEqual(statuses.count("Carnet; hit"), len(reads) - 200)
 
         # The list the pages show is rendered again every MOST_READ_SECONDS.
         with mock.patch("time.time", return_value=time.time() + 301):
@@ -78,7 +80,7 @@ class MostReadThroughThePageCacheTests(TestCase):
         top = ["Story 0", "Story 1", "Story 2", "Story 3", "Story 4"]
         self.assertEqual(lists, {"Sur 24 heures": top, "Sur 7 jours": top})
         self.assertEqual(
-            most_read.ranking("fr", most_read.DAY, 3),
+            most_read.rankings("fr", (most_read.DAY,), 3)[most_read.DAY],
             [(self.articles[0].pk, 60), (self.articles[1].pk, 30), (self.articles[2].pk, 20)],
         )
 
@@ -185,7 +187,7 @@ class CountEndpointTests(TestCase):
         cls.scheduled = make_scheduled(slug="a-scheduled-one")
 
     def counts(self) -> list[tuple[int, int]]:
-        return most_read.ranking("fr", most_read.DAY, 10)
+        return most_read.rankings("fr", (most_read.DAY,), 10)[most_read.DAY]
 
     def test_a_read_is_one_query_and_counted(self):
         # Whether the article is published.
@@ -256,11 +258,14 @@ class RedisDownTests(TestCase):
         cls.article = make_article(slug="read-anyway", title="Read anyway")
 
     def test_counting_fails_quietly_and_the_list_is_left_out(self):
-        with self.assertLogs("blog.most_read", level="WARNING"):
+        # Redis is asked once (each wait costs a worker its timeout), then given up.
+        with self.assertLogs("blog.most_read", level="WARNING") as logs:
             response = reader().post("/read/", {"article": self.article.pk})
         self.assertEqual(response.status_code, 204)
-        with self.assertLogs(level="WARNING"):
+        self.assertEqual(len(logs.records), 1)
+        with self.assertLogs("blog.most_read", level="WARNING") as logs:
             front = reader().get("/")
+        self.assertEqual(len(logs.records), 1)
         self.assertContains(front, "Read anyway")
         self.assertNotContains(front, "most-read")
 
