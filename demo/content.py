@@ -26,7 +26,7 @@ from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
 from accounts.models import User
-from blog.models import Article, Category, search_vector
+from blog.models import Article, Category, Correction, search_vector
 from blog.search import search_text
 from editing.models import Image
 from pages.models import Page
@@ -322,6 +322,40 @@ def ensure_translated_pair(author: User) -> list[Article]:
         french.translation = english
         french.save()
     return pair
+
+
+# A notice on each of the translated pair: what /corrections/ and a corrected story
+# look like (the seed article stays exactly as the seed page has it).
+CORRECTIONS = {
+    TRANSLATED_PAIR[0]["slug"]: (
+        Correction.Kind.CORRECTION,
+        "Une version précédente de cet article indiquait que quatre pays votaient cette "
+        "année ; ils sont trois.",
+    ),
+    TRANSLATED_PAIR[1]["slug"]: (
+        Correction.Kind.CORRECTION,
+        "An earlier version of this article said four countries vote this year; three do.",
+    ),
+}
+
+
+def ensure_corrections(editor: User) -> list[Correction]:
+    """The translated pair's correction notices, each added once, three hours after the
+    article's publication."""
+    notices = []
+    for article in Article.objects.filter(slug__in=CORRECTIONS).order_by("pk"):
+        kind, text = CORRECTIONS[article.slug]
+        notice = article.corrections.filter(kind=kind).first()
+        if notice is None:
+            notice = Correction.objects.create(
+                article=article,
+                kind=kind,
+                text=text,
+                author=editor,
+                created_at=article.published_at + datetime.timedelta(hours=3),
+            )
+        notices.append(notice)
+    return notices
 
 
 def ensure_seed_comment(article: Article, moderator: User):

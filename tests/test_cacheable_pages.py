@@ -54,6 +54,8 @@ class CacheablePageTests(TestCase):
             "/feed/",
             "/feed/atom/",
             "/feed/comments/",
+            "/corrections/",
+            "/corrections/feed/",
             "/pages/a-propos/",
             "/comments/manage/",
         ]

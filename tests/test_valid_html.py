@@ -59,6 +59,7 @@ class DemoTestCase(TemporaryMediaMixin, TestCase):
             f"/archive/{month.year}/{month.month}/",
             "/archive/",
             "/tag/",
+            "/corrections/",
             "/pages/a-propos/",
             "/search/",
             "/search/?q=elections",
@@ -117,6 +118,8 @@ class FeedTests(DemoTestCase):
             f"{self.seed.category.get_absolute_url()}feed/",
             f"/tag/{tag.slug}/feed/",
             f"{self.seed.author.get_absolute_url()}feed/",
+            "/corrections/feed/",
+            "/corrections/feed/atom/",
         ]
         for path in feeds + ["/en" + path for path in feeds]:
             with self.subTest(path=path):

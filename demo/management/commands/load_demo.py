@@ -43,6 +43,7 @@ class Command(BaseCommand):
             content.ensure_seed_comment(article, accounts.users["moderator"])
             content.ensure_front_page(accounts.users["editor"], accounts.users["moderator"])
             content.ensure_translated_pair(accounts.users["editor"])
+            content.ensure_corrections(accounts.users["editor"])
             content.ensure_seed_revisions(article, accounts.users["editor"])
             content.ensure_review_article(accounts.users["contributor"])
             content.ensure_pages(accounts.users["editor"])
