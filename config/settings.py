@@ -159,6 +159,8 @@ INSTALLED_APPS = [
     "axes",
     # The task queue: tasks wait in a table of the same database for `manage.py db_worker`.
     "django_tasks_db",
+    # Email services' APIs and webhooks for the newsletter (docs/newsletter.md#providers).
+    "anymail",
     # Revisions of articles and pages (compare and restore: sitewide/revisions.py).
     "reversion",
     # The admin's rich-text editor (ProseMirror, shipped as static files).
@@ -441,6 +443,14 @@ NEWSLETTER_MAILER_BACKEND = env_str("NEWSLETTER_MAILER_BACKEND")
 MAILERS["newsletter"] = (
     {"BACKEND": NEWSLETTER_MAILER_BACKEND} if NEWSLETTER_MAILER_BACKEND else MAILERS["default"]
 )
+# django-anymail's settings, one environment variable each: ANYMAIL_MAILGUN_API_KEY is its
+# MAILGUN_API_KEY. With any of them set, its webhooks answer under /anymail/ (config/urls.py);
+# ANYMAIL_WEBHOOK_SECRET ("user:password") is the basic auth they then require.
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_") and value
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Carnet <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

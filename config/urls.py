@@ -39,6 +39,11 @@ urlpatterns += [
     path("csp-report", sitewide_views.csp_report, name="csp_report"),
 ]
 
+if settings.ANYMAIL:
+    # An email service's tracking webhooks: bounces and complaints end subscriptions
+    # (newsletter/providers.py). Only once configured: an unconfigured one would fail.
+    urlpatterns += [path("anymail/", include("anymail.urls"))]
+
 if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(

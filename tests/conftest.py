@@ -23,6 +23,12 @@ TEST_SETTINGS = override_settings(
     # No test asks YouTube or Mastodon anything; tests/sitewide/test_embeds.py answers
     # for them.
     EMBED_LOOKUPS=False,
+    # A configured email service, so that anymail's webhooks answer (config/urls.py reads
+    # this when first imported); tests/newsletter/test_providers.py signs its posts so.
+    ANYMAIL={
+        "WEBHOOK_SECRET": "carnet:webhook-secret",
+        "MAILGUN_WEBHOOK_SIGNING_KEY": "mailgun-signing-key",
+    },
 )
 
 
