@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from editing.models import Image
-from sitewide.storage import MediaStoreUnavailable
-from sitewide.uploads import STORE_UNAVAILABLE
+from sitewide.uploads import STORE_UNAVAILABLE, MediaStoreUnavailable
 
 
 class LabelledFileInput(AdminFileWidget):

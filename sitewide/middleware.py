@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 
 from sitewide import languages
 from sitewide.http import is_site_path
-from sitewide.storage import MediaStoreUnavailable
+from sitewide.uploads import MediaStoreUnavailable
 
 
 class LocaleMiddleware:

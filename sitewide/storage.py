@@ -15,6 +15,8 @@ What every deployment gets, not an operator's choice:
 - short timeouts, so that a store that does not answer fails an editor's upload in
   seconds, and every failure of the store raised as MediaStoreUnavailable (an OSError):
   an upload form turns it into a field error, a reader's page never asks the store.
+
+boto3 takes most of a second to import: this module is imported only when configured.
 """
 
 import functools
@@ -26,12 +28,10 @@ from django.utils.encoding import filepath_to_uri
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
+from sitewide.uploads import MediaStoreUnavailable
+
 # A year: the longest lifetime caches honour; the content never changes under a name.
 CACHE_CONTROL = "public, max-age=31536000, immutable"
-
-
-class MediaStoreUnavailable(OSError):
-    """The object store could not be reached, refused our credentials or the bucket."""
 
 
 def _store_errors(method):

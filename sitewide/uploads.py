@@ -32,6 +32,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+
+class MediaStoreUnavailable(OSError):
+    """The media storage could not be reached, or refused our credentials or the bucket
+    (raised by sitewide.storage, the S3 backend)."""
+
+
 # An upload the media storage could not take (a bucket out of reach, refused credentials).
 STORE_UNAVAILABLE = _(
     "The image could not be stored: the media storage does not answer. "
