@@ -218,6 +218,14 @@ class RevisionAdmin(admin.ModelAdmin):
 
         return KeptFieldsForm
 
+    def get_formset_kwargs(self, request, obj, inline, prefix) -> dict:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        kept = getattr(request, "_carnet_kept_inlines", None)
+        if kept is not None and f"{prefix}-TOTAL_FORMS" in kept:
+            # A merged form's inlines show the rows the refused save sent, not lost.
+            kwargs.update(data=kept.copy(), files=request.FILES)
+        return kwargs
+
     def construct_change_message(self, request, form, formsets, add=False):
         """Name the changed fields in the revision too (the form saved them just now)."""
         extra = self.revision_extra(request, form.instance)
@@ -554,6 +562,8 @@ class RevisionAdmin(admin.ModelAdmin):
         as_get.method = "GET"
         as_get.POST = QueryDict()
         as_get._carnet_kept_fields = kept
+        # The inlines' rows (an article's new correction notice) as they were sent.
+        as_get._carnet_kept_inlines = request.POST
         messages.info(
             request,
             _("Your choices are in the form below; nothing is saved yet. Check it, then save.")

@@ -352,3 +352,48 @@ class CorrectionAdminTests(TestCase):
         response = self.post(self.editor, self.article, existing, initial=1)
         self.assertEqual(response.status_code, 302, response.content[:3000])
         self.assertFalse(Correction.objects.exists())
+
+    def test_restoring_an_earlier_revision_keeps_the_notices(self):
+        self.post(self.editor, self.article)  # a revision from before the notice
+        self.post(self.editor, self.article, self.notice())
+        first = Version.objects.get_for_object(self.article).order_by("pk").first()
+        url = f"/admin/blog/article/{self.article.pk}/history/{first.pk}/restore/"
+        self.assertRedirects(
+            self.client.post(url),
+            f"/admin/blog/article/{self.article.pk}/history/",
+            fetch_redirect_response=False,
+        )
+        self.assertEqual(
+            list(Correction.objects.values_list("text", flat=True)),
+            ["The vote is on Tuesday, not Monday."],
+        )
+
+    def test_a_notice_sent_with_a_refused_stale_save_is_kept_through_the_merge(self):
+        sign_in(self.client, self.editor)
+        opened = self.client.get(self.change_url(self.article)).context["edited_from"]
+        self.post(self.editor, self.article)  # someone's save in between
+        published = timezone.localtime(self.article.published_at)
+        stale = {
+            **article_form_data(
+                title=self.article.title,
+                slug=self.article.slug,
+                author=self.editor.pk,
+                published_at_0=f"{published:%Y-%m-%d}",
+                published_at_1=f"{published:%H:%M:%S}",
+                _edited_from=opened,
+            ),
+            **inline_data(self.notice(text="Typed before the conflict.")),
+        }
+        refused = self.client.post(self.change_url(self.article), stale)
+        self.assertEqual(refused.status_code, 409)
+        merged = self.client.post(
+            self.change_url(self.article),
+            {
+                **dict(refused.context["kept"]),
+                "_edited_from": refused.context["edited_from"],
+                "_conflict": "merge",
+            },
+        )
+        self.assertEqual(merged.status_code, 200)
+        self.assertContains(merged, "Typed before the conflict.")
+        self.assertFalse(Correction.objects.exists())  # not saved yet
