@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
 from tests.browser.test_conflicts import assert_accessible_everywhere
+from tests.browser.test_editing import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -115,3 +116,29 @@ def test_an_english_reader_signs_up_on_a_phone_and_leaves_from_the_unsubscribe_p
     )
     subscriber.refresh_from_db()
     assert subscriber.unsubscribed_at is not None
+
+
+def test_the_editor_in_chief_finds_a_subscriber_and_ends_the_subscription(demo, browsing):
+    from newsletter.models import Subscriber
+    from tests.base import make_subscriber
+
+    asking = make_subscriber(email="wants.out@example.com")
+    make_subscriber(email="stays@example.com", language="en")
+    make_subscriber(email="waiting@example.com", confirmed_at=None)
+    chief = browsing()
+    page = chief.page
+    log_in(page, "editor")  # the demo's editor is the Editor-in-chief
+    page.goto("/admin/newsletter/subscriber/")
+    expect(page.locator("#changelist-filter")).to_contain_text("Confirmé (2)")
+    expect(page.locator("#changelist-filter")).to_contain_text("En attente de confirmation (1)")
+    assert_accessible_everywhere(chief, "the subscriber list")
+    page.get_by_role("link", name="Confirmé (2)").click()
+    expect(page.locator("#result_list tbody tr")).to_have_count(2)
+    page.locator(f'input[name="_selected_action"][value="{asking.pk}"]').check()
+    page.locator('select[name="action"]').select_option("unsubscribe")
+    page.get_by_role("button", name="Exécuter").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 abonné désabonné.")
+    assert_accessible_everywhere(chief, "the subscriber list after the action")
+    asking.refresh_from_db()
+    assert asking.unsubscribed_at is not None
+    assert Subscriber.objects.confirmed().count() == 1
