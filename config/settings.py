@@ -612,6 +612,9 @@ COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 30, minimum=1
 # Newsletter (docs/newsletter.md): a sign-up not confirmed within this many hours expires,
 # its confirmation link with it.
 NEWSLETTER_CONFIRM_HOURS = env_int("NEWSLETTER_CONFIRM_HOURS", 48, minimum=1)
+# An ended subscription (unsubscribed, or refused by the mail server) is deleted, address
+# and record of what was sent, this many days after it ended.
+NEWSLETTER_ENDED_RETENTION_DAYS = env_int("NEWSLETTER_ENDED_RETENTION_DAYS", 30, minimum=1)
 # Sending (newsletter/sending.py): an issue goes out in batches of this many messages,
 # one task each, no faster than this many messages a minute (0: as fast as the mail
 # server takes them). An issue whose batches stopped (a worker killed) is taken up again

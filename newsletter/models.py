@@ -83,6 +83,13 @@ class SubscriberQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.pending().filter(created_at__lt=now - confirm_max_age())
 
+    def ended_long_ago(self, now: datetime.datetime | None = None) -> "SubscriberQuerySet":
+        """Subscriptions ended more than NEWSLETTER_ENDED_RETENTION_DAYS ago: nothing is
+        sent to them any more, and their address has no use left."""
+        now = now or timezone.now()
+        days = datetime.timedelta(days=settings.NEWSLETTER_ENDED_RETENTION_DAYS)
+        return self.filter(unsubscribed_at__lt=now - days)
+
     def for_address(self, email: str) -> "SubscriberQuerySet":
         """This address's subscriptions, however its letters are cased."""
         return self.annotate(email_lower=Lower("email")).filter(

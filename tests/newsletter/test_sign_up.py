@@ -170,15 +170,19 @@ class SignUpFormPlacesTests(TestCase):
 
 
 class PurgeTests(TestCase):
-    @override_settings(NEWSLETTER_CONFIRM_HOURS=48)
-    def test_the_daily_purge_deletes_expired_sign_ups_only(self):
-        long_ago = timezone.now() - datetime.timedelta(hours=49)
+    @override_settings(NEWSLETTER_CONFIRM_HOURS=48, NEWSLETTER_ENDED_RETENTION_DAYS=30)
+    def test_the_daily_purge_deletes_expired_sign_ups_and_long_ended_subscriptions(self):
+        now = timezone.now()
+        long_ago = now - datetime.timedelta(hours=49)
         make_subscriber(confirmed_at=None, created_at=long_ago)
+        make_subscriber(unsubscribed_at=now - datetime.timedelta(days=31))
         kept = [
             make_subscriber(confirmed_at=None),
             make_subscriber(created_at=long_ago),
+            make_subscriber(unsubscribed_at=now - datetime.timedelta(days=29)),
         ]
         out = StringIO()
         call_command("purge_newsletter_signups", stdout=out)
-        self.assertIn("Deleted 1 expired", out.getvalue())
+        self.assertIn("Deleted 1 expired newsletter sign-ups.", out.getvalue())
+        self.assertIn("Deleted 1 newsletter subscriptions ended long ago.", out.getvalue())
         self.assertCountEqual(Subscriber.objects.all(), kept)

@@ -1,0 +1,51 @@
+"""A subscriber's address is never on a public page, in a URL or in the cache: a reader
+signs up, confirms, manages and leaves, and nothing kept or shown holds the address."""
+
+import re
+from urllib.parse import quote
+
+from django.core import mail
+from django.core.cache import cache
+from django.test import Client, TestCase
+
+from newsletter.models import Subscriber, normalize_email
+from tests.base import make_article
+from tests.comments.test_privacy import traces
+
+EMAIL = "Very.Private+news@Example.org"
+
+
+class AddressNeverKeptTests(TestCase):
+    def test_no_page_url_or_cache_entry_holds_the_address(self):
+        article = make_article(slug="lue")
+        reader = Client()
+        pages = [article.get_absolute_url(), "/", "/en/", "/newsletter/", "/en/newsletter/"]
+        for url in pages:
+            reader.get(url)  # kept by the page cache, form included
+        with self.captureOnCommitCallbacks(execute=True):
+            response = reader.post(
+                "/newsletter/", {"email": EMAIL, "rhythm": "each"}, HTTP_REFERER="/articles/lue/"
+            )
+        shown = [response["Location"]]
+        confirm = re.search(r"http://testserver(/\S+)", mail.outbox[0].body)[1]
+        subscriber = Subscriber.objects.get()
+        visited = [
+            "/newsletter/sent/",
+            confirm,
+            subscriber.manage_url(),
+            subscriber.unsubscribe_url(),
+            f"{subscriber.manage_url()}erase/",
+        ]
+        reader.post(confirm)
+        for url in pages + visited:
+            page = reader.get(url)
+            shown += [url, page.content.decode(), str(page.headers)]
+        reader.post(subscriber.unsubscribe_url())
+        kept = b"".join(key.encode() + value for key, value in cache._cache.items())
+        self.assertIn(b"page", kept)  # the pages were kept
+        stored = normalize_email(EMAIL)  # Very.Private+news@example.org
+        for trace in [*traces(EMAIL), stored, quote(EMAIL), quote(stored), quote(EMAIL.lower())]:
+            with self.subTest(trace=trace):
+                self.assertNotIn(trace.encode(), kept)
+                for text in shown:
+                    self.assertNotIn(trace, text)
