@@ -1047,8 +1047,11 @@ class CorrectionQuerySet(models.QuerySet):
         )
 
     def for_edition(self, language: str) -> "CorrectionQuerySet":
-        """The notices an edition's corrections page lists: its own articles', newest first."""
-        return self.filter(article__language=language).order_by("-created_at", "-pk")
+        """The notices an edition's corrections page lists, newest first: those of the
+        articles the edition lists (ArticleQuerySet.for_edition: a translated story's
+        notices are in the edition of its language only)."""
+        articles = Article.objects.for_edition(language).order_by().values("pk")
+        return self.filter(article__in=articles).order_by("-created_at", "-pk")
 
 
 class Correction(models.Model):

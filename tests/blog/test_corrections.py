@@ -45,7 +45,7 @@ class CorrectionModelTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.french = make_article(slug="vote", language="fr")
-        cls.english = make_article(slug="poll", language="en")
+        cls.english = make_article(slug="poll", language="en", translation=cls.french)
 
     def test_a_french_notice_is_typeset_when_saved(self):
         notice = make_correction(self.french, text="Le vote a lieu mardi : pas lundi !")
@@ -59,11 +59,18 @@ class CorrectionModelTests(TestCase):
         )
         self.assertQuerySetEqual(Correction.objects.public(), [shown])
 
-    def test_an_edition_lists_its_own_articles_notices_newest_first(self):
+    def test_an_edition_lists_the_notices_of_the_articles_it_lists_newest_first(self):
         older = make_correction(self.french, created_at=NOTICE_AT - datetime.timedelta(days=1))
         newer = make_correction(self.french)
-        make_correction(self.english)
-        self.assertQuerySetEqual(Correction.objects.for_edition("fr"), [newer, older])
+        translated = make_correction(self.english)
+        # An English story with no French version is in the French edition too.
+        untranslated = make_correction(
+            make_article(language="en"), created_at=NOTICE_AT - datetime.timedelta(days=2)
+        )
+        self.assertQuerySetEqual(
+            Correction.objects.for_edition("fr"), [newer, older, untranslated]
+        )
+        self.assertQuerySetEqual(Correction.objects.for_edition("en"), [translated, untranslated])
 
     def test_its_address_is_the_notice_on_its_story_in_the_storys_edition(self):
         notice = make_correction(self.english)
@@ -75,7 +82,9 @@ class CorrectionPagesTests(TestCase):
     def setUpTestData(cls):
         SiteSettings.load()
         cls.article = make_article(slug="vote", title="Le vote", language="fr")
-        cls.english = make_article(slug="poll", title="The poll", language="en")
+        cls.english = make_article(
+            slug="poll", title="The poll", language="en", translation=cls.article
+        )
         cls.notice = make_correction(
             cls.article, text="Une version précédente donnait une <mauvaise> date."
         )

@@ -13,7 +13,7 @@ from tests.browser.test_newsroom import log_in
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 FRENCH_NOTICE = "Une version précédente de cet article datait la rencontre de 2016 et non de 2015."
-ENGLISH_NOTICE = "An earlier version of this article gave the wrong date for the vote."
+ENGLISH_NOTICE = "An earlier version of this article dated the meeting 2016, not 2015."
 
 
 def add_notice(editor, article, kind: str, text: str, update: bool = False) -> None:
@@ -36,11 +36,13 @@ def test_an_editor_corrects_a_story_and_readers_see_it_in_both_editions(newsroom
     from accounts.models import User
     from tests.base import make_article
 
+    # The story's English version: each edition lists its own version's notices.
     english = make_article(
-        title="Turnout up in the regional vote",
-        slug="turnout-up",
+        title="Moscow works with the Taliban to counter Daesh",
+        slug="moscow-works-with-the-taliban",
         language="en",
         author=User.objects.get(username="editor"),
+        translation=newsroom,
     )
 
     editor = browsing()
@@ -70,7 +72,7 @@ def test_an_editor_corrects_a_story_and_readers_see_it_in_both_editions(newsroom
     # An English reader: the English story's notice, its edition's page and feed.
     reader = browsing(locale="en")
     page = reader.page
-    reader.go("/en/articles/turnout-up/")
+    reader.go("/en/articles/moscow-works-with-the-taliban/")
     notices = page.get_by_role("region", name="Corrections and clarifications")
     expect(notices).to_contain_text("Clarification")
     expect(notices).to_contain_text(ENGLISH_NOTICE)
