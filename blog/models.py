@@ -132,6 +132,11 @@ class ArticleQuerySet(models.QuerySet):
         """Scheduled articles whose time has come, not yet taken live (go_live)."""
         return self.published().filter(going_live=True)
 
+    def sent_by_mail(self) -> "ArticleQuerySet":
+        """Mirrors Article.sends_by_mail: the newsletter's digests list these."""
+        by_category = Q(category__isnull=True) | Q(category__send_by_mail=True)
+        return self.filter(Q(send_by_mail=True) | Q(send_by_mail__isnull=True) & by_category)
+
     def editable_by(self, user) -> "ArticleQuerySet":
         """Mirrors Article.is_editable_by: one's own articles, everyone's with
         change_others_article, none without the right to change articles."""
@@ -789,7 +794,8 @@ class Article(models.Model):
 
     def sends_by_mail(self) -> bool:
         """Whether it goes to the newsletter's subscribers when published: its own
-        switch, else its category's (on without a category)."""
+        switch, else its category's (on without a category). Mirrored by
+        ArticleQuerySet.sent_by_mail()."""
         if self.send_by_mail is not None:
             return self.send_by_mail
         return self.category.send_by_mail if self.category_id else True

@@ -622,6 +622,14 @@ NEWSLETTER_ENDED_RETENTION_DAYS = env_int("NEWSLETTER_ENDED_RETENTION_DAYS", 30,
 NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 500, minimum=1)
 NEWSLETTER_RATE_PER_MINUTE = env_int("NEWSLETTER_RATE_PER_MINUTE", 600)
 NEWSLETTER_STALL_SECONDS = env_int("NEWSLETTER_STALL_SECONDS", 300, minimum=0)
+# Digests go out each day at this hour (TIME_ZONE), the weekly one on this day of the
+# week (1 Monday … 7 Sunday), with the articles published since the previous one.
+NEWSLETTER_DIGEST_HOUR = env_int("NEWSLETTER_DIGEST_HOUR", 7)
+NEWSLETTER_WEEKLY_DAY = env_int("NEWSLETTER_WEEKLY_DAY", 1, minimum=1)
+if NEWSLETTER_DIGEST_HOUR > 23 or NEWSLETTER_WEEKLY_DAY > 7:
+    raise ImproperlyConfigured(
+        "NEWSLETTER_DIGEST_HOUR must be 0 to 23 and NEWSLETTER_WEEKLY_DAY 1 (Monday) to 7."
+    )
 # Tag addresses stay ASCII ("santé" lives at /tag/sante/).
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 TAGGIT_CASE_INSENSITIVE = True

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from blog.models import Article, Category
+from blog.models import Article, ArticleQuerySet, Category
 from sitewide import languages
 
 
@@ -369,13 +369,32 @@ class Issue(models.Model):
         }
 
     def recipients(self) -> SubscriberQuerySet:
-        """Who is sent this issue: confirmed subscribers of its rhythm and language (and,
-        for an article, of its category)."""
+        """Who is sent this issue: confirmed subscribers of its rhythm and language,
+        following every category or one of its articles'."""
         if self.article_id:
-            subscribers = Subscriber.objects.for_article(self.article)
-        else:
-            subscribers = Subscriber.objects.confirmed().filter(language=self.language)
-        return subscribers.filter(rhythm=self.rhythm)
+            return Subscriber.objects.for_article(self.article).filter(rhythm=self.rhythm)
+        categories = {pk for pk in self.articles().values_list("category", flat=True) if pk}
+        chosen = Subscriber.categories.through.objects.filter(subscriber=OuterRef("pk"))
+        wanted = ~Exists(chosen) | Exists(chosen.filter(category__in=categories))
+        return Subscriber.objects.confirmed().filter(
+            wanted, language=self.language, rhythm=self.rhythm
+        )
+
+    def articles(self) -> ArticleQuerySet:
+        """What it sends: its article, or a digest's (published in its period, in its
+        language, each with its switch on), oldest first."""
+        if self.article_id:
+            return Article.objects.filter(pk=self.article_id)
+        return (
+            Article.objects.published()
+            .sent_by_mail()
+            .filter(
+                language=self.language,
+                published_at__gte=self.period_start,
+                published_at__lt=self.period_end,
+            )
+            .order_by("published_at", "pk")
+        )
 
     def progress(self) -> str:
         """Its state as the admin shows it: "Sending 120/500", "Sent 500/500"…"""

@@ -41,7 +41,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -50,6 +50,7 @@ from django_tasks_db import DatabaseBackend
 
 from blog.models import Article
 from newsletter.models import Delivery, Issue, Subscriber
+from sitewide import languages
 from sitewide.mail import RETRY_DELAYS
 from sitewide.models import SiteSettings
 
@@ -197,6 +198,52 @@ def sweep(now: datetime.datetime | None = None) -> int:
     return count
 
 
+# Digests
+
+
+def digest_due(rhythm: str, now: datetime.datetime) -> datetime.datetime:
+    """The latest time a digest of this rhythm was due at, up to now: today's (or this
+    week's) NEWSLETTER_DIGEST_HOUR, else the one before."""
+    local = timezone.localtime(now)
+    due = local.replace(hour=settings.NEWSLETTER_DIGEST_HOUR, minute=0, second=0, microsecond=0)
+    if rhythm == Subscriber.Rhythm.WEEKLY:
+        due -= datetime.timedelta(days=(local.isoweekday() - settings.NEWSLETTER_WEEKLY_DAY) % 7)
+    if due > local:
+        due -= datetime.timedelta(days=7 if rhythm == Subscriber.Rhythm.WEEKLY else 1)
+    return due
+
+
+def queue_digests(now: datetime.datetime | None = None) -> list[Issue]:
+    """Queue each digest that has come due, once (the database says): per rhythm and
+    language, the articles published since the previous digest. A period without
+    articles, or without readers for them, sends nothing."""
+    now = now or timezone.now()
+    queued = []
+    for rhythm, days in [(Subscriber.Rhythm.DAILY, 1), (Subscriber.Rhythm.WEEKLY, 7)]:
+        end = digest_due(rhythm, now)
+        for language in languages.BY_CODE:
+            digests = Issue.objects.filter(article=None, rhythm=rhythm, language=language)
+            if digests.filter(period_end__gte=end).exists():
+                continue
+            previous = digests.order_by("-period_end").first()
+            start = previous.period_end if previous else end - datetime.timedelta(days=days)
+            issue = Issue(rhythm=rhythm, language=language, period_start=start, period_end=end)
+            if not issue.articles().exists():
+                continue
+            issue.total = issue.recipients().count()
+            if not issue.total:
+                continue
+            try:
+                with transaction.atomic():
+                    issue.save()
+                    _queue_batch(issue, after=0)
+            except IntegrityError:
+                continue  # another sweep queued it
+            logger.info("Newsletter digest %s queued for %s subscribers", issue.pk, issue.total)
+            queued.append(issue)
+    return queued
+
+
 # Messages
 
 
@@ -205,23 +252,40 @@ def site_url(path: str) -> str:
 
 
 def issue_context(issue: Issue) -> dict:
-    """What every copy of the issue shows: the same for all its subscribers."""
-    return articles_context([issue.article])
+    """What every copy of the issue shows; a digest's copy then keeps the articles of the
+    subscriber's categories (for_subscriber)."""
+    return articles_context(
+        list(issue.articles()), digest="" if issue.article_id else issue.rhythm
+    )
 
 
-def articles_context(articles: list[Article]) -> dict:
+def articles_context(articles: list[Article], digest: str = "") -> dict:
     return {
         "site_name": SiteSettings.load().site_name,
         "site_url": site_url("/"),
+        "digest": digest,
         "articles": [
             {
                 "title": article.title,
                 "standfirst": article.standfirst,
                 "url": site_url(article.language_path()),
+                "category": article.category_id,
             }
             for article in articles
         ],
     }
+
+
+def for_subscriber(context: dict, subscriber: Subscriber) -> dict:
+    """A digest's context with only the articles of the subscriber's categories (all of
+    them when it chose none)."""
+    if not context["digest"]:
+        return context
+    chosen = {category.pk for category in subscriber.categories.all()}
+    if not chosen:
+        return context
+    articles = [a for a in context["articles"] if a["category"] in chosen]
+    return {**context, "articles": articles}
 
 
 def preview(article: Article) -> EmailMultiAlternatives:
@@ -266,9 +330,10 @@ def message(context: dict, to: str, language: str, unsubscribe: str, manage: str
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "List-Id": f"<newsletter.{urlsplit(settings.SITE_URL).hostname}>",
     }
-    # One line, whatever a title holds: a header has no line breaks.
+    # One line, whatever a title holds: a header has no line breaks. Split on those only
+    # (str.splitlines), not on every space: French keeps its no-break space before ":".
     mail = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
+        subject=" ".join(line.strip() for line in subject.splitlines() if line.strip()),
         body=text.strip() + "\n",
         to=[to] if to else [],
         headers=headers,
@@ -298,13 +363,15 @@ def send_to(issue: Issue, subscribers: list[Subscriber]) -> int:
     if not subscribers:
         return 0
     context = issue_context(issue)
+    if context["digest"]:
+        prefetch_related_objects(subscribers, "categories")
     backend = mailers[MAILER]
     send = _send_smtp if isinstance(backend, SMTPBackend) else _send_other
     handed = 0
     backend.open()
     try:
         for subscriber in subscribers:
-            mail = copy_for(issue, subscriber, context)
+            mail = copy_for(issue, subscriber, for_subscriber(context, subscriber))
             handed += send(backend, mail, lambda s=subscriber: _claim(issue, s))
     except BaseException:
         _drop(backend)

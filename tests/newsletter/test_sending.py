@@ -1,6 +1,7 @@
 """Sending the newsletter (newsletter/sending.py): on publish, through the queue, once."""
 
 import datetime
+import zoneinfo
 from unittest import mock
 
 from django.core import mail as outbox
@@ -369,3 +370,102 @@ class SMTPTests(TestCase):
         self.assertEqual(issue.state, "failed")
         self.assertEqual(issue.reason, "ConnectionRefusedError: Connection refused")
         self.assertEqual(DBTaskResult.objects.filter(status="READY").count(), 1)
+
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+
+
+def paris(day: int, hour: int, minute: int = 0) -> datetime.datetime:
+    """A time in November 2026, Paris time (the 2nd is a Monday)."""
+    return datetime.datetime(2026, 11, day, hour, minute, tzinfo=PARIS)
+
+
+@override_settings(
+    TASKS=DATABASE_TASKS,
+    TIME_ZONE="Europe/Paris",
+    NEWSLETTER_DIGEST_HOUR=7,
+    NEWSLETTER_WEEKLY_DAY=1,
+    NEWSLETTER_RATE_PER_MINUTE=0,
+)
+class DigestTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.objects.create(site_name="Le Carnet")
+        cls.science, cls.quiet = make_category(name="Science"), make_category(name="Brèves")
+        cls.quiet.send_by_mail = False
+        cls.quiet.save()
+        cls.daily = make_subscriber(email="daily@example.org", rhythm="daily")
+        cls.science_daily = make_subscriber(
+            email="science@example.org", rhythm="daily", categories=[cls.science]
+        )
+        cls.weekly = make_subscriber(email="weekly@example.org", rhythm="weekly")
+        make_subscriber(email="each@example.org")  # each article: in no digest
+        make_article(title="Sciences du lundi", category=cls.science, published_at=paris(2, 9))
+        make_article(title="Autre du lundi", published_at=paris(2, 10))
+        make_article(title="Brève", category=cls.quiet, published_at=paris(2, 11))
+        make_article(title="Lue en anglais", language="en", published_at=paris(2, 12))
+
+    def digests(self) -> dict[str, list[str]]:
+        """Each reader's digest subjects and the titles in them."""
+        found = {}
+        for message in outbox.outbox:
+            titles = [line for line in message.body.splitlines() if "du lundi" in line]
+            found[message.to[0]] = [message.subject, *titles]
+        return found
+
+    def test_the_daily_digest_goes_at_its_hour_with_the_days_articles_once(self):
+        self.assertEqual(sending.queue_digests(paris(3, 6, 59)), [])  # not yet
+        [issue] = sending.queue_digests(paris(3, 7, 1))
+        self.assertEqual(sending.queue_digests(paris(3, 7, 2)), [])  # once
+        self.assertEqual((issue.period_start, issue.period_end), (paris(2, 7), paris(3, 7)))
+        run_worker()
+        self.assertEqual(
+            self.digests(),
+            {
+                "daily@example.org": [
+                    "Le Carnet\u00a0: les articles du jour",
+                    "Sciences du lundi",
+                    "Autre du lundi",
+                ],
+                # Its one category only.
+                "science@example.org": [
+                    "Le Carnet\u00a0: les articles du jour",
+                    "Sciences du lundi",
+                ],
+            },
+        )
+        issue.refresh_from_db()
+        self.assertEqual((issue.state, issue.sent, issue.total), ("sent", 2, 2))
+
+    def test_the_next_digest_takes_what_was_published_since_the_previous(self):
+        sending.queue_digests(paris(3, 7))
+        run_worker()
+        outbox.outbox.clear()
+        self.assertEqual(sending.queue_digests(paris(4, 7)), [])  # nothing new: no mail
+        make_article(title="Mardi du lundi", published_at=paris(3, 20))
+        [issue] = sending.queue_digests(paris(5, 7))
+        self.assertEqual(issue.period_start, paris(3, 7))  # since the last one sent
+        run_worker()
+        self.assertEqual(self.digests()["daily@example.org"][1:], ["Mardi du lundi"])
+        self.assertNotIn("science@example.org", self.digests())  # not its category
+
+    def test_the_weekly_digest_goes_on_its_day(self):
+        sending.queue_digests(paris(3, 7))  # the daily one, on a Tuesday
+        self.assertFalse(Issue.objects.filter(rhythm="weekly").exists())
+        issues = sending.queue_digests(paris(9, 7, 30))  # Monday
+        self.assertEqual(
+            [(i.rhythm, i.period_start, i.period_end) for i in issues],
+            # The daily one has nothing new since the 3rd; the weekly one has the week's.
+            [("weekly", paris(2, 7), paris(9, 7))],
+        )
+
+
+class MessageTests(TestCase):
+    def test_a_title_puts_no_line_into_the_headers_and_french_keeps_its_spaces(self):
+        for breaks in ["\n", "\r", "\u2028", "\x85"]:
+            with self.subTest(repr(breaks)):
+                article = make_draft(title=f"Titre{breaks}Bcc: eve@example.org\u202f!")
+                message = sending.preview(article)
+                self.assertEqual(message.subject, "Titre Bcc: eve@example.org\u202f!")
+                headers = message.message().as_string().split("\n\n", 1)[0]
+                self.assertNotIn("\nBcc", headers)
