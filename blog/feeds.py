@@ -219,10 +219,7 @@ class CorrectionsFeed(Feed):
         return list(notices.select_related("article")[:FEED_SIZE])
 
     def item_title(self, item: Correction) -> str:
-        return _("%(kind)s: %(title)s") % {
-            "kind": item.get_kind_display(),
-            "title": item.article.title,
-        }
+        return str(item)
 
     def item_description(self, item: Correction) -> str:
         # Plain text, where feed readers expect HTML: "<" is shown, not read as a tag.

@@ -1115,7 +1115,8 @@ class Correction(models.Model):
         indexes = [models.Index(fields=["-created_at", "-id"], name="correction_newest_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.article}"
+        # "Rectificatif : titre" in French, as the feed's titles say it.
+        return _("%(kind)s: %(title)s") % {"kind": self.get_kind_display(), "title": self.article}
 
     def save(self, *args, **kwargs) -> None:
         if self.article.language == "fr":
