@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blog.models import Category
 from newsletter.models import Subscriber
-from sitewide.forms import EmailField
+from sitewide.forms import EmailField, IdsChoiceField
 
 
 class PreferencesForm(forms.ModelForm):
@@ -15,7 +15,7 @@ class PreferencesForm(forms.ModelForm):
         initial=Subscriber.Rhythm.EACH,
         widget=forms.RadioSelect,
     )
-    categories = forms.ModelMultipleChoiceField(
+    categories = IdsChoiceField(
         label=_("Categories"),
         queryset=Category.objects.all(),
         required=False,

@@ -144,12 +144,14 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     subscriber = _open(request, MANAGE, token)
     if isinstance(subscriber, HttpResponse):
         return subscriber
+    status = 200
     if request.method == "POST" and subscriber.unsubscribed_at is None:
         form = PreferencesForm(request.POST, instance=subscriber)
         if form.is_valid():
             form.save()
             logger.info("Newsletter subscriber %s changed their choices", subscriber.pk)
             return _private(HttpResponseRedirect(f"{request.path}?saved=1", status=303))
+        status = 400
     else:
         form = PreferencesForm(instance=subscriber)
     context = {
@@ -159,7 +161,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         "token": token,
         "unsubscribe_url": subscriber.unsubscribe_url(),
     }
-    return _private(render(request, "newsletter/manage.html", context))
+    return _private(render(request, "newsletter/manage.html", context, status=status))
 
 
 @sensitive_variables("token")

@@ -18,3 +18,20 @@ class EmailField(forms.EmailField):
         if isinstance(value, str):
             self.typed_validator(value)
         return super().to_python(value)
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Rows chosen by id, where what is posted may be anything: a value that is no id a
+    database stores (not ASCII digits, longer than a bigint) is the field's own "not one
+    of the choices" error, never a query that fails (SQLite overflows on 2**63)."""
+
+    def clean(self, value: object) -> object:
+        for pk in value if isinstance(value, list | tuple) else []:
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and len(text) <= 18):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)

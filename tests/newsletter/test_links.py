@@ -95,7 +95,18 @@ class ManageTests(TestCase):
 
     def test_a_bad_choice_is_a_400_style_form_error_that_changes_nothing(self):
         response = self.client.post(self.url, {"rhythm": "hourly"})
-        self.assertContains(response, "error-summary")
+        self.assertContains(response, "error-summary", status_code=400)
+        self.assertIn("no-store", response["Cache-Control"])
+        self.subscriber.refresh_from_db()
+        self.assertEqual(self.subscriber.rhythm, Subscriber.Rhythm.EACH)
+
+    def test_a_category_that_is_no_number_we_store_is_a_400_that_changes_nothing(self):
+        for value in ["99999999999999999999999", "²", "-1"]:
+            with self.subTest(value=value):
+                response = self.client.post(
+                    self.url, {"rhythm": Subscriber.Rhythm.DAILY, "categories": [value]}
+                )
+                self.assertContains(response, "error-summary", status_code=400)
         self.subscriber.refresh_from_db()
         self.assertEqual(self.subscriber.rhythm, Subscriber.Rhythm.EACH)
 

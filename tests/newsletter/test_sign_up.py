@@ -128,6 +128,13 @@ class SignUpTests(TestCase):
         self.assertFalse(Subscriber.objects.exists())
         self.assertEqual(self.sent(), [])
 
+    def test_a_category_that_is_no_number_we_store_is_a_400_that_stores_nothing(self):
+        for value in ["99999999999999999999999", "²", "-1", "1" * 19]:
+            with self.subTest(value=value):
+                response = sign_up(self.client, "reader@example.org", categories=[value])
+                self.assertContains(response, "error-summary", status_code=400)
+        self.assertFalse(Subscriber.objects.exists())
+
     def test_a_cross_site_sign_up_is_refused(self):
         response = self.client.post(
             SIGN_UP,
