@@ -479,7 +479,7 @@ class ArticleAdmin(RevisionAdmin):
                 return True
             pin = request.POST.get("pin") or request.POST.get("unpin")
             if pin:
-                entry = entries.filter(pk=pin if pin.isdigit() else None).first()
+                entry = entries.filter(pk=pin if pin.isascii() and pin.isdigit() else None).first()
                 if entry is None:
                     raise Http404("No such entry.")
                 entry.pinned = "pin" in request.POST

@@ -476,6 +476,12 @@ class LiveDeskTests(TestCase):
         self.assertTrue(self.theirs.is_live)
         self.assertEqual(self.client.get("/admin/blog/article/nope/live/").status_code, 404)
 
+    def test_pinning_what_is_no_entry_number_is_a_404(self):
+        self.start()
+        for value in ["²", "٣", "99999999999999999999999"]:
+            with self.subTest(value=value):
+                self.assertEqual(self.client.post(self.desk, {"pin": value}).status_code, 404)
+
     def test_a_contributor_cannot_post_on_a_published_article_of_theirs(self):
         contributor = make_contributor()
         published = make_live_article(author=contributor)
