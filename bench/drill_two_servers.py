@@ -334,7 +334,9 @@ class Drill:
         image = json.loads(text)["image"]
         check(image["src"].startswith(f"{self.s3}/{BUCKET}/library/"), f"src {image['src']}")
         self.shell(self.folder_b, SET_COVER.replace("IMAGE", str(image["id"])))
-        page = Browser().get(f"{self.b}/articles/deux-serveurs/")[3]
+        _, _, headers, page = Browser().get(f"{self.b}/articles/deux-serveurs/")
+        policy = headers.get("Content-Security-Policy", "")
+        check(f"img-src 'self' data: {self.s3};" in policy, f"B's policy: {policy}")
         srcset = re.search(r'<img[^>]+srcset="([^"]+)"', page)
         check(srcset is not None, "B's page shows no cover with a srcset")
         addresses = [candidate.split()[0] for candidate in srcset.group(1).split(", ")]
@@ -350,8 +352,8 @@ class Drill:
             written = [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
             check(not written, f"files written under {media}: {written}")
         step(
-            "an image uploaded through A is on B's page and served by the bucket "
-            f"({len(addresses)} sizes)"
+            "an image uploaded through A is on B's page, allowed by its CSP and served by "
+            f"the bucket ({len(addresses)} sizes)"
         )
         step("nothing was written under either server's var/media")
 

@@ -144,11 +144,15 @@ class UploadsInTheBucketTests(s3.S3MediaMixin, TestCase):
 class PagesAndTheSanitiserFollowTheMediaOriginTests(s3.S3MediaMixin, TestCase):
     def test_images_from_the_bucket_are_kept_in_a_body_and_others_dropped(self):
         ours = f"{s3.endpoint()}/{self.bucket}/library/2026/11/a-0123456789ab.jpg"
+        small = ours.replace(".jpg", "-480w.jpg")
         cleaned = clean_article_html(
-            f'<p><img src="{ours}" alt="Ours"><img src="https://elsewhere.example/b.jpg" '
-            'alt="Theirs"><img src="/media/library/c.jpg" alt="Old"></p>'
+            f'<p><img src="{ours}" srcset="{small} 480w, {ours} 900w" alt="Ours">'
+            '<img src="https://elsewhere.example/b.jpg" alt="Theirs">'
+            f'<img src="{ours}" srcset="https://elsewhere.example/b.jpg 480w" alt="Mixed">'
+            '<img src="/media/library/c.jpg" alt="Old"></p>'
         )
-        self.assertIn(f'src="{ours}"', cleaned)
+        self.assertIn(f'src="{ours}" srcset="{small} 480w, {ours} 900w"', cleaned)
+        self.assertIn('alt="Mixed"', cleaned)
         self.assertNotIn("elsewhere", cleaned)
         self.assertNotIn("/media/", cleaned)
 
