@@ -39,9 +39,11 @@ urlpatterns += [
     path("csp-report", sitewide_views.csp_report, name="csp_report"),
 ]
 
-if settings.ANYMAIL:
+if settings.ANYMAIL.get("WEBHOOK_SECRET"):
     # An email service's tracking webhooks: bounces and complaints end subscriptions
-    # (newsletter/providers.py). Only once configured: an unconfigured one would fail.
+    # (newsletter/providers.py). Only with their basic auth's secret: without it anymail
+    # accepts any post (with a mere warning) for the services that sign nothing, and
+    # anyone could unsubscribe any address.
     urlpatterns += [path("anymail/", include("anymail.urls"))]
 
 if settings.SERVE_MEDIA:

@@ -2,6 +2,7 @@
 tracking webhook (Mailgun's, signed as Mailgun signs it) ending subscriptions."""
 
 import base64
+import importlib
 import hashlib
 import hmac
 import json
@@ -12,8 +13,10 @@ from anymail.exceptions import AnymailRequestsAPIError
 from django.conf import settings
 from django.core import mail as outbox
 from django.test import TestCase, override_settings
+from django.urls import clear_url_caches
 from django_tasks_db.models import DBTaskResult
 
+import config.urls
 from blog.models import Article
 from newsletter import sending
 from newsletter.models import Delivery, Subscriber
@@ -136,3 +139,29 @@ class WebhookTests(TestCase):
         no_auth = mailgun_post(self.client, bounce, auth="carnet:guess")
         self.assertEqual(no_auth.status_code, 400)
         self.assertSubscribed(self.reader, True)
+
+
+class WebhooksNeedTheSecretTests(TestCase):
+    """anymail's webhooks for services without a signature of their own (Postmark, SES…)
+    accept any post when WEBHOOK_SECRET is unset, with a mere warning: anyone could
+    then unsubscribe any address. Carnet answers them only with the secret set."""
+
+    def urls_with(self, anymail: dict) -> list[str]:
+        try:
+            with override_settings(ANYMAIL=anymail):
+                urls = importlib.reload(config.urls)
+                return [str(pattern.pattern) for pattern in urls.urlpatterns]
+        finally:
+            importlib.reload(config.urls)
+            clear_url_caches()
+
+    def test_a_service_configured_without_the_secret_has_no_webhooks(self):
+        self.assertNotIn("anymail/", self.urls_with({"POSTMARK_SERVER_TOKEN": "token"}))
+
+    def test_with_the_secret_the_webhooks_answer(self):
+        secret = {"POSTMARK_SERVER_TOKEN": "token", "WEBHOOK_SECRET": "carnet:secret"}
+        self.assertIn("anymail/", self.urls_with(secret))
+        response = self.client.post(
+            "/anymail/postmark/tracking/", "{}", content_type="application/json"
+        )
+        self.assertEqual(response.status_code, 400)  # no basic auth: refused
