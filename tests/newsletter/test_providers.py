@@ -2,9 +2,9 @@
 tracking webhook (Mailgun's, signed as Mailgun signs it) ending subscriptions."""
 
 import base64
-import importlib
 import hashlib
 import hmac
+import importlib
 import json
 import time
 from unittest import mock
