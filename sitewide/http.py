@@ -65,8 +65,11 @@ def absolute_url(request: HttpRequest, path: str) -> str:
     """A path of this site (``/articles/x/``, ``/media/a.jpg``) as a full address.
 
     Only the scheme and host come from the request: a path already carries any
-    script prefix, and the query of the current page is never added.
+    script prefix, and the query of the current page is never added. An address that
+    is already whole (an upload in a bucket, MEDIA_STORAGE=s3) is kept as it is.
     """
+    if path.startswith(("https://", "http://")):
+        return path
     return f"{request.scheme}://{request.get_host()}{path}"
 
 

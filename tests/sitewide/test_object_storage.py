@@ -143,6 +143,13 @@ class UploadsInTheBucketTests(s3.S3MediaMixin, TestCase):
 
 
 class PagesAndTheSanitiserFollowTheMediaOriginTests(s3.S3MediaMixin, TestCase):
+    def test_link_previews_name_the_cover_by_its_address_in_the_bucket(self):
+        image = make_image(1300, 650)
+        article = make_article(slug="sommets", cover=image)
+        page = self.client.get(article.get_absolute_url()).content.decode()
+        self.assertIn(f'<meta property="og:image" content="{image.url}">', page)
+        self.assertIn(f'"image": "{image.url}"', page)
+
     def test_images_from_the_bucket_are_kept_in_a_body_and_others_dropped(self):
         ours = f"{s3.endpoint()}/{self.bucket}/library/2026/11/a-0123456789ab.jpg"
         small = ours.replace(".jpg", "-480w.jpg")

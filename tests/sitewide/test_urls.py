@@ -27,6 +27,12 @@ class AbsoluteUrlTests(SimpleTestCase):
             absolute_url(request, "/media/a.jpg"), "https://carnet.example/media/a.jpg"
         )
 
+    def test_an_address_already_whole_is_kept(self):
+        # An upload's address when it is in a bucket (MEDIA_STORAGE=s3).
+        request = RequestFactory().get("/", HTTP_HOST="carnet.example")
+        url = "https://media.example.com/library/a-0123456789ab.jpg"
+        self.assertEqual(absolute_url(request, url), url)
+
     def test_the_template_tag_uses_the_same_helper(self):
         request = RequestFactory().get("/", HTTP_HOST="carnet.example", secure=True)
         self.assertEqual(
