@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -30,7 +29,7 @@ from comments.models import (
     export_json,
 )
 from newsletter.models import Subscriber
-from sitewide import flood
+from sitewide import flood, languages
 from sitewide.csrf import origin_protected
 from sitewide.http import client_ip
 
@@ -407,7 +406,7 @@ def _not_editable_reason(comment: Comment) -> str:
         "%(minutes)s minutes after its publication, and this one was published on %(date)s."
     ) % {
         "minutes": minutes,
-        "date": date_format(timezone.localtime(comment.moderated_at), "DATETIME_FORMAT"),
+        "date": languages.full_time(comment.moderated_at),
     }
 
 

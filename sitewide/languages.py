@@ -114,5 +114,10 @@ def full_time(when: datetime.datetime) -> str:
     """A time to the minute in the active language's press style and the site's time
     zone: "6 décembre 2026 à 10 h 36", "December 6, 2026, 10:36". The one place a full
     date and time is worded (the |full_time filter reads it)."""
-    language = get(translation.get_language() or settings.LANGUAGE_CODE)
-    return formats.date_format(timezone.localtime(when), language.time_format)
+    return formats.date_format(timezone.localtime(when), full_time_format())
+
+
+def full_time_format() -> str:
+    """The active language's format of full_time(), for a loop that formats many times
+    with Django's dateformat (a comment thread)."""
+    return get(translation.get_language() or settings.LANGUAGE_CODE).time_format

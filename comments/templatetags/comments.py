@@ -5,13 +5,12 @@ from django.conf import settings
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
-from django.utils.formats import get_format
 from django.utils.translation import gettext, ngettext
 
 from comments import posting
 from comments.forms import CommentForm, issue_token
 from comments.models import Comment
-from sitewide import csrf, fragments, pagecache
+from sitewide import csrf, fragments, languages, pagecache
 from sitewide.http import signed_in_user
 
 register = template.Library()
@@ -33,7 +32,8 @@ def _threads(comments: list[Comment]) -> list[Comment]:
     formatted here once, as the date filter in a loop cost a third of the article
     page's time with 50 comments.
     """
-    date_format = get_format("DATETIME_FORMAT")
+    # Worded as the story's own time is ("6 décembre 2026 à 10 h 36").
+    date_format = languages.full_time_format()
     for comment in comments:
         local = timezone.localtime(comment.submitted_at)
         comment.submitted_iso = local.isoformat(timespec="seconds")

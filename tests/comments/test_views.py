@@ -35,6 +35,21 @@ class ArticlePageTests(TestCase):
         for hidden in ["Waiting", "Junk", "No way"]:
             self.assertNotContains(response, hidden)
 
+    def test_a_comments_time_is_worded_as_the_storys_in_each_edition(self):
+        comment = make_comment(article=self.article)
+        Comment.objects.filter(pk=comment.pk).update(
+            submitted_at=datetime.datetime(2026, 12, 6, 9, 36, tzinfo=datetime.UTC)
+        )
+        self.assertContains(
+            self.client.get("/articles/commented/"),
+            '<time datetime="2026-12-06T10:36:00+01:00">'
+            "6 décembre 2026 à 10\u00a0h\u00a036</time>",
+        )
+        self.assertContains(
+            self.client.get("/en/articles/commented/"),
+            '<time datetime="2026-12-06T10:36:00+01:00">December 6, 2026, 10:36</time>',
+        )
+
     def test_replies_are_counted_and_shown_under_their_comment(self):
         top = make_comment(article=self.article, body="Top level")
         make_comment(article=self.article, parent=top, body="A reply")
