@@ -19,7 +19,7 @@ from django.test import TestCase
 
 from blog.models import Article
 from demo.content import SEED_SLUG, TRANSLATED_PAIR
-from tests.base import TemporaryMediaMixin
+from tests.base import TemporaryMediaMixin, make_subscriber
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 VNU_JAR = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
@@ -41,6 +41,7 @@ class DemoTestCase(TemporaryMediaMixin, TestCase):
         """Every kind of public page, in French; each is checked in English too."""
         month = self.seed.published_at
         tag = self.seed.tags.order_by("slug").first()
+        subscriber = make_subscriber(confirmed_at=None)
         paths = [
             "/",
             f"/articles/{SEED_SLUG}/",
@@ -52,9 +53,13 @@ class DemoTestCase(TemporaryMediaMixin, TestCase):
             "/comments/manage/",
             "/comments/manage/open/",
             "/comments/confirm/",
-            # The newsletter's sign-up page and its answer.
+            # The newsletter's sign-up page and its answer, and the pages its links open.
             "/newsletter/",
             "/newsletter/sent/",
+            subscriber.confirm_url(),
+            subscriber.manage_url(),
+            f"{subscriber.manage_url()}erase/",
+            subscriber.unsubscribe_url(),
             f"/archive/{month.year}/",
             f"/archive/{month.year}/{month.month}/",
             "/archive/",
