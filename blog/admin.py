@@ -341,8 +341,14 @@ class ArticleAdmin(RevisionAdmin):
             readonly.append("author")
         if not workflow.can_publish(request.user):
             # A contributor's status moves with the "Submit for review" button only, and
-            # the time is the publisher's to choose.
-            readonly += ["status", "published_at", "featured", "exclude_from_google_news"]
+            # the time, what is mailed and what Google News lists are the publisher’s to choose.
+            readonly += [
+                "status",
+                "published_at",
+                "featured",
+                "exclude_from_google_news",
+                "send_by_mail",
+            ]
         return readonly
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -17,6 +17,7 @@ from tests.base import (
     make_subscriber,
     sign_in,
 )
+from tests.blog.test_admin import article_form_data
 
 
 @override_settings(SITE_URL="https://carnet.example")
@@ -123,3 +124,38 @@ class IssueAdminTests(TestCase):
     def test_contributors_do_not_see_the_issues(self):
         sign_in(self.client, make_contributor())
         self.assertEqual(self.client.get("/admin/newsletter/issue/").status_code, 403)
+
+
+class SendByMailSwitchTests(TestCase):
+    """The switch is the publisher's, as the time and "exclude from Google News" are: a
+    contributor, who cannot publish, reads it and cannot turn on a mailing to everyone."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.contributor = make_contributor()
+        quiet = make_category(name="Brèves", send_by_mail=False)
+        cls.draft = make_draft(author=cls.contributor, slug="breve", category=quiet)
+
+    def test_a_contributor_cannot_change_it(self):
+        self.client.force_login(self.contributor)
+        url = f"/admin/blog/article/{self.draft.pk}/change/"
+        self.assertNotContains(self.client.get(url), 'name="send_by_mail"')
+        self.client.post(
+            url,
+            article_form_data(
+                slug="breve", status="draft", category=self.draft.category_id, send_by_mail="true"
+            ),
+        )
+        self.draft.refresh_from_db()
+        self.assertIsNone(self.draft.send_by_mail)
+        self.assertFalse(self.draft.sends_by_mail())
+
+    def test_an_editor_can(self):
+        editor = make_editor()
+        self.client.force_login(editor)
+        article = make_draft(author=editor, slug="mine")
+        url = f"/admin/blog/article/{article.pk}/change/"
+        self.assertContains(self.client.get(url), 'name="send_by_mail"')
+        self.client.post(url, article_form_data(slug="mine", status="draft", send_by_mail="false"))
+        article.refresh_from_db()
+        self.assertIs(article.send_by_mail, False)
