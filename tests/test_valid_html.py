@@ -4,6 +4,7 @@ The pages go to the W3C Nu HTML checker (the vnu-jar npm package, `npm ci` insta
 `make test` does) in one java run; the feeds to feedparser, which flags ill-formed XML.
 """
 
+import datetime
 import json
 import os
 import pathlib
@@ -15,11 +16,16 @@ from unittest import mock
 
 import feedparser
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import Client, TestCase, override_settings
+from django.utils import timezone
 
+from blog import live, most_read
 from blog.models import Article
 from demo.content import SEED_SLUG, TRANSLATED_PAIR
-from tests.base import TemporaryMediaMixin, make_subscriber
+from sitewide.models import SiteSettings
+from tests.base import TemporaryMediaMixin, make_article, make_subscriber
+from tests.blog.test_live import make_entry
+from tests.blog.test_most_read import REDIS
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 VNU_JAR = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
@@ -134,3 +140,78 @@ class FeedTests(DemoTestCase):
                 self.assertFalse(parsed.bozo, parsed.get("bozo_exception"))
                 self.assertTrue(parsed.feed.get("title"))
                 self.assertTrue(parsed.entries)
+
+
+def nu_errors(pages: dict[str, bytes]) -> list[str]:
+    """The Nu checker's errors on these pages ({path: HTML}), each named by its path."""
+    folder = tempfile.mkdtemp(prefix="carnet-vnu-")
+    try:
+        names = {}
+        for number, (path, content) in enumerate(pages.items()):
+            names[f"page-{number:03d}.html"] = path
+            pathlib.Path(folder, f"page-{number:03d}.html").write_bytes(content)
+        result = subprocess.run(
+            ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", folder],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    return [
+        f"{names.get(pathlib.Path(m.get('url', '')).name, m.get('url'))} "
+        f"line {m.get('lastLine')}: {m['message']}"
+        for m in messages
+    ]
+
+
+@override_settings(CACHES=REDIS, MOST_READ_PER_MINUTE=0)
+class NewsPagesValidHtmlTests(TestCase):
+    """The news tools' pages the demo does not hold: a live story with its entries (pinned,
+    edited, an embed), its polling range, the most-read page, and the newsletter's
+    refusals and answers."""
+
+    def test_the_nu_html_checker_finds_no_error_on_the_news_pages(self):
+        if shutil.which("java") is None or not VNU_JAR.exists():
+            self.skipTest("needs java and node_modules/vnu-jar (run `npm ci`)")
+        SiteSettings.load()
+        story = make_article(
+            slug="soiree-electorale", live_since=timezone.now() - datetime.timedelta(hours=1)
+        )
+        make_entry(story, "<p>Premiers résultats.</p>", pinned=True)
+        make_entry(story, "<p>Une vidéo.</p>", embed_url="https://youtu.be/dQw4w9WgXcQ")
+        edited = make_entry(story, "<p>Corrigée.</p>")
+        edited.edited_at = timezone.now()
+        edited.save()
+        most_read.count("fr", story.pk)
+        most_read.count("en", make_article(slug="night", language="en").pk)
+        subscriber = make_subscriber()
+        start = live.range_start(timezone.now())
+        answers = {
+            story.get_absolute_url(): 200,
+            "/most-read/": 200,
+            "/en/most-read/": 200,
+            "/newsletter/manage/altered/": 400,
+            "/en/newsletter/unsubscribe/altered/": 400,
+        }
+        pages = {}
+        for path, status in answers.items():
+            response = Client().get(path)
+            self.assertEqual(response.status_code, status, path)
+            pages[path] = response.content
+        # The polling range is a fragment the page's script inserts: checked in a page.
+        fragment = Client().get(f"/live/{story.pk}/{start}/")
+        self.assertEqual(fragment.status_code, 200)
+        shell = b'<!DOCTYPE html><html lang="fr"><title>Direct</title><main>%s</main></html>'
+        pages["live range"] = shell % fragment.content
+        refused = Client().post(subscriber.manage_url(), {"rhythm": "hourly"})
+        self.assertEqual(refused.status_code, 400)
+        pages["manage, refused"] = refused.content
+        sign_up = Client().post("/newsletter/", {"email": "not an address", "rhythm": "each"})
+        self.assertEqual(sign_up.status_code, 400)
+        pages["sign-up, refused"] = sign_up.content
+        erased = Client().post(f"{subscriber.manage_url()}erase/")
+        self.assertEqual(erased.status_code, 200)
+        pages["erased"] = erased.content
+        self.assertEqual(nu_errors(pages), [])
