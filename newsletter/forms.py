@@ -6,6 +6,13 @@ from newsletter.models import Subscriber
 from sitewide.forms import EmailField, IdsChoiceField
 
 
+class CategoriesField(IdsChoiceField):
+    """The categories, each named as the reader's edition names it."""
+
+    def label_from_instance(self, category: Category) -> str:
+        return category.local_name
+
+
 class PreferencesForm(forms.ModelForm):
     """What a subscriber chooses, on the sign-up page and the manage page alike."""
 
@@ -15,7 +22,7 @@ class PreferencesForm(forms.ModelForm):
         initial=Subscriber.Rhythm.EACH,
         widget=forms.RadioSelect,
     )
-    categories = IdsChoiceField(
+    categories = CategoriesField(
         label=_("Categories"),
         queryset=Category.objects.all(),
         required=False,

@@ -170,10 +170,11 @@ class SignUpFormPlacesTests(TestCase):
         self.assertNotIn("Cookie", response.get("Vary", ""))
 
     def test_the_sign_up_page_offers_the_categories_and_is_public(self):
-        make_category(name="Économie")
+        make_category(name="Économie", name_en="Economy")
         response = self.client.get(SIGN_UP)
         self.assertContains(response, "Économie")
         self.assertIn("public", response["Cache-Control"])
+        self.assertContains(self.client.get("/en/newsletter/"), "Economy")
 
 
 class PurgeTests(TestCase):
