@@ -184,7 +184,9 @@ if (live) {
   const poll = async () => {
     let response;
     try {
-      response = await fetch(`${live.dataset.liveUrl}${start}/`);
+      // Past the browser's own copy, which may be a few seconds old: the shared caches
+      // in front still answer for everyone (their copy is as fresh as Carnet says).
+      response = await fetch(`${live.dataset.liveUrl}${start}/`, { cache: "no-cache" });
     } catch {
       setTimeout(poll, every);
       return;
