@@ -133,7 +133,7 @@ class StaticSitemap(EditionsSitemap):
     priority = 1.0
 
     def items(self) -> list[str]:
-        return ["blog:home", "blog:archive_index", "blog:tag_index"]
+        return ["blog:home", "blog:archive_index", "blog:tag_index", "blog:corrections"]
 
     def location(self, item: str) -> str:
         return reverse(item)

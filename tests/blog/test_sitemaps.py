@@ -80,6 +80,8 @@ class SitemapTests(TestCase):
                 "http://testserver/en/archive/",
                 "http://testserver/tag/",
                 "http://testserver/en/tag/",
+                "http://testserver/corrections/",
+                "http://testserver/en/corrections/",
                 "http://testserver/articles/visible/",
                 "http://testserver/category/science/",
                 "http://testserver/en/category/science/",
@@ -113,7 +115,7 @@ class SitemapTests(TestCase):
         make_article(author=self.author, category=self.category, tags=["Climat"])
         locations = self.locations()
         self.assertEqual(len(locations), len(set(locations)))
-        self.assertEqual(len(locations), 14)  # the article, the rest in each edition
+        self.assertEqual(len(locations), 16)  # the article, the rest in each edition
 
     def test_each_editions_list_pages_name_each_other(self):
         category = self.entry("http://testserver/en/category/science/")
