@@ -412,7 +412,8 @@ class Delivery(models.Model):
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="+")
     sent_at = models.DateTimeField(default=timezone.now)
-    # The mail server's refusal of this one address (its reply code), never retried.
+    # The refusal of this one address, never retried: an SMTP server's reply code, or an
+    # email service's status ("rejected", "invalid").
     error = models.CharField(max_length=200, blank=True)
 
     class Meta:

@@ -19,7 +19,9 @@ How an issue goes out:
    which the system still sends. Through another backend (an email service's API) the
    row is committed before the call, and removed if the call fails: a worker killed
    during the call may leave that one message unsent, never sent twice.
-4. A mail server that is down or refuses (an OSError: smtplib's errors, refused
+4. An address the server or service refuses (an SMTP 5xx, an email service's
+   "rejected") is written down with that copy, never retried. A mail server that is
+   down or refuses (an OSError: smtplib's errors, refused
    connections, timeouts, an API's errors) stops the batch: the issue is "failed, will
    retry" with the reason, and the same batch is queued again after each of
    sitewide.mail.RETRY_DELAYS (the last one repeating). Nothing is half-sent and
@@ -37,6 +39,7 @@ import smtplib
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from anymail.exceptions import AnymailInvalidAddress, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
@@ -400,11 +403,20 @@ def _claim(issue: Issue, subscriber: Subscriber) -> Delivery | None:
 
 
 def _send_other(backend, mail, claim: Callable[[], Delivery | None]) -> int:
+    """An email service's API: a copy it refuses for its address (one it suppresses after
+    a bounce, or cannot read) is written down as refused, as an SMTP server's 5xx is, and
+    never retried; any other failure removes the copy's row and stops the batch."""
     delivery = claim()
     if delivery is None:
         return 0
     try:
         backend.send_messages([mail])
+    except (AnymailRecipientsRefused, AnymailInvalidAddress) as error:
+        status = getattr(mail, "anymail_status", None)
+        refused = sorted(status.status or []) if status else []
+        delivery.error = ",".join(refused) or type(error).__name__
+        delivery.save(update_fields=["error"])
+        return 0
     except BaseException:
         delivery.delete()
         raise

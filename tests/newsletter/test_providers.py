@@ -10,6 +10,7 @@ import time
 from unittest import mock
 
 from anymail.exceptions import AnymailRequestsAPIError
+from anymail.message import AnymailRecipientStatus
 from django.conf import settings
 from django.core import mail as outbox
 from django.test import TestCase, override_settings
@@ -55,6 +56,28 @@ class AnymailBackendTests(TestCase):
         )
         issue.refresh_from_db()
         self.assertEqual((issue.state, issue.sent), ("sent", 3))
+
+    def test_an_address_the_service_refuses_is_written_down_and_the_issue_goes_on(self):
+        """A service refuses an address it suppresses (an earlier bounce): that copy is
+        noted refused, as an SMTP server's 5xx is, never retried; the others go out."""
+        issue = sending.queue_article(self.article)
+        refused = self.readers[0]
+        copy_for = sending.copy_for
+
+        def refused_by_the_service(issue, subscriber, context):
+            mail = copy_for(issue, subscriber, context)
+            if subscriber == refused:
+                status = AnymailRecipientStatus(message_id=None, status="rejected")
+                mail.anymail_test_response = {"recipient_status": {subscriber.email: status}}
+            return mail
+
+        with mock.patch.object(sending, "copy_for", refused_by_the_service):
+            run_worker()
+        issue.refresh_from_db()
+        self.assertEqual((issue.state, issue.sent), ("sent", 2))
+        self.assertEqual(Delivery.objects.get(subscriber=refused).error, "rejected")
+        self.assertEqual(Delivery.objects.exclude(subscriber=refused).filter(error="").count(), 2)
+        self.assertFalse(DBTaskResult.objects.filter(status="FAILED").exists())
 
     def test_a_service_down_leaves_the_issue_failed_and_the_copy_unwritten(self):
         issue = sending.queue_article(self.article)
