@@ -8,7 +8,9 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client, TestCase
 
-from newsletter.models import Subscriber, normalize_email
+from newsletter import sending
+from newsletter.models import Issue, Subscriber, normalize_email
+from sitewide.models import PostingLimit
 from tests.base import make_article
 from tests.comments.test_privacy import traces
 
@@ -49,3 +51,29 @@ class AddressNeverKeptTests(TestCase):
                 self.assertNotIn(trace.encode(), kept)
                 for text in shown:
                     self.assertNotIn(trace, text)
+
+
+class AddressInNoHeaderButToTests(TestCase):
+    def test_each_mail_names_the_subscriber_in_its_to_header_only(self):
+        """The confirmation, the "already subscribed" answer and an issue's copy: the
+        address is the To header's, and in no other header (Message-ID, List-*)."""
+        sign_up = {"email": EMAIL, "rhythm": "each"}
+        with self.captureOnCommitCallbacks(execute=True):
+            Client().post("/newsletter/", sign_up)
+        subscriber = Subscriber.objects.get()
+        subscriber.confirm()
+        PostingLimit.objects.all().delete()  # ten minutes later
+        with self.captureOnCommitCallbacks(execute=True):
+            Client().post("/newsletter/", sign_up)
+        issue = Issue.objects.create(article=make_article(slug="envoyee"), language="fr")
+        copy = sending.copy_for(issue, subscriber, sending.issue_context(issue))
+        messages = [*mail.outbox, copy]
+        self.assertEqual(len(messages), 3)
+        stored = normalize_email(EMAIL)
+        for message in messages:
+            parsed = message.message()
+            with self.subTest(subject=parsed["Subject"]):
+                self.assertEqual(parsed["To"], stored)
+                others = "\n".join(f"{k}: {v}" for k, v in parsed.items() if k != "To")
+                for trace in [*traces(EMAIL), stored, quote(stored)]:
+                    self.assertNotIn(trace.lower(), others.lower())
