@@ -56,10 +56,22 @@ class CacheablePageTests(TestCase):
             "/feed/comments/",
             "/corrections/",
             "/corrections/feed/",
+            "/corrections/feed/atom/",
+            "/newsletter/",
+            "/newsletter/sent/",
             "/pages/a-propos/",
             "/comments/manage/",
         ]
-        return urls + [f"/en{url}" for url in urls] + ["/sitemap.xml", "/robots.txt"]
+        return (
+            urls
+            + [f"/en{url}" for url in urls]
+            + [
+                "/sitemap.xml",
+                "/sitemap-news-fr.xml",
+                "/sitemap-news-en.xml",
+                "/robots.txt",
+            ]
+        )
 
     def test_two_anonymous_readers_get_the_same_bytes_and_no_cookie(self):
         for url in self.public_urls():
