@@ -237,6 +237,22 @@ class Subscriber(models.Model):
         self.save(update_fields=["unsubscribed_at"])
         return True
 
+    def resubscribe(self) -> bool:
+        """Undo an unsubscription, from the page of the link mailed to this address: it
+        was confirmed once, and the link proves the mailbox again. False (and nothing
+        changed) if it had not ended, was never confirmed, or the address has signed up
+        anew since (the database allows one subscription at a time)."""
+        if self.unsubscribed_at is None or self.confirmed_at is None:
+            return False
+        ended_at, self.unsubscribed_at = self.unsubscribed_at, None
+        try:
+            with transaction.atomic():
+                self.save(update_fields=["unsubscribed_at"])
+        except IntegrityError:
+            self.unsubscribed_at = ended_at
+            return False
+        return True
+
     def confirm_url(self) -> str:
         """The path of the double opt-in link, in the subscriber's edition; it expires
         after NEWSLETTER_CONFIRM_HOURS."""

@@ -187,11 +187,21 @@ def erase(request: HttpRequest, token: str) -> HttpResponse:
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """Unsubscribe: a page with a button on GET; any POST does it, the button's or the
     one-click POST of RFC 8058 (a mail client's, with no cookie, no origin and the body
-    ``List-Unsubscribe=One-Click``). Doing it twice is doing it once."""
+    ``List-Unsubscribe=One-Click``). Doing it twice is doing it once. The page that says
+    it is done offers to undo it (a POST with ``resubscribe``)."""
     subscriber = _open(request, UNSUBSCRIBE, token)
     if isinstance(subscriber, HttpResponse):
         return subscriber
-    if request.method == "POST" and subscriber.unsubscribe():
+    resubscribed = False
+    if request.method == "POST" and "resubscribe" in request.POST:
+        resubscribed = subscriber.resubscribe()
+        if resubscribed:
+            logger.info("Newsletter subscriber %s subscribed again", subscriber.pk)
+    elif request.method == "POST" and subscriber.unsubscribe():
         logger.info("Newsletter subscriber %s unsubscribed", subscriber.pk)
-    context = {"subscriber": subscriber, "manage_url": subscriber.manage_url()}
+    context = {
+        "subscriber": subscriber,
+        "resubscribed": resubscribed,
+        "manage_url": subscriber.manage_url(),
+    }
     return _private(render(request, "newsletter/unsubscribe.html", context))

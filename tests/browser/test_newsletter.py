@@ -116,6 +116,16 @@ def test_an_english_reader_signs_up_on_a_phone_and_leaves_from_the_unsubscribe_p
     expect(page.locator(".message")).to_have_text(
         "You are unsubscribed: we send you no more newsletters."
     )
+    # A mistake: undone on the same page, then done again.
+    page.get_by_role("button", name="Subscribe me again").click()
+    expect(page.locator(".message")).to_have_text(
+        "You are subscribed again, with the same choices."
+    )
+    reader.assert_accessible("the unsubscribe page, subscribed again (en, phone)")
+    subscriber.refresh_from_db()
+    assert subscriber.is_confirmed()
+    page.get_by_role("button", name="Unsubscribe").click()
+    expect(page.get_by_role("button", name="Subscribe me again")).to_be_visible()
     subscriber.refresh_from_db()
     assert subscriber.unsubscribed_at is not None
 

@@ -45,6 +45,30 @@ class UnsubscribeTests(TestCase):
         self.subscriber.refresh_from_db()
         self.assertEqual(self.subscriber.unsubscribed_at, first)
 
+    def test_the_page_that_says_it_is_done_offers_to_undo_it(self):
+        done = self.client.post(self.url, {"List-Unsubscribe": "One-Click"})
+        self.assertContains(done, 'name="resubscribe"')
+        again = self.client.post(self.url, {"resubscribe": "1"})
+        self.assertContains(again, "Vous êtes de nouveau abonné")
+        self.subscriber.refresh_from_db()
+        self.assertTrue(self.subscriber.is_confirmed())
+
+    def test_no_undo_once_the_address_has_signed_up_anew(self):
+        self.subscriber.unsubscribe()
+        newer = make_subscriber(email="LEAVING@example.org", confirmed_at=None)
+        response = self.client.post(self.url, {"resubscribe": "1"})
+        self.assertEqual(response.status_code, 200)
+        self.subscriber.refresh_from_db()
+        self.assertIsNotNone(self.subscriber.unsubscribed_at)
+        self.assertQuerySetEqual(Subscriber.objects.active(), [newer])
+
+    def test_a_sign_up_never_confirmed_is_not_undone_into_a_subscription(self):
+        pending = make_subscriber(confirmed_at=None, unsubscribed_at=timezone.now())
+        response = self.client.post(pending.unsubscribe_url(), {"resubscribe": "1"})
+        self.assertNotContains(response, 'name="resubscribe"')
+        pending.refresh_from_db()
+        self.assertIsNotNone(pending.unsubscribed_at)
+
     def test_a_cross_site_post_is_refused(self):
         response = self.client.post(self.url, {}, headers={"sec-fetch-site": "cross-site"})
         self.assertEqual(response.status_code, 403)
