@@ -1202,6 +1202,13 @@ def create_tags(names: list[str]) -> None:
 
 
 class LiveEntryQuerySet(models.QuerySet):
+    def delete(self) -> tuple[int, dict[str, int]]:
+        # A bulk delete (the admin's action) forgets what each entry's delete() would.
+        rows = self.select_related(None).values_list("article_id", "published_at")
+        entries = [LiveEntry(article_id=pk, published_at=at) for pk, at in rows]
+        pagecache.changed(*{tag for entry in entries for tag in entry.shown_by()})
+        return super().delete()
+
     def for_page(self) -> "LiveEntryQuerySet":
         """As the article page lists them: pinned first, then the newest first."""
         return self.select_related("image", "author").order_by("-pinned", "-published_at", "-pk")
@@ -1296,15 +1303,18 @@ class LiveEntry(models.Model):
         return super().delete(*args, **kwargs)
 
     def _changed(self) -> None:
-        """Tell the page cache: the article's page, the range the entry was posted in,
-        and the open range, where pages already open are sent the change (blog/live.py);
-        not the article itself, whose cards stay kept."""
+        pagecache.changed(*self.shown_by())
+
+    def shown_by(self) -> list[str]:
+        """What the page cache is told when the entry changes: the article's page, the
+        range the entry was posted in, and the open range, where pages already open are
+        sent the change (blog/live.py); not the article itself, whose cards stay kept."""
         pk = self.article_id
-        pagecache.changed(
+        return [
             live.page_tag(pk),
             live.range_tag(pk, live.range_start(self.published_at)),
             live.range_tag(pk, live.range_start(timezone.now())),
-        )
+        ]
 
     def clean(self) -> None:
         errors = {}

@@ -372,6 +372,26 @@ class EntryAdminRuleTests(TestCase):
         self.assertFalse(LiveEntry.objects.filter(pk=self.my_entry.pk).exists())
         self.assertTrue(LiveEntry.objects.filter(pk=self.their_entry.pk).exists())
 
+    def test_a_bulk_delete_takes_the_entries_off_the_kept_pages(self):
+        SiteSettings.load()
+        pages = [self.mine.get_absolute_url(), f"/live/{self.mine.pk}/{OLD}/"]
+        LiveEntry.objects.filter(pk=self.my_entry.pk).update(published_at=at(OLD, 5))
+        for url in pages:
+            self.assertContains(Client().get(url), "My entry.")
+            self.assertTrue(kept(url), url)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(
+                "/admin/blog/liveentry/",
+                {
+                    "action": "delete_selected",
+                    "_selected_action": [self.my_entry.pk],
+                    "post": "yes",
+                },
+            )
+        self.assertFalse(LiveEntry.objects.filter(pk=self.my_entry.pk).exists())
+        for url in pages:
+            self.assertNotContains(Client().get(url), "My entry.")
+
     def test_an_entry_can_be_added_to_their_running_coverage_only(self):
         form = self.client.get("/admin/blog/liveentry/add/")
         self.assertContains(form, f'<option value="{self.mine.pk}">Mine</option>', html=True)
