@@ -66,6 +66,9 @@ class OldAddressQuerySet(models.QuerySet):
     def find(self, path: str, query: QueryDict) -> "OldAddress | None":
         """The old address a request for path?query stands for: with its WordPress
         query parameters, or without any, with or without the trailing slash."""
+        if "\x00" in path:
+            # None is stored with one, and PostgreSQL refuses to be asked (a 500, else).
+            return None
         wanted = {k: query[k] for k in WORDPRESS_QUERY_KEYS if k in query}
         paths = [path] if path.endswith("/") else [path, path + "/"]
         keys = [address_key(p, wanted) for p in paths if wanted] + paths

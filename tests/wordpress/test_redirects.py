@@ -82,6 +82,13 @@ class OldAddressTests(TestCase):
         self.assertEqual(self.client.get("/2020/03/04/nothing/").status_code, 404)
         self.assertEqual(self.client.get("/?p=999").status_code, 200)  # the home page
 
+    def test_an_address_with_a_nul_byte_is_a_404(self):
+        # PostgreSQL refuses a NUL in a text parameter: the lookup must not ask it.
+        for path in ["/no-such%00page/", "/articles/a%00b/", "/?p=12%00"]:
+            with self.subTest(path=path):
+                self.assertIn(self.client.get(path).status_code, {200, 404})
+        self.assertEqual(self.client.get("/archives/13%00").status_code, 404)
+
     def test_a_draft_leads_to_its_article_page_which_stays_private(self):
         response = self.client.get("/?p=14")
         self.assertEqual(response.status_code, 301)
