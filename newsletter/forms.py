@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blog.models import Category
 from newsletter.models import Subscriber
+from sitewide import languages
 from sitewide.forms import EmailField, IdsChoiceField
 
 
@@ -33,6 +34,21 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = Subscriber
         fields = ["rhythm", "categories"]
+
+
+class ManageForm(PreferencesForm):
+    """The manage page's: the choices, and the edition, which a sign-up takes from the
+    page it was made on."""
+
+    language = forms.ChoiceField(
+        label=_("Edition"),
+        choices=languages.CHOICES,
+        widget=forms.RadioSelect,
+        help_text=_("The articles written in its language, and the emails in it."),
+    )
+
+    class Meta(PreferencesForm.Meta):
+        fields = ["language", "rhythm", "categories"]
 
 
 class SignUpForm(forms.Form):

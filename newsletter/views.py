@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_safe
 
-from newsletter.forms import PreferencesForm, SignUpForm
+from newsletter.forms import ManageForm, SignUpForm
 from newsletter.models import CONFIRM, MANAGE, UNSUBSCRIBE, BadLink, Purpose, Subscriber
 from sitewide import flood, mail
 from sitewide.csrf import origin_protected
@@ -146,14 +146,14 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         return subscriber
     status = 200
     if request.method == "POST" and subscriber.unsubscribed_at is None:
-        form = PreferencesForm(request.POST, instance=subscriber)
+        form = ManageForm(request.POST, instance=subscriber)
         if form.is_valid():
             form.save()
             logger.info("Newsletter subscriber %s changed their choices", subscriber.pk)
             return _private(HttpResponseRedirect(f"{request.path}?saved=1", status=303))
         status = 400
     else:
-        form = PreferencesForm(instance=subscriber)
+        form = ManageForm(instance=subscriber)
     context = {
         "subscriber": subscriber,
         "form": form,

@@ -110,12 +110,25 @@ class ManageTests(TestCase):
     def test_changing_rhythm_and_categories(self):
         response = self.client.post(
             self.url,
-            {"rhythm": Subscriber.Rhythm.WEEKLY, "categories": [self.science.pk]},
+            {
+                "language": "fr",
+                "rhythm": Subscriber.Rhythm.WEEKLY,
+                "categories": [self.science.pk],
+            },
         )
         self.assertEqual(response.status_code, 303)
         self.subscriber.refresh_from_db()
         self.assertEqual(self.subscriber.rhythm, Subscriber.Rhythm.WEEKLY)
         self.assertQuerySetEqual(self.subscriber.categories.all(), [self.science])
+
+    def test_changing_edition_changes_the_articles_and_the_links_language(self):
+        french = 'value="fr" id="id_language_0" required checked'
+        self.assertContains(self.client.get(self.url), french)
+        response = self.client.post(self.url, {"language": "en", "rhythm": "each"})
+        self.assertEqual(response.status_code, 303)
+        self.subscriber.refresh_from_db()
+        self.assertEqual(self.subscriber.language, "en")
+        self.assertTrue(self.subscriber.manage_url().startswith("/en/newsletter/"))
 
     def test_a_bad_choice_is_a_400_style_form_error_that_changes_nothing(self):
         response = self.client.post(self.url, {"rhythm": "hourly"})
@@ -128,7 +141,8 @@ class ManageTests(TestCase):
         for value in ["99999999999999999999999", "²", "-1"]:
             with self.subTest(value=value):
                 response = self.client.post(
-                    self.url, {"rhythm": Subscriber.Rhythm.DAILY, "categories": [value]}
+                    self.url,
+                    {"language": "fr", "rhythm": Subscriber.Rhythm.DAILY, "categories": [value]},
                 )
                 self.assertContains(response, "error-summary", status_code=400)
         self.subscriber.refresh_from_db()
