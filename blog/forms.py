@@ -152,6 +152,9 @@ class SearchFilterForm(forms.Form):
 class LiveEntryForm(forms.ModelForm):
     """LiveEntryAdmin's form: the entry's text with the article's rich-text editor."""
 
+    class Media:
+        js = ["editing/autocomplete-names.js"]  # the image's box, named by its label
+
     class Meta:
         model = LiveEntry
         fields = ["article", "body", "image", "embed_url", "pinned"]

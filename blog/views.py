@@ -360,6 +360,9 @@ def search(request: HttpRequest) -> HttpResponse:
 # of one of its entries changes it, and forgets it by its tag).
 LIVE_OPEN_MAX_AGE = 5
 LIVE_CLOSED_MAX_AGE = 86400
+# A range is over this long after its end: an entry dated just before the end (its time
+# is taken before it is saved) is then committed, and in the range's last answer.
+LIVE_CLOSING_SECONDS = 5
 
 
 @require_safe
@@ -379,6 +382,7 @@ def live_range(request: HttpRequest, pk: int, start: int) -> HttpResponse:
     except (ValueError, OverflowError, OSError):
         raise Http404("No such range.") from None
     now = timezone.now()
+    closes = end + datetime.timedelta(seconds=LIVE_CLOSING_SECONDS)
     ended = article.live_ended_at
     if end <= article.live_since or begin > now or (ended and begin > ended):
         raise Http404("No entries there.")
@@ -389,13 +393,13 @@ def live_range(request: HttpRequest, pk: int, start: int) -> HttpResponse:
         {
             "article": article,
             "entries": article.live_entries.in_range(begin, end).order_by("-published_at", "-pk"),
-            "closed": end <= now,
+            "closed": closes <= now,
             "ended": not article.is_live,
         },
     )
-    if end <= now:
+    if closes <= now:
         return pagecache.share_for(request, response, LIVE_CLOSED_MAX_AGE)
-    return pagecache.share_for(request, response, LIVE_OPEN_MAX_AGE, until=end.timestamp())
+    return pagecache.share_for(request, response, LIVE_OPEN_MAX_AGE, until=closes.timestamp())
 
 
 @require_safe

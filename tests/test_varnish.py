@@ -105,3 +105,23 @@ class VarnishTests(LiveServerTestCase):
             with urllib.request.urlopen(request, timeout=10) as response:
                 self.assertEqual(response.headers["Cache-Control"], "private")
                 self.assertIn("Varnish; fwd=miss", response.headers["Cache-Status"])
+
+    def test_an_entry_edit_makes_varnish_forget_its_own_range_only(self):
+        from tests.blog.test_live import NEXT, OLD, at, make_entry
+
+        self.a.live_since = at(OLD)
+        self.a.save()
+        make_entry(self.a, "<p>Old entry.</p>", published_at=at(OLD, 10))
+        new = make_entry(self.a, "<p>Next entry.</p>", published_at=at(NEXT, 10))
+        ranges = [f"/live/{self.a.pk}/{OLD}/", f"/live/{self.a.pk}/{NEXT}/"]
+        for path in ranges:
+            self.assertIn("Varnish; fwd=miss", get(path)[1])
+            self.assertIn("Varnish; hit", get(path)[1])
+        new.body = "<p>Next entry, corrected.</p>"
+        new.save()
+        self.assertFalse(PendingPurge.objects.exists())
+        text, status = get(ranges[1])
+        self.assertIn("Varnish; fwd=miss", status)
+        self.assertIn("corrected", text)
+        self.assertIn("Varnish; hit", get(ranges[0])[1])
+        self.assertIn("Old entry.", get(ranges[0])[0])

@@ -5,6 +5,7 @@ keep and that an entry's edit forgets one at a time."""
 import datetime
 import json
 import re
+from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.test import Client, TestCase, override_settings
@@ -210,6 +211,17 @@ class PollingTests(TestCase):
         max_age = int(re.fullmatch(r"public, max-age=(\d+)", open_range["Cache-Control"])[1])
         self.assertLessEqual(max_age, 5)
         self.assertGreaterEqual(max_age, 1)
+
+    def test_a_range_stays_open_a_few_seconds_after_its_end(self):
+        """An entry dated just before the end, saved just after it, is in its last answer."""
+        just_after = at(NEXT + RANGE, 2)
+        with mock.patch("blog.views.timezone.now", return_value=just_after):
+            response = self.client.get(self.url(NEXT))
+        self.assertContains(response, 'data-closed="false"')
+        self.assertContains(response, "Next entry.")
+        self.assertNotEqual(response["Cache-Control"], "public, max-age=86400")
+        with mock.patch("blog.views.timezone.now", return_value=at(NEXT + RANGE, 5)):
+            self.assertContains(self.client.get(f"/en{self.url(NEXT)}"), 'data-closed="true"')
 
     @override_settings(CARNET_PURGE_URL="http://127.0.0.1:8149/")
     def test_a_range_names_its_own_tag_for_the_shared_cache(self):

@@ -14,7 +14,7 @@ from django.test import override_settings
 from playwright.sync_api import expect
 
 from tests.browser.test_conflicts import assert_accessible_everywhere
-from tests.browser.test_newsroom import log_in
+from tests.browser.test_newsroom import log_in, write_body
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -30,6 +30,13 @@ ENTRIES = [
     "Rassemblement place de la République.",
     "Les résultats définitifs sont attendus demain.",
 ]
+
+
+def desk_entry_id(words: str) -> str:
+    """The anchor of the entry that says these words, as the article page names it."""
+    from blog.models import LiveEntry
+
+    return LiveEntry.objects.get(body__contains=words[:20]).anchor
 
 
 def structured_data(page) -> dict:
@@ -115,6 +122,24 @@ def test_an_editor_covers_a_story_live_and_readers_follow_it(demo, browsing):
         ENTRIES[0], timeout=(POLL_SECONDS + MARGIN_SECONDS) * 1000
     )
     expect(reader.page.locator(".live-entry").first.locator(".live-entry__pin")).to_be_visible()
+
+    # A correction in the entry's own form (the rich-text editor) reaches the open page.
+    desk.locator(".live-desk__entry").nth(1).get_by_role(
+        "link", name=re.compile("^Modifier")
+    ).click()
+    expect(desk.locator(".tiptap.ProseMirror")).to_contain_text(ENTRIES[-1])
+    assert_accessible_everywhere(editor, "live entry form")
+    write_body(desk, "<p>Les résultats définitifs sont attendus lundi.</p>")
+    desk.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(desk.locator(".messagelist")).to_contain_text("Entrée enregistrée.")
+    expect(reader.page.locator(f"#{desk_entry_id(ENTRIES[-1])}")).to_contain_text(
+        "attendus lundi", timeout=(POLL_SECONDS + MARGIN_SECONDS) * 1000
+    )
+    expect(reader.page.locator(".live-entry")).to_have_count(5)
+    editor.go(f"/admin/blog/article/{demo.pk}/history/")
+    expect(desk.locator("#live-revision-list tbody tr")).to_have_count(7)
+    assert_accessible_everywhere(editor, "article history with its live entries")
+    editor.go(f"/admin/blog/article/{demo.pk}/live/")
 
     # The story, its card on the front page and the English edition, for everyone (axe
     # runs its script in the page: on pages with JavaScript).
