@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: help run dev demo test lint format messages chromium redis varnish clean bench bench-news bench-tools bench-sqlite screenshots backup restore drill-two-servers FORCE
+.PHONY: help run dev demo test lint format messages chromium redis varnish clean bench bench-news bench-newsletter bench-tools bench-sqlite screenshots backup restore drill-two-servers FORCE
 
 help:
 	@echo "make run    set everything up and serve the demo blog (gunicorn and the mail worker) on http://127.0.0.1:$(PORT)"
@@ -135,6 +135,11 @@ bench-tools:
 # as the baseline) and Varnish purged by tag; prints hit ratio, renders/min, p50/p99.
 bench-news: $(BIN)/.installed messages redis varnish
 	$(BIN)/python bench/news.py $(BENCH_ARGS)
+
+# The newsletter's sending: 100,000 confirmed subscribers on PostgreSQL (127.0.0.1:5432,
+# running), one worker, aiosmtpd as the mail server; time to queue, send rate, memory.
+bench-newsletter: $(BIN)/.installed messages
+	$(BIN)/python bench/newsletter.py $(BENCH_ARGS)
 
 # A quick look without services: the public pages on SQLite, gunicorn and a Python client.
 bench-sqlite: $(BIN)/.installed messages

@@ -1,6 +1,7 @@
 """A real SMTP server for the newsletter's tests and benchmark (aiosmtpd), in a thread."""
 
 import email
+import logging
 from email import policy
 
 from aiosmtpd.controller import Controller
@@ -27,6 +28,8 @@ class Sink:
 
 
 def start(port: int) -> tuple[Controller, Sink]:
+    # aiosmtpd logs every SMTP command; thousands of lines would slow the sends measured.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
