@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from sitewide import csrf, fragments, http, images, languages, pagecache, typography
+from sitewide.markup import strip_control_characters
 
 register = template.Library()
 
@@ -149,6 +150,13 @@ def shows(context: template.Context, *values) -> str:
         flat += list(value) if is_many else [value]
     pagecache.shows(context.get("request"), *flat)
     return ""
+
+
+@register.filter
+def xml_text(value: object) -> str:
+    """Text for an XML document (a sitemap): without the control characters XML 1.0
+    cannot carry, which a title pasted from a word processor may hold."""
+    return strip_control_characters(str(value))
 
 
 @register.filter

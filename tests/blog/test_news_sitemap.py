@@ -116,6 +116,16 @@ class NewsSitemapTests(TestCase):
             timezone.localtime(published).isoformat(timespec="seconds"),
         )
 
+    def test_a_control_character_in_a_title_or_the_site_name_leaves_well_formed_xml(self):
+        # A vertical tab pasted from a word processor: XML 1.0 cannot carry it.
+        make_article(slug="pasted", title="Coll\x0bé\x01")
+        site = SiteSettings.load()
+        site.site_name = "Le\x0c Carnet"
+        site.save()
+        root = self.get_xml("/sitemap-news-fr.xml")
+        self.assertIn("Collé", [url.findtext(f".//{NEWS}title") for url in root])
+        self.assertEqual(root[0].findtext(f".//{NEWS}name"), "Le Carnet")
+
     def test_an_article_excluded_from_google_news_is_still_in_the_sitemap(self):
         self.assertNotIn(
             "http://testserver/articles/sponsored/", self.locations("/sitemap-news-fr.xml")
