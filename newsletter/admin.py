@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from blog import workflow
 from blog.admin import ArticleAdmin
 from blog.models import Article
 from newsletter import sending
@@ -122,6 +123,13 @@ class IssueAdmin(admin.ModelAdmin):
     @admin.display(description=_("state"))
     def progress(self, issue: Issue) -> str:
         return issue.progress()
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        """Digests, and the issues of the articles this user may see (blog.workflow): an
+        article unpublished since is another author's draft again, title included."""
+        articles = workflow.visible(request.user, Article.objects.all())
+        issues = super().get_queryset(request)
+        return issues.filter(article=None) | issues.filter(article__in=articles)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -11,6 +11,7 @@ from newsletter.models import Issue
 from tests.base import (
     make_article,
     make_category,
+    make_chief_editor,
     make_contributor,
     make_draft,
     make_editor,
@@ -100,7 +101,7 @@ class IssueAdminTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.editor = make_editor()
-        article = make_article(title="Envoyé")
+        article = make_article(title="Une enquête")
         cls.issue = Issue.objects.create(
             article=article, language="fr", state=Issue.State.SENT, sent=3, total=3
         )
@@ -108,7 +109,7 @@ class IssueAdminTests(TestCase):
     def test_editors_read_the_issues_and_their_state(self):
         sign_in(self.client, self.editor)
         response = self.client.get("/admin/newsletter/issue/")
-        self.assertContains(response, "Envoyé")
+        self.assertContains(response, "Une enquête")
         self.assertContains(response, "Envoyé 3/3")
         detail = self.client.get(f"/admin/newsletter/issue/{self.issue.pk}/change/")
         self.assertEqual(detail.status_code, 200)
@@ -120,6 +121,17 @@ class IssueAdminTests(TestCase):
         delete = f"/admin/newsletter/issue/{self.issue.pk}/delete/"
         self.assertEqual(self.client.post(delete, {"post": "yes"}).status_code, 403)
         self.assertTrue(Issue.objects.exists())
+
+    def test_an_issue_of_another_authors_article_unpublished_since_is_hidden(self):
+        self.issue.article.status = Article.Status.DRAFT
+        self.issue.article.save()
+        sign_in(self.client, self.editor)
+        response = self.client.get("/admin/newsletter/issue/")
+        self.assertNotContains(response, "Une enquête")
+        detail = self.client.get(f"/admin/newsletter/issue/{self.issue.pk}/change/")
+        self.assertEqual(detail.status_code, 302)  # the admin's "no such object"
+        sign_in(self.client, make_chief_editor())  # a reviewer sees everyone's
+        self.assertContains(self.client.get("/admin/newsletter/issue/"), "Une enquête")
 
     def test_contributors_do_not_see_the_issues(self):
         sign_in(self.client, make_contributor())
