@@ -108,7 +108,7 @@ def test_a_send_back_with_a_reason_reaches_the_author(newsroom, browsing):
     expect(body.locator("strong")).to_have_text("repris")
     contributor.assert_accessible("a submission, read only (contributor)")
     with page.expect_popup() as popup:
-        page.get_by_role("link", name="Aperçu").click()
+        page.get_by_role("link", name="Aperçu", exact=True).click()
     preview = popup.value
     expect(preview.locator(".preview-banner")).to_contain_text("en relecture")
     expect(preview.locator(".article__body strong")).to_have_text("repris")
