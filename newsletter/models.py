@@ -381,7 +381,8 @@ class Issue(models.Model):
             return str(self.article)
         return _("%(rhythm)s until %(end)s") % {
             "rhythm": self.get_rhythm_display(),
-            "end": self.period_end,
+            # In the press style: the admin's list and a reader's data export show it.
+            "end": languages.full_time(self.period_end) if self.period_end else "",
         }
 
     def recipients(self) -> SubscriberQuerySet:

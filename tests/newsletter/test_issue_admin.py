@@ -2,6 +2,8 @@
 part, the preview, the test send and the issues' list; each through the article
 admin's queryset rule."""
 
+import datetime
+
 from django.core import mail as outbox
 from django.test import TestCase, override_settings
 
@@ -114,6 +116,16 @@ class IssueAdminTests(TestCase):
         detail = self.client.get(f"/admin/newsletter/issue/{self.issue.pk}/change/")
         self.assertEqual(detail.status_code, 200)
         self.assertNotContains(detail, 'name="_save"')  # read only
+
+    def test_a_digest_is_named_by_its_end_in_the_press_style(self):
+        end = datetime.datetime(2026, 12, 7, 5, tzinfo=datetime.UTC)  # 6 h in Paris
+        Issue.objects.create(rhythm="daily", language="fr", period_end=end)
+        sign_in(self.client, self.editor)
+        response = self.client.get("/admin/newsletter/issue/")
+        self.assertContains(
+            response, "Un résumé chaque jour jusqu’au 7 décembre 2026 à 6\u00a0h\u00a000"
+        )
+        self.assertNotContains(response, "+00:00")
 
     def test_nobody_adds_changes_or_deletes_an_issue(self):
         sign_in(self.client, self.editor)
