@@ -325,6 +325,18 @@ class PurgeTests(TestCase):
 
 
 class QueryTests(TestCase):
+    def test_a_range_costs_two_queries(self):
+        SiteSettings.load()
+        article = make_live_article(slug="election")
+        for n in range(5):
+            make_entry(article, f"<p>Entry {n}.</p>", published_at=at(OLD, n))
+        self.client.get("/")  # the site's settings, read once per process
+        with override_settings(CARNET_PAGE_CACHE=False, CARNET_FRAGMENT_CACHE=False):
+            # The article; its entries of the range with their authors and images.
+            with self.assertNumQueries(2):
+                response = self.client.get(f"/live/{article.pk}/{OLD}/")
+        self.assertContains(response, '<article class="live-entry"', count=5)
+
     def test_the_article_page_reads_its_entries_in_one_query(self):
         SiteSettings.load()
         article = make_live_article(slug="election")
