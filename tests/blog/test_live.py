@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from blog import live
 from blog.models import Article, LiveEntry
+from sitewide import languages
 from sitewide.models import PendingPurge, SiteSettings
 from tests.base import (
     make_article,
@@ -153,7 +154,10 @@ class ArticlePageTests(TestCase):
         self.assertNotContains(page, "live-badge")
         self.assertNotContains(page, "data-live-url")
         self.assertContains(page, "Last entry")
-        self.assertContains(page, "Ce direct s’est terminé le")
+        ended = languages.full_time(
+            self.article.live_ended_at
+        )  # in the press style, to the minute
+        self.assertContains(page, f"Ce direct s’est terminé le {ended}.")
         self.assertNotContains(self.client.get("/"), "live-badge")
 
     def test_the_structured_data_is_a_live_blog_posting(self):
