@@ -39,7 +39,7 @@ import smtplib
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from anymail.exceptions import AnymailInvalidAddress, AnymailRecipientsRefused
+from anymail.exceptions import AnymailError, AnymailInvalidAddress, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
@@ -126,7 +126,7 @@ def send_batch(issue_pk: int, after: int) -> int:
     )
     try:
         handed = send_to(issue, [s for s in batch if s.pk not in done])
-    except OSError as error:
+    except (OSError, AnymailError) as error:
         _failed(issue, after, error)
         return 0
     with transaction.atomic():
@@ -142,16 +142,24 @@ def send_batch(issue_pk: int, after: int) -> int:
                 heartbeat_at=timezone.now(),
             )
             logger.info("Newsletter issue %s sent to %s subscribers", issue.pk, sent)
-        elif moved.update(
-            cursor=batch[-1].pk, state=Issue.State.SENDING, reason="", attempts=0, sent=sent
-        ):
+        else:
             rate = settings.NEWSLETTER_RATE_PER_MINUTE
             pause = datetime.timedelta(minutes=len(batch) / rate) if rate else None
-            _queue_batch(issue, batch[-1].pk, started + pause if pause else None)
+            due = started + pause if pause else None
+            if moved.update(
+                cursor=batch[-1].pk,
+                state=Issue.State.SENDING,
+                reason="",
+                attempts=0,
+                sent=sent,
+                # Not stalled while the next batch waits its turn (IssueQuerySet.stalled).
+                heartbeat_at=max(due or started, timezone.now()),
+            ):
+                _queue_batch(issue, batch[-1].pk, due)
     return handed
 
 
-def _failed(issue: Issue, after: int, error: OSError) -> None:
+def _failed(issue: Issue, after: int, error: Exception) -> None:
     """The mail server failed us: the issue is "failed, will retry", and this batch is
     queued again after the next of RETRY_DELAYS."""
     delay = RETRY_DELAYS[min(issue.attempts, len(RETRY_DELAYS) - 1)]
@@ -172,13 +180,13 @@ def _failed(issue: Issue, after: int, error: OSError) -> None:
     )
 
 
-def failure_reason(error: OSError) -> str:
+def failure_reason(error: Exception) -> str:
     """What went wrong, for editors: the error's kind and code, never its text, which may
     name a recipient."""
     name = type(error).__name__
     if isinstance(error, smtplib.SMTPResponseException):
         return f"{name} {error.smtp_code}"
-    if error.strerror:
+    if getattr(error, "strerror", None):
         return f"{name}: {error.strerror}"
     return name
 

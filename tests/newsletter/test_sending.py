@@ -233,6 +233,17 @@ class BatchTests(TestCase):
         # 2 messages at 60 a minute: 2 seconds after the first batch began.
         self.assertGreaterEqual(waiting.run_after, start + datetime.timedelta(seconds=2))
         self.assertLess(waiting.run_after, start + datetime.timedelta(seconds=5))
+        # The sweep leaves it alone until its next batch is due, then as long as it lasts.
+        self.assertEqual(sending.sweep(waiting.run_after), 0)
+
+    @override_settings(NEWSLETTER_RATE_PER_MINUTE=1)
+    def test_a_slow_rate_is_not_taken_for_a_stalled_issue(self):
+        self.queue()
+        run_worker()
+        waiting = DBTaskResult.objects.filter(status="READY").get()
+        self.assertGreater(waiting.run_after, timezone.now() + datetime.timedelta(minutes=1))
+        # Past NEWSLETTER_STALL_SECONDS, before the batch is due: nothing stalled.
+        self.assertEqual(sending.sweep(timezone.now() + datetime.timedelta(seconds=301)), 0)
 
 
 @override_settings(TASKS=DATABASE_TASKS, NEWSLETTER_BATCH_SIZE=2, NEWSLETTER_RATE_PER_MINUTE=0)
