@@ -8,9 +8,13 @@ class NewsletterConfig(AppConfig):
 
     def ready(self) -> None:
         from anymail.signals import tracking
+        from django.core import checks
 
         from blog import workflow
+        from newsletter import checks as newsletter_checks
         from newsletter import providers, sending
+
+        checks.register(newsletter_checks.site_url, checks.Tags.security, deploy=True)
 
         # blog may not import this app: it announces, the newsletter queues (sending.py).
         workflow.went_public.connect(

@@ -24,7 +24,7 @@ SETTINGS_VARIABLES = {
     "LOGIN_FAILURE_LIMIT", "LOGIN_COOLOFF_MINUTES", "PAGE_CACHE", "PAGE_MAX_AGE",
     "PAGE_STALE_SECONDS", "PAGE_KEEP_SECONDS", "PURGE_URL", "COMMENTS_PER_PAGE",
     "CONTACT_FLOOD_SECONDS",
-    "PEERTUBE_HOSTS", "EMBED_LOOKUPS",
+    "PEERTUBE_HOSTS", "EMBED_LOOKUPS", "SITE_URL", "NEWSLETTER_MAILER_BACKEND",
     "MEDIA_STORAGE", "MEDIA_PUBLIC_URL", "MEDIA_S3_BUCKET", "MEDIA_S3_ENDPOINT_URL",
     "MEDIA_S3_REGION", "MEDIA_S3_ACCESS_KEY_ID", "MEDIA_S3_SECRET_ACCESS_KEY", "MEDIA_S3_ACL",
     # Set in this process by the browser tests (Playwright's loop); Django's deploy
@@ -286,6 +286,7 @@ PRODUCTION_ENV = {
     "PROXY_SSL_HEADER": "true",
     "TRUSTED_PROXY_COUNT": "1",
     "EMAIL_HOST": "smtp.example.org",
+    "SITE_URL": "https://blog.example.org",
 }
 
 
@@ -308,6 +309,12 @@ class DeployCheckTests(SimpleTestCase):
         result = self.check_deploy(**env)
         self.assertIn("security.W004", result.stderr + result.stdout)
         self.assertIn("security.W008", result.stderr + result.stdout)
+
+    def test_without_the_sites_address_check_deploy_warns_of_the_newsletters_links(self):
+        env = {**PRODUCTION_ENV, "SITE_URL": ""}
+        result = self.check_deploy(**env)
+        self.assertIn("newsletter.W001", result.stderr + result.stdout)
+        self.assertIn("'http://127.0.0.1:8000'", result.stderr + result.stdout)
 
     def test_https_settings_are_off_by_default_and_read_from_the_environment(self):
         show = (
