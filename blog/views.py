@@ -395,6 +395,16 @@ def live_range(request: HttpRequest, pk: int, start: int) -> HttpResponse:
             "entries": article.live_entries.in_range(begin, end).order_by("-published_at", "-pk"),
             "closed": closes <= now,
             "ended": not article.is_live,
+            # While open, every entry it has now: a page drops those deleted since.
+            "entry_ids": (
+                None
+                if closes <= now
+                else " ".join(
+                    str(pk)
+                    for pk in article.live_entries.order_by("pk").values_list("pk", flat=True)
+                )
+            ),
+            "rendered_at": int(now.timestamp()),
         },
     )
     if closes <= now:

@@ -199,6 +199,14 @@ if (live) {
     const range = new DOMParser().parseFromString(await response.text(), "text/html").querySelector(".live-range");
     if (!range) return;
     for (const entry of [...range.querySelectorAll(".live-entry")].reverse()) place(document.adoptNode(entry));
+    // The open range names every entry there is: one posted before it was rendered and
+    // not named was deleted (a newer one may come from a fresher page than the answer).
+    if (range.dataset.entries !== undefined) {
+      const kept = new Set(range.dataset.entries.split(" ").map((id) => `live-entry-${id}`));
+      for (const entry of [...list.querySelectorAll(".live-entry")]) {
+        if (!kept.has(entry.id) && Number(entry.dataset.published) <= Number(range.dataset.rendered)) entry.remove();
+      }
+    }
     if (range.hasAttribute("data-ended")) return;
     if (range.dataset.closed === "true") start += Number(live.dataset.liveRange);
     setTimeout(poll, range.dataset.closed === "true" ? 0 : every);

@@ -261,6 +261,16 @@ class PollingTests(TestCase):
         self.assertEqual(self.client.get(self.url(NEXT + RANGE)).status_code, 404)
         self.assertContains(self.client.get(self.url(NEXT)), "data-ended")
 
+    def test_the_open_range_names_every_entry_so_that_pages_drop_the_deleted(self):
+        open_range = self.url(live.range_start(timezone.now()))
+        self.assertContains(
+            self.client.get(open_range), f'data-entries="{self.old.pk} {self.next.pk}"'
+        )
+        self.assertNotContains(self.client.get(self.url(OLD)), "data-entries")
+        with self.captureOnCommitCallbacks(execute=True):
+            LiveEntry.objects.filter(pk=self.old.pk).delete()
+        self.assertContains(self.client.get(open_range), f'data-entries="{self.next.pk}"')
+
     def test_an_edit_is_sent_again_in_the_range_it_was_made_in(self):
         self.old.body = "<p>Old entry, corrected.</p>"
         self.old.save()
