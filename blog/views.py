@@ -383,8 +383,14 @@ def live_range(request: HttpRequest, pk: int, start: int) -> HttpResponse:
         raise Http404("No such range.") from None
     now = timezone.now()
     closes = end + datetime.timedelta(seconds=LIVE_CLOSING_SECONDS)
+    if begin > now:
+        # Not yet: kept by no cache, since a kept 404 asked early by anyone would stop
+        # every reader's polling (static/js/carnet.js stops on a 404) once it opens.
+        response = HttpResponseNotFound("Not yet.", content_type="text/plain")
+        add_never_cache_headers(response)
+        return response
     ended = article.live_ended_at
-    if end <= article.live_since or begin > now or (ended and begin > ended):
+    if end <= article.live_since or (ended and begin > ended):
         raise Http404("No entries there.")
     pagecache.shows(request, article, live.range_tag(article.pk, start))
     response = render(

@@ -237,6 +237,26 @@ class PollingTests(TestCase):
         self.assertEqual(response["Surrogate-Key"], response["xkey"])
         self.assertEqual(response["Cache-Control"], "public, max-age=86400, s-maxage=86400")
 
+    def test_a_range_to_come_is_a_404_no_cache_keeps(self):
+        """Kept, a 404 asked early by anyone would stop every reader's polling (their
+        script stops on a 404) once that range opens."""
+        soon = self.url(live.range_start(timezone.now()) + 3 * RANGE)
+        for _ in range(2):
+            response = Client().get(soon)
+            self.assertEqual(response.status_code, 404)
+            self.assertIn("no-store", response["Cache-Control"])
+        self.assertFalse(kept(soon))
+
+    def test_a_range_after_the_end_answers_once_the_coverage_is_taken_up_again(self):
+        self.article.end_live()
+        later = live.range_start(timezone.now()) + 2 * RANGE
+        after_the_end = self.url(later)
+        with mock.patch("blog.views.timezone.now", return_value=at(later, 30)):
+            self.assertEqual(Client().get(after_the_end).status_code, 404)
+            with self.captureOnCommitCallbacks(execute=True):
+                self.article.start_live()
+            self.assertEqual(Client().get(after_the_end).status_code, 200)
+
     def test_bad_ranges_are_refused_cleanly(self):
         draft = make_draft(live_since=at(OLD))
         not_live = make_article()
