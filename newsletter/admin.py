@@ -160,12 +160,15 @@ class NewsletterArticleAdmin(ArticleAdmin):
         issue = Issue.objects.filter(article=article).first()
         if issue is not None:
             return issue.progress()
-        count = reach(article)
-        words = _("It would reach %(count)s confirmed subscriber(s) when published.") % {
-            "count": count
-        }
-        if not article.sends_by_mail():
+        if article.is_published():
+            # Live without an issue: published before the newsletter, or imported.
+            words = _("Published without a mail: it is not sent afterwards.")
+        elif not article.sends_by_mail():
             words = _("Not sent by mail (its switch is off).")
+        else:
+            words = _("It would reach %(count)s confirmed subscriber(s) when published.") % {
+                "count": reach(article)
+            }
         return format_html(
             '{} <a href="{}">{}</a> · <a href="{}">{}</a>',
             words,

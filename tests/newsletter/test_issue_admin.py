@@ -57,6 +57,13 @@ class ArticleFormTests(TestCase):
             "Pas envoyé par courriel (son interrupteur est éteint).", self.change_form(self.draft)
         )
 
+    def test_an_article_live_without_an_issue_is_not_said_to_be_sent_later(self):
+        article = make_article(author=self.editor)  # imported, or before the newsletter
+        self.assertIn(
+            "Publié sans courriel\u00a0: il n’est pas envoyé après coup.",
+            self.change_form(article),
+        )
+
     def test_once_queued_the_form_shows_the_issues_state(self):
         self.draft.status = Article.Status.PUBLISHED
         self.draft.save()
