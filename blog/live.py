@@ -14,6 +14,10 @@ import datetime
 
 from django.conf import settings
 
+# A live article's page is kept this many ranges at most: a reader who opens it asks for
+# every range since it was rendered, one after the other, before polling the open one.
+PAGE_RANGES = 10
+
 
 def range_seconds() -> int:
     return settings.CARNET_LIVE_RANGE_SECONDS

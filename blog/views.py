@@ -1,4 +1,5 @@
 import datetime
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -141,6 +142,8 @@ def article_context(request: HttpRequest, article: Article) -> dict:
     metadata = article.metadata(request, site, tags, live_entries, corrections)
     is_preview = not article.is_published()
     language = get_language()
+    if article.is_live and not is_preview:
+        pagecache.fresh_until(request, time.time() + live.PAGE_RANGES * live.range_seconds())
     return {
         "live_entries": live_entries,
         "live_tag": live.page_tag(article.pk),

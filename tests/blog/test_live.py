@@ -5,6 +5,7 @@ keep and that an entry's edit forgets one at a time."""
 import datetime
 import json
 import re
+import time
 from unittest import mock
 
 from django.core.exceptions import ValidationError
@@ -236,6 +237,17 @@ class PollingTests(TestCase):
         )
         self.assertEqual(response["Surrogate-Key"], response["xkey"])
         self.assertEqual(response["Cache-Control"], "public, max-age=86400, s-maxage=86400")
+
+    def test_a_live_story_is_kept_a_few_ranges_at_most(self):
+        """Kept all through a quiet night, its page would have a reader's script ask for
+        every range since it was rendered, one after the other, on opening it."""
+        story = self.article.get_absolute_url()
+        for _ in range(2):  # the first creates the site's settings, a change to every page
+            Client().get(story)
+        self.assertEqual(Client().get(story)["Cache-Status"], "Carnet; hit")
+        later = time.time() + live.PAGE_RANGES * RANGE + 1
+        with mock.patch("time.time", return_value=later):
+            self.assertIn("fwd=stale", Client().get(story)["Cache-Status"])
 
     def test_a_range_to_come_is_a_404_no_cache_keeps(self):
         """Kept, a 404 asked early by anyone would stop every reader's polling (their
