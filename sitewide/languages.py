@@ -29,6 +29,8 @@ class Language:
     # A time to the minute as this language's press prints it (Django's date format),
     # in a sentence: "6 décembre 2026 à 10 h 36", "December 6, 2026, 10:36".
     time_format: str
+    # The same on the first of a month, where it differs: "1er décembre".
+    first_day_time_format: str = ""
 
     @property
     def unaccent_search_config(self) -> str:
@@ -47,6 +49,7 @@ LANGUAGES = (
         read_in=_("Read this article in French"),
         # No-break spaces hold "10 h 36" together (the Imprimerie nationale's rule).
         time_format="j F Y à G\u00a0\\h\u00a0i",
+        first_day_time_format="j\\e\\r F Y à G\u00a0\\h\u00a0i",
     ),
     Language(
         "en",
@@ -114,10 +117,14 @@ def full_time(when: datetime.datetime) -> str:
     """A time to the minute in the active language's press style and the site's time
     zone: "6 décembre 2026 à 10 h 36", "December 6, 2026, 10:36". The one place a full
     date and time is worded (the |full_time filter reads it)."""
-    return formats.date_format(timezone.localtime(when), full_time_format())
+    local = timezone.localtime(when)
+    return formats.date_format(local, full_time_format(local.day))
 
 
-def full_time_format() -> str:
-    """The active language's format of full_time(), for a loop that formats many times
-    with Django's dateformat (a comment thread)."""
-    return get(translation.get_language() or settings.LANGUAGE_CODE).time_format
+def full_time_format(day: int = 0) -> str:
+    """The active language's format of full_time() for a time on that day of a month,
+    for a loop that formats many times with Django's dateformat (a comment thread)."""
+    language = get(translation.get_language() or settings.LANGUAGE_CODE)
+    if day == 1 and language.first_day_time_format:
+        return language.first_day_time_format
+    return language.time_format

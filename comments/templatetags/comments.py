@@ -33,11 +33,13 @@ def _threads(comments: list[Comment]) -> list[Comment]:
     page's time with 50 comments.
     """
     # Worded as the story's own time is ("6 décembre 2026 à 10 h 36").
-    date_format = languages.full_time_format()
+    date_format, first_day_format = languages.full_time_format(), languages.full_time_format(1)
     for comment in comments:
         local = timezone.localtime(comment.submitted_at)
         comment.submitted_iso = local.isoformat(timespec="seconds")
-        comment.submitted_text = dateformat.format(local, date_format)
+        comment.submitted_text = dateformat.format(
+            local, first_day_format if local.day == 1 else date_format
+        )
     top = {c.pk: c for c in comments if c.parent_id is None}
     for comment in top.values():
         comment.thread_replies = []

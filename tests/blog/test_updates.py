@@ -39,6 +39,18 @@ class FullTimeTests(TestCase):
             },
         )
 
+    def test_the_first_of_the_month_is_the_1er_in_french(self):
+        first = datetime.datetime(2026, 12, 1, 9, 36, tzinfo=datetime.UTC)
+        with translation.override("fr"):
+            self.assertEqual(languages.full_time(first), "1er décembre 2026 à 10\u00a0h\u00a036")
+            # The night before, in Paris: the 1st already, not in UTC.
+            self.assertEqual(
+                languages.full_time(first - datetime.timedelta(hours=10, minutes=6)),
+                "1er décembre 2026 à 0\u00a0h\u00a030",
+            )
+        with translation.override("en"):
+            self.assertEqual(languages.full_time(first), "December 1, 2026, 10:36")
+
     @override_settings(TIME_ZONE="America/Montreal")
     def test_it_is_in_the_sites_time_zone(self):
         with translation.override("en"):
