@@ -56,7 +56,7 @@ def language_url(context: template.Context, request: HttpRequest, language: str 
     """
     language = language or settings.LANGUAGE_CODE
     own = (context.get("language_paths") or {}).get(language)
-    return own or languages.translate_path(request.get_full_path(), language)
+    return own or _translated_path(request, language)
 
 
 @register.simple_tag(takes_context=True)
@@ -65,13 +65,21 @@ def language_alternates(context: template.Context, request: HttpRequest) -> list
     one: only the versions a page has (an untranslated article has its own alone, in its
     own edition, even when shown in another's interface)."""
     paths = context.get("language_paths") or {
-        code: languages.translate_path(request.get_full_path(), code)
-        for code, _name in settings.LANGUAGES
+        code: _translated_path(request, code) for code, _name in settings.LANGUAGES
     }
     alternates = list(paths.items())
     if settings.LANGUAGE_CODE in paths:
         alternates.append(("x-default", paths[settings.LANGUAGE_CODE]))
     return alternates
+
+
+def _translated_path(request: HttpRequest, language: str) -> str:
+    """This request's address in a language, worked out once per request: the page
+    names it in its alternates and in each of its two language switchers."""
+    paths = request.__dict__.setdefault("translated_paths", {})
+    if language not in paths:
+        paths[language] = languages.translate_path(request.get_full_path(), language)
+    return paths[language]
 
 
 @register.filter

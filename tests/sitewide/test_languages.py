@@ -1,6 +1,7 @@
 """The pages read what they know of languages from sitewide.languages, the one table."""
 
 import itertools
+from unittest import mock
 
 from django.conf import settings
 from django.test import RequestFactory, TestCase
@@ -30,6 +31,18 @@ class LanguageTableTests(TestCase):
                     rf'class="language-switcher__\w+"[^>]* lang="{language.code}"[^>]*>'
                     rf"{language.name}</",
                 )
+
+    def test_a_page_works_out_its_address_in_each_language_once(self):
+        # Its alternates and its two switchers (the header's and the phone menu's) name them.
+        with mock.patch.object(
+            languages, "translate_path", wraps=languages.translate_path
+        ) as translate:
+            response = self.client.get("/search/?q=paix")
+        self.assertContains(response, 'href="/en/search/?q=paix"', count=2)
+        self.assertEqual(
+            sorted(call.args for call in translate.call_args_list),
+            [("/search/?q=paix", "en"), ("/search/?q=paix", "fr")],
+        )
 
     def test_each_language_of_the_table_has_its_address(self):
         for language in languages.LANGUAGES:
