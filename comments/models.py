@@ -390,6 +390,9 @@ class Comment(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
 
     objects = CommentQuerySet.as_manager()
+    # Set on the held comment a moderator opened from the admin (comments.templatetags);
+    # said here so that the template's lookup on every other comment finds it, cheaply.
+    shown_to_moderator = False
 
     class Meta:
         ordering = ["submitted_at", "pk"]
