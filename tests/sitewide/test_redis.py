@@ -3,19 +3,35 @@
 Redis runs on 127.0.0.1:6379 on every machine Carnet is tested on (.ci/run starts it).
 """
 
+import os
+
 from django.core.cache import cache
 from django.test import Client, TestCase, override_settings
 
+from sitewide.cache import RedisCache
 from sitewide.models import SiteSettings
 from tests.base import make_article
 
 
+class OwnKeysRedisCache(RedisCache):
+    """Carnet's Redis cache, whose clear() empties only this test run's keys: FLUSHDB would
+    empty the Redis of another run on the same machine in the middle of its tests."""
+
+    def clear(self) -> None:
+        client = self._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=self.make_key("*"), count=1000))
+        if keys:
+            client.delete(*keys)
+
+
 def redis_cache(url: str) -> dict:
+    """The cache on a real Redis, under a prefix of this test run's own: two runs sharing
+    the machine's Redis never see (nor clear) each other's pages, tag counts or reads."""
     return {
         "default": {
-            "BACKEND": "sitewide.cache.RedisCache",
+            "BACKEND": "tests.sitewide.test_redis.OwnKeysRedisCache",
             "LOCATION": url,
-            "KEY_PREFIX": "carnet-tests",
+            "KEY_PREFIX": f"carnet-tests-{os.getpid()}",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
