@@ -243,7 +243,9 @@ def test_an_editor_previews_a_page_before_saving_it(newsroom, browsing):
     log_in(page, "editor")
     chief.go(f"/admin/pages/page/{about.pk}/change/")
     expect(page.locator("#id_slug_helptext")).to_contain_text("/pages/a-propos/")
-    page.get_by_role("textbox", name="Corps").click()
+    # The editor, not the field it stands for: the field is a textbox named "Corps" too
+    # until the editor's script hides it, which a click started before then waits on.
+    page.locator(".tiptap.ProseMirror").and_(page.get_by_role("textbox", name="Corps")).click()
     page.keyboard.press("Control+A")
     page.keyboard.type("Une rédaction indépendante.")
     with page.expect_popup() as popup:
