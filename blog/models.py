@@ -1131,6 +1131,14 @@ class Correction(models.Model):
         """The notice on its story, in the story's own edition."""
         return f"{self.article.language_path()}#correction-{self.pk}"
 
+    def clean(self) -> None:
+        # Shown at once, with its date: a notice dated ahead would tell readers of a
+        # correction that has not happened yet. A little ahead is a clock, not a plan.
+        if self.created_at and self.created_at > timezone.now() + datetime.timedelta(minutes=5):
+            raise ValidationError(
+                {"created_at": _("A notice cannot be dated in the future.")}, code="future"
+            )
+
     def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
         self._changed()
         return super().delete(*args, **kwargs)

@@ -319,6 +319,18 @@ class CorrectionAdminTests(TestCase):
         with translation.override("en"):
             self.assertIn("correction notices", describe(version.revision.comment, Article))
 
+    def test_a_notice_dated_in_the_future_is_refused_and_kept_in_the_form(self):
+        tomorrow = timezone.localtime() + datetime.timedelta(days=1)
+        response = self.post(
+            self.editor,
+            self.article,
+            self.notice(created_at_0=f"{tomorrow:%Y-%m-%d}", text="Not yet."),
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Une notice ne peut pas être datée dans le futur.")
+        self.assertContains(response, "Not yet.")
+        self.assertFalse(Correction.objects.exists())
+
     def test_a_draft_has_no_notices_to_add(self):
         draft = make_draft(author=self.editor)
         sign_in(self.client, self.editor)
