@@ -160,7 +160,7 @@ class EditorTests(TestCase):
         )
         scheduled = (
             "«\u202fFrom the admin\u202f»\u00a0: "
-            "Programmé pour le 1 décembre 2099 à 8\u00a0h\u00a000."
+            "Programmé pour le 1er décembre 2099 à 8\u00a0h\u00a000."
         )
         self.assertIn(scheduled, messages_of(response))
         self.assertTrue(Article.objects.get(slug="from-the-admin").is_scheduled())
