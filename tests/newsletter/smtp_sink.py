@@ -2,6 +2,7 @@
 
 import email
 import logging
+import socket
 from email import policy
 
 from aiosmtpd.controller import Controller
@@ -25,6 +26,14 @@ class Sink:
 
     def recipients(self) -> list[str]:
         return sorted(message["To"] for message in self.messages)
+
+
+def free_port() -> int:
+    """A port nothing listens on now. Not a fixed one: two test runs on one machine (or a
+    benchmark beside them) would both want it, and the second fails to start its sink."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def start(port: int) -> tuple[Controller, Sink]:

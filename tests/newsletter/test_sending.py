@@ -308,9 +308,6 @@ class OutageTests(TestCase):
         self.assertEqual(issue.state, "sent")
 
 
-SMTP_PORT = 8121
-
-
 @override_settings(TASKS=DATABASE_TASKS, NEWSLETTER_BATCH_SIZE=500, NEWSLETTER_RATE_PER_MINUTE=0)
 class SMTPTests(TestCase):
     """The default path: SMTP to a real server (aiosmtpd), our commit before the final "."."""
@@ -325,11 +322,12 @@ class SMTPTests(TestCase):
         cls.article = article
 
     def setUp(self):
-        self.controller, self.sink = smtp_sink.start(SMTP_PORT)
+        port = smtp_sink.free_port()
+        self.controller, self.sink = smtp_sink.start(port)
         self.addCleanup(self.controller.stop)
         mailers = {
-            "default": smtp_sink.mailer(SMTP_PORT),
-            "newsletter": smtp_sink.mailer(SMTP_PORT),
+            "default": smtp_sink.mailer(port),
+            "newsletter": smtp_sink.mailer(port),
         }
         self.enterContext(override_settings(MAILERS=mailers))
 
@@ -371,9 +369,10 @@ class SMTPTests(TestCase):
 
     def test_a_refused_connection_leaves_the_issue_failed_will_retry(self):
         issue = sending.queue_article(self.article)
+        closed = smtp_sink.free_port()
         nobody = {
-            "default": smtp_sink.mailer(SMTP_PORT + 1),
-            "newsletter": smtp_sink.mailer(SMTP_PORT + 1),
+            "default": smtp_sink.mailer(closed),
+            "newsletter": smtp_sink.mailer(closed),
         }
         with override_settings(MAILERS=nobody), self.assertLogs("newsletter.sending", "WARNING"):
             run_worker()

@@ -23,7 +23,6 @@ from tests.newsletter import smtp_sink
 
 ROOT = Path(settings.BASE_DIR)
 SUBSCRIBERS = 10_000
-SMTP_PORT = 8125
 # Each process keeps its cache in memory, not in the checkout's var/cache.
 SETUP = """
 import django
@@ -56,7 +55,8 @@ SWEEP = SETUP + 'call_command("send_newsletters")'
 
 class WorkerKilledTests(SimpleTestCase):
     def test_a_worker_killed_mid_send_then_restarted_sends_everyone_the_issue_once(self):
-        controller, sink = smtp_sink.start(SMTP_PORT)
+        port = smtp_sink.free_port()
+        controller, sink = smtp_sink.start(port)
         self.addCleanup(controller.stop)
         directory = self.enterContext(tempfile.TemporaryDirectory())
         database = f"{directory}/newsletter.sqlite3"
@@ -67,7 +67,7 @@ class WorkerKilledTests(SimpleTestCase):
             "DEBUG": "1",
             "TASK_BACKEND": "database",
             "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(SMTP_PORT),
+            "EMAIL_PORT": str(port),
             "EMAIL_USE_TLS": "false",
             "NEWSLETTER_RATE_PER_MINUTE": "0",
             "NEWSLETTER_STALL_SECONDS": "0",
