@@ -55,7 +55,7 @@ from django_tasks_db import DatabaseBackend
 from blog.models import Article
 from newsletter.models import Delivery, Issue, Subscriber
 from sitewide import languages
-from sitewide.mail import RETRY_DELAYS
+from sitewide.mail import RETRY_DELAYS, one_line
 from sitewide.models import SiteSettings
 
 logger = logging.getLogger(__name__)
@@ -342,10 +342,9 @@ def message(context: dict, to: str, language: str, unsubscribe: str, manage: str
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "List-Id": f"<newsletter.{urlsplit(settings.SITE_URL).hostname}>",
     }
-    # One line, whatever a title holds: a header has no line breaks. Split on those only
-    # (str.splitlines), not on every space: French keeps its no-break space before ":".
+    # One line, whatever a title holds: a header has no line breaks.
     mail = EmailMultiAlternatives(
-        subject=" ".join(line.strip() for line in subject.splitlines() if line.strip()),
+        subject=one_line(subject),
         body=text.strip() + "\n",
         to=[to] if to else [],
         headers=headers,

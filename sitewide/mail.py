@@ -19,6 +19,7 @@ send is kept at once. Either way the failure is logged, and no request fails.
 
 import datetime
 import logging
+import re
 
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -83,6 +84,16 @@ def send_again(failed: list[FailedMail]) -> None:
             message.delete()
 
 
+# Any run of spaces and line breaks, but the no-break spaces French typography puts
+# before ":" and inside « » (which str.split() would take for spaces too).
+_BREAKABLE_SPACES = re.compile(r"[^\S\u00a0\u202f]+")
+
+
+def one_line(text: str) -> str:
+    """A subject as a header holds it: one line, French no-break spaces kept."""
+    return _BREAKABLE_SPACES.sub(" ", text).strip()
+
+
 def render(name: str, context: dict) -> EmailMessage:
     """The message called name, rendered in its language (the site's by default); not sent."""
     with translation.override(languages.get(context.get("language", "")).code):
@@ -96,9 +107,7 @@ def render(name: str, context: dict) -> EmailMessage:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
     # One line, whatever a template or the site's name holds: a header has no line breaks.
-    return EmailMessage(
-        subject=" ".join(subject.split()), body=body.strip() + "\n", headers=headers
-    )
+    return EmailMessage(subject=one_line(subject), body=body.strip() + "\n", headers=headers)
 
 
 @task

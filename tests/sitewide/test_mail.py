@@ -153,6 +153,16 @@ class MailPathTests(TestCase):
         self.assertEqual(message.reply_to, [])
         self.assertNotIn("Reply-To", message.message())
 
+    def test_a_subject_keeps_french_no_break_spaces_and_loses_every_line_break(self):
+        site = SiteSettings.load()
+        site.site_name = "Le Carnet\u00a0: «\u202finfos\u202f»\u2028\tdu  jour"
+        site.save()
+        message = mail.render("author-contact", {"name": "Zoé", "message": "Hi"})
+        self.assertEqual(
+            message.subject,
+            "[Le Carnet\u00a0: «\u202finfos\u202f» du jour] Un message d’un lecteur",
+        )
+
     def test_a_site_name_with_a_line_break_stays_on_one_subject_line(self):
         site = SiteSettings.load()
         site.site_name = "Le\r\nX-Injected: yes"
