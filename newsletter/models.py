@@ -312,7 +312,9 @@ class IssueQuerySet(models.QuerySet):
         their worker was killed, or their retry's task was lost (send_newsletters)."""
         now = now or timezone.now()
         since = now - datetime.timedelta(seconds=settings.NEWSLETTER_STALL_SECONDS)
-        return self.exclude(state=Issue.State.SENT).filter(heartbeat_at__lte=since)
+        return self.exclude(state__in=[Issue.State.SENT, Issue.State.STOPPED]).filter(
+            heartbeat_at__lte=since
+        )
 
 
 class Issue(models.Model):
@@ -327,6 +329,8 @@ class Issue(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed, will retry")
+        # Its article was unpublished while it was being sent: nobody else gets it.
+        STOPPED = "stopped", _("Stopped, the article was unpublished")
 
     article = models.ForeignKey(
         Article,

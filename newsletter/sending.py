@@ -105,9 +105,18 @@ def send_batch(issue_pk: int, after: int) -> int:
     """Send the issue to its next batch of recipients after subscriber id ``after``; return
     how many messages this call handed over."""
     issue = Issue.objects.filter(pk=issue_pk).select_related("article").first()
-    if issue is None or issue.state == Issue.State.SENT or issue.cursor != after:
-        return 0  # gone, done, or another copy of this batch went on already
+    if issue is None or issue.state in {Issue.State.SENT, Issue.State.STOPPED}:
+        return 0  # gone or done
+    if issue.cursor != after:
+        return 0  # another copy of this batch went on already
     started = timezone.now()
+    if issue.article_id and not Article.objects.published().filter(pk=issue.article_id).exists():
+        # Taken down while it was being sent (an error, a legal request): no one else.
+        Issue.objects.filter(pk=issue.pk, cursor=after).update(
+            state=Issue.State.STOPPED, reason="", finished_at=started, heartbeat_at=started
+        )
+        logger.info("Newsletter issue %s stopped: its article was unpublished", issue.pk)
+        return 0
     Issue.objects.filter(pk=issue.pk).update(
         state=Issue.State.SENDING,
         started_at=Coalesce(F("started_at"), started),

@@ -200,6 +200,19 @@ class BatchTests(TestCase):
         self.assertEqual((issue.state, issue.sent, issue.cursor), ("sent", 5, issue.cursor))
         self.assertIsNotNone(issue.finished_at)
 
+    def test_an_article_unpublished_while_it_is_sent_reaches_nobody_else(self):
+        issue = self.queue()
+        sending.send_batch.call(issue.pk, 0)  # the first two
+        Article.objects.filter(pk=self.article.pk).update(status=Article.Status.DRAFT)
+        run_worker()
+        self.assertEqual(len(outbox.outbox), 2)
+        issue.refresh_from_db()
+        self.assertEqual((issue.state, issue.sent), (Issue.State.STOPPED, 2))
+        self.assertIsNotNone(issue.finished_at)
+        # Done with: the sweep does not take it up again.
+        later = timezone.now() + datetime.timedelta(days=1)
+        self.assertFalse(Issue.objects.stalled(later).exists())
+
     def test_a_retried_batch_sends_nobody_twice(self):
         issue = self.queue()
         [first] = DBTaskResult.objects.all()
