@@ -173,11 +173,15 @@ if (live) {
     document.getElementById(entry.id)?.remove();
     list.querySelector(".live__empty")?.remove();
     const pinned = entry.hasAttribute("data-pinned");
-    const time = Number(entry.dataset.published);
+    // Newest first, as the page is rendered: by time to the second, then by number
+    // (two entries posted within one second).
+    const order = (element) => [Number(element.dataset.published), Number(element.id.replace("live-entry-", ""))];
+    const [time, number] = order(entry);
     const after = [...list.children].find((other) => {
       const otherPinned = other.hasAttribute("data-pinned");
       if (pinned !== otherPinned) return !otherPinned;
-      return Number(other.dataset.published) < time;
+      const [otherTime, otherNumber] = order(other);
+      return otherTime < time || (otherTime === time && otherNumber < number);
     });
     list.insertBefore(entry, after || null);
   };
