@@ -7,14 +7,21 @@ confirmed subscribers, publishes an article through the same path as the admin
 the time to queue the issue, the send rate, the worker's resident memory along the
 way and at its peak, and checks that every subscriber got exactly one message.
 
+With --kill-at F it also proves that at full size: once a fraction F of the messages
+is out, the worker is killed (SIGKILL), `manage.py send_newsletters` takes the stalled
+issue up and a new worker finishes it, as tests/newsletter/test_worker_killed.py does
+with a few thousand subscribers on SQLite.
+
 Usage:
   .venv/bin/python bench/newsletter.py                       # 100,000 subscribers
   .venv/bin/python bench/newsletter.py --subscribers 5000 --batch-size 500
+  .venv/bin/python bench/newsletter.py --subscribers 10000 --kill-at 0.25
 """
 
 import argparse
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -73,6 +80,13 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--database", default="carnet_newsletter_bench")
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument(
+        "--kill-at",
+        type=float,
+        metavar="FRACTION",
+        help="kill the worker once this fraction of the messages is out, then sweep and "
+        "start a new one",
+    )
     args = parser.parse_args()
 
     smtp_port = free_port()
@@ -89,6 +103,8 @@ def main() -> None:
         "EMAIL_USE_TLS": "false",
         "NEWSLETTER_BATCH_SIZE": str(args.batch_size),
         "NEWSLETTER_RATE_PER_MINUTE": "0",
+        # The sweep after a kill takes the issue up at once instead of after 5 minutes.
+        "NEWSLETTER_STALL_SECONDS": "0",
         "REDIS_URL": "",
     }
     os.environ.update(env)
@@ -135,15 +151,35 @@ def main() -> None:
     sink = CountingSink()
     controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
     controller.start()
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"],
-        cwd=ROOT,
-        env=env,
-        stderr=subprocess.DEVNULL,
-    )
+
+    def start_worker() -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"],
+            cwd=ROOT,
+            env=env,
+            stderr=subprocess.DEVNULL,
+        )
+
+    worker = start_worker()
     start = time.perf_counter()
     samples = []  # (messages sent, resident KiB)
+    kill_at = int(args.subscribers * args.kill_at) if args.kill_at else None
+    by_the_killed = 0  # messages the killed worker had sent: not in the new one's CPU time
     try:
+        if kill_at is not None:
+            while sink.count() < kill_at and worker.poll() is None:
+                time.sleep(0.05)
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=10)
+            by_the_killed = sink.count()
+            if by_the_killed >= args.subscribers:
+                sys.exit("Everyone had the issue before the kill: ask for a smaller --kill-at.")
+            print(f"Worker killed after {by_the_killed:,} messages")
+            # What the Procfile's `newsletter` line does each minute, then a new worker.
+            subprocess.run(
+                [sys.executable, "manage.py", "send_newsletters"], cwd=ROOT, env=env, check=True
+            )
+            worker = start_worker()
         while True:
             time.sleep(1)
             samples.append((sink.count(), rss_kib(worker.pid)))
@@ -161,7 +197,11 @@ def main() -> None:
     sent = sink.count()
     print(f"Sent {sent:,} messages in {elapsed:.0f} s: {sent / elapsed:.0f} messages/s")
     # The worker's own CPU time: what a message costs it, whatever else the machine runs.
-    print(f"Worker's CPU time: {cpu:.0f} s, {cpu / sent * 1000:.1f} ms per message")
+    print(
+        f"Worker's CPU time: {cpu:.0f} s, "
+        f"{cpu / (sent - by_the_killed) * 1000:.1f} ms per message"
+        + (" (the new worker's)" if by_the_killed else "")
+    )
     print("Worker's resident memory as the send went on (messages: MiB):")
     for fraction in (0.1, 0.25, 0.5, 0.75, 1.0):
         count, kib = samples[min(len(samples) - 1, int(len(samples) * fraction) - 1)]
