@@ -18,10 +18,11 @@ category pages. The writer approves a comment on a Zipf-chosen article every sec
 and publishes an article every minute. A read counts as answered without a render
 when its Cache-Status says a cache hit (Carnet's or Varnish's). It prints req/s, the
 hit ratio, renders per minute, p50/p99 and the cores each part kept busy (the origin's
-gunicorn, Varnish, the writer, the client), so that what the writer costs Carnet can be
-told apart from what it costs the machine; figures mean something on a quiet machine
-only, and it asserts nothing. Readers are wrk (bench/news.lua) where it is installed,
-else Python threads (--client python: their own cost is in the latencies).
+gunicorn, PostgreSQL, Redis, Varnish, the writer, the client), so that what the writer
+costs Carnet can be told apart from what it costs the machine, and an approval's CPU in
+all; figures mean something on a quiet machine only, and it asserts nothing. Readers are
+wrk (bench/news.lua) where it is installed, else Python threads (--client python: their
+own cost is in the latencies).
 
   .venv/bin/python bench/news.py [--articles 10000] [--duration 30] [--connections 16]
 """
@@ -32,6 +33,7 @@ import http.client
 import itertools
 import os
 import random
+import re
 import resource
 import shutil
 import signal
@@ -221,6 +223,28 @@ class CpuMeter:
         return time.process_time() + children.ru_utime + children.ru_stime
 
 
+def service_pids(redis_url: str) -> dict[str, int]:
+    """PostgreSQL's postmaster (its backends are its children) and Redis's server, when
+    their processes can be read here (the same machine): the CPU an approval costs
+    there too, the writer's queries and the renders' alike. On a machine shared with
+    other work they count that work as well."""
+    pids = {}
+    # The checkpointer lives as long as the server; its parent is the postmaster.
+    checkpointer = psql("SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'")
+    try:
+        stat = Path(f"/proc/{checkpointer}/stat").read_text()
+        pids["database"] = int(stat[stat.rindex(")") + 2 :].split()[1])
+    except (OSError, ValueError):
+        pass
+    info = subprocess.run(
+        ["redis-cli", "-u", redis_url, "info", "server"], capture_output=True, text=True
+    ).stdout
+    found = re.search(r"^process_id:(\d+)", info, re.MULTILINE)
+    if found and Path(f"/proc/{found[1]}").exists():
+        pids["redis"] = int(found[1])
+    return pids
+
+
 def warm(port: int, paths: list[str], connections: int) -> None:
     """Every page of the mix read once, so that each run starts from a warm cache."""
     queue = list(paths)
@@ -318,7 +342,7 @@ def measure(env: dict, mode: str, args, work: Path, paths: list[str]) -> list[tu
     with ExitStack() as stack:
         base, server = start_gunicorn(stack, env, work / f"gunicorn-{mode}.log")
         port = int(base.rsplit(":", 1)[1])
-        servers = {"origin": server.pid}
+        servers = {"origin": server.pid, **service_pids(args.redis_url)}
         if mode == "varnish":
             varnish_port = int(env["PURGE_URL"].rsplit(":", 1)[1].strip("/"))
             servers["varnish"] = start_varnish(stack, work, varnish_port, port).pid
@@ -429,18 +453,27 @@ def main() -> None:
     report(rows)
 
 
+# The processes whose CPU each run reads; the client last (not the server's cost).
+PARTS = (
+    "origin cores",
+    "database cores",
+    "redis cores",
+    "varnish cores",
+    "writer cores",
+    "client cores",
+)
+
+
 def report(rows: list[tuple]) -> None:
     print()
     print(
         "| cache | load | req/s | without a render | of which stale "
-        "| renders/min | p50 ms | p99 ms | cores: origin | varnish | writer | client |"
+        "| renders/min | p50 ms | p99 ms | cores: origin | database | redis | varnish "
+        "| writer | client |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for mode, load, f in rows:
-        cores = " | ".join(
-            f"{f[part]:.2f}" if part in f else "–"
-            for part in ("origin cores", "varnish cores", "writer cores", "client cores")
-        )
+        cores = " | ".join(f"{f[part]:.2f}" if part in f else "–" for part in PARTS)
         print(
             f"| {mode} | {load} | {f['req/s']:.0f} | {f['hit ratio']:.1%} | {f['stale']:.1%} "
             f"| {f['renders/min']:.0f} | {f['p50 ms']:.1f} | {f['p99 ms']:.1f} | {cores} |"
@@ -457,11 +490,21 @@ def report(rows: list[tuple]) -> None:
                 label: f["origin cores"] / f["req/s"] * 1e6 if f["req/s"] else 0
                 for label, f in (("alone", alone), ("written", written))
             }
+            # What the approvals cost in all: the CPU every part spent with the writer, less
+            # what the same reads cost without it (one approval a second: ms an approval).
+            busy = {
+                label: sum(f.get(part, 0) for part in PARTS[:-1])
+                for label, f in (("alone", alone), ("written", written))
+            }
+            reads = written["req/s"] / alone["req/s"]
+            approval_ms = (busy["written"] - busy["alone"] * reads) * 1000
             print(
                 f"{mode}: one approval a second costs {cost:.0%} of the reads-only throughput; "
                 f"the origin spends {per_read['alone']:.0f} µs of CPU a read alone, "
                 f"{per_read['written']:.0f} µs with the writer, which itself keeps "
-                f"{written.get('writer cores', 0):.2f} of {os.cpu_count()} cores busy"
+                f"{written.get('writer cores', 0):.2f} of {os.cpu_count()} cores busy; "
+                f"an approval costs about {approval_ms:.0f} ms of CPU in all (origin, "
+                "database, Redis, Varnish, writer: the same reads' CPU without it deducted)"
             )
 
 
