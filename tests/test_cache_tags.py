@@ -108,6 +108,21 @@ class TaggedCacheTests(TestCase):
             {call.args[0].split(":")[1] for call in rendered.call_args_list}, {"comments"}
         )
 
+    def test_approving_a_comment_renders_again_only_the_related_cards_that_show_it(self):
+        make_article(slug="also-peace", tags=["Peace"])  # A is among its related articles
+        reader = Client()
+        reader.cookies["carnet_commenter"] = "x"  # answered privately, from fragments
+        reader.get("/articles/also-peace/")
+        self.approve_a_comment_on(self.a)
+        with mock.patch.object(fragments.cache, "set") as rendered:
+            response = reader.get("/articles/also-peace/")
+        self.assertContains(response, "1 commentaire")
+        self.assertContains(response, '<a rel="next" href="/articles/w/">')
+        # Its previous and next links do not show A's comments: they stay as kept.
+        self.assertEqual(
+            [call.args[0].split(":")[1] for call in rendered.call_args_list], ["related"]
+        )
+
     def test_publishing_forgets_the_lists_it_enters_and_keeps_the_others(self):
         pages = [
             "/",

@@ -114,7 +114,8 @@ class KeptFragmentTests(TestCase):
             response = self.client.get(self.url)
         self.assertContains(response, "First words.")
         self.assertEqual(
-            kept_names(kept), {"menu", "site-nav", "article-more", "comments", "comment-form"}
+            kept_names(kept),
+            {"menu", "site-nav", "related", "article-nav", "comments", "comment-form"},
         )
 
     def test_the_blank_form_is_kept_with_the_token_of_its_hour(self):
@@ -149,7 +150,7 @@ class KeptFragmentTests(TestCase):
         editor.force_login(draft.author)
         with mock.patch.object(fragments.cache, "set") as kept:
             self.assertContains(editor.get("/en/articles/draft-parts/"), "Words on a draft.")
-        self.assertFalse(kept_names(kept) & {"article-more", "comments"})
+        self.assertFalse(kept_names(kept) & {"related", "article-nav", "comments"})
 
 
 @override_settings(CARNET_PAGE_CACHE=False, CARNET_FRAGMENT_CACHE=True)
