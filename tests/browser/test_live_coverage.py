@@ -154,11 +154,16 @@ def test_an_editor_covers_a_story_live_and_readers_follow_it(demo, browsing):
     expect(english.page.locator("#live-title")).to_have_text("Live coverage")
     assert_accessible_everywhere(english, "live story (English)")
 
-    # Ending the coverage: the reader's page stops asking, the badge goes on reload.
+    # Ending the coverage: the reader's page stops asking once an answer tells it so
+    # (within the polling interval), the badge goes on reload.
+    before_the_end = len(polls)
     desk.get_by_role("button", name="Terminer le direct").click()
     expect(desk.locator(".messagelist")).to_contain_text("Direct terminé.")
     expect(box).to_have_count(0)
-    reader.page.wait_for_timeout((POLL_SECONDS + MARGIN_SECONDS) * 1000)
+    told = time.monotonic() + POLL_SECONDS + MARGIN_SECONDS
+    while not any("data-ended" in response.text() for response in polls[before_the_end:]):
+        assert time.monotonic() < told, "no answer told the reader's page the coverage ended"
+        reader.page.wait_for_timeout(100)
     asked = len(polls)
     reader.page.wait_for_timeout(3 * POLL_SECONDS * 1000)
     assert len(polls) == asked, "the page kept polling an ended coverage"
