@@ -5,6 +5,8 @@ from django.conf import settings
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from comments import posting
@@ -12,6 +14,7 @@ from comments.forms import CommentForm, issue_token
 from comments.models import Comment
 from sitewide import csrf, fragments, languages, pagecache
 from sitewide.http import signed_in_user
+from sitewide.templatetags.carnet import french_spacing
 
 register = template.Library()
 
@@ -26,7 +29,10 @@ def comment_count_label(count: int | None) -> str:
 
 
 def _threads(comments: list[Comment]) -> list[Comment]:
-    """Top-level comments in order, each with its replies as .thread_replies.
+    """The comments in the order the page lists them: each thread's first comment, then
+    its replies. Marked for comments/threads.html, which renders them in one loop:
+    .starts_thread (a thread's first comment, with its replies as .thread_replies),
+    .opens_replies and .closes_replies (a thread's first and last reply).
 
     Each also gets its time as the page shows it (.submitted_iso, .submitted_text):
     formatted here once, as the date filter in a loop cost a third of the article
@@ -34,7 +40,17 @@ def _threads(comments: list[Comment]) -> list[Comment]:
     """
     # Worded as the story's own time is ("6 décembre 2026 à 10 h 36").
     date_format, first_day_format = languages.full_time_format(), languages.full_time_format(1)
+    # Translated once for the page rather than by two {% blocktranslate %} per comment
+    # (a quarter of the list's cost), and filled in as blocktranslate does: the
+    # translation as it is, the name escaped.
+    says = gettext('<b class="comment__name">%(name)s</b> says:')
+    reply_to = gettext("Reply to %(name)s")
     for comment in comments:
+        name = conditional_escape(comment.name)
+        comment.says_html = mark_safe(says % {"name": name})
+        comment.reply_label = mark_safe(reply_to % {"name": name})
+        # Sanitised on save (body_html), with French spacing on a French page.
+        comment.shown_body_html = mark_safe(french_spacing(comment.body_html))
         local = timezone.localtime(comment.submitted_at)
         comment.submitted_iso = local.isoformat(timespec="seconds")
         comment.submitted_text = dateformat.format(
@@ -50,7 +66,16 @@ def _threads(comments: list[Comment]) -> list[Comment]:
         else:
             comment.thread_replies = getattr(comment, "thread_replies", [])
             threads.append(comment)
-    return threads
+    listed = []
+    for thread in threads:
+        thread.starts_thread = True
+        listed.append(thread)
+        for reply in thread.thread_replies:
+            reply.starts_thread = False
+            reply.opens_replies = reply is thread.thread_replies[0]
+            reply.closes_replies = reply is thread.thread_replies[-1]
+            listed.append(reply)
+    return listed
 
 
 @register.inclusion_tag("comments/section.html", takes_context=True)
@@ -173,7 +198,7 @@ class _Listing:
             {
                 "request": self.request,
                 "article": self.article,
-                "threads": _threads(comments),
+                "comments": _threads(comments),
                 "comments_page": self.page,
                 "comments_pages": self.page_count(),
                 "has_later_comments": has_later,

@@ -34,13 +34,18 @@ class CommentPagesTests(TestCase):
             submitted_at=start + datetime.timedelta(minutes=30),
         )
 
-    def names(self, url: str) -> list[str]:
+    def listed(self, url: str) -> list[str]:
         response = self.client.get(url)
         self.assertEqual(response.status_code, 200)
-        return [c.name for t in response.context["threads"] for c in [t, *t.thread_replies]]
+        # The list as the page shows it: each thread's first comment, then its replies (↳).
+        shown = response.context["comments"]
+        return [c.name if c.starts_thread else f"↳ {c.name}" for c in shown]
+
+    def names(self, url: str) -> list[str]:
+        return [name.removeprefix("↳ ") for name in self.listed(url)]
 
     def test_each_page_holds_its_threads_with_their_replies(self):
-        self.assertEqual(self.names("/en/articles/debate/"), ["Top 0", "Late reply", "Top 1"])
+        self.assertEqual(self.listed("/en/articles/debate/"), ["Top 0", "↳ Late reply", "Top 1"])
         self.assertEqual(self.names("/en/articles/debate/?comments=2"), ["Top 2", "Top 3"])
         self.assertEqual(self.names("/en/articles/debate/?comments=3"), ["Top 4"])
 
