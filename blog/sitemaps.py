@@ -74,14 +74,15 @@ class ArticleSitemap(Sitemap):
         keys = articles.values("pk")[(number - 1) * self.limit : number * self.limit]
         rows = articles.filter(pk__in=keys).values_list(*ARTICLE_COLUMNS)
         paths = ArticlePaths(protocol, domain)
-        now = timezone.now()
+        now, zone = timezone.now(), timezone.get_current_timezone()
         # Django's sitemap.xml with {% spaceless %}, one URL at a time.
         tail = f"<changefreq>{self.changefreq}</changefreq><priority>{self.priority}</priority>"
         parts, latest = [], None
         for slug, language, updated_at, *other in rows:
             url = paths.url(language, slug)
             parts += ["<url><loc>", url, "</loc><lastmod>"]
-            parts += [f"{timezone.localtime(updated_at):%Y-%m-%d}</lastmod>", tail]
+            # The date in the current time zone, as the template's |date:"Y-m-d".
+            parts += [updated_at.astimezone(zone).date().isoformat(), "</lastmod>", tail]
             other_slug, other_language, other_status, other_published_at = other
             # Article.language_paths(): both editions, once the translation is published.
             if (
@@ -255,34 +256,29 @@ def index(request: HttpRequest) -> HttpResponse:
 
     The index itself is one page; a ?p= left over from when /sitemap.xml listed the
     URLs itself names no other. Written as Django's index view and template write it,
-    but for the number of each section's pages, kept (section_pages()), and the lines
-    built as strings: it lists 200 pages at 100,000 articles.
+    but from each section's number of pages and latest change, kept (sections()), and
+    with its lines built as strings: it lists 200 pages at 100,000 articles.
     """
     if request.GET.get("p", "1") != "1":
         raise Http404("No such page.")
     domain = get_current_site(request).domain
-    pages = section_pages(request)
-    lines, latest, all_dated = [], None, True
-    for section, site in SITEMAPS.items():
-        if callable(site):
-            site = site()
+    lines, timestamps = [], []
+    for section, (pages, lastmod, timestamp) in sections(request).items():
         path = reverse("django.contrib.sitemaps.views.sitemap", kwargs={"section": section})
-        location = escape(f"{site.protocol or request.scheme}://{domain}{path}")
-        lastmod = site.get_latest_lastmod()
-        # As Django's index: Last-Modified only when every section has its lastmod.
-        all_dated = all_dated and lastmod is not None
-        if all_dated:
-            latest = lastmod if latest is None else max(latest, lastmod)
-        dated = f"<lastmod>{_w3c(lastmod)}</lastmod>" if lastmod else ""
+        protocol = SITEMAPS[section].protocol or request.scheme
+        location = escape(f"{protocol}://{domain}{path}")
+        dated = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
         lines.append(f"<sitemap><loc>{location}</loc>{dated}</sitemap>")
         lines += [
             f"<sitemap><loc>{location}?p={page}</loc>{dated}</sitemap>"
-            for page in range(2, pages[section] + 1)
+            for page in range(2, pages + 1)
         ]
+        timestamps.append(timestamp)
     response = HttpResponse(SITEMAPINDEX.format("".join(lines)), content_type="application/xml")
     response.headers["X-Robots-Tag"] = "noindex, noodp, noarchive"
-    if all_dated and latest:
-        response.headers["Last-Modified"] = http_date(latest.timestamp())
+    # As Django's index: Last-Modified only when every section has its latest change.
+    if None not in timestamps:
+        response.headers["Last-Modified"] = http_date(max(timestamps))
     return response
 
 
@@ -292,32 +288,34 @@ SITEMAPINDEX = (
 )
 
 
-def _w3c(value: datetime.date) -> str:
-    """A lastmod as the template's |date:"c" writes it: in the current time zone."""
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return value.isoformat()
+def sections(request: HttpRequest) -> dict[str, list]:
+    """Each section of SITEMAPS: its number of pages, its latest change as the index
+    writes it (|date:"c", in the current time zone) and as a Unix time (None, None
+    without one); kept as a fragment.
 
-
-def section_pages(request: HttpRequest) -> dict[str, int]:
-    """How many pages each section of SITEMAPS has, kept as a fragment.
-
-    Counting them costs a COUNT over every published article (an index-only scan of
-    100,000 entries) and a query per other section. What a section lists is a set of
-    public addresses, so a change to it touches `addresses` (an article entering or
-    leaving the lists, a category's, a tag's or an author's change), or
-    `site` (the pages'), which every fragment shows: the counts shown by those
-    tags are right until then.
+    Counting the pages costs a COUNT over every published article (an index-only scan
+    of 100,000 entries) and a query per other section. What a section lists is a set of
+    public addresses: a change to it touches `addresses` (an article entering or leaving
+    the lists, a category's, a tag's or an author's change) or `site` (the pages', and
+    every fragment shows it). A published article's change, which dates the articles
+    and its category, touches the list of articles.
     """
 
-    def count() -> str:
+    def read() -> str:
         pagecache.shows(request, pagecache.ADDRESSES, list_of(Article), list_of(Category))
-        pages = {}
+        found = {}
         for section, site in SITEMAPS.items():
-            pages[section] = (site() if callable(site) else site).paginator.num_pages
-        return json.dumps(pages)
+            site = site() if callable(site) else site
+            # Every section's lastmod is an aware datetime, or None.
+            lastmod = site.get_latest_lastmod()
+            found[section] = [
+                site.paginator.num_pages,
+                timezone.localtime(lastmod).isoformat() if lastmod else None,
+                lastmod.timestamp() if lastmod else None,
+            ]
+        return json.dumps(found)
 
-    return json.loads(fragments.kept(request, "sitemap-pages", [], count))
+    return json.loads(fragments.kept(request, "sitemap-sections", [], read))
 
 
 @showing_lists(Article, Category)

@@ -276,12 +276,25 @@ class IndexPagesKeptTests(TestCase):
             if "/sitemap-articles.xml" in loc.text
         ]
 
-    def test_the_index_counts_the_pages_once_until_an_address_changes(self):
+    def test_the_index_reads_its_sections_once_until_one_changes(self):
         with mock.patch.object(ArticleSitemap, "limit", 1):
             self.assertEqual(len(self.article_pages()), 3)
-            # Each section's lastmod: articles, categories, pages; the counts are kept.
-            with self.assertNumQueries(3):
+            # The sections' pages and latest changes are kept.
+            with self.assertNumQueries(0):
                 self.assertEqual(len(self.article_pages()), 3)
+
+    def test_a_changed_article_dates_the_index_at_once(self):
+        self.client.get("/sitemap.xml")
+        article = self.articles[0]
+        article.title = "Corrected"
+        article.save()
+        article.refresh_from_db()
+        index = ET.fromstring(self.client.get("/sitemap.xml").content)
+        articles = index.find("s:sitemap[s:loc='http://testserver/sitemap-articles.xml']", NS)
+        self.assertEqual(
+            articles.findtext("s:lastmod", namespaces=NS),
+            timezone.localtime(article.updated_at).isoformat(),
+        )
 
     def test_a_published_article_is_in_the_index_and_its_page_at_once(self):
         with mock.patch.object(ArticleSitemap, "limit", 1):
