@@ -1,5 +1,6 @@
 import datetime
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,7 +26,7 @@ from taggit.models import Tag
 from blog import live, most_read
 from blog.forms import SearchFilterForm
 from blog.models import LISTING_LEAVES_OUT, Article, ArticleQuerySet, Category, Correction
-from sitewide import languages, pagecache
+from sitewide import fragments, languages, pagecache
 from sitewide.csrf import origin_protected
 from sitewide.http import client_ip
 from sitewide.models import SiteSettings
@@ -45,10 +46,19 @@ def edition() -> ArticleQuerySet:
     return Article.objects.published().for_edition(get_language())
 
 
-def paginate(request: HttpRequest, queryset: QuerySet, count_limit: int) -> Page:
+def paginate(
+    request: HttpRequest,
+    queryset: QuerySet,
+    count_limit: int,
+    keep_count: Callable[[Callable[[], int]], int] | None = None,
+) -> Page:
     """The requested page of a list; a page number that does not exist is a 404."""
     paginator = BoundedPaginator(
-        queryset, settings.CARNET_PAGE_SIZE, allow_empty_first_page=True, count_limit=count_limit
+        queryset,
+        settings.CARNET_PAGE_SIZE,
+        allow_empty_first_page=True,
+        count_limit=count_limit,
+        keep_count=keep_count,
     )
     try:
         return paginator.page(request.GET.get("page") or 1)
@@ -331,7 +341,17 @@ def search(request: HttpRequest) -> HttpResponse:
         if query and filters.is_valid()
         else Article.objects.none()
     )
-    page = paginate(request, articles.for_listing(), SEARCH_COUNT_LIMIT)
+
+    def kept_count(count: Callable[[], int]) -> int:
+        # A common word's count walks the date index to its 1,001st match (11-28 ms at
+        # 100,000 articles): kept as the page's list is, until an article changes.
+        def counted() -> str:
+            pagecache.shows(request, list_of(Article))
+            return str(count())
+
+        return int(fragments.kept(request, "search-count", [request.get_full_path()], counted))
+
+    page = paginate(request, articles.for_listing(), SEARCH_COUNT_LIMIT, kept_count)
 
     def with_excerpts() -> list[Article]:
         found = list(page.object_list)

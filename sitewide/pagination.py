@@ -13,6 +13,8 @@ asked for if that is further: the page numbers of a small list stay exact ("Page
 7"), a big list says "Page 2 of many", and /?page=N keeps working at any depth.
 """
 
+from collections.abc import Callable
+
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
@@ -35,9 +37,18 @@ class LateRowPaginator(Paginator):
 
 
 class BoundedPaginator(LateRowPaginator):
-    def __init__(self, *args, count_limit: int = 500, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        count_limit: int = 500,
+        keep_count: Callable[[Callable[[], int]], int] | None = None,
+        **kwargs,
+    ) -> None:
+        """`keep_count`, if given, is handed the function that counts and answers the
+        count, kept or counted (a search's count, sitewide/fragments.py)."""
         super().__init__(*args, **kwargs)
         self.count_limit = count_limit
+        self.keep_count = keep_count
         self.number = 1
 
     def page(self, number) -> Page:
@@ -56,6 +67,11 @@ class BoundedPaginator(LateRowPaginator):
     @cached_property
     def count(self) -> int:
         """The rows counted, up to horizon + 1: one more than horizon means "and more"."""
+        if self.keep_count is not None:
+            return self.keep_count(self._count)
+        return self._count()
+
+    def _count(self) -> int:
         if not isinstance(self.object_list, QuerySet):
             return len(self.object_list)
         # A LIMITed subquery of keys only: the database stops counting at horizon + 1

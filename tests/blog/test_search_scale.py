@@ -136,6 +136,22 @@ class BoundedSearchCountTests(TestCase):
         self.assertContains(response, "More than 3 results for “albatross”")
         self.assertEqual(len(response.context["articles"]), 2)
 
+    @override_settings(CARNET_PAGE_CACHE=False)  # the count kept as a fragment
+    def test_its_count_is_kept_until_an_article_changes(self):
+        def count_queries() -> tuple:
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get("/en/search/", {"q": "albatross"})
+            return response, sum("COUNT(" in query["sql"] for query in queries)
+
+        self.assertEqual(count_queries()[1], 1)
+        response, counts = count_queries()
+        self.assertEqual(counts, 0)
+        self.assertContains(response, "5 results for “albatross”")
+        make_article(author=make_editor(), title="Albatross again")
+        response, counts = count_queries()
+        self.assertEqual(counts, 1)
+        self.assertContains(response, "6 results for “albatross”")
+
     @override_settings(CARNET_PAGE_SIZE=2)
     def test_the_count_stops_at_the_limit(self):
         with (
