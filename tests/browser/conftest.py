@@ -131,8 +131,47 @@ def browser_settings(tmp_path_factory):
         yield
 
 
+@pytest.fixture(scope="package")
+def demo_covers(browser_settings):
+    """The demo's covers uploaded once for the browser tests, not once a test.
+
+    Each test starts from an emptied database, so load_demo's ensure_cover uploaded every
+    cover again: drawn, re-encoded, two renditions each (about half a second of CPU for
+    the front page's dozen, on every test that has it). The files stay in the package's
+    MEDIA_ROOT: a later test gets a library row naming the same file, size and renditions
+    as the first upload, which the pages show as they showed the upload.
+    """
+    from blog.models import Article
+    from demo import content
+    from editing.models import Image
+
+    upload = content.ensure_cover
+    uploaded: dict[str, Image] = {}
+
+    def ensure_cover(article, make_jpeg, alt: str, caption: str = "") -> Image:
+        first = uploaded.get(article.slug)
+        if article.cover_id or first is None or not first.file.storage.exists(first.file.name):
+            uploaded[article.slug] = upload(article, make_jpeg, alt=alt, caption=caption)
+            return uploaded[article.slug]
+        cover = Image.objects.create(
+            file=first.file.name,
+            width=first.width,
+            height=first.height,
+            renditions=first.renditions,
+            alt=alt,
+            caption=caption,
+        )
+        Article.objects.filter(pk=article.pk).update(cover=cover)
+        article.cover = cover
+        return cover
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(content, "ensure_cover", ensure_cover)
+        yield
+
+
 @pytest.fixture
-def demo(browser_settings, live_server):
+def demo(browser_settings, live_server, demo_covers):
     """The demo site of `make run`: the seed article, its author and the demo accounts."""
     from demo import content as demo
 
