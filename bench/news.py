@@ -228,20 +228,29 @@ def service_pids(redis_url: str) -> dict[str, int]:
     their processes can be read here (the same machine): the CPU an approval costs
     there too, the writer's queries and the renders' alike. On a machine shared with
     other work they count that work as well."""
+
+    def local(pid: object, name: str) -> int | None:
+        """The pid if this machine runs that server under it (not a remote server's pid
+        that happens to name a process here)."""
+        try:
+            return int(pid) if name in Path(f"/proc/{pid}/comm").read_text() else None
+        except (OSError, ValueError):
+            return None
+
     pids = {}
     # The checkpointer lives as long as the server; its parent is the postmaster.
-    checkpointer = psql("SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'")
-    try:
+    checkpointer = local(
+        psql("SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'"), "postgres"
+    )
+    if checkpointer:
         stat = Path(f"/proc/{checkpointer}/stat").read_text()
         pids["database"] = int(stat[stat.rindex(")") + 2 :].split()[1])
-    except (OSError, ValueError):
-        pass
     info = subprocess.run(
         ["redis-cli", "-u", redis_url, "info", "server"], capture_output=True, text=True
     ).stdout
     found = re.search(r"^process_id:(\d+)", info, re.MULTILINE)
-    if found and Path(f"/proc/{found[1]}").exists():
-        pids["redis"] = int(found[1])
+    if found and (redis := local(found[1], "redis")):
+        pids["redis"] = redis
     return pids
 
 
