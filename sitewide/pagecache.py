@@ -22,6 +22,10 @@ commit. A read notes the counter before its view runs; what it keeps is fresh
 while none of its tags carries a later number. A page rendered from the old rows
 before a commit was read before the second number, so it is never found again.
 
+A stale page is served stale while one worker renders it again, and each server
+renders one stale page at a time (`REVALIDATING`): a change's pages are then
+rendered one after the other, not all at once on every worker.
+
 The parts of pages that every reader shares (sitewide/fragments.py) are kept
 the same way, under the same counter and tags.
 """
@@ -30,6 +34,7 @@ import hashlib
 import math
 import random
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -56,6 +61,13 @@ SHAREABLE_STATUSES = {200, 301, 404, 410}
 # for the first copy of a page that has none, polling every RENDER_POLL_SECONDS.
 RENDER_LOCK_SECONDS = 10
 RENDER_POLL_SECONDS = 0.02
+# Stale copies are rendered again one at a time on each server: the pages one change
+# forgets (an approved comment's article, the front page, its category, the articles
+# whose related cards show it) are all asked for within milliseconds, and rendered side
+# by side they would take every worker and core from the readers a kept copy answers in
+# a millisecond. Those pages are served stale a little longer instead. A page with no
+# copy at all is not held back: its readers have nothing else.
+REVALIDATING = f"pages:revalidating:{socket.gethostname()}"
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
@@ -273,16 +285,31 @@ class PageCacheMiddleware:
         # One worker renders the page; while it does, the others serve the stale copy, or
         # wait for its first copy (a dogpile of renders at each change or expiry, else).
         lock = f"{key}:rendering"
+        if entry is not None:
+            return self._revalidate(request, key, entry, lock)
         if not cache.add(lock, 1, RENDER_LOCK_SECONDS):
-            if entry is not None:
-                return _from_entry(entry, "hit; detail=stale")
             entry = _wait_for(request, key)
             if entry is not None:
                 return _from_entry(entry, "hit; collapsed")
         try:
-            return self._render(request, key, entry)
+            return self._render(request, key, None)
         finally:
             cache.delete(lock)
+
+    def _revalidate(self, request: HttpRequest, key: str, stale: dict, lock: str) -> HttpResponse:
+        """A stale copy: rendered again by this worker if no other renders a stale page on
+        this server, nor this page anywhere; served as it is otherwise."""
+        if not cache.add(REVALIDATING, 1, RENDER_LOCK_SECONDS):
+            return _from_entry(stale, "hit; detail=stale")
+        try:
+            if not cache.add(lock, 1, RENDER_LOCK_SECONDS):
+                return _from_entry(stale, "hit; detail=stale")
+            try:
+                return self._render(request, key, stale)
+            finally:
+                cache.delete(lock)
+        finally:
+            cache.delete(REVALIDATING)
 
     def _render(self, request: HttpRequest, key: str, stale: dict | None) -> HttpResponse:
         response = self.get_response(request)

@@ -160,6 +160,26 @@ class PageCacheTests(TestCase):
         self.assertEqual(response["Cache-Status"], "Carnet; fwd=stale; stored")
         self.assertEqual(view.renders, 2)
 
+    def test_a_server_renders_one_stale_page_at_a_time_and_serves_the_others_stale(self):
+        view = Counter()
+        middleware = pagecache.PageCacheMiddleware(view)
+        self.get(middleware, "/a/?shows=article:1")
+        pagecache.forget(["article:1"])
+        pagecache.cache.add(pagecache.REVALIDATING, 1, 10)  # a worker renders another page
+        response = self.get(middleware, "/a/?shows=article:1")
+        self.assertEqual(response["Cache-Status"], "Carnet; hit; detail=stale")
+        self.assertEqual(view.renders, 1)
+        # Not held back: a page with no copy to serve.
+        self.assertEqual(self.get(middleware, "/b/")["Cache-Status"], "Carnet; fwd=miss; stored")
+        key = pagecache._key(self.factory.get("/a/?shows=article:1"))
+        self.assertIsNone(pagecache.cache.get(f"{key}:rendering"))
+        pagecache.cache.delete(pagecache.REVALIDATING)
+        response = self.get(middleware, "/a/?shows=article:1")
+        self.assertEqual(response["Cache-Status"], "Carnet; fwd=stale; stored")
+        self.assertEqual(view.renders, 3)
+        # Its render over, the next stale page may be rendered.
+        self.assertIsNone(pagecache.cache.get(pagecache.REVALIDATING))
+
     def test_a_page_never_kept_is_rendered_once_for_readers_asking_at_the_same_time(self):
         view = Counter()
         middleware = pagecache.PageCacheMiddleware(view)
