@@ -321,6 +321,9 @@ def sections(request: HttpRequest) -> dict[str, list]:
 @showing_lists(Article, Category)
 def sitemap(request: HttpRequest, sitemaps: dict, section: str) -> HttpResponse:
     """/sitemap-<section>.xml: a section's page, in the news format for a news sitemap."""
+    # Its addresses: a tag renamed or deleted, an author's page gone with their account,
+    # touch these, and no list of articles.
+    pagecache.shows(request, pagecache.ADDRESSES)
     site = sitemaps.get(section)
     if site is ArticleSitemap:
         return _articles_page(request, site())

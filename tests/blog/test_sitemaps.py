@@ -9,7 +9,15 @@ from django.utils import timezone
 
 from blog.models import Article
 from blog.sitemaps import SITEMAPS, ArticleSitemap, AuthorSitemap
-from tests.base import make_article, make_category, make_draft, make_editor, make_scheduled
+from tests.base import (
+    make_article,
+    make_category,
+    make_draft,
+    make_editor,
+    make_scheduled,
+    make_superuser,
+    sign_in,
+)
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -114,6 +122,28 @@ class SitemapTests(TestCase):
         self.assertIn("http://testserver/articles/by-gone/", locations)
         self.assertNotIn("http://testserver/author/gone/", locations)
         self.assertEqual(self.client.get("/author/gone/").status_code, 404)
+
+    def test_a_deactivated_author_leaves_the_kept_authors_page_at_once(self):
+        # The page cache keeps the first answer (anonymous reads, as in production).
+        self.assertIn(b"/author/amina/", self.client.get("/sitemap-authors.xml").content)
+        self.author.is_active = False
+        self.author.save()
+        self.assertNotIn(b"/author/amina/", self.client.get("/sitemap-authors.xml").content)
+
+    def test_a_renamed_tag_changes_the_kept_tags_page_at_once(self):
+        self.assertIn(b"/tag/climat/", self.client.get("/sitemap-tags.xml").content)
+        superuser = make_superuser()
+        sign_in(self.client, superuser)
+        tag = self.article.tags.get()
+        response = self.client.post(
+            f"/admin/taggit/tag/{tag.pk}/change/", {"name": "Climat", "slug": "le-climat"}
+        )
+        self.assertEqual(response.status_code, 302)
+        self.client.logout()
+        self.client.cookies.clear()
+        content = self.client.get("/sitemap-tags.xml").content
+        self.assertIn(b"/tag/le-climat/", content)
+        self.assertNotIn(b"/tag/climat/", content)
 
     def test_it_lists_each_category_tag_and_author_once(self):
         make_article(author=self.author, category=self.category, tags=["Climat"])
