@@ -29,6 +29,10 @@ ARTICLE_COLUMNS = [
 ]
 
 
+# The largest OFFSET SQLite and PostgreSQL take (a signed 64-bit integer).
+MAX_OFFSET = 2**63 - 1
+
+
 class ArticleSitemap(Sitemap):
     """Every published article once, at its address in its own edition, in pk order.
 
@@ -68,7 +72,9 @@ class ArticleSitemap(Sitemap):
             number = int(number)
         except (TypeError, ValueError):
             raise Http404(f"No page {number!r}") from None
-        if number < 1:
+        # A page past what an SQL OFFSET can hold (a 64-bit integer) is past the last:
+        # the database would refuse the query (a 500) rather than find it empty.
+        if number < 1 or (number - 1) * self.limit > MAX_OFFSET:
             raise Http404(f"Page {number} empty")
         articles = self.items()
         keys = articles.values("pk")[(number - 1) * self.limit : number * self.limit]
