@@ -344,9 +344,10 @@ def search(request: HttpRequest) -> HttpResponse:
 
     def kept_count(count: Callable[[], int]) -> int:
         # A common word's count walks the date index to its 1,001st match (11-28 ms at
-        # 100,000 articles): kept as the page's list is, until an article changes.
+        # 100,000 articles): kept as the page's list is, until an article changes, or a
+        # category (?category= names one by its slug, which a renamed one no longer has).
         def counted() -> str:
-            pagecache.shows(request, list_of(Article))
+            pagecache.shows(request, list_of(Article), list_of(Category))
             return str(count())
 
         return int(fragments.kept(request, "search-count", [request.get_full_path()], counted))

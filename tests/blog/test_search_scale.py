@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from blog.models import Article
 from sitewide.models import SiteSettings
-from tests.base import make_article, make_editor
+from tests.base import make_article, make_category, make_editor
 
 
 def on_postgresql(test):
@@ -151,6 +151,20 @@ class BoundedSearchCountTests(TestCase):
         response, counts = count_queries()
         self.assertEqual(counts, 1)
         self.assertContains(response, "6 results for “albatross”")
+
+    @override_settings(CARNET_PAGE_CACHE=False)  # the count kept as a fragment
+    def test_its_count_follows_a_renamed_category(self):
+        # A search narrowed to a category by its slug finds nothing once the slug is
+        # another: the kept count must not still say what the old slug found.
+        world = make_category(slug="world", name="World")
+        Article.objects.update(category=world)
+        search = {"q": "albatross", "category": "world"}
+        self.assertContains(self.client.get("/en/search/", search), "5 results for “albatross”")
+        world.slug = "monde"
+        world.save()
+        response = self.client.get("/en/search/", search)
+        self.assertNotContains(response, "5 results", status_code=400)
+        self.assertEqual(len(response.context["articles"]), 0)
 
     @override_settings(CARNET_PAGE_SIZE=2)
     def test_the_count_stops_at_the_limit(self):
