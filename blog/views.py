@@ -66,6 +66,18 @@ def paginate(
         raise Http404("No such page.") from None
 
 
+# The options of includes/article_card.html, off unless a page or an include sets one: a
+# name a template looks up and finds in no context costs it three exceptions, for each
+# card of the page.
+CARD_OPTIONS = {
+    "level": 2,
+    "hide_author": False,
+    "hide_category": False,
+    "hide_language": False,
+    "compact": False,
+}
+
+
 def render_article_list(
     request: HttpRequest,
     template: str,
@@ -80,7 +92,7 @@ def render_article_list(
     return render(
         request,
         template,
-        {"page": page, "articles": page.object_list, "lists": lists, **context},
+        {**CARD_OPTIONS, "page": page, "articles": page.object_list, "lists": lists, **context},
     )
 
 
@@ -136,7 +148,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "blog/home.html",
-        {"front": front, "menu_categories": menu_categories, "lists": [list_of(Article)]},
+        {
+            **CARD_OPTIONS,
+            "front": front,
+            "menu_categories": menu_categories,
+            "lists": [list_of(Article)],
+        },
     )
 
 
@@ -155,6 +172,7 @@ def article_context(request: HttpRequest, article: Article) -> dict:
     if article.is_live and not is_preview:
         pagecache.fresh_until(request, time.time() + live.PAGE_RANGES * live.range_seconds())
     return {
+        **CARD_OPTIONS,
         "live_entries": live_entries,
         "live_tag": live.page_tag(article.pk),
         # Where and how often a reader's open page asks for new entries (static/js/carnet.js).
