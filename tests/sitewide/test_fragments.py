@@ -17,7 +17,9 @@ from django.utils import timezone
 from blog.models import Article
 from comments.forms import issue_token
 from comments.models import Comment
+from pages.models import Page
 from sitewide import fragments, pagecache
+from sitewide.models import SiteSettings
 from tests.base import make_article, make_category, make_comment, make_moderator
 from tests.comments.helpers import post_comment
 
@@ -56,6 +58,15 @@ class KeptFragmentTests(TestCase):
             with self.assertNumQueries(9):
                 off = self.client.get(self.url)
         self.assertEqual(off.content, self.client.get(self.url).content)
+
+    def test_the_kept_footer_shows_a_page_published_and_the_site_renamed_at_once(self):
+        self.client.get(self.url)
+        Page.objects.create(title="About us", slug="about", body="Who we are.", published=True)
+        self.assertContains(self.client.get(self.url), 'href="/en/pages/about/"')
+        site = SiteSettings.load()
+        site.site_name = "Renamed daily"
+        site.save()
+        self.assertContains(self.client.get(self.url), "Renamed daily runs on Carnet.")
 
     def test_an_approved_comment_shows_at_once(self):
         self.client.get(self.url)
@@ -115,7 +126,7 @@ class KeptFragmentTests(TestCase):
         self.assertContains(response, "First words.")
         self.assertEqual(
             kept_names(kept),
-            {"menu", "site-nav", "related", "article-nav", "comments", "comment-form"},
+            {"menu", "site-nav", "related", "article-nav", "comments", "comment-form", "footer"},
         )
 
     def test_the_blank_form_is_kept_with_the_token_of_its_hour(self):
