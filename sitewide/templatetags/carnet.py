@@ -176,24 +176,38 @@ def list_of(row) -> str:
 
 @register.tag
 def fragment(parser: template.base.Parser, token: template.base.Token) -> "FragmentNode":
-    """{% fragment "name" value… %}…{% endfragment %}: a part of the page that is the
-    same for every reader given these values (and the page's language), kept as pages
-    are (sitewide/fragments.py). Whatever it shows must be read inside it, lazily.
+    """{% fragment "name" value… [as variable] %}…{% endfragment %}: a part of the page
+    that is the same for every reader given these values (and the page's language), kept
+    as pages are (sitewide/fragments.py). Whatever it shows must be read inside it, lazily.
     """
     bits = token.split_contents()
+    target = None
+    if len(bits) > 3 and bits[-2] == "as":
+        target, bits = bits[-1], bits[:-2]
     if len(bits) < 2:
         raise template.TemplateSyntaxError("{% fragment %} needs a name.")
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
-    return FragmentNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])
+    return FragmentNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]], target)
 
 
 class FragmentNode(template.Node):
-    def __init__(self, nodelist: template.NodeList, values: list) -> None:
+    """With `as name`, the fragment shows nothing where it stands and is `{{ name }}` in
+    the rest of the template: a part a page shows twice is read or rendered once."""
+
+    def __init__(self, nodelist: template.NodeList, values: list, target: str | None) -> None:
         self.nodelist = nodelist
         self.name, *self.vary_on = values
+        self.target = target
 
     def render(self, context: template.Context) -> str:
+        html = self._render(context)
+        if self.target is None:
+            return html
+        context[self.target] = html
+        return ""
+
+    def _render(self, context: template.Context) -> str:
         request = context.get("request")
         # A preview shows what readers do not see: nothing of it is kept.
         if request is None or context.get("is_preview"):
