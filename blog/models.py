@@ -696,7 +696,8 @@ class Article(models.Model):
 
     def _changed(self, using: str | None, deleted: bool = False) -> None:
         """Tell the page cache what a save or a deletion touched: the article wherever it
-        shows, its translation's link to it, and the lists it is in or leaves; once
+        shows, its translation's link to it, its own previous and next links, and the
+        lists it is in or leaves; once
         committed, the lists its new tags put it in (the admin sets them after the save),
         its new neighbours, whose previous or next link now leads to it, and the menu
         if it is the first or last public article of a category."""
@@ -704,6 +705,9 @@ class Article(models.Model):
         was_category = getattr(self, "_stored_category_id", None)
         # In a batch (an import) every page changes at its end: nothing to read here.
         touched = {self} if pagecache.in_one_change() else {self, *was, *self.lists()}
+        # Its own previous and next links: its date or status may have moved it between
+        # others (its page's "article-nav" fragment shows this tag, not the article).
+        touched.add(self.neighbours_tag)
         for pk in {self.translation_id, getattr(self, "_stored_translation_id", None)} - {None}:
             touched.add(tag_of(Article, pk))
 

@@ -85,6 +85,20 @@ class KeptFragmentTests(TestCase):
         self.assertContains(response, "A renamed article")
         self.assertNotContains(response, "An alike article")
 
+    def test_an_article_moved_in_time_links_to_its_new_neighbours_at_once(self):
+        now = timezone.now()
+        make_article(slug="newest", published_at=now - datetime.timedelta(hours=1))
+        self.client.get(self.url)
+        response = self.client.get(self.url)
+        self.assertContains(response, '<a rel="next" href="/en/articles/newest/">')
+        # Its own date changed, it is now the newest: "newest" comes before it, none after.
+        with self.captureOnCommitCallbacks(execute=True):
+            self.article.published_at = now - datetime.timedelta(minutes=10)
+            self.article.save()
+        response = self.client.get(self.url)
+        self.assertContains(response, '<a rel="prev" href="/en/articles/newest/">')
+        self.assertNotContains(response, 'rel="next"')
+
     def test_each_language_keeps_its_own(self):
         self.client.get(self.url)
         self.assertContains(self.client.get(self.url), "Reply to Ada")
