@@ -84,6 +84,13 @@ class FrontPageTests(TestCase):
         self.assertIn('<a href="/category/science/" aria-current="page">Science</a>', menu[0])
         self.assertNotIn("/category/empty/", menu[0])
 
+    def test_without_a_category_in_use_there_is_no_menu_bar(self):
+        # Only "Empty" left with no article: the bar below the header is not an empty one.
+        Article.objects.update(category=None)
+        for url in ["/", "/en/", "/archive/"]:
+            with self.subTest(url=url):
+                self.assertNotContains(self.client.get(url), 'class="site-nav"')
+
     def test_its_heading_does_not_repeat_the_tagline(self):
         response = self.client.get("/")
         self.assertContains(response, '<p class="site-tagline">Analyses et reportages</p>')
