@@ -163,6 +163,7 @@ class ArticleQuerySet(models.QuerySet):
             default=models.Value(1),
             output_field=models.IntegerField(),
         )
+        # PostgreSQL reads this order off the edition indexes of migration 0026.
         return (
             self.exclude(~Q(language=language) & translated_here)
             .alias(in_other_language=in_edition)
@@ -176,8 +177,12 @@ class ArticleQuerySet(models.QuerySet):
         if language is not None:
             # In date order alone: the indexes give it, for_edition()'s key they cannot.
             written_here = published.filter(language=language).order_by("-published_at", "-pk")
-            pinned = written_here.filter(Q(featured=True) | Q(translation__featured=True))
-            return pinned.first() or written_here.first() or published.first()
+            # One article at most is pinned (article_one_lead_story), found by that index;
+            # an OR across the translation's join instead read every article.
+            pin = self.model._default_manager.filter(featured=True).values_list("pk", flat=True)
+            pin = next(iter(pin[:1]), None)
+            pinned = written_here.filter(Q(pk=pin) | Q(translation=pin)).first() if pin else None
+            return pinned or written_here.first() or published.first()
         return published.filter(featured=True).first() or published.first()
 
     def latest_per_category(

@@ -3,7 +3,9 @@ pair appears once per edition, in its language, and the others stay reachable, m
 
 import datetime
 import re
+import unittest
 
+from django.db import connection
 from django.test import TestCase
 from django.utils import timezone, translation
 
@@ -166,3 +168,41 @@ class CategoryNameTests(TestCase):
             self.assertEqual(category.local_name, "Politique")
             self.assertEqual(self.category.local_name, "Economy")
         self.assertEqual(self.category.local_name, "Économie")
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "the edition indexes are PostgreSQL's")
+class EditionIndexTests(TestCase):
+    """Each edition's order is read off an index (migration blog 0026), not sorted: the
+    planner uses one only when the query writes the order exactly as the index does."""
+
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        cls.category = make_category(slug="monde")
+        for n in range(3):
+            make_article(language="fr" if n % 2 else "en", category=cls.category)
+
+    def plan(self, queryset) -> str:
+        with connection.cursor() as cursor:
+            # With so few rows a scan is cheaper; forbidding it shows what the order allows.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            sql, params = queryset.query.sql_with_params()
+            cursor.execute(f"EXPLAIN {sql}", params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+
+    def test_every_list_of_each_edition_is_read_in_order_off_its_index(self):
+        for code in ["fr", "en"]:
+            edition = Article.objects.published().for_edition(code)
+            lists = {
+                f"article_edition_{code}_idx": edition[:10],
+                f"article_edition_{code}_category_idx": edition.filter(category=self.category)[
+                    :10
+                ],
+                f"article_edition_{code}_author_idx": edition.filter(author_id=1)[:10],
+                f"article_edition_{code}_idx ": edition.filter(in_other_language=1)[:10],
+            }
+            for index, queryset in lists.items():
+                with self.subTest(index):
+                    plan = self.plan(queryset)
+                    self.assertIn(index.strip(), plan)
+                    self.assertNotIn("Sort Key", plan)
