@@ -56,6 +56,30 @@ def add(key: str, value: Any, timeout: int | None = None) -> bool:
         return False
 
 
+def delete_if(key: str, value: int) -> None:
+    """Delete key if it still holds value: a lock taken by another worker after this one's
+    expired stays theirs. One atomic step on Redis; a read then a delete elsewhere (the
+    file and memory caches of development and tests)."""
+    try:
+        backend = getattr(cache, "_cache", None)
+        if isinstance(backend, RedisCacheClient):
+            client = backend.get_client(write=True)
+            client.eval(_DELETE_IF, 1, cache.make_and_validate_key(key), value)
+        elif cache.get(key) == value:
+            cache.delete(key)
+    except CACHE_ERRORS:
+        logger.warning("Cache unavailable: %s not deleted", key, exc_info=True)
+
+
+# Django's Redis cache stores an int as its digits, which ARGV[1] arrives as.
+_DELETE_IF = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+    return redis.call('del', KEYS[1])
+end
+return 0
+"""
+
+
 def incr(key: str) -> int | None:
     """The number at key plus one (atomic on Redis), or None if it is missing."""
     try:

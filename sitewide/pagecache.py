@@ -24,7 +24,9 @@ before a commit was read before the second number, so it is never found again.
 
 A stale page is served stale while one worker renders it again, and each server
 renders one stale page at a time (`REVALIDATING`): a change's pages are then
-rendered one after the other, not all at once on every worker.
+rendered one after the other, not all at once on every worker. A page stale for
+`STALE_WAIT_SECONDS` waits no more for that turn. A stale copy says so to the caches
+in front (`max-age=0`), which would otherwise keep it as fresh past a purge.
 
 The parts of pages that every reader shares (sitewide/fragments.py) are kept
 the same way, under the same counter and tags.
@@ -34,6 +36,7 @@ import hashlib
 import math
 import random
 import re
+import secrets
 import socket
 import threading
 import time
@@ -68,6 +71,9 @@ RENDER_POLL_SECONDS = 0.02
 # a millisecond. Those pages are served stale a little longer instead. A page with no
 # copy at all is not held back: its readers have nothing else.
 REVALIDATING = f"pages:revalidating:{socket.gethostname()}"
+# A stale copy served this long waits no more for the server's turn: it is rendered
+# beside the page whose turn it is (still once, under its own lock).
+STALE_WAIT_SECONDS = 2
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
@@ -282,34 +288,44 @@ class PageCacheMiddleware:
         if request.change_count is None:  # the cache is down: nothing to share
             response = self.get_response(request)
             return _share(response, _shown(request, response), shown_until(request))
+        if request.method == "HEAD":
+            # A HEAD's answer is never kept: it takes no render's place, and is answered
+            # from the copy there is, stale or not.
+            if entry is not None:
+                return _from_stale(entry)
+            return self._render(request, key, None)
         # One worker renders the page; while it does, the others serve the stale copy, or
         # wait for its first copy (a dogpile of renders at each change or expiry, else).
         lock = f"{key}:rendering"
         if entry is not None:
             return self._revalidate(request, key, entry, lock)
-        if not cache.add(lock, 1, RENDER_LOCK_SECONDS):
+        token = _take(lock)
+        if token is None:
             entry = _wait_for(request, key)
             if entry is not None:
                 return _from_entry(entry, "hit; collapsed")
         try:
             return self._render(request, key, None)
         finally:
-            cache.delete(lock)
+            _release(lock, token)
 
     def _revalidate(self, request: HttpRequest, key: str, stale: dict, lock: str) -> HttpResponse:
         """A stale copy: rendered again by this worker if no other renders a stale page on
-        this server, nor this page anywhere; served as it is otherwise."""
-        if not cache.add(REVALIDATING, 1, RENDER_LOCK_SECONDS):
-            return _from_entry(stale, "hit; detail=stale")
+        this server (or if it has been served stale STALE_WAIT_SECONDS already), nor this
+        page anywhere; served as it is otherwise."""
+        turn = _take(REVALIDATING)
+        if turn is None and not _waited_its_turn(key, stale):
+            return _from_stale(stale)
         try:
-            if not cache.add(lock, 1, RENDER_LOCK_SECONDS):
-                return _from_entry(stale, "hit; detail=stale")
+            token = _take(lock)
+            if token is None:
+                return _from_stale(stale)
             try:
                 return self._render(request, key, stale)
             finally:
-                cache.delete(lock)
+                _release(lock, token)
         finally:
-            cache.delete(REVALIDATING)
+            _release(REVALIDATING, turn)
 
     def _render(self, request: HttpRequest, key: str, stale: dict | None) -> HttpResponse:
         response = self.get_response(request)
@@ -324,6 +340,32 @@ class PageCacheMiddleware:
         forwarded = "stale" if stale is not None else "miss"
         response["Cache-Status"] = f"Carnet; fwd={forwarded}" + ("; stored" if stored else "")
         return response
+
+
+def _take(lock: str) -> int | None:
+    """A token if this worker took the lock (None if another holds it), to release it
+    with: a render longer than the lock lets another take it, and this one must not
+    release theirs."""
+    token = secrets.randbits(63)
+    return token if cache.add(lock, token, RENDER_LOCK_SECONDS) else None
+
+
+def _release(lock: str, token: int | None) -> None:
+    if token is not None:
+        cache.delete_if(lock, token)
+
+
+def _waited_its_turn(key: str, stale: dict) -> bool:
+    """Whether this stale copy has been served stale STALE_WAIT_SECONDS since a reader
+    first found it so: under a steady stream of changes the server's turn to render may
+    always be taken by another page, and this one would stay stale until its copy
+    expires (PAGE_STALE_SECONDS). Noted once for each copy, which is stale for good."""
+    now = time.time()
+    noted = f"{key}:stale:{stale['stored_at']}"
+    if cache.add(noted, now, _stale_seconds()):
+        return False
+    since = cache.get(noted)
+    return since is not None and now - since >= STALE_WAIT_SECONDS
 
 
 def _is_current(request: HttpRequest, entry: dict) -> bool:
@@ -465,6 +507,18 @@ def _to_entry(response: HttpResponse, seen: int, tags: set[str], until: float) -
         "headers": dict(response.headers.items()),
         "content": response.content,
     }
+
+
+def _from_stale(entry: dict) -> HttpResponse:
+    """The kept copy of a page that changed since, said stale to the caches in front too:
+    with the freshness it was kept with, Varnish would keep it for hours, past the purge
+    that told it of the change. They may serve it stale while they ask again."""
+    response = _from_entry(entry, "hit; detail=stale")
+    cache_control = response.get("Cache-Control", "")
+    patch_cache_control(
+        response, max_age=0, **({"s_maxage": 0} if "s-maxage" in cache_control else {})
+    )
+    return response
 
 
 def _from_entry(entry: dict, status: str) -> HttpResponse:

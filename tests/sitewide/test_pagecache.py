@@ -180,6 +180,78 @@ class PageCacheTests(TestCase):
         # Its render over, the next stale page may be rendered.
         self.assertIsNone(pagecache.cache.get(pagecache.REVALIDATING))
 
+    def test_a_stale_copy_is_said_stale_to_the_caches_in_front(self):
+        middleware = pagecache.PageCacheMiddleware(Counter())
+        self.get(middleware, "/?shows=article:1")
+        pagecache.forget(["article:1"])
+        pagecache.cache.add(pagecache.REVALIDATING, 1, 10)  # a worker renders another page
+        response = self.get(middleware, "/?shows=article:1")
+        self.assertEqual(response["Cache-Status"], "Carnet; hit; detail=stale")
+        self.assertEqual(
+            response["Cache-Control"], "public, max-age=0, stale-while-revalidate=300"
+        )
+
+    @override_settings(CARNET_PURGE_URL="http://127.0.0.1:6081/", CARNET_PAGE_KEEP_SECONDS=3600)
+    def test_a_stale_copy_is_not_kept_by_a_purged_cache_for_hours(self):
+        middleware = pagecache.PageCacheMiddleware(Counter())
+        kept = self.get(middleware, "/?shows=article:1")
+        self.assertIn("s-maxage=3600", kept["Cache-Control"])
+        pagecache.forget(["article:1"])
+        pagecache.cache.add(pagecache.REVALIDATING, 1, 10)
+        response = self.get(middleware, "/?shows=article:1")
+        self.assertEqual(
+            response["Cache-Control"], "public, max-age=0, stale-while-revalidate=300, s-maxage=0"
+        )
+
+    def test_a_page_stale_for_a_while_is_rendered_even_when_the_server_renders_another(self):
+        view = Counter()
+        middleware = pagecache.PageCacheMiddleware(view)
+        self.get(middleware, "/a/?shows=article:1")
+        pagecache.forget(["article:1"])
+        pagecache.cache.add(pagecache.REVALIDATING, 1, 10)  # taken, again and again
+        stale = self.get(middleware, "/a/?shows=article:1")
+        self.assertEqual(stale["Cache-Status"], "Carnet; hit; detail=stale")
+        later = pagecache.time.time() + pagecache.STALE_WAIT_SECONDS
+        with mock.patch.object(pagecache.time, "time", return_value=later):
+            response = self.get(middleware, "/a/?shows=article:1")
+        self.assertEqual(response["Cache-Status"], "Carnet; fwd=stale; stored")
+        self.assertEqual(view.renders, 2)
+        # The other page's turn is still its own.
+        self.assertEqual(pagecache.cache.get(pagecache.REVALIDATING), 1)
+
+    def test_a_head_takes_no_render_turn_and_is_answered_from_the_stale_copy(self):
+        view = Counter()
+        middleware = pagecache.PageCacheMiddleware(view)
+        self.get(middleware, "/a/?shows=article:1")
+        pagecache.forget(["article:1"])
+        response = middleware(self.factory.head("/a/?shows=article:1"))
+        self.assertEqual(response["Cache-Status"], "Carnet; hit; detail=stale")
+        self.assertEqual(view.renders, 1)
+        # The next GET renders it.
+        response = self.get(middleware, "/a/?shows=article:1")
+        self.assertEqual(response["Cache-Status"], "Carnet; fwd=stale; stored")
+
+    def test_a_head_of_a_page_never_kept_is_rendered_without_a_lock_and_not_kept(self):
+        view = Counter()
+        middleware = pagecache.PageCacheMiddleware(view)
+        with mock.patch.object(pagecache.cache, "add", wraps=pagecache.cache.add) as locks:
+            response = middleware(self.factory.head("/b/"))
+        self.assertEqual(response["Cache-Status"], "Carnet; fwd=miss")
+        self.assertFalse([call for call in locks.call_args_list if "render" in call.args[0]])
+        self.assertEqual(self.get(middleware, "/b/")["Cache-Status"], "Carnet; fwd=miss; stored")
+        self.assertEqual(view.renders, 2)
+
+    def test_a_render_longer_than_its_lock_leaves_the_next_holders_lock(self):
+        key = pagecache._key(self.factory.get("/"))
+
+        def slow_view(request):
+            # The lock expired during the render, and another worker took it.
+            pagecache.cache.set(f"{key}:rendering", 12345, 10)
+            return HttpResponse("page")
+
+        self.get(pagecache.PageCacheMiddleware(slow_view))
+        self.assertEqual(pagecache.cache.get(f"{key}:rendering"), 12345)
+
     def test_a_page_never_kept_is_rendered_once_for_readers_asking_at_the_same_time(self):
         view = Counter()
         middleware = pagecache.PageCacheMiddleware(view)

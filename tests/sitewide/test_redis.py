@@ -53,6 +53,15 @@ class RedisPageCacheTests(TestCase):
             response = Client().get("/articles/kept/")
         self.assertContains(response, "Kept in Redis")
 
+    def test_a_lock_is_released_only_by_the_one_who_holds_it(self):
+        from sitewide import cache as safe_cache
+
+        cache.add("carnet-test-lock", 41, 10)
+        safe_cache.delete_if("carnet-test-lock", 42)
+        self.assertEqual(cache.get("carnet-test-lock"), 41)
+        safe_cache.delete_if("carnet-test-lock", 41)
+        self.assertIsNone(cache.get("carnet-test-lock"))
+
     def test_one_redis_client_serves_every_call(self):
         cache.set("carnet-test", 1)
         client = cache._cache.get_client()
