@@ -13,7 +13,9 @@ backend carnet {
     .port = "8000";
 }
 
-# Who may purge: Carnet's task worker, on this machine.
+# Who may purge: Carnet's task worker, on this machine. A purge is soft: the pages it
+# names are served in grace (stale) while one request to Carnet renders each again, so
+# that no reader waits for a render, however popular the page.
 acl purgers {
     "127.0.0.1";
     "::1";
@@ -24,7 +26,7 @@ sub vcl_recv {
         if (client.ip !~ purgers) {
             return (synth(403, "Forbidden"));
         }
-        set req.http.X-Purged = xkey.purge(req.http.xkey-purge);
+        set req.http.X-Purged = xkey.softpurge(req.http.xkey-purge);
         return (synth(200, "Purged " + req.http.X-Purged));
     }
     if (req.method != "GET" && req.method != "HEAD") {
@@ -45,12 +47,24 @@ sub vcl_recv {
 # How long a page is kept comes from Carnet: s-maxage (PAGE_KEEP_SECONDS, minus its Age),
 # then stale-while-revalidate as grace; private answers and cookies are never kept.
 
+sub vcl_backend_response {
+    # A copy Carnet served stale while it renders the page again (s-maxage=0): kept a
+    # second, then asked for again while it is served in grace. Left to the built-in
+    # rules, a zero lifetime would send every request for it to Carnet for two minutes.
+    if (beresp.http.Cache-Status ~ "detail=stale") {
+        set beresp.ttl = 1s;
+    }
+}
+
 sub vcl_deliver {
     # The tags are for this cache; readers need not carry them.
     unset resp.http.xkey;
     unset resp.http.Surrogate-Key;
     # Where the answer came from (RFC 9211), after Carnet's own cache's entry.
-    if (obj.hits > 0) {
+    if (obj.hits > 0 && obj.ttl <= 0s) {
+        # In grace: soft-purged or expired, served while Carnet is asked again.
+        set req.http.X-Cache-Status = "Varnish; hit; detail=stale";
+    } elsif (obj.hits > 0) {
         set req.http.X-Cache-Status = "Varnish; hit";
     } else {
         set req.http.X-Cache-Status = "Varnish; fwd=miss";
