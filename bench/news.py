@@ -155,7 +155,10 @@ class WrkReaders:
             capture_output=True,
             text=True,
         )
-        line = next(line for line in done.stdout.splitlines() if line.startswith("NEWS "))
+        lines = [line for line in done.stdout.splitlines() if line.startswith("NEWS ")]
+        if not lines:
+            raise RuntimeError(f"wrk printed no figures:\n{done.stdout}{done.stderr}")
+        line = lines[0]
         reads, hits, stale, renders, errors, p50, p99 = (float(x) for x in line.split()[1:])
         return {
             "req/s": reads / seconds,
@@ -346,6 +349,18 @@ def start_varnish(stack: ExitStack, work: Path, port: int, backend_port: int) ->
     return varnish
 
 
+def varnish_fetches(work: Path) -> int:
+    """The requests Varnish has sent Carnet so far: through Varnish, a reader is served
+    in grace while Varnish asks Carnet for the page, so the readers see no render."""
+    done = subprocess.run(
+        ["varnishstat", "-n", str(work / "varnish"), "-1", "-f", "MAIN.backend_req"],
+        capture_output=True,
+        text=True,
+    )
+    found = re.search(r"MAIN\.backend_req\s+(\d+)", done.stdout)
+    return int(found[1]) if found else 0
+
+
 def measure(env: dict, mode: str, args, work: Path, paths: list[str]) -> list[tuple]:
     rows = []
     with ExitStack() as stack:
@@ -374,8 +389,12 @@ def measure(env: dict, mode: str, args, work: Path, paths: list[str]) -> list[tu
             meter = CpuMeter(dict(servers))
             if writing is not None:
                 meter.add("writer", writing.pid)
+            fetches = varnish_fetches(work) if mode == "varnish" else 0
             figures = readers().run(args.duration)
             figures.update(meter.stop())
+            if mode == "varnish":
+                # Carnet's answers to Varnish (its renders, or its own cache's copies).
+                figures["renders/min"] = (varnish_fetches(work) - fetches) * 60 / args.duration
             if writing is not None:
                 stop(writing)
             rows.append((mode, load, figures))
@@ -490,31 +509,41 @@ def report(rows: list[tuple]) -> None:
     by = {(mode, load): f for mode, load, f in rows}
     for mode in dict.fromkeys(mode for mode, _load, _f in rows):
         alone, written = by.get((mode, "reads only")), by.get((mode, "reads + writer"))
-        if alone and written and alone["req/s"]:
-            cost = 1 - written["req/s"] / alone["req/s"]
-            # The origin's CPU per read, with and without the writer: what the approvals
-            # (the renders and purges they cause) cost Carnet itself, whatever the client
-            # and the writer take from the same cores.
-            per_read = {
-                label: f["origin cores"] / f["req/s"] * 1e6 if f["req/s"] else 0
-                for label, f in (("alone", alone), ("written", written))
-            }
-            # What the approvals cost in all: the CPU every part spent with the writer, less
-            # what the same reads cost without it (one approval a second: ms an approval).
-            busy = {
-                label: sum(f.get(part, 0) for part in PARTS[:-1])
-                for label, f in (("alone", alone), ("written", written))
-            }
-            reads = written["req/s"] / alone["req/s"]
-            approval_ms = (busy["written"] - busy["alone"] * reads) * 1000
+        if not (alone and written):
+            continue
+        if not alone["req/s"] or not written["req/s"]:
+            # A run that answered nothing (the server down, every read an error): nothing
+            # to divide by, and nothing an approval could be said to cost.
+            empty = "reads only" if not alone["req/s"] else "reads + writer"
             print(
-                f"{mode}: one approval a second costs {cost:.0%} of the reads-only throughput; "
-                f"the origin spends {per_read['alone']:.0f} µs of CPU a read alone, "
-                f"{per_read['written']:.0f} µs with the writer, which itself keeps "
-                f"{written.get('writer cores', 0):.2f} of {os.cpu_count()} cores busy; "
-                f"an approval costs about {approval_ms:.0f} ms of CPU in all (origin, "
-                "database, Redis, Varnish, writer: the same reads' CPU without it deducted)"
+                f"{mode}: the {empty} run answered no read ({alone['errors']} and "
+                f"{written['errors']} errors): no cost to compare"
             )
+            continue
+        cost = 1 - written["req/s"] / alone["req/s"]
+        # The origin's CPU per read, with and without the writer: what the approvals
+        # (the renders and purges they cause) cost Carnet itself, whatever the client
+        # and the writer take from the same cores.
+        per_read = {
+            label: f["origin cores"] / f["req/s"] * 1e6
+            for label, f in (("alone", alone), ("written", written))
+        }
+        # What the approvals cost in all: the CPU every part spent with the writer, less
+        # what the same reads cost without it (one approval a second: ms an approval).
+        busy = {
+            label: sum(f.get(part, 0) for part in PARTS[:-1])
+            for label, f in (("alone", alone), ("written", written))
+        }
+        reads = written["req/s"] / alone["req/s"]
+        approval_ms = (busy["written"] - busy["alone"] * reads) * 1000
+        print(
+            f"{mode}: one approval a second costs {cost:.0%} of the reads-only throughput; "
+            f"the origin spends {per_read['alone']:.0f} µs of CPU a read alone, "
+            f"{per_read['written']:.0f} µs with the writer, which itself keeps "
+            f"{written.get('writer cores', 0):.2f} of {os.cpu_count()} cores busy; "
+            f"an approval costs about {approval_ms:.0f} ms of CPU in all (origin, "
+            "database, Redis, Varnish, writer: the same reads' CPU without it deducted)"
+        )
 
 
 if __name__ == "__main__":
