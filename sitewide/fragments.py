@@ -42,14 +42,19 @@ def kept(
     )
     # "fragment:", not the "fragments:" of the copies kept without tags before.
     key = f"fragment:{name}:{hashlib.sha256(address.encode()).hexdigest()}"
-    entry = cache.get(key)
+    # Read with the count of changes if the page read it last time (pagecache.read_ahead).
+    was_read, entry = pagecache.read_ahead(request, key)
+    if not was_read:
+        entry = cache.get(key)
     if entry is not None and _is_current(request, entry):
+        pagecache.note_read(request, key, entry["tags"])
         pagecache.shows(request, *entry["tags"])
         pagecache.fresh_until(request, entry.get("until", math.inf))
         return entry["html"]
     with pagecache.showing(request) as tags:
         html = render()
         until = pagecache.shown_until(request)
+    pagecache.note_read(request, key, tags)
     # Until what it shows changes, or as long as a page (an article scheduled for later
     # goes live with no change: sitewide/pagecache.py), or until it is wrong by itself.
     seconds = pagecache.keep_seconds()

@@ -29,7 +29,9 @@ rendered one after the other, not all at once on every worker. A page stale for
 in front (`max-age=0`), which would otherwise keep it as fresh past a purge.
 
 The parts of pages that every reader shares (sitewide/fragments.py) are kept
-the same way, under the same counter and tags.
+the same way, under the same counter and tags. A page reads the count of changes
+in one round trip with the parts it read last time and the numbers of their tags
+(`start_reading_ahead()`), where each part cost two reads one after the other.
 """
 
 import hashlib
@@ -38,6 +40,7 @@ import random
 import re
 import secrets
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -163,7 +166,11 @@ def showing_lists(*models_shown: type[models.Model]) -> Callable:
 
 def is_fresh(request: HttpRequest, entry: dict) -> bool:
     """Whether a kept page or fragment was rendered after every change to what it shows."""
-    known = request.__dict__.setdefault("tag_changes", {})
+    known = request.__dict__.get("tag_changes")
+    if known is None or request.forgets_seen != _forgets():
+        # None read yet, or this request changed something since it read them.
+        known = request.tag_changes = {}
+        request.forgets_seen = _forgets()
     missing = [tag for tag in entry["tags"] if tag not in known]
     if missing:
         found = cache.get_many([_tag_key(tag) for tag in missing])
@@ -185,6 +192,8 @@ def _tag_seconds() -> int:
 
 
 _batch = threading.local()
+# How many times this thread made something stale: see _forgets().
+_this_thread = threading.local()
 
 
 def changed(
@@ -230,6 +239,7 @@ def forget(tags: Iterable[str]) -> None:
     tags = list(tags)
     if not tags:
         return
+    _this_thread.forgets = _forgets() + 1
     count = _next_count()
     if count is not None:
         cache.set_many({_tag_key(tag): count for tag in tags}, _tag_seconds())
@@ -270,8 +280,9 @@ class PageCacheMiddleware:
         if anonymous and settings.CARNET_PAGE_CACHE:
             return self._from_cache(request)
         if settings.CARNET_FRAGMENT_CACHE:
-            start_reading(request, cache.get(COUNTER_KEY))
+            start_reading_ahead(request)
         response = self.get_response(request)
+        remember_reads(request)
         if anonymous:
             return _share(response, _shown(request, response), shown_until(request))
         if not response.has_header("Cache-Control"):
@@ -328,7 +339,9 @@ class PageCacheMiddleware:
             _release(REVALIDATING, turn)
 
     def _render(self, request: HttpRequest, key: str, stale: dict | None) -> HttpResponse:
+        read_ahead_now(request)
         response = self.get_response(request)
+        remember_reads(request)
         tags = _shown(request, response)
         until = shown_until(request)
         response = _share(response, tags, until)
@@ -398,6 +411,93 @@ def start_reading(request: HttpRequest, count: int | None = None) -> None:
     request.shown_until = [math.inf]
 
 
+# What each page read of the cache last time in this process, by address: the keys of
+# its fragments (sitewide/fragments.py) and of their tags' numbers. Read in the same
+# round trip as the count of changes, they answer the dozen reads the page would make
+# one after the other. Only a guess: a key the page reads and its guess lacks is read on
+# its own, one it no longer reads costs a few bytes, and the next guess is what it read.
+READ_AHEAD_PAGES = 2000
+_read_last_time: dict[str, tuple[str, ...]] = {}
+
+
+def start_reading_ahead(request: HttpRequest) -> None:
+    """start_reading(), with the count of changes read in one round trip (MGET) with what
+    this page read last time."""
+    request.read_address = _address(request)
+    keys = _read_last_time.get(request.read_address, ())
+    read = cache.get_many([COUNTER_KEY, *keys])
+    start_reading(request, read.get(COUNTER_KEY))
+    _keep_read_ahead(request, keys, read)
+
+
+def read_ahead_now(request: HttpRequest) -> None:
+    """What this page read last time, for a request that read the count already (a page
+    the page cache renders): one round trip for all its fragments."""
+    request.read_address = _address(request)
+    keys = _read_last_time.get(request.read_address, ())
+    _keep_read_ahead(request, keys, cache.get_many(list(keys)) if keys else {})
+
+
+def _keep_read_ahead(request: HttpRequest, keys: tuple[str, ...], read: dict) -> None:
+    request.kept_read = {}
+    if request.change_count is None or not read:
+        return  # the cache is down (or emptied): each part is read on its own
+    # Read at one instant, with or after the count: as fresh as reads made later in the
+    # request would be, since a change after that instant is numbered above the count.
+    request.read_ahead = {key: read.get(key) for key in keys if not key.startswith(_TAG_KEY)}
+    request.tag_changes = {
+        key.removeprefix(_TAG_KEY): read.get(key, 0) for key in keys if key.startswith(_TAG_KEY)
+    }
+    request.forgets_seen = _forgets()
+
+
+def read_ahead(request: HttpRequest, key: str) -> tuple[bool, object]:
+    """(True, value or None if missing) if the request read `key` ahead and has changed
+    nothing since; (False, None) if it must read it."""
+    ahead = getattr(request, "read_ahead", None)
+    if ahead is None or key not in ahead or request.forgets_seen != _forgets():
+        return False, None
+    return True, ahead[key]
+
+
+def note_read(request: HttpRequest, key: str, tags: Iterable[str]) -> None:
+    """Note that the page read `key` (a fragment showing `tags`): read ahead next time."""
+    kept_read = getattr(request, "kept_read", None)
+    if kept_read is not None:
+        kept_read[key] = tags
+
+
+def remember_reads(request: HttpRequest) -> None:
+    """Keep what the page read (note_read) as what to read ahead for its next request."""
+    kept_read = getattr(request, "kept_read", None)
+    if kept_read is None:
+        return
+    tags = sorted({tag for shown in kept_read.values() for tag in shown})
+    # Interned: the keys every page reads (the menu's, the tag "site") are kept once.
+    keys = tuple(sys.intern(key) for key in [*kept_read, *map(_tag_key, tags)])
+    address = request.read_address
+    # Put back last: the guesses no page used for the longest time make room first.
+    _read_last_time.pop(address, None)
+    if not keys:
+        return
+    while len(_read_last_time) >= READ_AHEAD_PAGES:
+        try:
+            del _read_last_time[next(iter(_read_last_time))]
+        except (KeyError, RuntimeError, StopIteration):  # another thread made room already
+            pass
+    _read_last_time[address] = keys
+
+
+def _address(request: HttpRequest) -> str:
+    return f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+
+
+def _forgets() -> int:
+    """How many times this thread made something stale (forget()): a request that did
+    reads the numbers of tags again."""
+    return getattr(_this_thread, "forgets", 0)
+
+
 def _start_counter() -> int | None:
     """Count changes from now on, if the cache has no count (emptied, or never used)."""
     # From the clock: above any number a change wrote before the cache lost its count.
@@ -413,8 +513,11 @@ def _next_count() -> int | None:
     return count if count is not None else _start_counter()
 
 
+_TAG_KEY = "pages:tag:"
+
+
 def _tag_key(tag: str) -> str:
-    return f"pages:tag:{tag}"
+    return f"{_TAG_KEY}{tag}"
 
 
 def _shown(request: HttpRequest, response: HttpResponse) -> set[str] | None:

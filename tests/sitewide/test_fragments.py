@@ -344,6 +344,99 @@ class FragmentTagTests(TestCase):
             Template("{% load carnet %}{% fragment %}x{% endfragment %}")
 
 
+class ReadAheadTests(TestCase):
+    """A page reads the fragments it read last time, and their tags' numbers, in the same
+    round trip as the count of changes (pagecache.start_reading_ahead)."""
+
+    template = Template(
+        '{% load carnet %}{% fragment "part" %}{% shows "article:1" %}{{ value }}'
+        "{% endfragment %}|{{ value }}"
+    )
+
+    def render(self, value: str, path: str = "/") -> str:
+        request = RequestFactory().get(path)
+        pagecache.start_reading_ahead(request)
+        html = self.template.render(Context({"request": request, "value": value}))
+        pagecache.remember_reads(request)
+        return html
+
+    def test_a_page_read_again_reads_its_fragments_with_the_count(self):
+        self.render("old")
+        with (
+            mock.patch.object(fragments.cache, "get", wraps=fragments.cache.get) as get,
+            mock.patch.object(fragments.cache, "get_many", wraps=fragments.cache.get_many) as many,
+        ):
+            self.assertEqual(self.render("new"), "old|new")
+        self.assertEqual(get.call_count, 0)
+        ((keys,),) = [call.args for call in many.call_args_list]
+        self.assertEqual(keys[0], pagecache.COUNTER_KEY)
+        self.assertTrue(keys[1].startswith("fragment:part:"))
+        self.assertEqual(keys[2:], ["pages:tag:article:1", "pages:tag:site"])
+
+    def test_a_tag_changed_after_the_fragment_was_kept_is_seen(self):
+        self.render("old")
+        self.assertEqual(self.render("new"), "old|new")
+        pagecache.forget(["article:1"])
+        self.assertEqual(self.render("new"), "new|new")
+
+    def test_a_tag_the_guess_lacks_is_read_before_the_fragment_is_used(self):
+        def read(request, shown: str, value: str) -> str:
+            def render() -> str:
+                pagecache.shows(request, shown)
+                return value
+
+            return fragments.kept(request, "part", [], render)
+
+        first = RequestFactory().get("/")
+        pagecache.start_reading_ahead(first)
+        self.assertEqual(read(first, "article:1", "one"), "one")
+        pagecache.remember_reads(first)  # this page's guess: the tags article:1 and site
+        # Kept again by another request, showing another article now.
+        pagecache.forget(["article:1"])
+        other = RequestFactory().get("/")
+        pagecache.start_reading(other)
+        self.assertEqual(read(other, "article:2", "two"), "two")
+        pagecache.forget(["article:2"])
+        last = RequestFactory().get("/")
+        pagecache.start_reading_ahead(last)
+        self.assertEqual(read(last, "article:2", "three"), "three")
+
+    def test_a_fragment_rendered_before_the_commit_of_a_change_is_not_kept_past_it(self):
+        self.render("old")
+        self.render("old")
+        with self.captureOnCommitCallbacks(execute=True):
+            pagecache.changed("article:1")
+            # Rendered from the rows as they were between the change and its commit.
+            self.assertEqual(self.render("between"), "between|between")
+        self.assertEqual(self.render("new"), "new|new")
+        self.assertEqual(self.render("newer"), "new|newer")
+
+    def test_a_request_that_changes_what_it_read_ahead_reads_it_again(self):
+        self.render("old")
+        request = RequestFactory().get("/")
+        pagecache.start_reading_ahead(request)
+        pagecache.forget(["article:1"])
+        html = self.template.render(Context({"request": request, "value": "new"}))
+        self.assertEqual(html, "new|new")
+
+    def test_each_address_has_its_own_guess_and_they_are_bounded(self):
+        with (
+            mock.patch.object(pagecache, "READ_AHEAD_PAGES", 3),
+            mock.patch.object(pagecache, "_read_last_time", {}) as guesses,
+        ):
+            for n in [0, 1, 2, 3, 1, 4]:
+                self.render("value", f"/page-{n}/")
+        # The oldest guess made room; one used again (1) is as new.
+        self.assertEqual(
+            list(guesses),
+            [
+                "http://testserver/page-3/",
+                "http://testserver/page-1/",
+                "http://testserver/page-4/",
+            ],
+        )
+
+
 @override_settings(CARNET_PAGE_CACHE=False)
 class CountTests(TestCase):
     def test_a_read_starts_counting_changes_when_the_cache_has_no_count(self):
