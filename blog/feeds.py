@@ -1,6 +1,6 @@
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -171,7 +171,10 @@ class AuthorFeed(LatestArticlesFeed):
 
 class TagFeed(LatestArticlesFeed):
     def get_object(self, request: HttpRequest, slug: str) -> Tag:
-        return get_object_or_404(Article.objects.published().tags(), slug=slug)
+        tag = Article.objects.published().tag(slug)
+        if tag is None:
+            raise Http404("No such tag.")
+        return tag
 
     def title(self, obj: Tag) -> str:
         return _("%(site)s: %(tag)s") % {"site": SiteSettings.load().site_name, "tag": obj.name}

@@ -282,6 +282,15 @@ class ArticleQuerySet(models.QuerySet):
         """
         return Tag.objects.filter(Exists(self.filter(tags=OuterRef("pk"))))
 
+    def tag(self, slug: str) -> Tag | None:
+        """The tag of this slug if one of these articles at least has it (the rule of
+        tags()), else None. Found by its slug first, then its articles asked whether one
+        has it: PostgreSQL answered tags().filter(slug=…) by hashing every use of the tag
+        (23,000 for a common one at 100,000 articles: 13-250 ms), where this stops at
+        the first of its articles that qualifies (under 2 ms)."""
+        tag = Tag.objects.filter(slug=slug).first()
+        return tag if tag is not None and self.filter(tags=tag).exists() else None
+
     def for_listing(self) -> "ArticleQuerySet":
         """What an article card shows: its columns, author, category and cover (an image
         of the library) joined. The text and its search vector stay in the database."""

@@ -279,7 +279,9 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
-    tag = get_object_or_404(Article.objects.published().tags(), slug=slug)
+    tag = Article.objects.published().tag(slug)
+    if tag is None:
+        raise Http404("No such tag.")
     return render_article_list(
         request, "blog/tag.html", edition().filter(tags=tag), [list_of(tag)], tag=tag
     )

@@ -219,8 +219,9 @@ class FeedQueryBudgetTests(FeedTestCase):
         self.assertQueries(3, "/author/budget/feed/")
 
     def test_tag_feed(self):
-        # tag, articles, their tags (the site settings: cached)
-        self.assertQueries(3, "/tag/budget/feed/")
+        # tag, whether a published article has it, articles, their tags (the site
+        # settings: cached)
+        self.assertQueries(4, "/tag/budget/feed/")
 
 
 class TagFeedTests(FeedTestCase):

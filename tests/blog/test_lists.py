@@ -333,6 +333,13 @@ class TagIndexTests(TestCase):
         self.assertNotContains(response, "Embargo")
         self.assertNotContains(response, "/tag/embargo")
 
+    def test_a_tag_of_embargoed_stories_alone_has_no_page_nor_feed(self):
+        for url in ["/tag/embargo/", "/tag/embargo-demain/", "/tag/embargo/feed/", "/tag/nope/"]:
+            with self.subTest(url):
+                self.assertEqual(self.client.get(url).status_code, 404)
+        self.assertEqual(self.client.get("/tag/sante/").status_code, 200)
+        self.assertEqual(self.client.get("/tag/sante/feed/").status_code, 200)
+
     def test_the_english_edition_has_its_own(self):
         response = self.client.get("/en/tag/")
         self.assertContains(response, '<a href="/en/tag/sante/">Santé</a>', html=True)

@@ -260,8 +260,8 @@ class QueryBudgetTests(TestCase):
         self.assertQueries(4, "/category/budget/")
 
     def test_tag(self):
-        # tag, count, articles, the menu's categories
-        self.assertQueries(4, "/tag/budget/")
+        # tag, whether a published article has it, count, articles, the menu's categories
+        self.assertQueries(5, "/tag/budget/")
 
     def test_author(self):
         # author, count, articles, the menu's categories
