@@ -146,9 +146,9 @@ class FrontPage:
         edition = published.for_edition(language)
         lead = edition.lead(language)
         shown = [lead.pk] if lead else []
-        # An edition never leaves out its own stories: read in plain date order, which the
-        # indexes give, without for_edition()'s join and language key.
-        written_here = published.filter(language=language)
+        # An edition never leaves out its own stories: read in date order without
+        # for_edition()'s join, off its index (written_in()).
+        written_here = published.written_in(language)
         latest = list(written_here.exclude(pk__in=shown)[:FRONT_LATEST])
         shown += [article.pk for article in latest]
         categories = list(Category.objects.in_use())
