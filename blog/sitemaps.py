@@ -347,11 +347,24 @@ def sitemap(request: HttpRequest, sitemaps: dict, section: str) -> HttpResponse:
 def _articles_page(request: HttpRequest, site: ArticleSitemap) -> HttpResponse:
     """A page of /sitemap-articles.xml, with the headers Django's sitemap view gives."""
     domain = get_current_site(request).domain
-    xml, latest = site.page_xml(request.GET.get("p", "1"), request.scheme, domain)
+    number = request.GET.get("p", "1")
+
+    def read() -> str:
+        # What the page cache keeps it by (the view's lists and addresses): a published
+        # article's change, the only thing that dates or moves its URLs, touches the
+        # list of articles.
+        pagecache.shows(request, pagecache.ADDRESSES, list_of(Article), list_of(Category))
+        xml, latest = site.page_xml(number, request.scheme, domain)
+        return json.dumps([xml, latest.timestamp() if latest is not None else None])
+
+    # Kept as the index's sections are: a deep page's keys are an index-only scan of
+    # every article before it (100,000 entries for the last page at 100,000 articles).
+    # A page past the last raises Http404 inside, and nothing is kept.
+    xml, latest = json.loads(fragments.kept(request, "sitemap-articles", [domain, number], read))
     response = HttpResponse(xml, content_type="application/xml")
     response.headers["X-Robots-Tag"] = "noindex, noodp, noarchive"
     if latest is not None:
-        response.headers["Last-Modified"] = http_date(latest.timestamp())
+        response.headers["Last-Modified"] = http_date(latest)
     return response
 
 

@@ -6,6 +6,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
 from django.test import RequestFactory, TestCase, override_settings
 from django.utils import timezone
+from django.utils.http import http_date
 
 from blog.models import Article
 from blog.sitemaps import SITEMAPS, ArticleSitemap, AuthorSitemap
@@ -337,6 +338,31 @@ class IndexPagesKeptTests(TestCase):
             article.status = Article.Status.DRAFT
             article.save()
             self.assertEqual(len(self.article_pages()), 3)
+
+    def test_an_articles_page_is_read_once_until_an_article_changes(self):
+        first = self.client.get("/sitemap-articles.xml")
+        # Its URLs and their latest change are kept.
+        with self.assertNumQueries(0):
+            again = self.client.get("/sitemap-articles.xml")
+        self.assertEqual(again.content, first.content)
+        self.assertEqual(again["Last-Modified"], first["Last-Modified"])
+        article = self.articles[0]
+        article.slug = "renamed"
+        article.save()
+        changed = self.client.get("/sitemap-articles.xml")
+        self.assertIn(b"<loc>http://testserver/articles/renamed/</loc>", changed.content)
+        self.assertEqual(changed["Last-Modified"], http_date(article.updated_at.timestamp()))
+
+    def test_a_translation_published_names_its_original_on_the_kept_page_at_once(self):
+        self.client.get("/sitemap-articles.xml")
+        self.assertNotIn(b'hreflang="en"', self.client.get("/sitemap-articles.xml").content)
+        draft = make_draft(author=self.author, language="en", slug="in-english")
+        draft.translation = self.articles[0]
+        draft.save()
+        self.assertNotIn(b'hreflang="en"', self.client.get("/sitemap-articles.xml").content)
+        draft.status = Article.Status.PUBLISHED
+        draft.save()
+        self.assertIn(b'hreflang="en"', self.client.get("/sitemap-articles.xml").content)
 
     def test_a_deactivated_authors_page_leaves_the_index_at_once(self):
         pages = []
