@@ -33,7 +33,9 @@ function response(status, headers, body)
   local nearest = all:match("([^,]*)$")
   if nearest:find("hit", 1, true) then hits = hits + 1 end
   if nearest:find("detail=stale", 1, true) then stale = stale + 1 end
-  if all:find("Carnet; fwd=", 1, true) and not all:find("Varnish; hit", 1, true) then
+  -- Rendered for this read, or after it (the stale copy it got is rendered again).
+  if (all:find("Carnet; fwd=", 1, true) or all:find("stale-revalidating", 1, true))
+      and not all:find("Varnish; hit", 1, true) then
     renders = renders + 1
   end
 end

@@ -16,7 +16,8 @@ Readers: --connections threads with keep-alive connections, each following a Zip
 popularity (s = 1.1) over the newest --popular articles, the front page and the
 category pages. The writer approves a comment on a Zipf-chosen article every second
 and publishes an article every minute. A read counts as answered without a render
-when its Cache-Status says a cache hit (Carnet's or Varnish's). It prints req/s, the
+when its Cache-Status says a cache hit (Carnet's or Varnish's), stale ones included;
+a page rendered again after a stale read counts among the renders. It prints req/s, the
 hit ratio, renders per minute, p50/p99 and the cores each part kept busy (the origin's
 gunicorn, PostgreSQL, Redis, Varnish, the writer, the client), so that what the writer
 costs Carnet can be told apart from what it costs the machine, and an approval's CPU in
@@ -113,7 +114,9 @@ class Readers:
                 self.latencies.append(elapsed)
                 self.hits += "hit" in last
                 self.stale += "detail=stale" in last
-                self.renders += "Carnet; fwd=" in status and "Varnish; hit" not in status
+                # Rendered for this read, or after it (its stale copy is rendered again).
+                rendered = "Carnet; fwd=" in status or "stale-revalidating" in status
+                self.renders += rendered and "Varnish; hit" not in status
 
     def run(self, seconds: float) -> dict:
         threads = [threading.Thread(target=self.read) for _ in range(self.connections)]

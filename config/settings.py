@@ -544,6 +544,11 @@ CARNET_PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)
 # Carnet's own page cache; off, pages keep their public headers but each is rendered.
 CARNET_PAGE_CACHE = env_bool("PAGE_CACHE", True)
 CARNET_PAGE_STALE_SECONDS = env_int("PAGE_STALE_SECONDS", 300)
+# A kept page that a change made stale less than this many seconds ago is served stale
+# to the reader who finds it, and rendered again once that reader has it (no reader
+# waits for a render); older, it is rendered for its reader. 0: every stale page is
+# rendered for its reader (the others are served the stale copy meanwhile).
+CARNET_PAGE_STALE_SERVE_SECONDS = env_int("PAGE_STALE_SERVE_SECONDS", 10)
 # The parts of pages that are the same for every reader (the comments, the related
 # articles, the lists, the menu) are kept as pages are (sitewide/fragments.py); off,
 # every part of every page is rendered.

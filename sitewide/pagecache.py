@@ -25,8 +25,12 @@ before a commit was read before the second number, so it is never found again.
 A stale page is served stale while one worker renders it again, and each server
 renders one stale page at a time (`REVALIDATING`): a change's pages are then
 rendered one after the other, not all at once on every worker. A page stale for
-`STALE_WAIT_SECONDS` waits no more for that turn. A stale copy says so to the caches
-in front (`max-age=0`), which would otherwise keep it as fresh past a purge.
+`STALE_WAIT_SECONDS` waits no more for that turn. The reader who finds a page
+stale for less than `PAGE_STALE_SERVE_SECONDS` since its change gets the stale
+copy too, and the page is rendered once that reader has it (stale-while-revalidate:
+no reader waits for it); a change older than that is rendered for its reader, so
+that no change stays unseen long. A stale copy says so to the caches in front
+(`max-age=0`), which would otherwise keep it as fresh past a purge.
 
 The parts of pages that every reader shares (sitewide/fragments.py) are kept
 the same way, under the same counter and tags. A page reads the count of changes
@@ -35,6 +39,7 @@ in one round trip with the parts it read last time and the numbers of their tags
 """
 
 import hashlib
+import logging
 import math
 import random
 import re
@@ -48,12 +53,16 @@ from contextlib import contextmanager
 from functools import wraps
 
 from django.conf import settings
+from django.core.signals import request_finished
 from django.db import models, transaction
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, set_response_etag
 
 from sitewide import cache
 from sitewide.http import is_site_path
+
+logger = logging.getLogger(__name__)
 
 COUNTER_KEY = "pages:changes"
 # Shown by every page.
@@ -174,8 +183,25 @@ def is_fresh(request: HttpRequest, entry: dict) -> bool:
     missing = [tag for tag in entry["tags"] if tag not in known]
     if missing:
         found = cache.get_many([_tag_key(tag) for tag in missing])
-        known.update((tag, found.get(_tag_key(tag), 0)) for tag in missing)
-    return all(known[tag] <= entry["seen"] for tag in entry["tags"])
+        known.update((tag, _change(found.get(_tag_key(tag)))) for tag in missing)
+    return all(known[tag][0] <= entry["seen"] for tag in entry["tags"])
+
+
+def _change(value: "tuple[int, float] | int | None") -> tuple[int, float]:
+    """A tag's last change: its number and when it was made (a number alone, as kept
+    before the time was: long ago)."""
+    if value is None:
+        return (0, 0.0)
+    return value if isinstance(value, tuple) else (value, 0.0)
+
+
+def stale_since(request: HttpRequest, entry: dict) -> float:
+    """Since when a stale copy has been stale: the last change to what it shows, or the
+    end of its freshness."""
+    is_fresh(request, entry)
+    known = request.tag_changes
+    changes = [known[tag][1] for tag in entry["tags"] if known[tag][0] > entry["seen"]]
+    return min([entry["fresh_until"], *changes])
 
 
 def keep_seconds() -> int:
@@ -242,7 +268,8 @@ def forget(tags: Iterable[str]) -> None:
     _this_thread.forgets = _forgets() + 1
     count = _next_count()
     if count is not None:
-        cache.set_many({_tag_key(tag): count for tag in tags}, _tag_seconds())
+        now = time.time()
+        cache.set_many({_tag_key(tag): (count, now) for tag in tags}, _tag_seconds())
 
 
 def in_one_change() -> bool:
@@ -321,22 +348,28 @@ class PageCacheMiddleware:
             _release(lock, token)
 
     def _revalidate(self, request: HttpRequest, key: str, stale: dict, lock: str) -> HttpResponse:
-        """A stale copy: rendered again by this worker if no other renders a stale page on
-        this server (or if it has been served stale STALE_WAIT_SECONDS already), nor this
-        page anywhere; served as it is otherwise."""
+        """A stale copy: served as it is, and rendered again by this worker once it has
+        answered, if no other renders a stale page on this server (or if it has been
+        served stale STALE_WAIT_SECONDS already), nor this page anywhere."""
         turn = _take(REVALIDATING)
         if turn is None and not _waited_its_turn(key, stale):
             return _from_stale(stale)
-        try:
-            token = _take(lock)
-            if token is None:
-                return _from_stale(stale)
+        token = _take(lock)
+        if token is None:
+            _release(REVALIDATING, turn)
+            return _from_stale(stale)
+
+        def render_again() -> HttpResponse:
             try:
                 return self._render(request, key, stale)
             finally:
                 _release(lock, token)
-        finally:
-            _release(REVALIDATING, turn)
+                _release(REVALIDATING, turn)
+
+        if not _may_serve_while_rendering(request, stale):
+            return render_again()
+        after_response(render_again)
+        return _from_stale(stale, "stale-revalidating")
 
     def _render(self, request: HttpRequest, key: str, stale: dict | None) -> HttpResponse:
         read_ahead_now(request)
@@ -353,6 +386,39 @@ class PageCacheMiddleware:
         forwarded = "stale" if stale is not None else "miss"
         response["Cache-Status"] = f"Carnet; fwd={forwarded}" + ("; stored" if stored else "")
         return response
+
+
+_after = threading.local()
+
+
+def after_response(work: Callable[[], None]) -> None:
+    """Do `work` once this request's response has gone out (its last byte written: the
+    WSGI server then closes the response, which sends `request_finished`)."""
+    _after.__dict__.setdefault("work", []).append(work)
+
+
+@receiver(request_finished)
+def finish_response(**kwargs) -> None:
+    """The work left for after this thread's response; one failure stops no other."""
+    work, _after.work = getattr(_after, "work", []), []
+    for done in work:
+        try:
+            done()
+        except Exception:
+            logger.exception("Work after a response failed")
+
+
+def _may_serve_while_rendering(request: HttpRequest, stale: dict) -> bool:
+    """Whether the reader who found this copy stale may be served it while it is rendered
+    again: not a missing or moved page (its address may lead to a page now, just
+    published), nor an answer that says it may not be served stale (a live coverage's
+    open range: its readers would get a new entry a poll later), nor a change no reader
+    has seen for a while (a story taken down on a quiet page is not shown once more)."""
+    return (
+        stale["status"] == 200
+        and "stale-while-revalidate" in stale["headers"].get("Cache-Control", "")
+        and time.time() - stale_since(request, stale) < settings.CARNET_PAGE_STALE_SERVE_SECONDS
+    )
 
 
 def _take(lock: str) -> int | None:
@@ -446,7 +512,9 @@ def _keep_read_ahead(request: HttpRequest, keys: tuple[str, ...], read: dict) ->
     # request would be, since a change after that instant is numbered above the count.
     request.read_ahead = {key: read.get(key) for key in keys if not key.startswith(_TAG_KEY)}
     request.tag_changes = {
-        key.removeprefix(_TAG_KEY): read.get(key, 0) for key in keys if key.startswith(_TAG_KEY)
+        key.removeprefix(_TAG_KEY): _change(read.get(key))
+        for key in keys
+        if key.startswith(_TAG_KEY)
     }
     request.forgets_seen = _forgets()
 
@@ -612,11 +680,11 @@ def _to_entry(response: HttpResponse, seen: int, tags: set[str], until: float) -
     }
 
 
-def _from_stale(entry: dict) -> HttpResponse:
+def _from_stale(entry: dict, detail: str = "stale") -> HttpResponse:
     """The kept copy of a page that changed since, said stale to the caches in front too:
     with the freshness it was kept with, Varnish would keep it for hours, past the purge
     that told it of the change. They may serve it stale while they ask again."""
-    response = _from_entry(entry, "hit; detail=stale")
+    response = _from_entry(entry, f"hit; detail={detail}")
     cache_control = response.get("Cache-Control", "")
     patch_cache_control(
         response, max_age=0, **({"s_maxage": 0} if "s-maxage" in cache_control else {})

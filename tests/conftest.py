@@ -20,6 +20,11 @@ TEST_SETTINGS = override_settings(
     # tests.base.sign_in gives a test client a whole sign-in; the browser tests run the
     # demo, which turns it off as `make run` does.
     TWO_STEP_REQUIRED=True,
+    # A page a change made stale is rendered for the reader who finds it, so that a test
+    # reads the change at once; tests/sitewide/test_pagecache.py and test_cache_tags.py
+    # prove the production path (that reader served the stale copy, the page rendered
+    # once their answer has gone out).
+    CARNET_PAGE_STALE_SERVE_SECONDS=0,
     # No test asks YouTube or Mastodon anything; tests/sitewide/test_embeds.py answers
     # for them.
     EMBED_LOOKUPS=False,

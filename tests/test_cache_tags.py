@@ -6,10 +6,12 @@ author, a category or a tag changed.
 """
 
 import datetime
+import time
 from unittest import mock
 
+from django.conf import settings
 from django.core.cache import cache
-from django.test import Client, RequestFactory, TestCase
+from django.test import Client, RequestFactory, TestCase, override_settings
 from django.utils import timezone
 
 from blog import workflow
@@ -194,6 +196,43 @@ class TaggedCacheTests(TestCase):
         # The menu names every category in use, on every page.
         self.assertEqual([url for url in ["/articles/a/", "/tag/peace/"] if kept(url)], [])
         self.assertContains(Client().get("/articles/a/"), "Sports")
+
+
+@override_settings(CARNET_PAGE_STALE_SERVE_SECONDS=10)
+class ServedStaleThenRenderedTests(TestCase):
+    """A reader who finds a page a change made stale gets the stale copy at once; the
+    page is rendered again once their answer has gone out, for the next reader."""
+
+    def test_the_next_reader_after_an_approval_is_answered_without_waiting_for_a_render(self):
+        SiteSettings.load()
+        article = make_article(slug="a")
+        for _ in range(2):
+            Client().get("/articles/a/")
+        comment = make_comment(article=article, status=Comment.Status.PENDING, body="Bravo")
+        with self.captureOnCommitCallbacks(execute=True):
+            Comment.objects.filter(pk=comment.pk).approve(by=make_moderator())
+        first = Client().get("/articles/a/")
+        self.assertEqual(first["Cache-Status"], "Carnet; hit; detail=stale-revalidating")
+        self.assertNotContains(first, "Bravo")
+        # Rendered when the first answer was closed (as gunicorn closes it once sent).
+        self.assertTrue(kept("/articles/a/"))
+        second = Client().get("/articles/a/")
+        self.assertEqual(second["Cache-Status"], "Carnet; hit")
+        self.assertContains(second, "Bravo")
+
+    def test_a_change_nobody_read_for_a_while_is_rendered_for_its_first_reader(self):
+        SiteSettings.load()
+        article = make_article(slug="a")
+        for _ in range(2):
+            Client().get("/articles/a/")
+        with self.captureOnCommitCallbacks(execute=True):
+            article.title = "Taken down"
+            article.save()
+        later = time.time() + settings.CARNET_PAGE_STALE_SERVE_SECONDS
+        with mock.patch("time.time", return_value=later):
+            response = Client().get("/articles/a/")
+        self.assertEqual(response["Cache-Status"], "Carnet; fwd=stale; stored")
+        self.assertContains(response, "Taken down")
 
 
 class GoingLiveTests(TestCase):

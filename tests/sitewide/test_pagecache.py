@@ -24,13 +24,18 @@ class Counter:
         return response
 
 
-@override_settings(CARNET_PAGE_MAX_AGE=60, CARNET_PAGE_STALE_SECONDS=300)
+@override_settings(
+    CARNET_PAGE_MAX_AGE=60, CARNET_PAGE_STALE_SECONDS=300, CARNET_PAGE_STALE_SERVE_SECONDS=10
+)
 class PageCacheTests(TestCase):
     def setUp(self):
         self.factory = RequestFactory()
 
     def get(self, middleware, path="/", **headers):
-        return middleware(self.factory.get(path, headers=headers))
+        """Its answer, once the work left for after it is done (as a WSGI server would)."""
+        response = middleware(self.factory.get(path, headers=headers))
+        pagecache.finish_response()
+        return response
 
     def test_an_anonymous_read_is_public_with_an_etag(self):
         response = self.get(pagecache.PageCacheMiddleware(Counter()))
@@ -157,8 +162,9 @@ class PageCacheTests(TestCase):
         self.assertEqual(view.renders, 1)
         pagecache.cache.delete(f"{key}:rendering")
         response = self.get(middleware, "/?shows=article:1")
-        self.assertEqual(response["Cache-Status"], "Carnet; fwd=stale; stored")
+        self.assertEqual(response["Cache-Status"], "Carnet; hit; detail=stale-revalidating")
         self.assertEqual(view.renders, 2)
+        self.assertEqual(self.get(middleware, "/?shows=article:1")["Cache-Status"], "Carnet; hit")
 
     def test_a_server_renders_one_stale_page_at_a_time_and_serves_the_others_stale(self):
         view = Counter()
@@ -175,7 +181,7 @@ class PageCacheTests(TestCase):
         self.assertIsNone(pagecache.cache.get(f"{key}:rendering"))
         pagecache.cache.delete(pagecache.REVALIDATING)
         response = self.get(middleware, "/a/?shows=article:1")
-        self.assertEqual(response["Cache-Status"], "Carnet; fwd=stale; stored")
+        self.assertEqual(response["Cache-Status"], "Carnet; hit; detail=stale-revalidating")
         self.assertEqual(view.renders, 3)
         # Its render over, the next stale page may be rendered.
         self.assertIsNone(pagecache.cache.get(pagecache.REVALIDATING))
@@ -214,7 +220,7 @@ class PageCacheTests(TestCase):
         later = pagecache.time.time() + pagecache.STALE_WAIT_SECONDS
         with mock.patch.object(pagecache.time, "time", return_value=later):
             response = self.get(middleware, "/a/?shows=article:1")
-        self.assertEqual(response["Cache-Status"], "Carnet; fwd=stale; stored")
+        self.assertEqual(response["Cache-Status"], "Carnet; hit; detail=stale-revalidating")
         self.assertEqual(view.renders, 2)
         # The other page's turn is still its own.
         self.assertEqual(pagecache.cache.get(pagecache.REVALIDATING), 1)
@@ -227,9 +233,10 @@ class PageCacheTests(TestCase):
         response = middleware(self.factory.head("/a/?shows=article:1"))
         self.assertEqual(response["Cache-Status"], "Carnet; hit; detail=stale")
         self.assertEqual(view.renders, 1)
-        # The next GET renders it.
+        # The next GET has it rendered again.
         response = self.get(middleware, "/a/?shows=article:1")
-        self.assertEqual(response["Cache-Status"], "Carnet; fwd=stale; stored")
+        self.assertEqual(response["Cache-Status"], "Carnet; hit; detail=stale-revalidating")
+        self.assertEqual(view.renders, 2)
 
     def test_a_head_of_a_page_never_kept_is_rendered_without_a_lock_and_not_kept(self):
         view = Counter()
@@ -240,6 +247,85 @@ class PageCacheTests(TestCase):
         self.assertFalse([call for call in locks.call_args_list if "render" in call.args[0]])
         self.assertEqual(self.get(middleware, "/b/")["Cache-Status"], "Carnet; fwd=miss; stored")
         self.assertEqual(view.renders, 2)
+
+    def test_the_reader_who_finds_a_page_stale_is_answered_before_it_is_rendered_again(self):
+        view = Counter()
+        middleware = pagecache.PageCacheMiddleware(view)
+        self.get(middleware, "/?shows=article:1")
+        pagecache.forget(["article:1"])
+        response = middleware(self.factory.get("/?shows=article:1"))
+        self.assertEqual(response["Cache-Status"], "Carnet; hit; detail=stale-revalidating")
+        self.assertEqual(
+            response["Cache-Control"], "public, max-age=0, stale-while-revalidate=300"
+        )
+        self.assertEqual(view.renders, 1)
+        # Its turn and its lock are held until the render after the response is done.
+        key = pagecache._key(self.factory.get("/?shows=article:1"))
+        self.assertIsNotNone(pagecache.cache.get(f"{key}:rendering"))
+        self.assertIsNotNone(pagecache.cache.get(pagecache.REVALIDATING))
+        pagecache.finish_response()
+        self.assertEqual(view.renders, 2)
+        self.assertIsNone(pagecache.cache.get(f"{key}:rendering"))
+        self.assertIsNone(pagecache.cache.get(pagecache.REVALIDATING))
+        self.assertEqual(self.get(middleware, "/?shows=article:1")["Cache-Status"], "Carnet; hit")
+        self.assertEqual(view.renders, 2)
+
+    def test_a_stale_404_is_rendered_for_its_reader_its_address_may_be_a_page_now(self):
+        view = Counter(status=404)
+        middleware = pagecache.PageCacheMiddleware(view)
+        self.get(middleware, "/soon/")
+        pagecache.forget([pagecache.ADDRESSES])
+        response = self.get(middleware, "/soon/")
+        self.assertEqual(response["Cache-Status"], "Carnet; fwd=stale; stored")
+        self.assertEqual(view.renders, 2)
+
+    def test_an_answer_kept_without_stale_while_revalidate_is_rendered_for_its_reader(self):
+        renders = []
+
+        def open_range(request):
+            """A live coverage's open range: public briefly, never to be served stale."""
+            renders.append(request.path)
+            pagecache.shows(request, "article:1")
+            return pagecache.share_for(request, HttpResponse("entries"), max_age=5)
+
+        middleware = pagecache.PageCacheMiddleware(open_range)
+        self.get(middleware, "/live/1/")
+        pagecache.forget(["article:1"])
+        response = self.get(middleware, "/live/1/")
+        self.assertEqual(response["Cache-Status"], "Carnet; fwd=stale; stored")
+        self.assertEqual(len(renders), 2)
+
+    def test_a_copy_stale_longer_than_the_serving_time_is_rendered_for_its_reader(self):
+        view = Counter()
+        middleware = pagecache.PageCacheMiddleware(view)
+        self.get(middleware, "/?shows=article:1")
+        pagecache.forget(["article:1"])
+        later = pagecache.time.time() + 9
+        with mock.patch.object(pagecache.time, "time", return_value=later):
+            response = self.get(middleware, "/?shows=article:1")
+        self.assertEqual(response["Cache-Status"], "Carnet; hit; detail=stale-revalidating")
+        pagecache.forget(["article:1"])
+        later = pagecache.time.time() + 10
+        with mock.patch.object(pagecache.time, "time", return_value=later):
+            response = self.get(middleware, "/?shows=article:1")
+        self.assertEqual(response["Cache-Status"], "Carnet; fwd=stale; stored")
+        self.assertEqual(view.renders, 3)
+
+    def test_a_failed_render_after_the_response_is_logged_and_leaves_the_turn_free(self):
+        view = Counter()
+        middleware = pagecache.PageCacheMiddleware(view)
+        self.get(middleware, "/?shows=article:1")
+        pagecache.forget(["article:1"])
+        with mock.patch.object(middleware, "get_response", side_effect=RuntimeError("down")):
+            with self.assertLogs("sitewide.pagecache", "ERROR") as logged:
+                response = self.get(middleware, "/?shows=article:1")
+        self.assertEqual(response.content, b"page /")
+        self.assertIn("RuntimeError: down", logged.output[0])
+        self.assertIsNone(pagecache.cache.get(pagecache.REVALIDATING))
+        # The copy is still stale: the next reader takes the turn and has it rendered.
+        response = self.get(middleware, "/?shows=article:1")
+        self.assertEqual(response["Cache-Status"], "Carnet; hit; detail=stale-revalidating")
+        self.assertEqual(self.get(middleware, "/?shows=article:1")["Cache-Status"], "Carnet; hit")
 
     def test_a_render_longer_than_its_lock_leaves_the_next_holders_lock(self):
         key = pagecache._key(self.factory.get("/"))
