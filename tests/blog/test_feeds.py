@@ -1,7 +1,7 @@
 import datetime
 import xml.etree.ElementTree as ET
 
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from sitewide.models import SiteSettings
@@ -251,3 +251,50 @@ class TagFeedTests(FeedTestCase):
 
     def test_an_unknown_tag_has_no_feed(self):
         self.assertEqual(self.client.get("/tag/nope/feed/").status_code, 404)
+
+
+@override_settings(CARNET_PAGE_CACHE=False, CARNET_FRAGMENT_CACHE=True)
+class KeptFeedTests(FeedTestCase):
+    """A feed is kept as a fragment until what it shows changes: each of these is told."""
+
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.objects.create(site_name="Le Carnet")
+        cls.author = make_editor(display_name="Awa Ba")
+        cls.category = make_category(slug="sahel", name="Sahel")
+        cls.article = make_article(
+            title="Kept", author=cls.author, category=cls.category, tags=["Climat"]
+        )
+
+    def setUp(self):
+        self.client.get("/feed/")  # counts changes from here, nothing kept yet
+
+    def test_it_is_read_once_with_the_same_bytes_and_headers(self):
+        urls = ["/feed/", "/feed/atom/", "/en/feed/", "/category/sahel/feed/"]
+        urls += ["/tag/climat/feed/", f"/author/{self.author.slug}/feed/"]
+        for url in urls:
+            with self.subTest(url):
+                first = self.client.get(url)
+                with self.assertNumQueries(0):
+                    again = self.client.get(url)
+                self.assertEqual(again.content, first.content)
+                for header in ["Content-Type", "Last-Modified"]:
+                    self.assertEqual(again[header], first[header])
+
+    def test_a_new_article_is_in_it_at_once(self):
+        self.client.get("/feed/")
+        make_article(title="Fresh", author=self.author)
+        self.assertEqual(self.rss_titles("/feed/"), ["Kept", "Fresh"])
+
+    def test_a_renamed_author_and_category_are_in_it_at_once(self):
+        self.client.get("/feed/")
+        self.author.display_name = "Awa Ba-Diallo"
+        self.author.save()
+        self.assertIn(b"Awa Ba-Diallo", self.client.get("/feed/").content)
+        self.category.name = "Sahel et Sahara"
+        self.category.save()
+        self.assertIn(b"<category>Sahel et Sahara</category>", self.client.get("/feed/").content)
+
+    def test_an_unknown_subject_is_404_and_keeps_nothing(self):
+        for _ in range(2):
+            self.assertEqual(self.client.get("/tag/nope/feed/").status_code, 404)
