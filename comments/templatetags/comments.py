@@ -4,9 +4,9 @@ from django import template
 from django.conf import settings
 from django.http import Http404
 from django.template.loader import render_to_string
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from comments import posting
@@ -86,20 +86,24 @@ def comment_section(context: template.Context, article) -> dict:
     page = _as_id(request.GET.get("comments", "1")) or 1
     is_preview = context.get("is_preview")
     accepts_comments = not is_preview and article.accepts_comments(site)
-    form = context.get("comment_form")
+    sent_form = context.get("comment_form")
     remembered = posting.remembered_commenter(request)
     initial = {}
-    if form is None:
+    if sent_form is None:
         user = signed_in_user(request)
         if remembered:
             initial = {**remembered, "remember": True}
         elif user.is_authenticated and user.is_staff:
             initial = {"name": user.public_name, "email": user.email}
-        form = CommentForm(article=article, initial=initial)
         reply_to = request.GET.get("reply_to", "")
     else:
-        reply_to = form.data.get("parent", "")
+        reply_to = sent_form.data.get("parent", "")
     reply_id = _as_id(reply_to)
+    # The blank form is the same for every reader of the article within the hour of its
+    # token; one filled in, a reply's, or one with a CSRF field is a reader's own.
+    is_blank = (
+        sent_form is None and not initial and reply_id is None and not csrf.needs_token(request)
+    )
     listing = _Listing(request, article, page, accepts_comments)
     # Kept for every reader unless it shows one reader's own (sitewide/fragments.py).
     if reply_id is None and not is_preview and not listing.is_personal():
@@ -112,7 +116,6 @@ def comment_section(context: template.Context, article) -> dict:
     form_context = {
         "request": request,
         "article": article,
-        "form": form,
         "token": token,
         # Any public comment on the page may be answered; a reply joins its thread.
         "replying_to": listing.public_by_id(reply_id) if reply_id is not None else None,
@@ -122,16 +125,12 @@ def comment_section(context: template.Context, article) -> dict:
     show_form = accepts_comments or context.get("comment_form") is not None
 
     def render_form() -> str:
+        if is_blank:
+            form_context["blank_fields"] = _blank_fields()
+        else:
+            form_context["form"] = sent_form or CommentForm(article=article, initial=initial)
         return render_to_string("comments/form.html", form_context)
 
-    # The blank form is the same for every reader of the article within the hour of its
-    # token; one filled in, a reply's, or one with a CSRF field is a reader's own.
-    is_blank = (
-        context.get("comment_form") is None
-        and not initial
-        and reply_id is None
-        and not csrf.needs_token(request)
-    )
     if is_blank and accepts_comments:
         # Its action and links name the article by slug: a new slug, a new copy.
         form_html = fragments.kept(request, "comment-form", [article.slug, token], render_form)
@@ -143,6 +142,23 @@ def comment_section(context: template.Context, article) -> dict:
         "form_html": form_html,
         "show_form": show_form,
     }
+
+
+# The blank form's fields for each language: made of code and translations alone (no
+# article, no reader), nothing can change them while the process runs. Their seven
+# widgets, rendered through Django's form templates, cost a tenth of an article page.
+_blank_fields_html: dict[str | None, SafeString] = {}
+
+
+def _blank_fields() -> SafeString:
+    language = translation.get_language()
+    if language not in _blank_fields_html:
+        # The form's article is read only when the form is sent: none is needed here.
+        form = CommentForm(article=None)
+        _blank_fields_html[language] = mark_safe(
+            render_to_string("comments/form_fields.html", {"form": form})
+        )
+    return _blank_fields_html[language]
 
 
 class _Listing:

@@ -70,6 +70,17 @@ class ArticlePageTests(TestCase):
         )
         self.assertContains(response, 'action="/en/articles/commented/comment/"')
 
+    def test_the_blank_forms_fields_are_in_the_pages_language_and_filled_in_for_staff(self):
+        # The blank fields are rendered once per language and process: another
+        # edition's, or a form filled in for a signed-in editor, is not that copy.
+        self.assertContains(self.client.get("/articles/commented/"), '<label for="id_name">Nom')
+        make_article(slug="other")
+        self.assertContains(self.client.get("/en/articles/other/"), '<label for="id_name">Name')
+        self.client.force_login(make_editor(display_name="Houssen Moshinaly"))
+        response = self.client.get("/en/articles/other/")
+        self.assertContains(response, 'value="Houssen Moshinaly"')
+        self.assertContains(response, 'name="csrfmiddlewaretoken"')
+
     def test_a_reply_link_opens_the_form_for_that_comment_without_javascript(self):
         comment = make_comment(article=self.article, name="Léa")
         response = self.client.get("/en/articles/commented/")
