@@ -185,11 +185,59 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def article_context(request: HttpRequest, article: Article) -> dict:
-    """What the article page shows; the comments app renders the same page with its form."""
-    tags = list(article.tags.all())
-    # Its correction notices, newest first: at the top of the story and in its JSON-LD.
-    corrections = list(article.corrections.all())
+@dataclass
+class Story:
+    """The rows an article page shows of its story: the article with its author, category,
+    cover and translation, its tags, and its correction notices (newest first: at the top
+    of the story and in its JSON-LD)."""
+
+    article: Article
+    tags: list[Tag]
+    corrections: list[Correction]
+
+    @classmethod
+    def read(cls, request: HttpRequest, slug: str) -> "Story":
+        """Three queries; a 404 if no article has this slug."""
+        article = get_object_or_404(
+            Article.objects.select_related("author", "category", "cover", "translation")
+            # Kept in the cache: not the author's password hash, which no page reads.
+            .defer("author__password"),
+            slug=slug,
+        )
+        story = cls(article, list(article.tags.all()), list(article.corrections.all()))
+        # What a change to any of these rows names (a correction names its article, a
+        # comment approved its article's list): the kept story is read again after it.
+        pagecache.shows(
+            request,
+            article,
+            list_of(article),
+            article.author,
+            article.category,
+            article.cover,
+            article.translation,
+            *story.tags,
+        )
+        return story
+
+    @classmethod
+    def kept(cls, request: HttpRequest, slug: str) -> "Story":
+        """The story, kept as the parts of pages are (sitewide/fragments.py) until a
+        change to one of its rows: an article page asked again reads no row. Whatever
+        follows from the time (published yet, comments still open) is worked out from
+        the rows at each request, never kept."""
+        return fragments.kept(request, "story", [slug], lambda: cls.read(request, slug))
+
+
+def article_context(
+    request: HttpRequest,
+    article: Article,
+    tags: list[Tag] | None = None,
+    corrections: list[Correction] | None = None,
+) -> dict:
+    """What the article page shows (its tags and corrections read here unless given); the
+    comments app renders the same page with its form."""
+    tags = list(article.tags.all()) if tags is None else tags
+    corrections = list(article.corrections.all()) if corrections is None else corrections
     related = SimpleLazyObject(lambda: edition().related_to(article, [tag.pk for tag in tags]))
     # Given to the template too: the context processor's copy is then never loaded.
     site = SiteSettings.load()
@@ -249,16 +297,16 @@ def redirect_to_translation(request: HttpRequest, translation: Article) -> HttpR
 
 @require_safe
 def article(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(
-        Article.objects.select_related("author", "category", "cover", "translation"), slug=slug
-    )
+    story = Story.kept(request, slug)
+    article = story.article
     is_preview = not article.is_published()
     if is_preview and not article.is_editable_by(request.user):
         raise Http404("No such article.")
     translation = article.published_translation()
     if translation and translation.language == get_language():
         return redirect_to_translation(request, translation)
-    response = render(request, "blog/article.html", article_context(request, article))
+    context = article_context(request, article, story.tags, story.corrections)
+    response = render(request, "blog/article.html", context)
     if is_preview:
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex"

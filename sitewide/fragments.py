@@ -20,15 +20,16 @@ from collections.abc import Callable, Iterable
 
 from django.http import HttpRequest
 from django.utils import translation
-from django.utils.safestring import SafeString
 
 from sitewide import cache, pagecache
 
 
-def kept(
-    request: HttpRequest, name: str, vary_on: Iterable[object], render: Callable[[], str]
-) -> SafeString | str:
-    """The fragment `name` for these values, from the cache or rendered (and kept).
+def kept[T](
+    request: HttpRequest, name: str, vary_on: Iterable[object], render: Callable[[], T]
+) -> T:
+    """The fragment `name` for these values, from the cache or rendered (and kept): HTML,
+    or any value that pickles, read under the same rules (what it shows noted while it
+    is worked out).
 
     Rendered every time for a request without a count of changes: not a read,
     fragments off, or no cache to count changes in.
