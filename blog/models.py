@@ -740,8 +740,14 @@ class Article(models.Model):
         # Its own previous and next links: its date or status may have moved it between
         # others (its page's "article-nav" fragment shows this tag, not the article).
         touched.add(self.neighbours_tag)
-        for pk in {self.translation_id, getattr(self, "_stored_translation_id", None)} - {None}:
-            touched.add(tag_of(Article, pk))
+        paired = {self.translation_id, getattr(self, "_stored_translation_id", None)} - {None}
+        touched |= {tag_of(Article, pk) for pk in paired}
+        if paired and not pagecache.in_one_change():
+            # An edition lists a story or its published translation (for_edition): this
+            # one's publication takes its translation into, or out of, that edition's
+            # lists of the translation's category, author and tags.
+            for translation in Article.objects.using(using).filter(pk__in=paired):
+                touched |= translation.lists()
 
         def once_committed() -> set:
             now = set() if deleted else self.lists()

@@ -200,6 +200,34 @@ class TaggedCacheTests(TestCase):
         self.assertContains(Client().get("/articles/a/"), "Sports")
 
 
+class TranslationTests(TestCase):
+    def test_publishing_a_translation_forgets_the_lists_its_original_leaves(self):
+        """The English edition lists the French original in its own category until its
+        translation, in another category, is published: that list loses a story."""
+        SiteSettings.load()
+        world, sport = make_category(slug="world"), make_category(slug="sport")
+        make_article(category=sport, slug="in-the-menu-already")
+        for n in range(12):
+            make_article(category=world, slug=f"o-{n}")
+        original = make_article(category=world, slug="original", published_at=timezone.now())
+        translation = make_article(
+            category=sport,
+            slug="translation",
+            language="en",
+            translation=original,
+            status=Article.Status.DRAFT,
+        )
+        pages = ["/en/category/world/", "/en/category/world/?page=2"]
+        for url in pages:
+            Client().get(url)
+            self.assertTrue(kept(url), url)
+        with self.captureOnCommitCallbacks(execute=True):
+            translation.status = Article.Status.PUBLISHED
+            translation.save()
+        self.assertEqual({url: kept(url) for url in pages}, dict.fromkeys(pages, False))
+        self.assertNotContains(Client().get("/en/category/world/"), "/articles/original/")
+
+
 @override_settings(CARNET_PAGE_STALE_SERVE_SECONDS=10)
 class ServedStaleThenRenderedTests(TestCase):
     """A reader who finds a page a change made stale gets the stale copy at once; the
