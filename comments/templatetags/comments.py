@@ -179,7 +179,7 @@ class _Listing:
         if self._public is None:
             self._public = (
                 self.article.comments.approved()
-                .select_related("answers")
+                .shown_on_page()
                 .thread_page(self.page, settings.COMMENTS_PER_PAGE)
             )
             if self.page > 1 and not self._public[0]:

@@ -63,8 +63,9 @@ class KeptFragmentTests(TestCase):
     def test_with_fragments_off_every_part_is_read_again(self):
         self.client.get(self.url)
         with override_settings(CARNET_FRAGMENT_CACHE=False):
-            # and the menu, the related articles (2: no category), previous, next, comments
-            with self.assertNumQueries(9):
+            # and the menu, the related articles (2: no category), previous, next, the
+            # comments' threads and their comments
+            with self.assertNumQueries(10):
                 off = self.client.get(self.url)
         self.assertEqual(off.content, self.client.get(self.url).content)
 
