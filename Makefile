@@ -99,10 +99,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
+# The suite runs in PYTEST_WORKERS processes (pytest-xdist), each with its own test
+# database, live server and browser, a test file at a time to one of them (the Varnish
+# tests' fixed ports, a module's shared setup); PYTEST_WORKERS=0 runs it in this one.
+PYTEST_WORKERS ?= 2
+
 test: $(BIN)/.installed messages lint chromium redis varnish node_modules/.installed
 	@mkdir -p var
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
-	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DEBUG=1 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The browser tests write their screenshots to a temporary folder; this refreshes the README's.
 screenshots: $(BIN)/.installed messages chromium
