@@ -242,7 +242,10 @@ def article_context(
     # Given to the template too: the context processor's copy is then never loaded.
     site = SiteSettings.load()
     live_entries = list(article.live_entries.for_page()) if article.has_live_coverage else []
-    metadata = article.metadata(request, site, tags, live_entries, corrections)
+    # Read only by the parts of the page that are not kept (sitewide/fragments.py).
+    metadata = SimpleLazyObject(
+        lambda: article.metadata(request, site, tags, live_entries, corrections)
+    )
     is_preview = not article.is_published()
     language = get_language()
     if article.is_live and not is_preview:
@@ -279,7 +282,7 @@ def article_context(
         "related": related,
         # What the related articles are chosen from: an article entering it may enter them.
         "related_lists": SimpleLazyObject(lambda: article.related_lists(tags, related)),
-        "share_links": article.share_links(metadata.url),
+        "share_links": SimpleLazyObject(lambda: article.share_links(metadata.url)),
         # Where the page's script counts a read (blog/most_read.py); none for a preview,
         # or where nothing is counted.
         "count_read_url": (

@@ -106,10 +106,11 @@ class TaggedCacheTests(TestCase):
             reader.get("/articles/b/")
             self.assertEqual(rendered.call_count, 0)
             reader.get("/articles/a/")
-        # Its comments, and its story's rows: the count is a column of the article.
+        # Its comments, its story's rows (the count is a column of the article) and the
+        # part of its story that shows the count.
         self.assertEqual(
             {call.args[0].split(":")[1] for call in rendered.call_args_list},
-            {"comments", "story"},
+            {"comments", "story", "article-story"},
         )
 
     def test_approving_a_comment_renders_again_only_the_related_cards_that_show_it(self):

@@ -16,17 +16,19 @@ from django.test import Client, RequestFactory, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from blog.models import Article, Correction
+from blog.models import Article, Correction, LiveEntry
 from comments.forms import issue_token
 from comments.models import Comment
 from pages.models import Page
 from sitewide import fragments, pagecache
 from sitewide.models import SiteSettings
 from tests.base import (
+    TemporaryMediaMixin,
     make_article,
     make_category,
     make_comment,
     make_editor,
+    make_image,
     make_moderator,
     make_scheduled,
 )
@@ -205,7 +207,18 @@ class KeptFragmentTests(TestCase):
         self.assertContains(response, "First words.")
         self.assertEqual(
             kept_names(kept),
-            {"story", "menu", "related", "article-nav", "comments", "comment-form", "footer"},
+            {
+                "story",
+                "menu",
+                "article-head",
+                "article-story",
+                "article-end",
+                "related",
+                "article-nav",
+                "comments",
+                "comment-form",
+                "footer",
+            },
         )
 
     def test_the_blank_form_is_kept_with_the_token_of_its_hour(self):
@@ -241,6 +254,69 @@ class KeptFragmentTests(TestCase):
         with mock.patch.object(fragments.cache, "set") as kept:
             self.assertContains(editor.get("/en/articles/draft-parts/"), "Words on a draft.")
         self.assertFalse(kept_names(kept) & {"related", "article-nav", "comments"})
+
+
+@override_settings(CARNET_PAGE_CACHE=False, CARNET_FRAGMENT_CACHE=True)
+class KeptStoryTests(TemporaryMediaMixin, TestCase):
+    """An article page made of kept parts (its head, its story around the live coverage,
+    its tags and author) is byte for byte the page rendered whole, whatever it shows."""
+
+    @classmethod
+    def setUpTestData(cls):
+        hour_ago = timezone.now() - datetime.timedelta(hours=1)
+        english = make_article(slug="in-english", language="en", title="In English")
+        plain = make_article(
+            slug="plain",
+            tags=["Peace", "War"],
+            cover=make_image(120, 60, caption="A caption"),
+            category=make_category(slug="world", name="World"),
+        )
+        Correction.objects.create(article=plain, text="A name was wrong.")
+        make_comment(article=plain, name="Ada", body="Words.")
+        make_article(slug="closed", comments_open=False)
+        make_article(slug="translated", language="fr", translation=english)
+        live = make_article(slug="live", live_since=hour_ago)
+        ended = make_article(slug="ended", live_since=hour_ago, live_ended_at=timezone.now())
+        for article in [live, ended]:
+            LiveEntry.objects.create(article=article, body="<p>An entry.</p>", author=plain.author)
+        cls.paths = [
+            f"{prefix}/articles/{slug}/"
+            for prefix in ["", "/en"]
+            for slug in ["plain", "closed", "live", "ended"]
+        ] + ["/articles/translated/", "/en/articles/in-english/"]  # each other's translation
+
+    def test_each_page_made_of_kept_parts_is_the_page_rendered_whole(self):
+        for path in self.paths:
+            with self.subTest(path):
+                self.client.get(path)
+                kept = self.client.get(path)
+                with override_settings(CARNET_FRAGMENT_CACHE=False):
+                    whole = self.client.get(path)
+                self.assertEqual(kept.status_code, 200)
+                self.assertEqual(kept.content, whole.content)
+
+    def test_a_kept_story_shows_a_change_to_what_it_shows_at_once(self):
+        plain = Article.objects.get(slug="plain")
+        self.client.get("/en/articles/plain/")
+        image = plain.cover
+        image.alt = "A new alt text"
+        image.save()
+        self.assertContains(self.client.get("/en/articles/plain/"), 'alt="A new alt text"')
+        category = plain.category
+        category.name_en = "Planet"
+        category.save()
+        response = self.client.get("/en/articles/plain/")
+        self.assertContains(response, "Planet</a></p>")  # its eyebrow
+        self.assertContains(response, '<meta property="article:section" content="Planet">')
+
+    def test_comments_closing_with_the_time_are_closed_on_the_kept_story(self):
+        SiteSettings.objects.update_or_create(pk=1, defaults={"comments_close_after_days": 2})
+        SiteSettings.load()
+        plain = Article.objects.get(slug="plain")
+        self.assertContains(self.client.get("/en/articles/plain/"), 'href="#comment-form"')
+        later = plain.published_at + datetime.timedelta(days=3)
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            self.assertNotContains(self.client.get("/en/articles/plain/"), 'href="#comment-form"')
 
 
 @override_settings(CARNET_PAGE_CACHE=False, CARNET_FRAGMENT_CACHE=True)
