@@ -6,12 +6,14 @@ its catalogue in locale/.
 """
 
 import datetime
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import formats, timezone, translation
+from django.utils import dateformat, formats, timezone, translation
+from django.utils.dates import MONTHS
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -122,9 +124,60 @@ def full_time(when: datetime.datetime) -> str:
 
 
 def full_time_format(day: int = 0) -> str:
-    """The active language's format of full_time() for a time on that day of a month,
-    for a loop that formats many times with Django's dateformat (a comment thread)."""
+    """The active language's format of full_time() for a time on that day of a month."""
     language = get(translation.get_language() or settings.LANGUAGE_CODE)
     if day == 1 and language.first_day_time_format:
         return language.first_day_time_format
     return language.time_format
+
+
+def full_time_formatter() -> Callable[[datetime.datetime], str]:
+    """full_time() of local times, for a loop that words many (a page of comments): the
+    formats are read, and each month's name translated, once for the loop rather than
+    once per time, as Django's dateformat does. Worded as dateformat words them, to the
+    character."""
+    time_format, first_day_format = full_time_format(), full_time_format(1)
+    month_names: dict[int, str] = {}
+
+    def month_name(local: datetime.datetime) -> str:
+        if local.month not in month_names:
+            month_names[local.month] = str(MONTHS[local.month])
+        return month_names[local.month]
+
+    def worded(local: datetime.datetime) -> str:
+        time_format_of_day = first_day_format if local.day == 1 else time_format
+        pieces = _format_pieces(time_format_of_day)
+        if pieces is None:
+            return dateformat.format(local, time_format_of_day)
+        return "".join(
+            month_name(local) if piece == "F" else _FIELDS[piece](local) if is_field else piece
+            for piece, is_field in pieces
+        )
+
+    return worded
+
+
+# The fields of Django's date formats that the languages' time formats use, as its
+# dateformat gives them for a datetime; "F", the month's name, is translated.
+_FIELDS: dict[str, Callable[[datetime.datetime], str]] = {
+    "j": lambda local: str(local.day),
+    "G": lambda local: str(local.hour),
+    "H": lambda local: f"{local.hour:02d}",
+    "i": lambda local: f"{local.minute:02d}",
+    "Y": lambda local: f"{local.year:04d}",
+}
+
+
+@functools.cache
+def _format_pieces(time_format: str) -> tuple[tuple[str, bool], ...] | None:
+    """A date format as (text, is a field) pieces, split and unescaped as Django's
+    dateformat does; None if it has a field that _FIELDS does not know."""
+    pieces = []
+    for index, piece in enumerate(dateformat.re_formatchars.split(time_format)):
+        if index % 2:
+            if piece != "F" and piece not in _FIELDS:
+                return None
+            pieces.append((piece, True))
+        elif piece:
+            pieces.append((dateformat.re_escaped.sub(r"\1", piece), False))
+    return tuple(pieces)

@@ -1,11 +1,12 @@
 """The pages read what they know of languages from sitewide.languages, the one table."""
 
+import datetime
 import itertools
 from unittest import mock
 
 from django.conf import settings
-from django.test import RequestFactory, TestCase
-from django.utils import translation
+from django.test import RequestFactory, SimpleTestCase, TestCase
+from django.utils import dateformat, timezone, translation
 from django.views.defaults import server_error
 
 from sitewide import languages
@@ -59,3 +60,26 @@ class LanguageTableTests(TestCase):
             with self.subTest(language=language.code), translation.override(language.code):
                 response = server_error(request)
                 self.assertIn(f'<html lang="{language.code}">'.encode(), response.content)
+
+
+class FullTimeFormatterTests(SimpleTestCase):
+    def test_it_words_each_time_as_full_time_does(self):
+        # Every month, its first day (1er décembre) and hours with one digit and two.
+        times = [
+            datetime.datetime(2026, month, day, hour, minute, tzinfo=datetime.UTC)
+            for month in range(1, 13)
+            for day, hour, minute in [(1, 0, 5), (1, 23, 59), (15, 9, 0), (28, 14, 36)]
+        ]
+        for language in languages.LANGUAGES:
+            with self.subTest(language=language.code), translation.override(language.code):
+                worded = languages.full_time_formatter()
+                for when in times:
+                    local = timezone.localtime(when)
+                    self.assertEqual(worded(local), languages.full_time(when))
+
+    def test_a_format_with_other_fields_is_worded_by_django(self):
+        with mock.patch.object(languages, "full_time_format", return_value="l j F Y, P"):
+            when = timezone.localtime(datetime.datetime(2026, 12, 6, 9, 36, tzinfo=datetime.UTC))
+            self.assertEqual(
+                languages.full_time_formatter()(when), dateformat.format(when, "l j F Y, P")
+            )
