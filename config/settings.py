@@ -185,6 +185,9 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sitewide.middleware.LocaleMiddleware",
+    # Fills in the comment counts of a page made of kept parts, in its language, before
+    # the page cache keeps it (comments/counts.py).
+    "comments.counts.CommentCountMiddleware",
     # Old WordPress addresses: only pages Carnet answers 404 (and /?p=…) look them up.
     "wordpress.middleware.OldAddressMiddleware",
     "django.middleware.common.CommonMiddleware",

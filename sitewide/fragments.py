@@ -53,7 +53,11 @@ def kept[T](
         pagecache.fresh_until(request, entry.get("until", math.inf))
         return entry["html"]
     with pagecache.showing(request) as tags:
-        html = render()
+        request.keeping = getattr(request, "keeping", 0) + 1
+        try:
+            html = render()
+        finally:
+            request.keeping -= 1
         until = pagecache.shown_until(request)
     pagecache.note_read(request, key, tags)
     # Until what it shows changes, or as long as a page (an article scheduled for later
@@ -65,6 +69,13 @@ def kept[T](
         entry = {"seen": seen, "tags": sorted(tags), "html": html, "until": until}
         cache.set(key, entry, seconds)
     return html
+
+
+def is_keeping(request: HttpRequest | None) -> bool:
+    """Whether a fragment to be kept is being rendered for this request: what it shows
+    that changes more often than the rest (a comment count: comments/counts.py) may be
+    left for the page to fill in."""
+    return getattr(request, "keeping", 0) > 0
 
 
 def _is_current(request: HttpRequest, entry: dict) -> bool:

@@ -96,6 +96,43 @@ class TaggedCacheTests(TestCase):
         self.assertFalse(kept("/feed/comments/"))
         self.assertTrue(kept("/category/world/"))
 
+    def test_approving_a_comment_keeps_the_fragments_of_the_pages_that_show_its_count(self):
+        make_article(slug="also-peace", tags=["Peace"])  # A is among its related articles
+        lead = self.newest[-1]  # the front page's lead
+        # Each page, and the count it shows once a comment is approved on A and on the lead.
+        counts = {
+            "/": '<a href="/articles/new-6/#comments">1 commentaire</a>',
+            "/en/": '<a href="/en/articles/new-6/#comments">1 comment</a>',
+            "/tag/peace/": '<a href="/articles/a/#comments">1 commentaire</a>',
+            "/en/tag/peace/": '<a href="/en/articles/a/#comments">1 comment</a>',
+            "/author/ada/": '<a href="/articles/a/#comments">1 commentaire</a>',
+            "/en/author/ada/": '<a href="/en/articles/a/#comments">1 comment</a>',
+            "/articles/also-peace/": '<a href="/articles/a/#comments">1 commentaire</a>',
+            "/en/articles/also-peace/": '<a href="/en/articles/a/#comments">1 comment</a>',
+        }
+        self.read(*counts)
+        self.approve_a_comment_on(self.a)
+        self.approve_a_comment_on(lead)
+        # The pages that show either count are forgotten...
+        self.assertEqual([url for url in counts if kept(url)], [])
+        # ...and made again of their kept parts (the front page's, the lists', the related
+        # cards'), the counts filled in by the page: no fragment is rendered again.
+        with mock.patch.object(fragments.cache, "set", wraps=fragments.cache.set) as kept_now:
+            responses = {url: Client().get(url) for url in counts}
+        fragment_keys = [call.args[0] for call in kept_now.call_args_list]
+        self.assertEqual([key for key in fragment_keys if key.startswith("fragment:")], [])
+        for url, response in responses.items():
+            with self.subTest(url):
+                self.assertContains(response, counts[url], html=False)
+                self.assertNotContains(response, "carnet:comment-count")
+                self.assertTrue(kept(url))
+                # It names the counts it shows, for the next approval and for Varnish.
+                entry = cache.get(pagecache._key(RequestFactory().get(url)))
+                shown = {pagecache.list_of(self.a), pagecache.list_of(lead)} & {*entry["tags"]}
+                self.assertEqual(
+                    shown, {pagecache.list_of(lead if url in {"/", "/en/"} else self.a)}
+                )
+
     def test_approving_a_comment_keeps_the_other_articles_fragments(self):
         reader = Client()
         reader.cookies["carnet_commenter"] = "x"  # answered privately, from fragments
@@ -105,15 +142,16 @@ class TaggedCacheTests(TestCase):
         with mock.patch.object(fragments.cache, "set") as rendered:
             reader.get("/articles/b/")
             self.assertEqual(rendered.call_count, 0)
-            reader.get("/articles/a/")
-        # Its comments, its story's rows (the count is a column of the article) and the
-        # part of its story that shows the count.
+            response = reader.get("/articles/a/")
+        # Its comments and its story's rows (the count is a column of the article); the
+        # part of its story that shows the count is kept, the count filled in by the page.
         self.assertEqual(
             {call.args[0].split(":")[1] for call in rendered.call_args_list},
-            {"comments", "story", "article-story"},
+            {"comments", "story"},
         )
+        self.assertContains(response, '<a href="#comments">1 commentaire</a>')
 
-    def test_approving_a_comment_renders_again_only_the_related_cards_that_show_it(self):
+    def test_approving_a_comment_keeps_the_related_cards_that_show_its_count(self):
         make_article(slug="also-peace", tags=["Peace"])  # A is among its related articles
         reader = Client()
         reader.cookies["carnet_commenter"] = "x"  # answered privately, from fragments
@@ -121,12 +159,10 @@ class TaggedCacheTests(TestCase):
         self.approve_a_comment_on(self.a)
         with mock.patch.object(fragments.cache, "set") as rendered:
             response = reader.get("/articles/also-peace/")
-        self.assertContains(response, "1 commentaire")
+        self.assertContains(response, 'href="/articles/a/#comments">1 commentaire</a>')
         self.assertContains(response, '<a rel="next" href="/articles/w/">')
-        # Its previous and next links do not show A's comments: they stay as kept.
-        self.assertEqual(
-            [call.args[0].split(":")[1] for call in rendered.call_args_list], ["related"]
-        )
+        # The cards' counts are filled in by the page: nothing of it is rendered again.
+        self.assertEqual(rendered.call_count, 0)
 
     def test_publishing_forgets_the_lists_it_enters_and_keeps_the_others(self):
         pages = [

@@ -7,9 +7,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 
-from comments import posting
+from comments import counts, posting
 from comments.forms import CommentForm, issue_token
 from comments.models import Comment
 from sitewide import csrf, fragments, languages, pagecache
@@ -22,10 +22,14 @@ register = template.Library()
 @register.filter
 def comment_count_label(count: int | None) -> str:
     """ "No comments", "1 comment", "12 comments", in the reader's language."""
-    count = count or 0
-    if not count:
-        return gettext("No comments")
-    return ngettext("%(count)s comment", "%(count)s comments", count) % {"count": count}
+    return counts.label(count)
+
+
+@register.simple_tag(takes_context=True)
+def comment_count(context: template.Context, article) -> SafeString:
+    """{% comment_count article %}: its count's label, where the page shows it; in a kept
+    fragment, filled in by the page (comments/counts.py)."""
+    return counts.shown(context.get("request"), article)
 
 
 def _threads(comments: list[Comment], page: int, accepts_comments: bool) -> list[Comment]:
