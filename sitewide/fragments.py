@@ -11,6 +11,9 @@ get these parts ready-made; what is a reader's own (their held comments, a
 moderator's view, the form as they fill it in, a preview) is never kept. A fragment whose content
 changes by itself with time (the most-read list) says until when it is right
 (`pagecache.fresh_until()`), and is kept no later, nor is the page around it.
+What changes far more often than the rest of a fragment, a comment count, is left
+out of it as a marker the page fills in (`is_keeping()`, comments/counts.py): an
+approval then keeps the fragments that show the article's card.
 """
 
 import hashlib
