@@ -6,6 +6,10 @@ cache server), then measures each page: with wrk when it is installed (8 connect
 a few seconds per URL), else with the Python client of bench/pages.py. It prints
 p50/p99 latency, requests per second and any non-200 answer; it asserts nothing.
 
+The fragments an earlier run kept are emptied first, so that each page's first
+request renders its fragments (the "first ms" column: a cold render by one worker,
+the others idle); the measured seconds then read them, as readers do between changes.
+
 Usage:
   .venv/bin/python bench/scale.py --articles 100000 --comments 1000000
   .venv/bin/python bench/scale.py --reuse        # measure the database built last time
@@ -32,6 +36,8 @@ from pages import fetch, free_port
 ROOT = Path(__file__).resolve().parent.parent
 SEED = "/articles/moscou-travaille-avec-les-talibans-pour-contrer-daesh/"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+# Each URL's first answer, in seconds: with the cache emptied, a cold render.
+FIRST: dict[str, float] = {}
 
 
 def build(args: argparse.Namespace, env: dict) -> None:
@@ -93,13 +99,16 @@ def pages_to_measure(base: str, all_sitemap_pages: bool) -> list[tuple[str, str]
 def fetch_text(url: str) -> str:
     import urllib.request
 
+    start = time.perf_counter()
     with urllib.request.urlopen(url, timeout=60) as response:
-        return response.read().decode()
+        text = response.read().decode()
+    FIRST.setdefault(url, time.perf_counter() - start)
+    return text
 
 
 def ok(url: str) -> bool:
     try:
-        fetch(url)
+        FIRST.setdefault(url, fetch(url))
         return True
     except OSError:
         return False
@@ -186,6 +195,8 @@ def main() -> None:
     env.pop("REDIS_URL", None)
     if not args.reuse:
         build(args, env)
+    # The file cache the server keeps fragments in (config/settings.py, no REDIS_URL).
+    shutil.rmtree(ROOT / "var" / "cache", ignore_errors=True)
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=ROOT,
@@ -212,12 +223,16 @@ def main() -> None:
             f"{os.cpu_count()} cores, {args.connections} connections, {args.duration} s per "
             f"URL, {'wrk' if measure is measure_wrk else 'Python client'}, no cache"
         )
-        print(f"{'page':<26} {'path':<44} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>7} {'non-200':>7}")
+        print(
+            f"{'page':<26} {'path':<44} {'first ms':>8} {'p50 ms':>8} {'p99 ms':>8} "
+            f"{'req/s':>7} {'non-200':>7}"
+        )
         for label, path in pages_to_measure(base, args.all_sitemap_pages):
-            fetch(base + path)  # warm up
+            FIRST.setdefault(base + path, fetch(base + path))  # warm up
             p50, p99, rate, errors = measure(base + path, args)
             print(
-                f"{label[:26]:<26} {path[:44]:<44} {p50:8.1f} {p99:8.1f} {rate:7.0f} {errors:7d}",
+                f"{label[:26]:<26} {path[:44]:<44} {FIRST[base + path] * 1000:8.1f} {p50:8.1f} "
+                f"{p99:8.1f} {rate:7.0f} {errors:7d}",
                 flush=True,
             )
     finally:
