@@ -353,6 +353,31 @@ class IndexPagesKeptTests(TestCase):
         self.assertIn(b"<loc>http://testserver/articles/renamed/</loc>", changed.content)
         self.assertEqual(changed["Last-Modified"], http_date(article.updated_at.timestamp()))
 
+    def test_the_other_sections_are_djangos_bytes_read_once_until_they_change(self):
+        make_article(author=self.author, category=make_category(), tags=["Climat"])
+        for section in ["home", "categories", "tags", "authors", "pages"]:
+            with self.subTest(section=section):
+                path = f"/sitemap-{section}.xml"
+                first = self.client.get(path)
+                # Its XML and Last-Modified are kept.
+                with self.assertNumQueries(0):
+                    again = self.client.get(path)
+                expected = sitemap_views.sitemap(RequestFactory().get(path), SITEMAPS, section)
+                expected.render()
+                for response in [first, again]:
+                    self.assertEqual(response.content.decode(), expected.content.decode())
+                    for header in ["Content-Type", "Last-Modified", "X-Robots-Tag"]:
+                        self.assertEqual(response.get(header), expected.get(header))
+        author_page = f"/author/{self.author.slug}/".encode()
+        self.assertIn(author_page, self.client.get("/sitemap-authors.xml").content)
+        self.author.is_active = False
+        self.author.save()
+        self.assertNotIn(author_page, self.client.get("/sitemap-authors.xml").content)
+
+    def test_a_sections_page_past_the_last_is_404_and_kept_as_none(self):
+        for _ in range(2):
+            self.assertEqual(self.client.get("/sitemap-tags.xml?p=2").status_code, 404)
+
     def test_a_translation_published_names_its_original_on_the_kept_page_at_once(self):
         self.client.get("/sitemap-articles.xml")
         self.assertNotIn(b'hreflang="en"', self.client.get("/sitemap-articles.xml").content)
