@@ -38,6 +38,7 @@ from sitewide.http import absolute_url
 from sitewide.markup import clean_article_html
 from sitewide.models import SiteSettings
 from sitewide.pagecache import list_of, pages_changed, tag_of
+from sitewide.prepared import Prepared
 from sitewide.slugs import slugify
 
 
@@ -135,9 +136,11 @@ class ArticleQuerySet(models.QuerySet):
         pages_changed()
         return super().delete()
 
-    def published(self) -> "ArticleQuerySet":
-        """The one rule for what the public may see: published, and its time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, now: datetime.datetime | None = None) -> "ArticleQuerySet":
+        """The one rule for what the public may see: published, and its time has come
+        (`now`, unless told another time: a prepared query's, sitewide/prepared.py)."""
+        now = timezone.now() if now is None else now
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
 
     def due(self) -> "ArticleQuerySet":
         """Scheduled articles whose time has come, not yet taken live (go_live)."""
@@ -157,13 +160,15 @@ class ArticleQuerySet(models.QuerySet):
             return self
         return self.filter(author=user)
 
-    def for_edition(self, language: str) -> "ArticleQuerySet":
+    def for_edition(
+        self, language: str, now: datetime.datetime | None = None
+    ) -> "ArticleQuerySet":
         """The articles an edition lists: those written in its language first, then the
         others that have no published translation into it (each reachable, marked with its
         own language), newest first within each. One rule for every list, feed and count:
         a translated pair appears once per edition, in the edition's language.
         """
-        now = timezone.now()
+        now = timezone.now() if now is None else now
         translated_here = Q(
             translation__language=language,
             translation__status=Article.Status.PUBLISHED,
@@ -1059,35 +1064,43 @@ class Article(models.Model):
 
     def get_previous_published(self, edition: str | None = None) -> "Article | None":
         """The article before this one in an edition (by default its language's)."""
-        if self.published_at is None:
-            return None
-        return (
-            Article.objects.published()
-            .for_edition(edition or self.language)
-            .filter(
-                Q(published_at__lt=self.published_at)
-                | Q(published_at=self.published_at, pk__lt=self.pk)
-            )
-            .only("title", "slug")
-            .order_by("-published_at", "-pk")
-            .first()
-        )
+        return self._neighbour(_PREVIOUS, edition)
 
     def get_next_published(self, edition: str | None = None) -> "Article | None":
         """The article after this one in an edition (by default its language's)."""
+        return self._neighbour(_NEXT, edition)
+
+    def _neighbour(self, query: Prepared, edition: str | None) -> "Article | None":
         if self.published_at is None:
             return None
-        return (
-            Article.objects.published()
-            .for_edition(edition or self.language)
-            .filter(
-                Q(published_at__gt=self.published_at)
-                | Q(published_at=self.published_at, pk__gt=self.pk)
-            )
-            .only("title", "slug")
-            .order_by("published_at", "pk")
-            .first()
+        found = query.instances(
+            language=edition or self.language,
+            now=timezone.now(),
+            published_at=self.published_at,
+            pk=self.pk,
         )
+        return found[0] if found else None
+
+
+# Built once per process (sitewide/prepared.py): each page asks both with other values.
+_PREVIOUS = Prepared(
+    lambda language, now, published_at, pk: (
+        Article.objects.published(now)
+        .for_edition(language, now)
+        .filter(Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk))
+        .only("title", "slug")
+        .order_by("-published_at", "-pk")[:1]
+    )
+)
+_NEXT = Prepared(
+    lambda language, now, published_at, pk: (
+        Article.objects.published(now)
+        .for_edition(language, now)
+        .filter(Q(published_at__gt=published_at) | Q(published_at=published_at, pk__gt=pk))
+        .only("title", "slug")
+        .order_by("published_at", "pk")[:1]
+    )
+)
 
 
 class CorrectionQuerySet(models.QuerySet):

@@ -1,0 +1,77 @@
+"""Prepared queries: SQL worked out once per process, run with each call's values."""
+
+import datetime
+from unittest import mock
+
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from blog.models import Article
+from sitewide.prepared import Prepared
+from tests.base import make_article
+
+
+class PreparedQueryTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        now = timezone.now()
+        cls.old = make_article(title="Old", published_at=now - datetime.timedelta(days=3))
+        cls.middle = make_article(title="Middle", published_at=now - datetime.timedelta(days=2))
+        cls.new = make_article(title="New", published_at=now - datetime.timedelta(days=1))
+        cls.later = make_article(title="Later", published_at=now + datetime.timedelta(days=1))
+
+    def test_each_call_reads_the_rows_of_its_own_values(self):
+        before = Prepared(
+            lambda now, pk: (
+                Article.objects.published(now)
+                .filter(pk__lt=pk)
+                .order_by("-pk")
+                .values_list("title", flat=False)
+            )
+        )
+        now = timezone.now()
+        self.assertEqual(before.rows(now=now, pk=self.new.pk), [("Middle",), ("Old",)])
+        self.assertEqual(before.rows(now=now, pk=self.middle.pk), [("Old",)])
+        # Tomorrow's article is public the day after tomorrow: the time is a value too.
+        later = now + datetime.timedelta(days=2)
+        self.assertEqual(before.rows(now=later, pk=self.later.pk + 1)[0], ("Later",))
+
+    def test_instances_are_the_models_the_orm_gives(self):
+        query = Prepared(
+            lambda pk: Article.objects.filter(pk__gte=pk).only("title", "slug").order_by("pk")
+        )
+        found = query.instances(pk=self.middle.pk)
+        expected = list(
+            Article.objects.filter(pk__gte=self.middle.pk).only("title", "slug").order_by("pk")
+        )
+        self.assertEqual(found, expected)
+        self.assertEqual([a.title for a in found], [a.title for a in expected])
+        self.assertEqual(found[0].get_deferred_fields(), expected[0].get_deferred_fields())
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(found[0].slug, self.middle.slug)
+        self.assertEqual(len(queries), 0)
+
+    def test_a_lists_length_is_part_of_its_shape(self):
+        query = Prepared(
+            lambda pks: Article.objects.filter(pk__in=pks).order_by("pk").values_list("pk")
+        )
+        self.assertEqual(query.rows(pks=[self.old.pk]), [(self.old.pk,)])
+        self.assertEqual(
+            query.rows(pks=[self.new.pk, self.old.pk]), [(self.old.pk,), (self.new.pk,)]
+        )
+        self.assertEqual(query.rows(pks=[]), [])
+
+    def test_a_value_read_inside_the_builder_is_read_again_at_each_call(self):
+        # The clock read inside: a query kept with the first call's time would never see
+        # an article published after it; it is left to the ORM.
+        query = Prepared(
+            lambda pk: (
+                Article.objects.published().filter(pk__gte=pk).order_by("pk").values_list("title")
+            )
+        )
+        self.assertEqual(query.rows(pk=self.old.pk), [("Old",), ("Middle",), ("New",)])
+        the_day_after = timezone.now() + datetime.timedelta(days=2)
+        with mock.patch("django.utils.timezone.now", return_value=the_day_after):
+            self.assertIn(("Later",), query.rows(pk=self.old.pk))
