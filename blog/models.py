@@ -237,36 +237,6 @@ class ArticleQuerySet(models.QuerySet):
             if (articles := [a for a in found if a.category_id == category.pk])
         ]
 
-    def related_to(self, article: "Article", tag_ids: list[int], count: int = 3) -> list:
-        """Articles like this one: most shared tags first, then the same category, then
-        the newest. Three small queries whatever the size of the site: the candidates (the
-        newest few sharing a tag, and the newest of the category, each read off an index),
-        then only those ranked. One query with both lists as subqueries made PostgreSQL
-        filter every article and sort every tagged item: 12 ms at 10,000 articles.
-        """
-        if not (tag_ids or article.category_id):
-            return []
-        others = self.exclude(pk=article.pk).values_list("pk", flat=True)
-        candidates, shared_tags = [], models.Value(0)
-        if tag_ids:
-            candidates += others.filter(tags__in=tag_ids)[:200]
-            shared_tags = models.Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
-        if article.category_id:
-            candidates += others.filter(category=article.category_id)[:20]
-        return list(
-            self.filter(pk__in=candidates)
-            .annotate(
-                shared_tags=shared_tags,
-                same_category=models.Case(
-                    models.When(category=article.category_id, then=1),
-                    default=0,
-                    output_field=models.IntegerField(),
-                ),
-            )
-            .for_listing()
-            .order_by("-shared_tags", "-same_category", "-published_at", "-pk")[:count]
-        )
-
     def month_counts(self) -> list[tuple[datetime.date, int]]:
         """(first day of the month, how many) for each month of these articles, in order,
         months counted in the site's time zone."""
@@ -705,7 +675,7 @@ class Article(models.Model):
         return f"neighbours:{self.pk}"
 
     def related_lists(self, tags: list, related: list["Article"]) -> list[str]:
-        """The lists its related articles (ArticleQuerySet.related_to) are chosen from, as
+        """The lists its related articles (Article.related) are chosen from, as
         the page cache names them: its tags', and its category's where too few articles
         share a tag to fill them."""
         lists = [list_of(tag) for tag in tags]
@@ -1062,6 +1032,34 @@ class Article(models.Model):
         if self.is_published():
             self.significant_update_at = timezone.now().replace(microsecond=0)
 
+    def related(self, language: str, tag_ids: list[int], count: int = 3) -> list["Article"]:
+        """Articles like this one in an edition: most shared tags first, then the same
+        category, then the newest. Three small queries whatever the size of the site: the
+        candidates (the newest few sharing a tag, and the newest of the category, each read
+        off an index), then only those ranked. One query with both lists as subqueries made
+        PostgreSQL filter every article and sort every tagged item: 12 ms at 10,000
+        articles. Their SQL is worked out once per process (sitewide/prepared.py).
+        """
+        if not (tag_ids or self.category_id):
+            return []
+        now = timezone.now()
+        candidates = []
+        if tag_ids:
+            candidates += _SHARING_A_TAG.rows(language=language, now=now, pk=self.pk, tags=tag_ids)
+        if self.category_id:
+            candidates += _OF_THE_CATEGORY.rows(
+                language=language, now=now, pk=self.pk, category=self.category_id
+            )
+        return _RELATED.instances(
+            language=language,
+            now=now,
+            # Each once, as the ORM writes such a list (the query's SQL is kept per length).
+            candidates=list(dict.fromkeys(pk for (pk,) in candidates)),
+            tags=tag_ids,
+            category=self.category_id,
+            count=count,
+        )
+
     def get_previous_published(self, edition: str | None = None) -> "Article | None":
         """The article before this one in an edition (by default its language's)."""
         return self._neighbour(_PREVIOUS, edition)
@@ -1080,6 +1078,54 @@ class Article(models.Model):
             pk=self.pk,
         )
         return found[0] if found else None
+
+
+def _others_in_edition(language: str, now: datetime.datetime, pk: int) -> ArticleQuerySet:
+    return (
+        Article.objects.published(now).for_edition(language, now).exclude(pk=pk).values_list("pk")
+    )
+
+
+# An article's related articles (Article.related), each query built once per process.
+_SHARING_A_TAG = Prepared(
+    lambda language, now, pk, tags: _others_in_edition(language, now, pk).filter(tags__in=tags)[
+        :200
+    ]
+)
+_OF_THE_CATEGORY = Prepared(
+    lambda language, now, pk, category: _others_in_edition(language, now, pk).filter(
+        category=category
+    )[:20]
+)
+
+
+def _ranked_related(
+    language: str,
+    now: datetime.datetime,
+    candidates: list[int],
+    tags: list[int],
+    category: int | None,
+    count: int,
+) -> ArticleQuerySet:
+    shared_tags = models.Count("tags", filter=Q(tags__in=tags), distinct=True)
+    return (
+        Article.objects.published(now)
+        .for_edition(language, now)
+        .filter(pk__in=candidates)
+        .annotate(
+            shared_tags=shared_tags if tags else models.Value(0),
+            same_category=models.Case(
+                models.When(category=category, then=1),
+                default=0,
+                output_field=models.IntegerField(),
+            ),
+        )
+        .for_listing()
+        .order_by("-shared_tags", "-same_category", "-published_at", "-pk")[:count]
+    )
+
+
+_RELATED = Prepared(_ranked_related, shape=("count",))
 
 
 # Built once per process (sitewide/prepared.py): each page asks both with other values.

@@ -238,7 +238,7 @@ def article_context(
     comments app renders the same page with its form."""
     tags = list(article.tags.all()) if tags is None else tags
     corrections = list(article.corrections.all()) if corrections is None else corrections
-    related = SimpleLazyObject(lambda: edition().related_to(article, [tag.pk for tag in tags]))
+    related = SimpleLazyObject(lambda: article.related(get_language(), [tag.pk for tag in tags]))
     # Given to the template too: the context processor's copy is then never loaded.
     site = SiteSettings.load()
     live_entries = list(article.live_entries.for_page()) if article.has_live_coverage else []

@@ -24,8 +24,9 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
 
-type Shape = tuple[tuple[str, type, int | None], ...]
+type Shape = tuple[tuple[str, type, Any], ...]
 
 _UNPREPARED = object()
 
@@ -35,38 +36,64 @@ class Prepared:
     is kept per database and shape of its arguments (ints, strings, aware datetimes, and
     lists of those; a list's length is part of the shape)."""
 
-    def __init__(self, build: Callable[..., QuerySet], using: str = DEFAULT_DB_ALIAS) -> None:
+    def __init__(
+        self,
+        build: Callable[..., QuerySet],
+        shape: tuple[str, ...] = (),
+        using: str = DEFAULT_DB_ALIAS,
+    ) -> None:
         self.build = build
+        self.shape = shape
         self.using = using
         self._compiled: dict[Shape, Any] = {}
+        self._fetch_mode = None
 
     def rows(self, **values: Any) -> list[tuple]:
         """The rows of a `values_list()` query, as tuples."""
         compiler, sql, params = self._sql(values)
         if compiler is None:
             return [tuple(row) for row in self.build(**values)]
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        rows = self._fetch(compiler, sql, params)
         return [tuple(row) for row in compiler.results_iter(results=[rows])]
 
     def instances(self, **values: Any) -> list[Model]:
-        """The query's rows as instances of its model (a query of one model's columns, with
-        no `select_related()`, `values()` nor annotations)."""
+        """The rows of a query of models as its instances, made as the ORM makes them: with
+        the rows of `select_related()` and the annotations."""
         compiler, sql, params = self._sql(values)
         if compiler is None:
             return list(self.build(**values))
-        names = [column.target.attname for column, _, _ in compiler.select]
-        model, using = compiler.query.model, self.using
-        with connections[using].cursor() as cursor:
+        rows = self._fetch(compiler, sql, params)
+        using, fetch_mode = self.using, self._fetch_mode
+        select, klass_info = compiler.select, compiler.klass_info
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        names = [column.target.attname for column, _, _ in select[start:end]]
+        model = klass_info["model"]
+        # As Django's ModelIterable fills in what select_related() joined.
+        related = get_related_populators(klass_info, select, using, fetch_mode)
+        annotations = (compiler.annotation_col_map or {}).items()
+        found = []
+        for row in compiler.results_iter(results=[rows]):
+            instance = model.from_db(using, names, row[start:end], fetch_mode=fetch_mode)
+            for populator in related:
+                populator.populate(row, instance)
+            for name, position in annotations:
+                setattr(instance, name, row[position])
+            found.append(instance)
+        return found
+
+    def _fetch(self, compiler: Any, sql: str, params: list) -> list:
+        with connections[self.using].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        return [model.from_db(using, names, row) for row in compiler.results_iter(results=[rows])]
+        # Columns the ORM adds for its own use (an order by a column not selected).
+        if compiler.has_extra_select:
+            rows = [row[: compiler.col_count] for row in rows]
+        return rows
 
     def _sql(self, values: dict[str, Any]) -> tuple[Any, str, list]:
         """(compiler, SQL, parameters) for these values, or (None, "", []) for a query
         that is run through the ORM."""
-        shape = _shape(values)
+        shape = _shape(values, self.shape)
         kept = self._compiled.get(shape)
         if kept is None:
             kept = self._compiled[shape] = self._prepare(values)
@@ -76,8 +103,10 @@ class Prepared:
         return compiler, sql, _fill(compiler.using, slots, values)
 
     def _prepare(self, values: dict[str, Any]) -> Any:
-        markers = _markers(values)
-        compiler = self.build(**_unflatten(values, markers)).query.get_compiler(using=self.using)
+        markers = _markers({k: v for k, v in values.items() if k not in self.shape})
+        marked = self.build(**_unflatten(values, markers, self.shape))
+        self._fetch_mode = marked._fetch_mode
+        compiler = marked.query.get_compiler(using=self.using)
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
@@ -114,18 +143,26 @@ def _flatten(values: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
-def _unflatten(values: dict[str, Any], flat: dict[str, Any]) -> dict[str, Any]:
+def _unflatten(values: dict[str, Any], flat: dict[str, Any], shape: tuple) -> dict[str, Any]:
     return {
-        name: [flat[f"{name}[{i}]"] for i in range(len(value))]
+        name: value
+        if name in shape or value is None
+        else [flat[f"{name}[{i}]"] for i in range(len(value))]
         if isinstance(value, list | tuple)
         else flat[name]
         for name, value in values.items()
     }
 
 
-def _shape(values: dict[str, Any]) -> Shape:
+def _shape(values: dict[str, Any], shape: tuple[str, ...]) -> Shape:
+    """The key of a query's SQL: each value's type (None is a shape of its own, `IS NULL`),
+    a list's length, and the values named in `shape` themselves."""
     return tuple(
-        (name, type(value), len(value) if isinstance(value, list | tuple) else None)
+        (
+            name,
+            type(value),
+            value if name in shape else len(value) if isinstance(value, list | tuple) else None,
+        )
         for name, value in sorted(values.items())
     )
 
@@ -138,7 +175,9 @@ def _markers(values: dict[str, Any]) -> dict[str, Any]:
     markers = {}
     for name, value in _flatten(values).items():
         n = next(_counter)
-        if isinstance(value, bool) or value is None:
+        if value is None:
+            continue
+        if isinstance(value, bool):
             raise TypeError(f"{name}: a prepared query's values are ints, strings or times")
         if isinstance(value, int):
             markers[name] = -(10**12) - n

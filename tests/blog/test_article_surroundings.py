@@ -99,7 +99,7 @@ class RelatedArticlesTests(TestCase):
 
     def related(self, count: int = 5) -> list[str]:
         tags = list(self.article.tags.values_list("pk", flat=True))
-        related = Article.objects.published().related_to(self.article, tags, count=count)
+        related = self.article.related("fr", tags, count=count)
         return [article.slug for article in related]
 
     def test_shared_tags_come_first_then_the_category(self):
@@ -118,5 +118,5 @@ class RelatedArticlesTests(TestCase):
 
     def test_an_article_without_tags_or_category_has_none(self):
         lonely = make_article(slug="lonely")
-        self.assertEqual(Article.objects.published().related_to(lonely, []), [])
+        self.assertEqual(lonely.related("fr", []), [])
         self.assertNotContains(self.client.get("/articles/lonely/"), 'class="related"')

@@ -4,13 +4,14 @@ import datetime
 from unittest import mock
 
 from django.db import connection
+from django.db.models import Case, When
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from blog.models import Article
 from sitewide.prepared import Prepared
-from tests.base import make_article
+from tests.base import make_article, make_category
 
 
 class PreparedQueryTests(TestCase):
@@ -18,7 +19,10 @@ class PreparedQueryTests(TestCase):
     def setUpTestData(cls):
         now = timezone.now()
         cls.old = make_article(title="Old", published_at=now - datetime.timedelta(days=3))
-        cls.middle = make_article(title="Middle", published_at=now - datetime.timedelta(days=2))
+        cls.category = make_category(slug="world")
+        cls.middle = make_article(
+            title="Middle", category=cls.category, published_at=now - datetime.timedelta(days=2)
+        )
         cls.new = make_article(title="New", published_at=now - datetime.timedelta(days=1))
         cls.later = make_article(title="Later", published_at=now + datetime.timedelta(days=1))
 
@@ -75,3 +79,27 @@ class PreparedQueryTests(TestCase):
         the_day_after = timezone.now() + datetime.timedelta(days=2)
         with mock.patch("django.utils.timezone.now", return_value=the_day_after):
             self.assertIn(("Later",), query.rows(pk=self.old.pk))
+
+    def test_joined_rows_and_annotations_are_filled_in_as_the_orm_does(self):
+        def build(pk, category, count):
+            return (
+                Article.objects.filter(pk__gte=pk)
+                .select_related("author", "category")
+                .annotate(same=Case(When(category=category, then=1), default=0))
+                .order_by("pk")[:count]
+            )
+
+        query = Prepared(build, shape=("count",))
+        for count in (1, 3):
+            found = query.instances(pk=self.old.pk, category=None, count=count)
+            expected = list(build(self.old.pk, None, count))
+            self.assertEqual(found, expected)
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(
+                    [(a.author.email, a.category, a.same) for a in found],
+                    [(a.author.email, a.category, a.same) for a in expected],
+                )
+            self.assertEqual(len(queries), 0)
+        self.assertEqual(
+            query.instances(pk=self.old.pk, category=self.category.pk, count=4)[1].same, 1
+        )
