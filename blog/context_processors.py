@@ -6,4 +6,4 @@ from blog.models import Category
 
 def navigation(request: HttpRequest) -> dict:
     """The categories of the header's menu, read only by a page that shows the menu."""
-    return {"menu_categories": SimpleLazyObject(lambda: list(Category.objects.in_use()))}
+    return {"menu_categories": SimpleLazyObject(Category.menu)}

@@ -43,9 +43,10 @@ from sitewide.slugs import slugify
 
 
 class CategoryQuerySet(models.QuerySet):
-    def in_use(self) -> "CategoryQuerySet":
+    def in_use(self, now: datetime.datetime | None = None) -> "CategoryQuerySet":
         """The categories with a published article at least: the site's menu."""
-        return self.filter(Exists(Article.objects.published().filter(category=OuterRef("pk"))))
+        published = Article.objects.published(now)
+        return self.filter(Exists(published.filter(category=OuterRef("pk"))))
 
 
 class Category(models.Model):
@@ -95,6 +96,12 @@ class Category(models.Model):
     def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
         self._changed()
         return super().delete(*args, **kwargs)
+
+    @classmethod
+    def menu(cls) -> list["Category"]:
+        """The categories in use, as the menu lists them: the query every page's header
+        asks, its SQL worked out once per process (sitewide/prepared.py)."""
+        return _IN_USE.instances(now=timezone.now())
 
     @property
     def local_name(self) -> str:
@@ -1084,6 +1091,9 @@ def _others_in_edition(language: str, now: datetime.datetime, pk: int) -> Articl
     return (
         Article.objects.published(now).for_edition(language, now).exclude(pk=pk).values_list("pk")
     )
+
+
+_IN_USE = Prepared(lambda now: Category.objects.in_use(now))
 
 
 # An article's related articles (Article.related), each query built once per process.

@@ -151,7 +151,7 @@ class FrontPage:
         written_here = published.written_in(language)
         latest = list(written_here.exclude(pk__in=shown)[:FRONT_LATEST])
         shown += [article.pk for article in latest]
-        categories = list(Category.objects.in_use())
+        categories = Category.menu()
         sections = written_here.latest_per_category(categories, FRONT_PER_CATEGORY, shown)
         # Written in another language: said with for_edition()'s own key, so that
         # PostgreSQL reads them off its edition index rather than every article.
@@ -430,7 +430,7 @@ def search(request: HttpRequest) -> HttpResponse:
     query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
     query = query.replace("\x00", "")
     # Read only if the filters or the menu are shown anew, or a category is asked.
-    categories = SimpleLazyObject(lambda: list(Category.objects.in_use()))
+    categories = SimpleLazyObject(Category.menu)
     filters = SearchFilterForm(request.GET, categories)
     articles = (
         # One more match than the count shows, for "More than 1,000 results".
