@@ -19,6 +19,7 @@ from newsletter.models import Subscriber
 from sitewide import languages, pagecache
 from sitewide.markup import render_comment_text
 from sitewide.models import SiteSettings
+from sitewide.prepared import Prepared
 
 # How long after its approval a commenter may still correct a comment.
 EDIT_WINDOW = datetime.timedelta(minutes=15)
@@ -128,36 +129,6 @@ class CommentQuerySet(models.QuerySet):
         its parsed form."""
         answered = ["answers__name", "answers__status", "answers__removed"]
         return self.select_related("answers").only(*PAGE_FIELDS, *answered)
-
-    def thread_page(self, number: int, per_page: int) -> tuple[list["Comment"], bool]:
-        """Page number of these comments' threads (of one article): its top-level comments
-        with their replies, in order, and whether a later page exists. Each comment
-        carries ``thread_count``, the threads of every page.
-
-        Two plain queries: the page's threads, counted all by a window over them, then
-        their comments. One query with the threads as a subquery (twice, for the comments
-        and their replies) and their count as another cost more in Python, compiling
-        them, than a second round trip.
-        """
-        start = (number - 1) * per_page
-        # One thread more than the page holds: its presence says a later page exists.
-        tops = list(
-            self.filter(parent__isnull=True)
-            .annotate(thread_count=Window(Count("pk")))
-            .values_list("pk", "thread_count")[start : start + per_page + 1]
-        )
-        if not tops:
-            return [], False
-        thread_ids = [pk for pk, _count in tops[:per_page]]
-        # Sorted here: an ORDER BY makes Django's compiler hash each of the selected
-        # columns (an inspect.signature() apiece), dearer than sorting fifty comments.
-        comments = sorted(
-            self.filter(Q(pk__in=thread_ids) | Q(parent__in=thread_ids)).order_by(),
-            key=lambda comment: (comment.submitted_at, comment.pk),
-        )
-        for comment in comments:
-            comment.thread_count = tops[0][1]
-        return comments, len(tops) > per_page
 
     def in_moderation(self) -> "CommentQuerySet":
         """Comments waiting for a moderator's decision."""
@@ -463,6 +434,37 @@ class Comment(models.Model):
         comment._stored_status = comment.__dict__.get("status")
         return comment
 
+    @classmethod
+    def thread_page(
+        cls, article_id: int, number: int, per_page: int
+    ) -> tuple[list["Comment"], bool]:
+        """Page number of an article's public threads: its approved top-level comments
+        with their approved replies, in order, as the page shows them (shown_on_page()),
+        and whether a later page exists. Each comment carries ``thread_count``, the
+        threads of every page.
+
+        Two plain queries, their SQL worked out once per process (sitewide/prepared.py):
+        the page's threads, counted all by a window over them, then their comments. One
+        query with the threads as a subquery (twice, for the comments and their replies)
+        and their count as another cost more in Python, compiling them, than a second
+        round trip.
+        """
+        start = (number - 1) * per_page
+        # One thread more than the page holds: its presence says a later page exists.
+        tops = _PAGE_THREADS.rows(article=article_id, start=start, stop=start + per_page + 1)
+        if not tops:
+            return [], False
+        thread_ids = [pk for pk, _count in tops[:per_page]]
+        # Sorted here: an ORDER BY makes Django's compiler hash each of the selected
+        # columns (an inspect.signature() apiece), dearer than sorting fifty comments.
+        comments = sorted(
+            _THREADS_COMMENTS.instances(article=article_id, threads=thread_ids),
+            key=lambda comment: (comment.submitted_at, comment.pk),
+        )
+        for comment in comments:
+            comment.thread_count = tops[0][1]
+        return comments, len(tops) > per_page
+
     def get_page_url(self) -> str:
         """The article page showing this comment, with its anchor."""
         thread = self.parent or self
@@ -707,3 +709,24 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return _("Replies to comment %(pk)s") % {"pk": self.comment_id}
+
+
+# The article page's comment threads (Comment.thread_page), each built once per process.
+_PAGE_THREADS = Prepared(
+    lambda article, start, stop: (
+        Comment.objects.filter(article=article, parent__isnull=True)
+        .approved()
+        .annotate(thread_count=Window(Count("pk")))
+        .values_list("pk", "thread_count")[start:stop]
+    ),
+    shape=("start", "stop"),
+)
+_THREADS_COMMENTS = Prepared(
+    lambda article, threads: (
+        Comment.objects.filter(article=article)
+        .approved()
+        .shown_on_page()
+        .filter(Q(pk__in=threads) | Q(parent__in=threads))
+        .order_by()
+    )
+)

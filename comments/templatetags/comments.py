@@ -198,10 +198,8 @@ class _Listing:
     def public(self) -> tuple[list[Comment], bool]:
         """The page's approved comments, and whether a later page exists."""
         if self._public is None:
-            self._public = (
-                self.article.comments.approved()
-                .shown_on_page()
-                .thread_page(self.page, settings.COMMENTS_PER_PAGE)
+            self._public = Comment.thread_page(
+                self.article.pk, self.page, settings.COMMENTS_PER_PAGE
             )
             if self.page > 1 and not self._public[0]:
                 raise Http404("No such page of comments.")
