@@ -385,7 +385,8 @@ def measure(env: dict, mode: str, args, work: Path, paths: list[str]) -> list[tu
             return Readers(port, paths, args.connections)
 
         for load in ["reads only", "reads + writer"]:
-            readers().run(args.warmup)
+            if args.warmup > 0:  # wrk refuses a run of 0 s
+                readers().run(args.warmup)
             writing = None
             if load != "reads only":
                 writing = start_writer(stack, env, everything=mode == "generation")
