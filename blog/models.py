@@ -1039,6 +1039,19 @@ class Article(models.Model):
         if self.is_published():
             self.significant_update_at = timezone.now().replace(microsecond=0)
 
+    @classmethod
+    def story(cls, slug: str) -> tuple["Article", list[Tag], list["Correction"]]:
+        """The rows of an article's page: the article with its author, category, cover and
+        translation (not the author's password hash, nor the article's source text and
+        search columns, which no page reads), its tags and its correction notices. Three
+        queries, their SQL worked out once per process (sitewide/prepared.py); raises
+        Article.DoesNotExist if no article has this slug."""
+        found = _STORY.instances(slug=slug)
+        if not found:
+            raise cls.DoesNotExist(f"No article with the slug {slug!r}.")
+        article = found[0]
+        return article, _TAGS.instances(pk=article.pk), _CORRECTIONS.instances(pk=article.pk)
+
     def related(self, language: str, tag_ids: list[int], count: int = 3) -> list["Article"]:
         """Articles like this one in an edition: most shared tags first, then the same
         category, then the newest. Three small queries whatever the size of the site: the
@@ -1094,6 +1107,19 @@ def _others_in_edition(language: str, now: datetime.datetime, pk: int) -> Articl
 
 
 _IN_USE = Prepared(lambda now: Category.objects.in_use(now))
+
+
+# An article page's own rows (Article.story).
+_STORY = Prepared(
+    lambda slug: (
+        Article.objects.select_related("author", "category", "cover", "translation")
+        .defer("author__password", "body", "search_vector", "search_text")
+        .filter(slug=slug)
+    )
+)
+# As article.tags.all() and article.corrections.all() read them.
+_TAGS = Prepared(lambda pk: Article(pk=pk).tags.all())
+_CORRECTIONS = Prepared(lambda pk: Article(pk=pk).corrections.all())
 
 
 # An article's related articles (Article.related), each query built once per process.

@@ -198,13 +198,11 @@ class Story:
     @classmethod
     def read(cls, request: HttpRequest, slug: str) -> "Story":
         """Three queries; a 404 if no article has this slug."""
-        article = get_object_or_404(
-            Article.objects.select_related("author", "category", "cover", "translation")
-            # Kept in the cache: not the author's password hash, which no page reads.
-            .defer("author__password"),
-            slug=slug,
-        )
-        story = cls(article, list(article.tags.all()), list(article.corrections.all()))
+        try:
+            story = cls(*Article.story(slug))
+        except Article.DoesNotExist:
+            raise Http404("No such article.") from None
+        article = story.article
         # What a change to any of these rows names (a correction names its article, a
         # comment approved its article's list): the kept story is read again after it.
         pagecache.shows(

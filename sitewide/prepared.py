@@ -113,24 +113,39 @@ class Prepared:
             return _UNPREPARED
         ops = connections[self.using].ops
         by_param = {_key(_adapt(ops, marker)): name for name, marker in markers.items()}
-        slots = [by_param.get(_key(param)) or _Constant(param) for param in params]
-        # The check: the real values put in must give exactly what the ORM gives.
-        real = self.build(**values).query.get_compiler(using=self.using).as_sql()
-        if real != (sql, tuple(_fill(self.using, slots, values))):
+        slots = [_Slot(by_param.get(_key(param)), param) for param in params]
+        # The check: the real values put in must give exactly what the ORM gives, to the
+        # types of the parameters.
+        real_sql, real_params = self.build(**values).query.get_compiler(using=self.using).as_sql()
+        filled = _fill(self.using, slots, values)
+        if (real_sql, _typed(real_params)) != (sql, _typed(filled)):
             return _UNPREPARED
         return compiler, sql, slots
 
 
-def _fill(using: str, slots: list, values: dict[str, Any]) -> list:
+def _fill(using: str, slots: list["_Slot"], values: dict[str, Any]) -> list:
     ops, flat = connections[using].ops, _flatten(values)
-    return [_adapt(ops, flat[slot]) if isinstance(slot, str) else slot.value for slot in slots]
+    return [slot.fill(ops, flat) for slot in slots]
 
 
-class _Constant:
-    """A parameter of the query's own (a status, a content type's id), the same each run."""
+def _typed(params: Any) -> list[tuple[type, Any]]:
+    return [(type(param), param) for param in params]
 
-    def __init__(self, value: Any) -> None:
-        self.value = value
+
+class _Slot:
+    """A parameter of the SQL: one of the values (by name), or a constant of the query's
+    own (a status, a content type's id), the same each run."""
+
+    def __init__(self, name: str | None, param: Any) -> None:
+        self.name, self.param = name, param
+        # The ORM's wrapper of the value, if any (psycopg's Int4 for an integer column).
+        self.wrap = type(param) if type(param) not in (int, str, datetime.datetime) else None
+
+    def fill(self, ops: Any, flat: dict[str, Any]) -> Any:
+        if self.name is None:
+            return self.param
+        value = _adapt(ops, flat[self.name])
+        return self.wrap(value) if self.wrap else value
 
 
 def _flatten(values: dict[str, Any]) -> dict[str, Any]:
@@ -180,7 +195,9 @@ def _markers(values: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, bool):
             raise TypeError(f"{name}: a prepared query's values are ints, strings or times")
         if isinstance(value, int):
-            markers[name] = -(10**12) - n
+            # Inside any integer column's range: a value out of it makes Django drop the
+            # condition (an empty result) rather than write it.
+            markers[name] = 2_100_000_000 + n
         elif isinstance(value, str):
             markers[name] = f"\ue000prepared-{n}"
         elif isinstance(value, datetime.datetime):
@@ -200,7 +217,10 @@ def _adapt(ops, value: Any) -> Any:
 
 
 def _key(param: Any) -> tuple[type, Any]:
-    # 1 == True and 0 == 0.0: a constant is told from a stand-in by its type too.
+    # 1 == True and 0 == 0.0: a constant is told from a stand-in by its type too (an
+    # int's wrapper, psycopg's Int4, is an int).
+    if isinstance(param, int) and not isinstance(param, bool):
+        return (int, int(param))
     try:
         hash(param)
     except TypeError:

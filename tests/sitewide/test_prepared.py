@@ -103,3 +103,10 @@ class PreparedQueryTests(TestCase):
         self.assertEqual(
             query.instances(pk=self.old.pk, category=self.category.pk, count=4)[1].same, 1
         )
+
+    def test_a_related_managers_query_is_prepared_as_it_reads(self):
+        self.old.tags.set(["b", "a"])
+        self.new.tags.set(["c"])
+        tags = Prepared(lambda pk: Article(pk=pk).tags.all())
+        for article in (self.old, self.new, self.middle):
+            self.assertEqual(tags.instances(pk=article.pk), list(article.tags.all()))
