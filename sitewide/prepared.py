@@ -29,6 +29,8 @@ from django.db.models.query import get_related_populators
 type Shape = tuple[tuple[str, type, Any], ...]
 
 _UNPREPARED = object()
+# The most SQL texts one query keeps, each about the size of its compiled query.
+MAX_SHAPES = 64
 
 
 class Prepared:
@@ -96,6 +98,10 @@ class Prepared:
         shape = _shape(values, self.shape)
         kept = self._compiled.get(shape)
         if kept is None:
+            # Shapes come from requests (a page of comments, a list's length): past a
+            # bound, a new one is run through the ORM rather than kept for ever.
+            if len(self._compiled) >= MAX_SHAPES:
+                return None, "", []
             kept = self._compiled[shape] = self._prepare(values)
         if kept is _UNPREPARED:
             return None, "", []

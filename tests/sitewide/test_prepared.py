@@ -110,3 +110,18 @@ class PreparedQueryTests(TestCase):
         tags = Prepared(lambda pk: Article(pk=pk).tags.all())
         for article in (self.old, self.new, self.middle):
             self.assertEqual(tags.instances(pk=article.pk), list(article.tags.all()))
+
+    def test_shapes_past_the_bound_are_run_through_the_orm(self):
+        query = Prepared(
+            lambda pk, stop: (
+                Article.objects.filter(pk__gte=pk).order_by("pk").values_list("title")[:stop]
+            ),
+            shape=("stop",),
+        )
+        with mock.patch("sitewide.prepared.MAX_SHAPES", 2):
+            for stop in (1, 2, 3, 4):
+                self.assertEqual(
+                    query.rows(pk=self.old.pk, stop=stop),
+                    [("Old",), ("Middle",), ("New",), ("Later",)][:stop],
+                )
+        self.assertEqual(len(query._compiled), 2)
