@@ -32,9 +32,7 @@ def comment_count(context: template.Context, article) -> SafeString:
     return counts.shown(context.get("request"), article)
 
 
-def _threads(
-    comments: list[Comment], page: int, accepts_comments: bool, request=None
-) -> list[Comment]:
+def _threads(comments: list[Comment], page: int, accepts_comments: bool) -> list[Comment]:
     """The comments in the order the page lists them: each thread's first comment, then
     its replies. Marked for comments/threads.html, which renders them in one loop:
     .starts_thread (a thread's first comment, with its replies as .thread_replies),
@@ -44,8 +42,7 @@ def _threads(
     conditions per comment (each costs the template engine a node, and the list was a
     fifth of the article page): its time (.submitted_iso, .submitted_text), its words
     (.says_html, .reply_label, .answered_label, .shown_body_html), its classes
-    (.modifiers) and where its reply link leads (.reply_query, empty for none); then
-    its whole <article> (.html, _comment_html).
+    (.modifiers) and where its reply link leads (.reply_query, empty for none).
     """
     # Worded as the story's own time is ("6 décembre 2026 à 10 h 36").
     full_time = languages.full_time_formatter()
@@ -58,7 +55,6 @@ def _threads(
     # ?comments=2&reply_to=5: the link keeps the page of comments it is on.
     reply_query = f"?comments={page}&reply_to=" if page > 1 else "?reply_to="
     tz = timezone.get_current_timezone()
-    words = _Words()
     for comment in comments:
         name = conditional_escape(comment.name)
         comment.says_html = mark_safe(says % {"name": name})
@@ -81,7 +77,6 @@ def _threads(
         local = comment.submitted_at.astimezone(tz)
         comment.submitted_iso = local.isoformat(timespec="seconds")
         comment.submitted_text = full_time(local)
-        comment.html = _comment_html(comment, words, request)
     top = {c.pk: c for c in comments if c.parent_id is None}
     for comment in top.values():
         comment.thread_replies = []
@@ -102,83 +97,6 @@ def _threads(
             reply.closes_replies = reply is thread.thread_replies[-1]
             listed.append(reply)
     return listed
-
-
-class _Words:
-    """The fixed words of a comment's markup, translated once for the page and escaped as
-    {% translate %} escapes them."""
-
-    def __init__(self) -> None:
-        self.staff = conditional_escape(gettext("Staff reply"))
-        self.website = conditional_escape(gettext("website"))
-        self.edited = conditional_escape(gettext("edited"))
-        self.pending = conditional_escape(
-            gettext("Your comment is awaiting moderation. Only you can see it.")
-        )
-        self.deleted = conditional_escape(gettext("Comment deleted by its author"))
-        self.removed = conditional_escape(gettext("Comment removed by the moderators"))
-
-
-def _comment_html(comment: Comment, words: _Words, request) -> SafeString:
-    """One comment's <article> as the page shows it, written here rather than by the
-    template engine: a node costs it a few microseconds, and each comment had thirty. Its
-    words, classes and links are worked out by _threads; whatever is the commenter's is
-    escaped. A moderator's view of a held comment includes comments/moderation.html."""
-    pk = comment.pk
-    if comment.removed:
-        said = words.deleted if comment.removed == "author" else words.removed
-        return mark_safe(
-            f'\n<article class="comment comment--removed" id="comment-{pk}">\n'
-            f'  <p class="comment__removed">{said}</p>\n</article>\n'
-        )
-    staff = f'<span class="comment__staff">{words.staff}</span>' if comment.from_site else ""
-    website = ""
-    if comment.website:
-        website = (
-            f'<a class="comment__website" href="{conditional_escape(comment.website)}"'
-            f' rel="nofollow ugc noopener">{words.website}</a>'
-        )
-    edited = f'<span class="comment__edited">{words.edited}</span>' if comment.edited_at else ""
-    answers = ""
-    if comment.answered_label:
-        answers = (
-            f'<p class="comment__answers"><a href="#comment-{comment.answers_id}">'
-            f"{conditional_escape(comment.answered_label)}</a></p>"
-        )
-    held = ""
-    if comment.shown_to_moderator:
-        context = {"comment": comment, "request": request}
-        held = render_to_string("comments/moderation.html", context) + "\n  "
-    elif comment.is_pending:
-        held = f'<p class="comment__pending">{words.pending}</p>'
-    reply = ""
-    if comment.reply_query:
-        reply = (
-            f'\n  <p class="comment__reply"><a href="{conditional_escape(comment.reply_query)}'
-            f'#comment-form" rel="nofollow">{conditional_escape(comment.reply_label)}</a></p>\n  '
-        )
-    return mark_safe(
-        f'\n<article class="comment{conditional_escape(comment.modifiers)}" id="comment-{pk}">\n'
-        '  <header class="comment__header">\n'
-        '    <span class="avatar avatar--initials avatar--small'
-        f' avatar--{comment.avatar_colour_index}" aria-hidden="true">'
-        f"{conditional_escape(comment.initials)}</span>\n"
-        '    <p class="comment__meta">\n'
-        f"      {conditional_escape(comment.says_html)}\n"
-        f"      {staff}\n"
-        f"      {website}\n"
-        f'      <a class="comment__date" href="#comment-{pk}"><time'
-        f' datetime="{conditional_escape(comment.submitted_iso)}">'
-        f"{conditional_escape(comment.submitted_text)}</time></a>\n"
-        f"      {edited}\n"
-        "    </p>\n"
-        "  </header>\n"
-        f"  {answers}\n"
-        f"  {held}\n"
-        f'  <div class="comment__body">{conditional_escape(comment.shown_body_html)}</div>\n'
-        f"  {reply}\n"
-        "</article>\n"
-    )
 
 
 @register.inclusion_tag("comments/section.html", takes_context=True)
@@ -315,7 +233,7 @@ class _Listing:
             {
                 "request": self.request,
                 "article": self.article,
-                "comments": _threads(comments, self.page, self.accepts_comments, self.request),
+                "comments": _threads(comments, self.page, self.accepts_comments),
                 "comments_page": self.page,
                 "comments_pages": self.page_count(),
                 "has_later_comments": has_later,
