@@ -63,8 +63,7 @@ def fill_in(request: HttpRequest, response: HttpResponse) -> None:
     counts = getattr(request, "comment_counts", {})
     if unknown := pks - counts.keys():
         # Those of the parts read from the cache, in one query.
-        found = Article.objects.filter(pk__in=unknown).order_by()
-        counts |= dict(found.values_list("pk", "comment_count"))
+        counts |= Article.comment_counts(list(unknown))
     pagecache.shows(request, *(pagecache.list_of(Article, pk) for pk in sorted(pks)))
     # An article deleted since its card was kept: the page is stale already (its tag
     # changed), and says "No comments" until it is rendered again.

@@ -120,8 +120,7 @@ class FilledInTests(TestCase):
         reader = Client()
         reader.cookies["carnet_commenter"] = "x"  # answered privately, from fragments
         reader.get("/en/category/world/")
-        with mock.patch.object(counts, "Article") as article:
-            article.objects.filter.side_effect = OperationalError
+        with mock.patch.object(counts.Article, "comment_counts", side_effect=OperationalError):
             response = reader.get("/en/category/world/")
         self.assertEqual(response.status_code, 503)
 
