@@ -150,6 +150,7 @@ def test_a_reader_manages_edits_downloads_and_erases_through_the_emailed_link(de
     reader.assert_accessible("the manage page")
 
     page.locator(".my-comment").get_by_role("link", name="Modifier").click()
+    expect(page.locator("#id_body")).to_be_visible()
     reader.assert_accessible("the edit page")
     page.locator("#id_body").fill("Une coquille corrigée ici.")
     page.get_by_role("button", name="Enregistrer").click()
@@ -171,6 +172,7 @@ def test_a_reader_manages_edits_downloads_and_erases_through_the_emailed_link(de
     assert [c["body"] for c in data["comments"]] == ["Une coquille corrigée ici."]
 
     page.get_by_role("link", name="Effacer mes données").click()
+    expect(page.get_by_role("button", name="Effacer mes données")).to_be_visible()
     reader.assert_accessible("the erase page")
     page.get_by_role("button", name="Effacer mes données").click()
     expect(page.locator("h1")).to_have_text("Vos données sont effacées")

@@ -79,6 +79,7 @@ def test_a_contributor_submits_and_the_editor_in_chief_reviews_and_schedules(new
     expect(page.locator("#result_list tbody tr")).to_have_count(2)  # with the demo's own
     chief.assert_accessible("article list filtered by status")
     page.get_by_role("link", name=TITLE).click()
+    expect(page.locator("#id_title")).to_have_value(TITLE)
     chief.assert_accessible("article form (editor-in-chief)")
 
     # History: two revisions; compare them, then restore the first.
@@ -92,6 +93,7 @@ def test_a_contributor_submits_and_the_editor_in_chief_reviews_and_schedules(new
     expect(body.locator("ins")).to_have_text(["deux", "kilomètres"])
     chief.assert_accessible("comparison")
     page.get_by_role("link", name="Restaurer la version la plus ancienne…").click()
+    expect(page.get_by_role("button", name="Restaurer cette version")).to_be_visible()
     chief.assert_accessible("restore confirmation")
     page.get_by_role("button", name="Restaurer cette version").click()
     expect(page.locator(".messagelist")).to_contain_text("conservée comme nouvelle version")

@@ -143,6 +143,7 @@ def test_a_send_back_with_a_reason_reaches_the_author(newsroom, browsing):
     page.get_by_role("button", name="Soumettre à la relecture").click()
     contributor.go(f"/admin/blog/article/{article.pk}/change/")
     page.get_by_role("link", name="Retirer de la relecture").click()
+    expect(page.get_by_role("button", name="Le retirer")).to_be_visible()
     contributor.assert_accessible("withdraw a submission")
     page.get_by_role("button", name="Le retirer").click()
     expect(page.locator(".messagelist")).to_contain_text("Retiré de la relecture")

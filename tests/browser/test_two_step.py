@@ -95,6 +95,7 @@ def test_an_editor_in_chief_sets_up_and_signs_in_with_an_app_a_passkey_and_a_bac
         },
     )
     page.get_by_role("link", name="Ajouter une application d’authentification ou une clé").click()
+    expect(page.get_by_label("Nom de la clé d’accès")).to_be_visible()
     chief.assert_accessible("adding a way to sign in")
     page.get_by_label("Nom de la clé d’accès").fill("Ordinateur")
     page.get_by_role("button", name="Ajouter une clé d’accès").click()
@@ -103,10 +104,11 @@ def test_an_editor_in_chief_sets_up_and_signs_in_with_an_app_a_passkey_and_a_bac
 
     # Backup codes, shown once.
     page.get_by_role("link", name="Créer des codes de secours").click()
+    expect(page.get_by_role("button", name="Créer de nouveaux codes de secours")).to_be_visible()
     chief.assert_accessible("backup codes")
     page.get_by_role("button", name="Créer de nouveaux codes de secours").click()
+    expect(page.locator(".two-step__codes code")).to_have_count(10)
     codes = page.locator(".two-step__codes code").all_inner_texts()
-    assert len(codes) == 10
     chief.assert_accessible("new backup codes")
     chief.go("/admin/security/sessions/")
     expect(page.locator(".two-step__current")).to_contain_text("ce navigateur")
@@ -168,6 +170,7 @@ def test_the_sign_in_security_pages_are_accessible(required, browsing, theme, ph
         "wrong"
     )
     page.get_by_role("button", name="Se connecter").click()
+    expect(page.locator(".errorlist")).to_be_visible()
     reader.assert_accessible(f"a wrong code ({theme})")
     page.get_by_label("Code de votre application d’authentification, ou code de secours").fill(
         codes[0]
