@@ -127,15 +127,25 @@ class PageMetadata:
     json_ld: dict  # a schema.org description
 
 
-def edition_key(language: str) -> models.Case:
+# The editions whose lists have their own indexes (Article.Meta): a language added to
+# LANGUAGES needs its own.
+EDITIONS = ("fr", "en")
+
+
+class EditionKey(models.Func):
     """0 for an article written in this language, 1 for the others: the first key of an
-    edition's order, as the edition indexes of migration 0026 hold it (written the same
-    way, or the planner does not match them)."""
-    return models.Case(
-        models.When(language=language, then=models.Value(0)),
-        default=models.Value(1),
-        output_field=models.IntegerField(),
-    )
+    edition's order, as the edition indexes hold it. The language is written into the SQL
+    rather than passed beside it: SQLite matches an indexed expression only to one written
+    with the same literals (PostgreSQL to either)."""
+
+    template = "CASE WHEN %(expressions)s = '%(language)s' THEN 0 ELSE 1 END"
+    output_field = models.IntegerField()
+
+    def __init__(self, language: str) -> None:
+        # Only a code of the site's own list is ever written into SQL.
+        if language not in dict(settings.LANGUAGES):
+            raise ValueError(f"{language!r} is not one of the site's languages.")
+        super().__init__(models.F("language"), language=language)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -181,21 +191,21 @@ class ArticleQuerySet(models.QuerySet):
             translation__status=Article.Status.PUBLISHED,
             translation__published_at__lte=now,
         )
-        # PostgreSQL reads this order off the edition indexes of migration 0026.
+        # Read in this order off the edition indexes (Meta.indexes).
         return (
             self.exclude(~Q(language=language) & translated_here)
-            .alias(in_other_language=edition_key(language))
+            .alias(in_other_language=EditionKey(language))
             .order_by("in_other_language", "-published_at", "-pk")
         )
 
     def written_in(self, language: str) -> "ArticleQuerySet":
         """Those written in this language, newest first; said with for_edition()'s key
-        (0 for the edition's own), which PostgreSQL finds in the edition indexes of
-        migration 0026 by language and date at once. Written `language = …`, an edition
+        (0 for the edition's own), which the edition indexes (Meta.indexes) find by
+        language and date at once. Written `language = …`, an edition
         with few stories of its own (the English one of a French site) was expected to
         have one, and the planner read every article for it: 300 ms at 100,000."""
         return (
-            self.alias(in_other_language=edition_key(language))
+            self.alias(in_other_language=EditionKey(language))
             .filter(in_other_language=0)
             .order_by("-published_at", "-pk")
         )
@@ -594,6 +604,27 @@ class Article(models.Model):
             models.Index(fields=["status", "id", "published_at"], name="article_sitemap_idx"),
             # The sitemap index dates the articles by the latest change.
             models.Index(fields=["status", "-updated_at"], name="article_updated_idx"),
+            # An edition lists the articles written in its language first, then the others,
+            # newest first within each (ArticleQuerySet.for_edition): no index above gives
+            # that order, so every list, feed and related-articles query sorted all its
+            # published matches (28 ms for an article's related candidates at 10,000
+            # articles in one category). One index per edition and list holds it.
+            *[
+                models.Index(
+                    *columns,
+                    EditionKey(code),
+                    models.F("published_at").desc(),
+                    models.F("id").desc(),
+                    condition=Q(status="published"),
+                    name="_".join(["article", code, *names, "idx"]),
+                )
+                for code in EDITIONS
+                for names, columns in [
+                    ([], []),
+                    (["category"], [models.F("category")]),
+                    (["author"], [models.F("author")]),
+                ]
+            ],
         ]
         constraints = [
             models.UniqueConstraint(
@@ -1060,31 +1091,42 @@ class Article(models.Model):
 
     def related(self, language: str, tag_ids: list[int], count: int = 3) -> list["Article"]:
         """Articles like this one in an edition: most shared tags first, then the same
-        category, then the newest. Three small queries whatever the size of the site: the
-        candidates (the newest few sharing a tag, and the newest of the category, each read
-        off an index), then only those ranked. One query with both lists as subqueries made
-        PostgreSQL filter every article and sort every tagged item: 12 ms at 10,000
-        articles. Their SQL is worked out once per process (sitewide/prepared.py).
+        category, then the newest (each with `shared_tags`). Small queries whatever the
+        size of the site, their SQL worked out once per process (sitewide/prepared.py):
+        the candidates, the newest few sharing a tag and the newest of the category, each
+        read off an index; ranked here; then the cards of the chosen few (read with the
+        candidates, SQLite sorted every article of the category). Ranked by the
+        database instead, the candidates' query cost PostgreSQL more to plan (six tables
+        and a GROUP BY) than to run; in one query with both lists as subqueries it filtered
+        every article and sorted every tagged item (12 ms at 10,000 articles).
         """
         if not (tag_ids or self.category_id):
             return []
-        now = timezone.now()
-        candidates = []
-        if tag_ids:
-            candidates += _SHARING_A_TAG.rows(language=language, now=now, pk=self.pk, tags=tag_ids)
+        values = {"language": language, "now": timezone.now(), "pk": self.pk}
+        # (shared tags, same category, published, pk) of each candidate.
+        ranks: dict[int, list] = {}
+        # A row for each tag an article shares with this one, an article's rows together.
+        sharing = _SHARING_A_TAG.rows(**values, tags=tag_ids) if tag_ids else []
+        if len(sharing) == SHARING_A_TAG_ROWS:
+            # The last one's rows may go on past the limit: its count would be short.
+            last = sharing[-1][0]
+            sharing = [row for row in sharing if row[0] != last]
+        for pk, category_id, published_at in sharing:
+            rank = ranks.setdefault(pk, [0, category_id == self.category_id, published_at, pk])
+            rank[0] += 1
         if self.category_id:
-            candidates += _OF_THE_CATEGORY.rows(
-                language=language, now=now, pk=self.pk, category=self.category_id
-            )
-        return _RELATED.instances(
-            language=language,
-            now=now,
-            # Each once, as the ORM writes such a list (the query's SQL is kept per length).
-            candidates=list(dict.fromkeys(pk for (pk,) in candidates)),
-            tags=tag_ids,
-            category=self.category_id,
-            count=count,
-        )
+            for pk, published_at in _OF_THE_CATEGORY.rows(**values, category=self.category_id):
+                ranks.setdefault(pk, [0, True, published_at, pk])
+        chosen = sorted(ranks.values(), reverse=True)[:count]
+        if not chosen:
+            return []
+        cards = {card.pk: card for card in _CARDS.instances(pks=[rank[3] for rank in chosen])}
+        found = []
+        for shared_tags, _same_category, _published_at, pk in chosen:
+            if card := cards.get(pk):  # unless deleted in between
+                card.shared_tags = shared_tags
+                found.append(card)
+        return found
 
     def get_previous_published(self, edition: str | None = None) -> "Article | None":
         """The article before this one in an edition (by default its language's)."""
@@ -1107,9 +1149,7 @@ class Article(models.Model):
 
 
 def _others_in_edition(language: str, now: datetime.datetime, pk: int) -> ArticleQuerySet:
-    return (
-        Article.objects.published(now).for_edition(language, now).exclude(pk=pk).values_list("pk")
-    )
+    return Article.objects.published(now).for_edition(language, now).exclude(pk=pk)
 
 
 _IN_USE = Prepared(lambda now: Category.objects.in_use(now))
@@ -1133,46 +1173,26 @@ _COMMENT_COUNTS = Prepared(
 _CORRECTIONS = Prepared(lambda pk: Article(pk=pk).corrections.all())
 
 
-# An article's related articles (Article.related), each query built once per process.
+# An article's related articles (Article.related), each query built once per process and
+# edition (the edition's language is written into its SQL: EditionKey).
+SHARING_A_TAG_ROWS = 200
 _SHARING_A_TAG = Prepared(
-    lambda language, now, pk, tags: _others_in_edition(language, now, pk).filter(tags__in=tags)[
-        :200
-    ]
+    lambda language, now, pk, tags: (
+        _others_in_edition(language, now, pk)
+        .filter(tags__in=tags)
+        .values_list("pk", "category_id", "published_at")[:SHARING_A_TAG_ROWS]
+    ),
+    shape=("language",),
 )
 _OF_THE_CATEGORY = Prepared(
-    lambda language, now, pk, category: _others_in_edition(language, now, pk).filter(
-        category=category
-    )[:20]
+    lambda language, now, pk, category: (
+        _others_in_edition(language, now, pk)
+        .filter(category=category)
+        .values_list("pk", "published_at")[:20]
+    ),
+    shape=("language",),
 )
-
-
-def _ranked_related(
-    language: str,
-    now: datetime.datetime,
-    candidates: list[int],
-    tags: list[int],
-    category: int | None,
-    count: int,
-) -> ArticleQuerySet:
-    shared_tags = models.Count("tags", filter=Q(tags__in=tags), distinct=True)
-    return (
-        Article.objects.published(now)
-        .for_edition(language, now)
-        .filter(pk__in=candidates)
-        .annotate(
-            shared_tags=shared_tags if tags else models.Value(0),
-            same_category=models.Case(
-                models.When(category=category, then=1),
-                default=0,
-                output_field=models.IntegerField(),
-            ),
-        )
-        .for_listing()
-        .order_by("-shared_tags", "-same_category", "-published_at", "-pk")[:count]
-    )
-
-
-_RELATED = Prepared(_ranked_related, shape=("count",))
+_CARDS = Prepared(lambda pks: Article.objects.filter(pk__in=pks).for_listing())
 
 
 # Built once per process (sitewide/prepared.py): each page asks both with other values.
@@ -1183,7 +1203,8 @@ _PREVIOUS = Prepared(
         .filter(Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk))
         .only("title", "slug")
         .order_by("-published_at", "-pk")[:1]
-    )
+    ),
+    shape=("language",),
 )
 _NEXT = Prepared(
     lambda language, now, published_at, pk: (
@@ -1192,7 +1213,8 @@ _NEXT = Prepared(
         .filter(Q(published_at__gt=published_at) | Q(published_at=published_at, pk__gt=pk))
         .only("title", "slug")
         .order_by("published_at", "pk")[:1]
-    )
+    ),
+    shape=("language",),
 )
 
 

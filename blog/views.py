@@ -153,9 +153,14 @@ class FrontPage:
         shown += [article.pk for article in latest]
         categories = Category.menu()
         sections = written_here.latest_per_category(categories, FRONT_PER_CATEGORY, shown)
-        # Written in another language: said with for_edition()'s own key, so that
-        # PostgreSQL reads them off its edition index rather than every article.
-        others = edition.filter(in_other_language=1).exclude(pk__in=shown)[:FRONT_LATEST]
+        # Written in another language: said with for_edition()'s own key and ordered by
+        # date alone, so that both databases read them off the edition index in order
+        # rather than sorting every article (SQLite sorts by a key it is given as equal).
+        others = (
+            edition.filter(in_other_language=1)
+            .exclude(pk__in=shown)
+            .order_by("-published_at", "-pk")[:FRONT_LATEST]
+        )
         by_language = {}
         for article in others:
             by_language.setdefault(article.language, []).append(article)

@@ -55,6 +55,16 @@ class GeneratedCommentsTests(DemoTestCase):
         found = Article.objects.published().search("terrain")
         self.assertEqual(found.filter(slug__startswith="demo-").count(), 6)
 
+    def test_the_planner_has_statistics_for_the_edition_indexes(self):
+        # Without them SQLite sorts each edition's list rather than read its index.
+        if connection.vendor == "sqlite":
+            sql = "SELECT COUNT(*) FROM sqlite_stat1 WHERE idx = 'article_fr_category_idx'"
+        else:
+            sql = "SELECT COUNT(*) FROM pg_stats WHERE tablename = 'blog_article'"
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            self.assertGreater(cursor.fetchone()[0], 0)
+
     def test_a_negative_comment_count_is_refused(self):
         with self.assertRaises(SystemExit):
             load_demo("--comments", "-1")

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from demo import content
 from sitewide import languages
+from sitewide.management import statistics
 
 
 class Command(BaseCommand):
@@ -66,6 +67,8 @@ class Command(BaseCommand):
             added = content.ensure_generated_comments(comments, self._progress)
             self.stderr.write("")
             self.stdout.write(f"Generated comments: {added} added, {comments} in all.")
+        if articles or comments:
+            statistics.analyze()
 
     def _progress(self, done: int, total: int) -> None:
         if done % max(1, total // 100) and done != total:

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sitewide.management import statistics
 from wordpress.importer import Summary, WordPressImport
 from wordpress.wxr import WXRError
 
@@ -51,6 +52,8 @@ class Command(BaseCommand):
                 "with the output of the same command run with --traceback."
             ) from error
         self._end_progress()
+        if not dry_run:
+            statistics.analyze()
         self._report(summary, dry_run, time.monotonic() - started)
 
     def _progress(self, done: int, total: int, items: int) -> None:
