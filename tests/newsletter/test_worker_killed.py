@@ -1,11 +1,11 @@
-"""A worker killed in the middle of a 2,000-subscriber send, then started again:
+"""A worker killed in the middle of a 1,000-subscriber send, then started again:
 every subscriber gets the issue exactly once.
 
 Real processes throughout: `db_worker` in a process of its own, sending over SMTP to
 aiosmtpd in this one, with a SQLite database file they share; SIGKILL, as the
 system's out-of-memory killer or a pulled plug would stop it.
 
-Batches of 100 keep the send's shape at 10,000 with the default 500: twenty batches,
+Batches of 50 keep the send's shape at 10,000 with the default 500: twenty batches,
 killed in about the sixth, once a quarter is out. The proof does not grow with the count (a
 copy is written down per message, whatever the batch); `make bench-newsletter
 BENCH_ARGS="--subscribers 10000 --kill-at 0.25"` runs the same kill at full size on
@@ -28,8 +28,8 @@ from django.test import SimpleTestCase
 from tests.newsletter import smtp_sink
 
 ROOT = Path(settings.BASE_DIR)
-SUBSCRIBERS = 2_000
-BATCH_SIZE = 100
+SUBSCRIBERS = 1_000
+BATCH_SIZE = 50
 # Each process keeps its cache in memory, not in the checkout's var/cache.
 SETUP = """
 import django
