@@ -1196,10 +1196,14 @@ _CARDS = Prepared(lambda pks: Article.objects.filter(pk__in=pks).for_listing())
 
 
 # Built once per process (sitewide/prepared.py): each page asks both with other values.
+# The bound on the date alone is implied by the condition after it, but only it can start
+# an index scan: PostgreSQL plans a prepared query once for every value, and without it
+# that plan walked the whole index from the far end (8 ms for the newest article).
 _PREVIOUS = Prepared(
     lambda language, now, published_at, pk: (
         Article.objects.published(now)
         .for_edition(language, now)
+        .filter(published_at__lte=published_at)
         .filter(Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk))
         .only("title", "slug")
         .order_by("-published_at", "-pk")[:1]
@@ -1210,6 +1214,7 @@ _NEXT = Prepared(
     lambda language, now, published_at, pk: (
         Article.objects.published(now)
         .for_edition(language, now)
+        .filter(published_at__gte=published_at)
         .filter(Q(published_at__gt=published_at) | Q(published_at=published_at, pk__gt=pk))
         .only("title", "slug")
         .order_by("published_at", "pk")[:1]

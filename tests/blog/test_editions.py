@@ -3,7 +3,9 @@ pair appears once per edition, in its language, and the others stay reachable, m
 
 import datetime
 import re
+import unittest
 
+import psycopg
 from django.db import connection
 from django.test import TestCase
 from django.utils import timezone, translation
@@ -229,3 +231,61 @@ class EditionIndexTests(TestCase):
                     plan = self.plan(queryset)
                     self.assertRegex(plan, rf"\b{index.strip()}\b")
                     self.assertNotIn(sorted_here, plan)
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "plans kept for a connection")
+class NeighbourPlanTests(TestCase):
+    """PostgreSQL plans a prepared query once for every value it will be given (a generic
+    plan, config/settings.py keeps them): an article's neighbours must still start from
+    its date, not walk the edition from its far end."""
+
+    @classmethod
+    def setUpTestData(cls):
+        SiteSettings.load()
+        for n in range(60):
+            make_article(language="fr", published_at=ago(100 + n))
+        cls.newest = make_article(language="fr", published_at=ago(1))
+        cls.oldest = Article.objects.order_by("published_at").first()
+
+    def rows_read(self, neighbour) -> int:
+        """The rows the neighbour's query read, planned once for every value."""
+        asked = []
+
+        def keep(execute, sql, params, many, context):
+            asked.append((sql, params))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(keep):
+            neighbour()
+        ((sql, params),) = asked
+        numbered = iter(range(1, len(params) + 1))
+        prepared = re.sub(r"%s", lambda _: f"${next(numbered)}", sql)
+        raw = connection.connection
+        with psycopg.ClientCursor(raw) as cursor:
+            cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+            cursor.execute(f"PREPARE neighbour AS {prepared}")
+            try:
+                placeholders = ", ".join(["%s"] * len(params))
+                cursor.execute(
+                    f"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE neighbour({placeholders})", params
+                )
+                (plan,) = cursor.fetchone()
+            finally:
+                cursor.execute("DEALLOCATE neighbour")
+
+        def read(node: dict) -> int:
+            own = node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)
+            if "Scan" not in node["Node Type"]:
+                own = 0
+            return own + sum(read(child) for child in node.get("Plans", []))
+
+        return read(plan[0]["Plan"])
+
+    def test_the_next_and_previous_articles_are_found_from_the_articles_date(self):
+        for name, neighbour in [
+            ("next of the newest", self.newest.get_next_published),
+            ("previous of the oldest", self.oldest.get_previous_published),
+        ]:
+            with self.subTest(name):
+                # Nothing is after the newest: a plan that walked the edition read all 61.
+                self.assertLess(self.rows_read(neighbour), 10)

@@ -36,6 +36,7 @@ SHOW = (
     "db = s.DATABASES['default']; "
     "print(json.dumps({'DEBUG': s.DEBUG, 'ENGINE': db['ENGINE'], 'NAME': str(db['NAME']), "
     "'HOST': db.get('HOST'), 'PORT': db.get('PORT'), 'USER': db.get('USER'), "
+    "'OPTIONS': db['OPTIONS'], "
     "'CACHE': s.CACHES['default']['BACKEND'], 'MAIL': s.MAILERS['default']['BACKEND'], "
     "'MAIL_OPTIONS': s.MAILERS['default'].get('OPTIONS', {}), "
     "'LANGUAGE_CODE': s.LANGUAGE_CODE, 'TIME_ZONE': s.TIME_ZONE, "
@@ -92,6 +93,12 @@ class BadSettingsTests(SimpleTestCase):
 
     def test_database_url_must_have_a_valid_port(self):
         self.assertRefused("DATABASE_URL", DATABASE_URL="postgres://host:port/db")
+
+    def test_postgresql_options_must_be_what_psycopg_takes(self):
+        self.assertRefused(
+            "DATABASE_URL", DATABASE_URL="postgres://host/db?server_side_binding=maybe"
+        )
+        self.assertRefused("DATABASE_URL", DATABASE_URL="postgres://host/db?prepare_threshold=x")
 
     def test_a_sqlite_database_url_must_have_a_path(self):
         self.assertRefused("DATABASE_URL", DATABASE_URL="sqlite://")
@@ -252,6 +259,24 @@ class GoodSettingsTests(SimpleTestCase):
         self.assertEqual(
             result.stdout.strip(),
             "django.core.files.storage.FileSystemStorage media/ 'self' data:",
+        )
+
+    def test_postgresql_keeps_the_plans_of_the_queries_run_often(self):
+        url = "postgres://carnet@db.example/carnet"
+        self.assertEqual(
+            self.load(DEBUG="1", DATABASE_URL=url)["OPTIONS"],
+            {"server_side_binding": True, "prepare_threshold": 5},
+        )
+        # Off for a pooler that cannot keep prepared statements; other options as given.
+        self.assertEqual(
+            self.load(DEBUG="1", DATABASE_URL=f"{url}?prepare_threshold=&sslmode=require")[
+                "OPTIONS"
+            ],
+            {"server_side_binding": True, "prepare_threshold": None, "sslmode": "require"},
+        )
+        self.assertEqual(
+            self.load(DEBUG="1", DATABASE_URL=f"{url}?server_side_binding=false")["OPTIONS"],
+            {"server_side_binding": False, "prepare_threshold": 5},
         )
 
     def test_an_absolute_sqlite_path_loads(self):
