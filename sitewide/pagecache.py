@@ -318,10 +318,17 @@ class PageCacheMiddleware:
 
     def _from_cache(self, request: HttpRequest) -> HttpResponse:
         key = _key(request)
-        found = cache.get_many([COUNTER_KEY, key])
+        # With the numbers of the tags the copy showed when this worker last served it:
+        # a hit is then one round trip, not two.
+        tag_keys = _tags_last_served.get(key, ())
+        found = cache.get_many([COUNTER_KEY, key, *tag_keys])
         entry = found.get(key)
-        if entry is not None and _is_current(request, entry):
-            return _from_entry(entry, "hit")
+        if tag_keys:
+            _note_tag_changes(request, tag_keys, found)
+        if entry is not None:
+            _remember(_tags_last_served, key, tuple(map(_tag_key, entry["tags"])))
+            if _is_current(request, entry):
+                return _from_entry(entry, "hit")
         start_reading(request, found.get(COUNTER_KEY))
         if request.change_count is None:  # the cache is down: nothing to share
             response = self.get_response(request)
@@ -484,6 +491,8 @@ def start_reading(request: HttpRequest, count: int | None = None) -> None:
 # its own, one it no longer reads costs a few bytes, and the next guess is what it read.
 READ_AHEAD_PAGES = 2000
 _read_last_time: dict[str, tuple[str, ...]] = {}
+# The same for the page cache: the keys of the tags each kept copy showed, by its key.
+_tags_last_served: dict[str, tuple[str, ...]] = {}
 
 
 def start_reading_ahead(request: HttpRequest) -> None:
@@ -511,6 +520,11 @@ def _keep_read_ahead(request: HttpRequest, keys: tuple[str, ...], read: dict) ->
     # Read at one instant, with or after the count: as fresh as reads made later in the
     # request would be, since a change after that instant is numbered above the count.
     request.read_ahead = {key: read.get(key) for key in keys if not key.startswith(_TAG_KEY)}
+    _note_tag_changes(request, keys, read)
+
+
+def _note_tag_changes(request: HttpRequest, keys: Iterable[str], read: dict) -> None:
+    """The numbers of the tags among `keys`, read at one instant (is_fresh reads them)."""
     request.tag_changes = {
         key.removeprefix(_TAG_KEY): _change(read.get(key))
         for key in keys
@@ -541,19 +555,24 @@ def remember_reads(request: HttpRequest) -> None:
     if kept_read is None:
         return
     tags = sorted({tag for shown in kept_read.values() for tag in shown})
-    # Interned: the keys every page reads (the menu's, the tag "site") are kept once.
-    keys = tuple(sys.intern(key) for key in [*kept_read, *map(_tag_key, tags)])
-    address = request.read_address
+    _remember(_read_last_time, request.read_address, (*kept_read, *map(_tag_key, tags)))
+
+
+def _remember(guesses: dict[str, tuple[str, ...]], address: str, keys: tuple[str, ...]) -> None:
+    """Keep `keys` as what to read ahead for `address` next time."""
     # Put back last: the guesses no page used for the longest time make room first.
-    _read_last_time.pop(address, None)
+    kept = guesses.pop(address, None)
     if not keys:
         return
-    while len(_read_last_time) >= READ_AHEAD_PAGES:
+    if kept != keys:
+        # Interned: the keys every page reads (the menu's, the tag "site") are kept once.
+        kept = tuple(sys.intern(key) for key in keys)
+    while len(guesses) >= READ_AHEAD_PAGES:
         try:
-            del _read_last_time[next(iter(_read_last_time))]
+            del guesses[next(iter(guesses))]
         except (KeyError, RuntimeError, StopIteration):  # another thread made room already
             pass
-    _read_last_time[address] = keys
+    guesses[address] = kept
 
 
 def _address(request: HttpRequest) -> str:

@@ -90,6 +90,41 @@ class PageCacheTests(TestCase):
             self.get(middleware, path)
         self.assertEqual(view.renders, 6)
 
+    def test_a_hit_reads_the_copy_and_its_tags_numbers_in_one_round_trip(self):
+        view = Counter()
+        middleware = pagecache.PageCacheMiddleware(view)
+        path = "/a/?shows=article:1,user:1"
+        self.get(middleware, path)
+        self.get(middleware, path)  # this worker now knows the copy's tags
+        with mock.patch.object(
+            pagecache.cache, "get_many", wraps=pagecache.cache.get_many
+        ) as get_many:
+            response = self.get(middleware, path)
+        self.assertEqual(response["Cache-Status"], "Carnet; hit")
+        self.assertEqual(get_many.call_count, 1)
+        (keys,), _ = get_many.call_args
+        self.assertIn("pages:tag:article:1", keys)
+        # A change to one of them is seen by that same read.
+        with self.captureOnCommitCallbacks(execute=True):
+            pagecache.changed("article:1")
+        self.assertIn("stale", self.get(middleware, path)["Cache-Status"])
+        self.assertEqual(view.renders, 2)
+
+    def test_a_copy_showing_tags_this_worker_did_not_expect_is_checked_against_all(self):
+        view = Counter()
+        middleware = pagecache.PageCacheMiddleware(view)
+        path = "/a/?shows=article:1"
+        with mock.patch.object(pagecache, "_tags_last_served", {}) as guesses:
+            self.get(middleware, path)
+            self.get(middleware, path)
+            # As if another worker had kept a copy showing more than this one last saw.
+            (key,) = guesses
+            guesses[key] = ("pages:tag:site",)
+            with self.captureOnCommitCallbacks(execute=True):
+                pagecache.changed("article:1")
+            self.assertNotEqual(self.get(middleware, path)["Cache-Status"], "Carnet; hit")
+        self.assertEqual(view.renders, 2)
+
     def test_a_page_rendered_before_the_commit_of_a_change_is_not_kept_past_it(self):
         view = Counter()
         middleware = pagecache.PageCacheMiddleware(view)
