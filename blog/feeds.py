@@ -133,7 +133,7 @@ class LatestArticlesFeed(Feed):
             # The article, its comment count and its author's name (a string: the feed's
             # values are cleaned).
             "cache_tags": " ".join(
-                [pagecache.tag_of(item), pagecache.list_of(item), pagecache.tag_of(item.author)]
+                [pagecache.tag_of(item), pagecache.count_of(item), pagecache.tag_of(item.author)]
             ),
         }
 

@@ -9,9 +9,12 @@ their cost the lists' queries and cards, to change one number.
 So a fragment being kept holds a marker for each count instead of its label, and does
 not show the count's tag; the page, once assembled (CommentCountMiddleware, before the
 page cache keeps it), has its markers replaced by the labels, read in one query for all
-of them, and shows the counts' tags itself (`list:article:42`). The page cache and the
-caches in front forget the same pages as before; the fragments stay kept. Where nothing
-is kept (fragments off, a preview) the label is rendered where it stands, as before.
+of them, and shows the counts' tags itself (`count:article:42`). The caches in front
+forget the same pages as before; the fragments stay kept. The page cache, told where
+the labels are, fills them in again in its kept copy when they are all that changed
+(sitewide/pagecache.py, fills_late): an approval renders its article's page, and
+only splices the new label into the other pages that show its count. Where nothing is
+kept (fragments off, a preview) the label is rendered where it stands, as before.
 """
 
 import re
@@ -49,7 +52,7 @@ def shown(request: HttpRequest | None, article: Article) -> str:
         # Read by this request already: the page fills it in without asking again.
         request.__dict__.setdefault("comment_counts", {})[article.pk] = article.comment_count
         return mark_safe(_MARKER.format(int(article.pk)))
-    pagecache.shows(request, pagecache.list_of(article))
+    pagecache.shows(request, pagecache.count_of(article))
     return conditional_escape(label(article.comment_count))
 
 
@@ -58,21 +61,44 @@ def fill_in(request: HttpRequest, response: HttpResponse) -> None:
     those counts: the counts read by this request's renders, the others in one query."""
     if response.streaming or _MARKER_START not in response.content:
         return
-    content = response.content
-    pks = {int(pk) for pk in _MARKERS.findall(content)}
+    markers = list(_MARKERS.finditer(response.content))
+    pks = {int(found[1]) for found in markers}
     counts = getattr(request, "comment_counts", {})
     if unknown := pks - counts.keys():
         # Those of the parts read from the cache, in one query.
         counts |= Article.comment_counts(list(unknown))
-    pagecache.shows(request, *(pagecache.list_of(Article, pk) for pk in sorted(pks)))
+    pagecache.shows(request, *(_tag(pk) for pk in sorted(pks)))
     # An article deleted since its card was kept: the page is stale already (its tag
     # changed), and says "No comments" until it is rendered again.
-    labels = {
-        pk: str(conditional_escape(label(counts.get(pk)))).encode(response.charset) for pk in pks
-    }
-    response.content = _MARKERS.sub(lambda found: labels[int(found[1])], content)
+    response.content, parts = pagecache.splice(
+        response.content,
+        [(found.start(), found.end(), _tag(int(found[1]))) for found in markers],
+        {_tag(pk): _label(counts.get(pk)) for pk in pks},
+        response.charset,
+    )
     if response.has_header("Content-Length"):
         response["Content-Length"] = str(len(response.content))
+    # Where the labels are: the page cache fills them in again when they alone change.
+    pagecache.filled_late(request, parts)
+
+
+def _tag(pk: int) -> str:
+    return pagecache.count_of(Article, pk)
+
+
+def _label(count: int | None) -> str:
+    return str(conditional_escape(label(count)))
+
+
+def _labels(tags: list[str]) -> dict[str, str]:
+    """The labels of these counts' tags, read in one query: for the page cache, which fills
+    them in again in the pages it keeps."""
+    pks = {tag: int(tag.rpartition(":")[2]) for tag in tags}
+    counts = Article.comment_counts(list(pks.values()))
+    return {tag: _label(counts.get(pk)) for tag, pk in pks.items()}
+
+
+pagecache.fills_late(pagecache.count_of(Article, ""), _labels)
 
 
 class CommentCountMiddleware:

@@ -656,7 +656,9 @@ def recount_articles(article_ids: set[int]) -> None:
     # Each article's comments and their count wherever they show (its page, its cards),
     # and the latest comments' feed.
     pagecache.changed(
-        *(pagecache.list_of(Article, pk) for pk in article_ids), pagecache.list_of(Comment)
+        *(pagecache.list_of(Article, pk) for pk in article_ids),
+        *(pagecache.count_of(Article, pk) for pk in article_ids),
+        pagecache.list_of(Comment),
     )
 
 

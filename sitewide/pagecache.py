@@ -32,12 +32,18 @@ no reader waits for it); a change older than that is rendered for its reader, so
 that no change stays unseen long. A stale copy says so to the caches in front
 (`max-age=0`), which would otherwise keep it as fresh past a purge.
 
+A part of a page filled in after its render under a tag of its own (a comment
+count: comments/counts.py) is filled in again in the kept copy when such parts are
+all that changed (`fills_late()`): one query and a splice, where the page would be
+rendered whole.
+
 The parts of pages that every reader shares (sitewide/fragments.py) are kept
 the same way, under the same counter and tags. A page reads the count of changes
 in one round trip with the parts it read last time and the numbers of their tags
 (`start_reading_ahead()`), where each part cost two reads one after the other.
 """
 
+import gzip
 import hashlib
 import logging
 import math
@@ -54,10 +60,13 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.signals import request_finished
-from django.db import models, transaction
+from django.db import InterfaceError, OperationalError, models, transaction
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
+from django.utils import translation
 from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.text import compress_string
 
 from sitewide import cache
 from sitewide.http import is_site_path
@@ -103,6 +112,12 @@ def list_of(value: "models.Model | type[models.Model]", pk: object = None) -> st
     if isinstance(value, type) and pk is None:
         return f"list:{value._meta.model_name}"
     return f"list:{tag_of(value, pk)}"
+
+
+def count_of(value: "models.Model | type[models.Model]", pk: object = None) -> str:
+    """The tag of a row's count of children ("count:article:42": its comments), shown
+    where the count shows without the list (a card); what changes the list changes it."""
+    return f"count:{tag_of(value, pk)}"
 
 
 def personal_cookies() -> frozenset[str]:
@@ -333,6 +348,8 @@ class PageCacheMiddleware:
         if request.change_count is None:  # the cache is down: nothing to share
             response = self.get_response(request)
             return _share(response, _shown(request, response), shown_until(request))
+        if entry is not None and (refilled := _refilled(request, key, entry)) is not None:
+            return refilled
         if request.method == "HEAD":
             # A HEAD's answer is never kept: it takes no render's place, and is answered
             # from the copy there is, stale or not.
@@ -389,6 +406,8 @@ class PageCacheMiddleware:
         stored = public and request.method == "GET"
         if stored:
             entry = _to_entry(response, request.change_count, tags, until)
+            if late := getattr(request, "filled_late", None):
+                entry["late"] = late
             cache.set(key, entry, entry["fresh_until"] - entry["stored_at"] + _stale_seconds())
         forwarded = "stale" if stale is not None else "miss"
         response["Cache-Status"] = f"Carnet; fwd={forwarded}" + ("; stored" if stored else "")
@@ -598,6 +617,98 @@ def _start_counter() -> int | None:
 def _next_count() -> int | None:
     count = cache.incr(COUNTER_KEY)
     return count if count is not None else _start_counter()
+
+
+# What fills in the parts of pages filled in late, by the prefix of their tags: given
+# such tags, the text of each, in the active language (fills_late()).
+_late_fillers: dict[str, Callable[[list[str]], dict[str, str]]] = {}
+
+
+def fills_late(prefix: str, fill: Callable[[list[str]], dict[str, str]]) -> None:
+    """Let the page cache fill in again the parts of kept copies whose tags start with
+    `prefix` (noted by filled_late()): `fill` gives each such tag's text."""
+    _late_fillers[prefix] = fill
+
+
+def filled_late(request: HttpRequest, parts: list[tuple[int, int, str]]) -> None:
+    """Note that the page's content, as rendered (uncompressed), holds these parts filled
+    in late, each (start, end, tag), in the active language."""
+    request.filled_late = (translation.get_language(), parts)
+
+
+def _filler(tag: str) -> Callable[[list[str]], dict[str, str]] | None:
+    prefix = tag[: tag.rfind(":") + 1]
+    return _late_fillers.get(prefix)
+
+
+def _refilled(request: HttpRequest, key: str, entry: dict) -> HttpResponse | None:
+    """The kept copy with its parts filled in late filled in again, kept, if they are all
+    that changed since it was rendered; None if the page must be rendered."""
+    late = entry.get("late")
+    # is_fresh() reads the numbers of all its tags (none again, when the copy was found
+    # stale just now).
+    if late is None or time.time() >= entry["fresh_until"] or is_fresh(request, entry):
+        return None
+    language, parts = late
+    stale = [tag for tag in entry["tags"] if request.tag_changes[tag][0] > entry["seen"]]
+    filled = {tag for _start, _end, tag in parts}
+    fillers: dict[Callable, list[str]] = {}
+    for tag in stale:
+        fill = _filler(tag)
+        if tag not in filled or fill is None:
+            return None
+        fillers.setdefault(fill, []).append(tag)
+    texts = {}
+    try:
+        with translation.override(language):
+            for fill, tags in fillers.items():
+                texts |= fill(tags)
+    except (OperationalError, InterfaceError):
+        return None  # the page's render answers as a view does without the database
+    if not texts.keys() >= set(stale):
+        return None
+    content = entry["content"]
+    compressed = entry["headers"].get("Content-Encoding") == "gzip"
+    if compressed:
+        content = gzip.decompress(content)
+    content, parts = splice(content, parts, texts)
+    if compressed:
+        content = compress_string(content, max_random_bytes=GZipMiddleware.max_random_bytes)
+    response = HttpResponse(content, status=entry["status"], headers=entry["headers"])
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(content))
+    set_response_etag(response)
+    refilled = {
+        **entry,
+        # Read before the parts, as a render reads it before its rows.
+        "seen": request.change_count,
+        "stored_at": time.time(),
+        "headers": dict(response.headers.items()),
+        "content": content,
+        "late": (language, parts),
+    }
+    cache.set(key, refilled, refilled["fresh_until"] - refilled["stored_at"] + _stale_seconds())
+    return _from_entry(refilled, "hit; detail=refilled")
+
+
+def splice(
+    content: bytes,
+    parts: list[tuple[int, int, str]],
+    texts: dict[str, str],
+    charset: str = settings.DEFAULT_CHARSET,
+) -> tuple[bytes, list[tuple[int, int, str]]]:
+    """The content with its parts (start, end, tag), in order, replaced by the texts of
+    their tags (those without one left as they are), and where each part is now."""
+    pieces, moved, at, length = [], [], 0, 0
+    for start, end, tag in parts:
+        text = texts[tag].encode(charset) if tag in texts else content[start:end]
+        length += start - at
+        moved.append((length, length + len(text), tag))
+        length += len(text)
+        pieces += [content[at:start], text]
+        at = end
+    pieces.append(content[at:])
+    return b"".join(pieces), moved
 
 
 _TAG_KEY = "pages:tag:"

@@ -115,8 +115,8 @@ class TaggedCacheTests(TestCase):
         self.approve_a_comment_on(lead)
         # The pages that show either count are forgotten...
         self.assertEqual([url for url in counts if kept(url)], [])
-        # ...and made again of their kept parts (the front page's, the lists', the related
-        # cards'), the counts filled in by the page: no fragment is rendered again.
+        # ...and have the counts filled in again in their kept copies: no page nor
+        # fragment is rendered again.
         with mock.patch.object(fragments.cache, "set", wraps=fragments.cache.set) as kept_now:
             responses = {url: Client().get(url) for url in counts}
         fragment_keys = [call.args[0] for call in kept_now.call_args_list]
@@ -125,12 +125,13 @@ class TaggedCacheTests(TestCase):
             with self.subTest(url):
                 self.assertContains(response, counts[url], html=False)
                 self.assertNotContains(response, "carnet:comment-count")
+                self.assertEqual(response["Cache-Status"], "Carnet; hit; detail=refilled")
                 self.assertTrue(kept(url))
                 # It names the counts it shows, for the next approval and for Varnish.
                 entry = cache.get(pagecache._key(RequestFactory().get(url)))
-                shown = {pagecache.list_of(self.a), pagecache.list_of(lead)} & {*entry["tags"]}
+                shown = {pagecache.count_of(self.a), pagecache.count_of(lead)} & {*entry["tags"]}
                 self.assertEqual(
-                    shown, {pagecache.list_of(lead if url in {"/", "/en/"} else self.a)}
+                    shown, {pagecache.count_of(lead if url in {"/", "/en/"} else self.a)}
                 )
 
     def test_approving_a_comment_keeps_the_other_articles_fragments(self):

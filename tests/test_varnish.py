@@ -111,6 +111,19 @@ class VarnishTests(LiveServerTestCase):
         self.assertTrue(status.endswith("Varnish; hit"), status)
         self.assertTrue(get("/articles/b/")[1].endswith("Varnish; hit"))
 
+    @override_settings(CARNET_FRAGMENT_CACHE=True, CARNET_PAGE_CACHE=True)
+    def test_a_count_reaches_varnish_filled_in_by_carnet_without_a_render(self):
+        # Its own address: the front page as the tests before left it.
+        path = "/?count"
+        self.assertIn("Varnish; fwd=miss", get(path)[1])
+        comment = make_comment(article=self.a, status=Comment.Status.PENDING, body="Bravo !")
+        Comment.objects.filter(pk=comment.pk).approve(by=make_moderator())
+        page, status = soon(path, 'a/#comments">1 commentaire</a>')
+        self.assertIn('a/#comments">1 commentaire</a>', page)
+        # Purged by the count's tag, asked again, answered from Carnet's copy refilled.
+        self.assertIn("Carnet; hit; detail=refilled", status)
+        self.assertTrue(get(path)[1].endswith("Varnish; hit"))
+
     def test_a_copy_carnet_served_stale_is_not_kept_past_its_render(self):
         # Its own address: Varnish keeps what the tests before read at /articles/a/.
         article = make_article(slug="stale-in-carnet", title="Stale in Carnet")

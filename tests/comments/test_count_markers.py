@@ -6,6 +6,7 @@ from unittest import mock
 from django.db import OperationalError
 from django.test import Client, TestCase, override_settings
 
+from blog import views
 from blog.models import Article
 from blog.views import FrontPage
 from comments import counts
@@ -85,6 +86,31 @@ class FilledInTests(TestCase):
         self.assertContains(response, 'href="/en/articles/story-2/#comments">1 comment</a>')
         self.assertEqual(rendered.call_count, 0)
 
+    @override_settings(CARNET_PAGE_CACHE=True)
+    def test_an_approval_renders_its_article_and_fills_the_count_in_elsewhere(self):
+        reader = Client()
+        self.pages(reader)
+        self.approve_a_comment_on(self.articles[2])
+        showing_its_card = {
+            "/category/world/": "1 commentaire",
+            "/en/category/world/": "1 comment",
+            "/tag/peace/": "1 commentaire",
+            "/en/author/ada/": "1 comment",
+            "/articles/story-3/": "1 commentaire",  # among its related articles
+        }
+        with mock.patch("blog.views.render", wraps=views.render) as rendered:
+            for path, label in showing_its_card.items():
+                with self.subTest(path):
+                    response = reader.get(path)
+                    self.assertEqual(response["Cache-Status"], "Carnet; hit; detail=refilled")
+                    self.assertContains(response, f'/articles/story-2/#comments">{label}</a>')
+            self.assertEqual(rendered.call_count, 0)
+            # Its own page shows the comment: rendered again.
+            response = reader.get("/articles/story-2/")
+        self.assertEqual(response["Cache-Status"], "Carnet; fwd=stale; stored")
+        self.assertContains(response, '<a href="#comments">1 commentaire</a>')
+        self.assertEqual(rendered.call_count, 1)
+
     def test_a_kept_fragment_holds_markers_not_counts(self):
         with mock.patch.object(fragments.cache, "set", wraps=fragments.cache.set) as kept:
             Client().get("/en/category/world/")
@@ -96,7 +122,7 @@ class FilledInTests(TestCase):
         self.assertEqual(len(lists), 1)
         self.assertIn(f"<!--{MARKER}:{self.articles[0].pk}-->", lists[0]["html"])
         self.assertNotIn("1 comment", lists[0]["html"])
-        self.assertNotIn(pagecache.list_of(self.articles[0]), lists[0]["tags"])
+        self.assertNotIn(pagecache.count_of(self.articles[0]), lists[0]["tags"])
 
     def test_a_preview_shows_its_counts_rendered(self):
         draft = make_article(slug="draft", status=Article.Status.DRAFT, tags=["Peace"])

@@ -1,9 +1,13 @@
 """sitewide.pagecache: anonymous reads shared and kept, personal ones private."""
 
+import gzip
 from unittest import mock
 
+from django.db import OperationalError
 from django.http import HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.test import RequestFactory, TestCase, override_settings
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 
 from sitewide import pagecache
@@ -455,6 +459,156 @@ class PageCacheTests(TestCase):
         for _ in range(3):
             middleware(self.factory.post("/"))
         self.assertEqual(view.renders, 3)
+
+
+class Scores:
+    """A view whose page shows scores filled in late, as comment counts are: each under
+    its tag `score:item:N`, filled in by `fill` (registered as their filler), which
+    notes the language each was filled in."""
+
+    def __init__(self, scores: dict[int, str], padding: int = 0):
+        self.scores, self.padding = scores, padding
+        self.renders, self.fills = 0, []
+
+    def fill(self, tags: list[str]) -> dict[str, str]:
+        self.fills.append((sorted(tags), translation.get_language()))
+        return {tag: self.scores[int(tag.rpartition(":")[2])] for tag in tags}
+
+    def __call__(self, request):
+        self.renders += 1
+        pagecache.shows(request, *filter(None, request.GET.get("shows", "").split(",")))
+        # Item 1 twice: a story on the front page as the lead and in a list.
+        content, parts = "<p>" + "·" * self.padding, []
+        for pk in [1, 2, 1]:
+            content += f"<b>{pk}</b>: "
+            start = len(content.encode())
+            content += self.scores[pk]
+            parts.append((start, len(content.encode()), f"score:item:{pk}"))
+            pagecache.shows(request, f"score:item:{pk}")
+            content += "; "
+        pagecache.filled_late(request, parts)
+        return HttpResponse(content + "</p>")
+
+
+@override_settings(
+    CARNET_PAGE_MAX_AGE=60, CARNET_PAGE_STALE_SECONDS=300, CARNET_PAGE_STALE_SERVE_SECONDS=10
+)
+class LateFilledPartsTests(TestCase):
+    """A copy stale only for parts filled in late is filled in again, not rendered."""
+
+    def setUp(self):
+        self.factory = RequestFactory()
+        self.view = Scores({1: "one", 2: "two"})
+        patcher = mock.patch.dict(pagecache._late_fillers, {"score:item:": self.view.fill})
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        self.middleware = pagecache.PageCacheMiddleware(self.view)
+
+    def get(self, path="/?shows=article:9", **headers):
+        response = self.middleware(self.factory.get(path, headers=headers))
+        pagecache.finish_response()
+        return response
+
+    def change(self, pk: int, score: str) -> None:
+        self.view.scores[pk] = score
+        with self.captureOnCommitCallbacks(execute=True):
+            pagecache.changed(f"score:item:{pk}")
+
+    def test_a_copy_stale_for_its_late_parts_alone_has_them_filled_in_again_and_kept(self):
+        first = self.get()
+        self.change(1, "a hundred")
+        refilled = self.get()
+        self.assertEqual(refilled["Cache-Status"], "Carnet; hit; detail=refilled")
+        self.assertEqual(
+            refilled.content,
+            b"<p><b>1</b>: a hundred; <b>2</b>: two; <b>1</b>: a hundred; </p>",
+        )
+        self.assertEqual(self.view.renders, 1)
+        self.assertEqual(self.view.fills, [(["score:item:1"], "fr")])
+        self.assertNotEqual(refilled["ETag"], first["ETag"])
+        self.assertEqual(refilled["Age"], "0")
+        # Kept as filled in: the next reader gets it as any copy, nothing filled again.
+        again = self.get()
+        self.assertEqual(again["Cache-Status"], "Carnet; hit")
+        self.assertEqual((again.content, again["ETag"]), (refilled.content, refilled["ETag"]))
+        self.assertEqual(len(self.view.fills), 1)
+
+    def test_parts_that_changed_length_are_found_again_at_the_next_change(self):
+        self.get()
+        self.change(1, "1")
+        self.get()
+        self.change(2, "twenty-two thousand")
+        self.change(1, "eleven")
+        response = self.get()
+        self.assertEqual(
+            response.content,
+            b"<p><b>1</b>: eleven; <b>2</b>: twenty-two thousand; <b>1</b>: eleven; </p>",
+        )
+        self.assertEqual(self.view.fills[-1], (["score:item:1", "score:item:2"], "fr"))
+        self.assertEqual(self.view.renders, 1)
+
+    def test_a_compressed_copy_is_filled_in_and_compressed_again(self):
+        self.view.padding = 400  # GZip leaves out what is too short to gain
+        self.middleware = pagecache.PageCacheMiddleware(GZipMiddleware(self.view))
+        self.get(**{"Accept-Encoding": "gzip"})
+        self.change(2, "deux")
+        response = self.get(**{"Accept-Encoding": "gzip"})
+        self.assertEqual(response["Cache-Status"], "Carnet; hit; detail=refilled")
+        self.assertEqual(response["Content-Encoding"], "gzip")
+        self.assertEqual(response["Content-Length"], str(len(response.content)))
+        page = gzip.decompress(response.content).decode()
+        self.assertTrue(page.endswith("<b>1</b>: one; <b>2</b>: deux; <b>1</b>: one; </p>"))
+        self.assertEqual(self.view.renders, 1)
+
+    def test_parts_are_filled_in_again_in_the_language_the_page_was_rendered_in(self):
+        with translation.override("en"):
+            self.get()
+        self.change(1, "100")
+        self.assertEqual(self.get()["Cache-Status"], "Carnet; hit; detail=refilled")
+        self.assertEqual(self.view.fills, [(["score:item:1"], "en")])
+
+    def test_a_copy_stale_for_anything_else_as_well_is_rendered(self):
+        self.get()
+        self.change(1, "100")
+        pagecache.forget(["article:9"])
+        self.assertEqual(self.get()["Cache-Status"], "Carnet; hit; detail=stale-revalidating")
+        self.assertEqual(self.view.renders, 2)
+        self.assertEqual(self.view.fills, [])
+
+    def test_a_copy_past_its_keep_time_is_rendered(self):
+        self.get()
+        self.change(1, "100")
+        later = pagecache.time.time() + 86400 * 2
+        with mock.patch.object(pagecache.time, "time", return_value=later):
+            self.assertIn("fwd=", self.get()["Cache-Status"])
+        self.assertEqual(self.view.fills, [])
+
+    def test_a_part_nothing_fills_in_again_has_its_page_rendered(self):
+        self.get()
+        with mock.patch.dict(pagecache._late_fillers, clear=True):
+            self.change(1, "100")
+            self.assertIn("stale", self.get()["Cache-Status"])
+        self.assertEqual(self.view.renders, 2)
+
+    def test_parts_that_cannot_be_read_leave_the_page_to_its_render(self):
+        self.get()
+        self.change(1, "100")
+        with mock.patch.object(self.view, "fill", side_effect=OperationalError("down")):
+            with mock.patch.dict(pagecache._late_fillers, {"score:item:": self.view.fill}):
+                response = self.get()
+        # Served stale and rendered once answered, as any stale page (not a 500).
+        self.assertEqual(response["Cache-Status"], "Carnet; hit; detail=stale-revalidating")
+        self.assertEqual(self.view.renders, 2)
+
+    def test_parts_filled_in_before_a_commit_are_filled_in_again_after_it(self):
+        self.get()
+        with self.captureOnCommitCallbacks(execute=True):
+            pagecache.changed("score:item:1")
+            # Read before the commit: the old score.
+            self.assertEqual(self.get()["Cache-Status"], "Carnet; hit; detail=refilled")
+            self.view.scores[1] = "100"
+        self.assertIn(b"<b>1</b>: 100;", self.get().content)
+        self.assertEqual(len(self.view.fills), 2)
 
 
 @override_settings(CARNET_PAGE_CACHE=False, CARNET_PAGE_MAX_AGE=60, CARNET_PAGE_STALE_SECONDS=300)
