@@ -15,7 +15,7 @@ function init(args)
     total = total + 1 / (#paths) ^ 1.1
     bounds[#paths] = total
   end
-  hits, stale, renders = 0, 0, 0
+  hits, stale, renders, refills = 0, 0, 0, 0
   math.randomseed(os.time() * 1000 + id)
 end
 
@@ -38,15 +38,20 @@ function response(status, headers, body)
       and not all:find("Varnish; hit", 1, true) then
     renders = renders + 1
   end
+  -- Its counts filled in again in Carnet's copy: no render.
+  if all:find("detail=refilled", 1, true) and not all:find("Varnish; hit", 1, true) then
+    refills = refills + 1
+  end
 end
 
 function done(summary, latency, requests)
-  local h, s, r = 0, 0, 0
+  local h, s, r, f = 0, 0, 0, 0
   for _, thread in ipairs(threads) do
     h, s, r = h + thread:get("hits"), s + thread:get("stale"), r + thread:get("renders")
+    f = f + thread:get("refills")
   end
   local e = summary.errors
-  io.write(string.format("NEWS %d %d %d %d %d %.3f %.3f\n", summary.requests, h, s, r,
+  io.write(string.format("NEWS %d %d %d %d %d %d %.3f %.3f\n", summary.requests, h, s, r, f,
     e.connect + e.read + e.write + e.status + e.timeout,
     latency:percentile(50) / 1000, latency:percentile(99) / 1000))
 end

@@ -17,9 +17,11 @@ popularity (s = 1.1) over the newest --popular articles, the front page and the
 category pages. The writer approves a comment on a Zipf-chosen article every second
 and publishes an article every minute. A read counts as answered without a render
 when its Cache-Status says a cache hit (Carnet's or Varnish's), stale ones included;
-a page rendered again after a stale read counts among the renders. It prints req/s, the
-hit ratio, renders per minute, p50/p99 and the cores each part kept busy (the origin's
-gunicorn, PostgreSQL, Redis, Varnish, the writer, the client), so that what the writer
+a page rendered again after a stale read counts among the renders, and one whose comment
+counts Carnet's cache filled in again (detail=refilled) among the refills. It prints
+req/s, the hit ratio, renders and refills per minute, p50/p99 and the cores each part
+kept busy (the origin's gunicorn, PostgreSQL, Redis, Varnish, the writer, the client),
+so that what the writer
 costs Carnet can be told apart from what it costs the machine, and an approval's CPU in
 all; figures mean something on a quiet machine only, and it asserts nothing. Readers are
 wrk (bench/news.lua) where it is installed, else Python threads (--client python: their
@@ -87,7 +89,7 @@ class Readers:
         self.port, self.paths, self.connections = port, paths, connections
         self.weights = zipf_weights(len(paths))
         self.latencies: list[float] = []
-        self.hits = self.stale = self.renders = self.errors = 0
+        self.hits = self.stale = self.renders = self.refills = self.errors = 0
         self.lock = threading.Lock()
         self.running = True
 
@@ -117,6 +119,8 @@ class Readers:
                 # Rendered for this read, or after it (its stale copy is rendered again).
                 rendered = "Carnet; fwd=" in status or "stale-revalidating" in status
                 self.renders += rendered and "Varnish; hit" not in status
+                # Its counts filled in again in Carnet's copy: no render.
+                self.refills += "detail=refilled" in status and "Varnish; hit" not in status
 
     def run(self, seconds: float) -> dict:
         threads = [threading.Thread(target=self.read) for _ in range(self.connections)]
@@ -133,6 +137,7 @@ class Readers:
             "hit ratio": self.hits / reads if reads else 0,
             "stale": self.stale / reads if reads else 0,
             "renders/min": self.renders * 60 / seconds,
+            "refills/min": self.refills * 60 / seconds,
             "p50 ms": statistics.median(ordered) * 1000 if reads else 0,
             "p99 ms": ordered[int(reads * 0.99)] * 1000 if reads else 0,
             "errors": self.errors,
@@ -162,12 +167,15 @@ class WrkReaders:
         if not lines:
             raise RuntimeError(f"wrk printed no figures:\n{done.stdout}{done.stderr}")
         line = lines[0]
-        reads, hits, stale, renders, errors, p50, p99 = (float(x) for x in line.split()[1:])
+        reads, hits, stale, renders, refills, errors, p50, p99 = (
+            float(x) for x in line.split()[1:]
+        )
         return {
             "req/s": reads / seconds,
             "hit ratio": hits / reads if reads else 0,
             "stale": stale / reads if reads else 0,
             "renders/min": renders * 60 / seconds,
+            "refills/min": refills * 60 / seconds,
             "p50 ms": p50,
             "p99 ms": p99,
             "errors": int(errors),
@@ -500,15 +508,16 @@ def report(rows: list[tuple]) -> None:
     print()
     print(
         "| cache | load | req/s | without a render | of which stale "
-        "| renders/min | p50 ms | p99 ms | cores: origin | database | redis | varnish "
-        "| writer | client |"
+        "| renders/min | refills/min | p50 ms | p99 ms | cores: origin | database | redis "
+        "| varnish | writer | client |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for mode, load, f in rows:
         cores = " | ".join(f"{f[part]:.2f}" if part in f else "–" for part in PARTS)
         print(
             f"| {mode} | {load} | {f['req/s']:.0f} | {f['hit ratio']:.1%} | {f['stale']:.1%} "
-            f"| {f['renders/min']:.0f} | {f['p50 ms']:.1f} | {f['p99 ms']:.1f} | {cores} |"
+            f"| {f['renders/min']:.0f} | {f.get('refills/min', 0):.0f} | {f['p50 ms']:.1f} "
+            f"| {f['p99 ms']:.1f} | {cores} |"
         )
     by = {(mode, load): f for mode, load, f in rows}
     for mode in dict.fromkeys(mode for mode, _load, _f in rows):
