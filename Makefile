@@ -138,7 +138,7 @@ bench-tools:
 # A news site's load: Zipf-popular reads while a comment is approved every second and an
 # article published every minute, through Carnet's cache (tags, then the single generation
 # as the baseline) and Varnish purged by tag; prints hit ratio, renders/min, p50/p99.
-bench-news: $(BIN)/.installed messages redis varnish
+bench-news: $(BIN)/.installed messages redis varnish bench-tools
 	$(BIN)/python bench/news.py $(BENCH_ARGS)
 
 # The newsletter's sending: 100,000 confirmed subscribers on PostgreSQL (127.0.0.1:5432,

@@ -3,8 +3,9 @@ approved every second and an article is published every minute (make bench-news)
 
 Builds a throwaway PostgreSQL database (the demo and N generated articles; --scale:
 100,000 and 1,000,000 comments), starts gunicorn with Carnet's page cache in Redis,
-then for each way of forgetting runs the readers alone, then the readers beside the
-writer:
+then for each way of forgetting runs the readers alone and the readers beside the
+writer in turn, --rounds times (3; the medians are printed: the machine's speed drifts
+from one run to the next by as much as what the writer costs):
 
   tags        this Carnet: a change forgets the pages that show what it touched
   generation  the baseline, Carnet before tags: every change forgets every page,
@@ -27,7 +28,7 @@ all; figures mean something on a quiet machine only, and it asserts nothing. Rea
 wrk (bench/news.lua) where it is installed, else Python threads (--client python: their
 own cost is in the latencies).
 
-  .venv/bin/python bench/news.py [--articles 10000] [--duration 30] [--connections 16]
+  .venv/bin/python bench/news.py [--articles 10000] [--duration 20] [--rounds 3] [--connections 16]
 """
 
 import argparse
@@ -392,26 +393,43 @@ def measure(env: dict, mode: str, args, work: Path, paths: list[str]) -> list[tu
                 return WrkReaders(port, paths, args.connections, work)
             return Readers(port, paths, args.connections)
 
-        for load in ["reads only", "reads + writer"]:
-            if args.warmup > 0:  # wrk refuses a run of 0 s
-                readers().run(args.warmup)
-            writing = None
-            if load != "reads only":
-                writing = start_writer(stack, env, everything=mode == "generation")
-            meter = CpuMeter(dict(servers))
-            if writing is not None:
-                meter.add("writer", writing.pid)
-            fetches = varnish_fetches(work) if mode == "varnish" else 0
-            figures = readers().run(args.duration)
-            figures.update(meter.stop())
-            if mode == "varnish":
-                # Carnet's answers to Varnish (its renders, or its own cache's copies).
-                figures["renders/min"] = (varnish_fetches(work) - fetches) * 60 / args.duration
-            if writing is not None:
-                stop(writing)
-            rows.append((mode, load, figures))
-            print(f"  {mode}, {load}: {figures}", flush=True)
+        # Reads alone and beside the writer in turn, --rounds times: the machine's speed
+        # drifts from minute to minute, and a cost read off one run of each moved by as
+        # much as the cost itself.
+        runs: dict[str, list[dict]] = {"reads only": [], "reads + writer": []}
+        for round_number in range(1, args.rounds + 1):
+            for load, figures_so_far in runs.items():
+                if args.warmup > 0:  # wrk refuses a run of 0 s
+                    readers().run(args.warmup)
+                writing = None
+                if load != "reads only":
+                    writing = start_writer(stack, env, everything=mode == "generation")
+                meter = CpuMeter(dict(servers))
+                if writing is not None:
+                    meter.add("writer", writing.pid)
+                fetches = varnish_fetches(work) if mode == "varnish" else 0
+                figures = readers().run(args.duration)
+                figures.update(meter.stop())
+                if mode == "varnish":
+                    # Carnet's answers to Varnish (its renders, or its own cache's copies).
+                    fetched = varnish_fetches(work) - fetches
+                    figures["renders/min"] = fetched * 60 / args.duration
+                if writing is not None:
+                    stop(writing)
+                figures_so_far.append(figures)
+                print(f"  {mode}, {load}, round {round_number}: {figures}", flush=True)
+        rows += [(mode, load, median_figures(figures)) for load, figures in runs.items()]
     return rows
+
+
+def median_figures(runs: list[dict]) -> dict:
+    """Each figure's median over the runs (the errors: their sum)."""
+    return {
+        key: sum(run[key] for run in runs)
+        if key == "errors"
+        else statistics.median(run[key] for run in runs)
+        for key in runs[0]
+    }
 
 
 def main() -> None:
@@ -422,8 +440,11 @@ def main() -> None:
         "--scale", action="store_true", help="100,000 articles, 1,000,000 comments"
     )
     parser.add_argument("--popular", type=int, default=2000, help="the newest articles read")
-    parser.add_argument("--duration", type=int, default=30, help="seconds per run")
-    parser.add_argument("--warmup", type=int, default=10, help="seconds read before each run")
+    parser.add_argument("--duration", type=int, default=20, help="seconds per run")
+    parser.add_argument("--warmup", type=int, default=5, help="seconds read before each run")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="runs of each load, in turn; medians printed"
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument(
