@@ -48,10 +48,14 @@ sub vcl_recv {
 # then stale-while-revalidate as grace; private answers and cookies are never kept.
 
 sub vcl_backend_response {
-    # A copy Carnet served stale while it renders the page again (s-maxage=0): kept a
-    # second, then asked for again while it is served in grace. Left to the built-in
-    # rules, a zero lifetime would send every request for it to Carnet for two minutes.
-    if (beresp.http.Cache-Status ~ "detail=stale") {
+    # A public answer with no lifetime left: a copy Carnet served stale while it renders
+    # the page again (s-maxage=0), also when it comes as a 304 to Varnish's conditional
+    # request (the copy's headers are then Varnish's old ones, without Carnet's
+    # "detail=stale"), or a page whose freshness ends now. Kept a second, then asked
+    # for again while it is served in grace. Left to the built-in rules, a zero lifetime
+    # makes the page a "hit-for-miss" for two minutes: every request for it goes to
+    # Carnet, none collapsed into one.
+    if (beresp.ttl <= 0s && beresp.http.Cache-Control ~ "public") {
         set beresp.ttl = 1s;
     }
 }
