@@ -286,9 +286,11 @@ def warm(port: int, paths: list[str], connections: int) -> None:
         thread.join()
 
 
-def writer(everything: bool) -> None:
+def writer(everything: bool, written: int) -> None:
     """Approve a comment every second, publish an article every minute, until killed
-    (run in its own process: python bench/news.py --writer)."""
+    (run in its own process: python bench/news.py --writer). `written`: the seconds the
+    writers of the runs before wrote, counted on, so that runs shorter than a minute
+    publish once a minute of writing too (with 3 rounds of 20 s: once, in the second)."""
     import django
 
     sys.path.insert(0, str(ROOT))
@@ -306,14 +308,14 @@ def writer(everything: bool) -> None:
     # Started: the run measures from here, not Django's start-up (about 0.9 s of CPU,
     # which an admin's server has paid long before a moderator clicks).
     print("ready", flush=True)
-    for second in range(10**9):
+    for second in itertools.count(written):
         started = time.monotonic()
         pk = random.choices(articles, weights)[0]
         comment = Comment.objects.create(
             article_id=pk, name="Lectrice", email="lectrice@example.org", body="Bien vu."
         )
         Comment.objects.filter(pk=comment.pk).approve(by=moderator)
-        if second % 60 == 59:
+        if second % 60 == 30:
             published += 1
             Article.objects.create(
                 title=f"Dépêche {published} {time.time_ns()}",
@@ -327,11 +329,12 @@ def writer(everything: bool) -> None:
         time.sleep(max(0.0, 1 - (time.monotonic() - started)))
 
 
-def start_writer(stack: ExitStack, env: dict, everything: bool) -> subprocess.Popen:
+def start_writer(stack: ExitStack, env: dict, everything: bool, written: int) -> subprocess.Popen:
     """The writer's process, once Django has started in it: its start-up is not what an
     approval costs, and it would take a second of CPU from the readers' run."""
     writing = subprocess.Popen(
-        [sys.executable, __file__, "--writer"] + (["--everything"] if everything else []),
+        [sys.executable, __file__, "--writer", f"--written={written}"]
+        + (["--everything"] if everything else []),
         cwd=ROOT,
         env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
         stdout=subprocess.PIPE,
@@ -403,7 +406,8 @@ def measure(env: dict, mode: str, args, work: Path, paths: list[str]) -> list[tu
                     readers().run(args.warmup)
                 writing = None
                 if load != "reads only":
-                    writing = start_writer(stack, env, everything=mode == "generation")
+                    written = (round_number - 1) * args.duration
+                    writing = start_writer(stack, env, mode == "generation", written)
                 meter = CpuMeter(dict(servers))
                 if writing is not None:
                     meter.add("writer", writing.pid)
@@ -462,11 +466,12 @@ def main() -> None:
     )
     parser.add_argument("--writer", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--everything", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--written", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     # Stopped, it still stops what it started (the ExitStacks unwind).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     if args.writer:
-        writer(args.everything)
+        writer(args.everything, args.written)
         return
     if args.port_base:
         ports = itertools.count(args.port_base)
