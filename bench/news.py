@@ -16,17 +16,16 @@ from one run to the next by as much as what the writer costs):
 Readers: --connections threads with keep-alive connections, each following a Zipf
 popularity (s = 1.1) over the newest --popular articles, the front page and the
 category pages. The writer approves a comment on a Zipf-chosen article every second
-and publishes an article every minute. A read counts as answered without a render
+and publishes an article every minute of writing. A read counts as answered without a render
 when its Cache-Status says a cache hit (Carnet's or Varnish's), stale ones included;
 a page rendered again after a stale read counts among the renders, and one whose comment
 counts Carnet's cache filled in again (detail=refilled) among the refills. It prints
 req/s, the hit ratio, renders and refills per minute, p50/p99 and the cores each part
 kept busy (the origin's gunicorn, PostgreSQL, Redis, Varnish, the writer, the client),
-so that what the writer
-costs Carnet can be told apart from what it costs the machine, and an approval's CPU in
-all; figures mean something on a quiet machine only, and it asserts nothing. Readers are
-wrk (bench/news.lua) where it is installed, else Python threads (--client python: their
-own cost is in the latencies).
+so that what the writer costs Carnet can be told apart from what it costs the machine,
+and an approval's CPU in all; figures mean something on a quiet machine only, and it
+asserts nothing. Readers are wrk (bench/news.lua) where it is installed, else Python
+threads (--client python: their own cost is in the latencies).
 
   .venv/bin/python bench/news.py [--articles 10000] [--duration 20] [--rounds 3] [--connections 16]
 """
