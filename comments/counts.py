@@ -53,6 +53,9 @@ def shown(request: HttpRequest | None, article: Article) -> str:
         request.__dict__.setdefault("comment_counts", {})[article.pk] = article.comment_count
         return mark_safe(_MARKER.format(int(article.pk)))
     pagecache.shows(request, pagecache.count_of(article))
+    if request is not None:
+        # Where it stands, it is not a part the page cache could fill in again.
+        request.__dict__.setdefault("counts_shown_inline", set()).add(article.pk)
     return conditional_escape(label(article.comment_count))
 
 
@@ -78,8 +81,12 @@ def fill_in(request: HttpRequest, response: HttpResponse) -> None:
     )
     if response.has_header("Content-Length"):
         response["Content-Length"] = str(len(response.content))
-    # Where the labels are: the page cache fills them in again when they alone change.
-    pagecache.filled_late(request, parts)
+    # Where the labels are: the page cache fills them in again when they alone change
+    # (not a count shown inline too, which it would miss).
+    inline = {_tag(pk) for pk in getattr(request, "counts_shown_inline", ())}
+    pagecache.filled_late(
+        request, [part for part in parts if part[2] not in inline], response.charset
+    )
 
 
 def _tag(pk: int) -> str:

@@ -199,7 +199,16 @@ def is_fresh(request: HttpRequest, entry: dict) -> bool:
     if missing:
         found = cache.get_many([_tag_key(tag) for tag in missing])
         known.update((tag, _change(found.get(_tag_key(tag)))) for tag in missing)
-    return all(known[tag][0] <= entry["seen"] for tag in entry["tags"])
+    return not _stale_tags(known, entry)
+
+
+def _stale_tags(known: dict[str, tuple[int, float]], entry: dict) -> list[str]:
+    """The tags of a kept copy changed since it was rendered (or since the parts showing
+    them were filled in again: "refilled")."""
+    seen, refilled = entry["seen"], entry.get("refilled")
+    if refilled is None:
+        return [tag for tag in entry["tags"] if known[tag][0] > seen]
+    return [tag for tag in entry["tags"] if known[tag][0] > refilled.get(tag, seen)]
 
 
 def _change(value: "tuple[int, float] | int | None") -> tuple[int, float]:
@@ -215,7 +224,7 @@ def stale_since(request: HttpRequest, entry: dict) -> float:
     end of its freshness."""
     is_fresh(request, entry)
     known = request.tag_changes
-    changes = [known[tag][1] for tag in entry["tags"] if known[tag][0] > entry["seen"]]
+    changes = [known[tag][1] for tag in _stale_tags(known, entry)]
     return min([entry["fresh_until"], *changes])
 
 
@@ -348,8 +357,9 @@ class PageCacheMiddleware:
         if request.change_count is None:  # the cache is down: nothing to share
             response = self.get_response(request)
             return _share(response, _shown(request, response), shown_until(request))
-        if entry is not None and (refilled := _refilled(request, key, entry)) is not None:
-            return refilled
+        if request.method == "GET" and entry is not None:
+            if (refilled := _refilled(request, key, entry)) is not None:
+                return refilled
         if request.method == "HEAD":
             # A HEAD's answer is never kept: it takes no render's place, and is answered
             # from the copy there is, stale or not.
@@ -466,7 +476,7 @@ def _waited_its_turn(key: str, stale: dict) -> bool:
     always be taken by another page, and this one would stay stale until its copy
     expires (PAGE_STALE_SECONDS). Noted once for each copy, which is stale for good."""
     now = time.time()
-    noted = f"{key}:stale:{stale['stored_at']}"
+    noted = f"{key}:stale:{stale.get('refilled_at', stale['stored_at'])}"
     if cache.add(noted, now, _stale_seconds()):
         return False
     since = cache.get(noted)
@@ -630,10 +640,14 @@ def fills_late(prefix: str, fill: Callable[[list[str]], dict[str, str]]) -> None
     _late_fillers[prefix] = fill
 
 
-def filled_late(request: HttpRequest, parts: list[tuple[int, int, str]]) -> None:
-    """Note that the page's content, as rendered (uncompressed), holds these parts filled
-    in late, each (start, end, tag), in the active language."""
-    request.filled_late = (translation.get_language(), parts)
+def filled_late(request: HttpRequest, parts: list[tuple[int, int, str]], charset: str) -> None:
+    """Note that the page's content, as rendered (uncompressed, in `charset`), holds these
+    parts filled in late, each (start, end, tag), in the active language."""
+    request.filled_late = {
+        "language": translation.get_language(),
+        "charset": charset,
+        "parts": parts,
+    }
 
 
 def _filler(tag: str) -> Callable[[list[str]], dict[str, str]] | None:
@@ -649,9 +663,8 @@ def _refilled(request: HttpRequest, key: str, entry: dict) -> HttpResponse | Non
     # stale just now).
     if late is None or time.time() >= entry["fresh_until"] or is_fresh(request, entry):
         return None
-    language, parts = late
-    stale = [tag for tag in entry["tags"] if request.tag_changes[tag][0] > entry["seen"]]
-    filled = {tag for _start, _end, tag in parts}
+    stale = _stale_tags(request.tag_changes, entry)
+    filled = {tag for _start, _end, tag in late["parts"]}
     fillers: dict[Callable, list[str]] = {}
     for tag in stale:
         fill = _filler(tag)
@@ -660,7 +673,7 @@ def _refilled(request: HttpRequest, key: str, entry: dict) -> HttpResponse | Non
         fillers.setdefault(fill, []).append(tag)
     texts = {}
     try:
-        with translation.override(language):
+        with translation.override(late["language"]):
             for fill, tags in fillers.items():
                 texts |= fill(tags)
     except (OperationalError, InterfaceError):
@@ -671,7 +684,7 @@ def _refilled(request: HttpRequest, key: str, entry: dict) -> HttpResponse | Non
     compressed = entry["headers"].get("Content-Encoding") == "gzip"
     if compressed:
         content = gzip.decompress(content)
-    content, parts = splice(content, parts, texts)
+    content, parts = splice(content, late["parts"], texts, late["charset"])
     if compressed:
         content = compress_string(content, max_random_bytes=GZipMiddleware.max_random_bytes)
     response = HttpResponse(content, status=entry["status"], headers=entry["headers"])
@@ -680,22 +693,21 @@ def _refilled(request: HttpRequest, key: str, entry: dict) -> HttpResponse | Non
     set_response_etag(response)
     refilled = {
         **entry,
-        # Read before the parts, as a render reads it before its rows.
-        "seen": request.change_count,
-        "stored_at": time.time(),
+        # Only these parts were read again, after the count of changes: the rest of the
+        # copy is as fresh as its render, whatever number a change wrote since then.
+        "refilled": {**entry.get("refilled", {}), **dict.fromkeys(stale, request.change_count)},
+        "refilled_at": time.time(),
         "headers": dict(response.headers.items()),
         "content": content,
-        "late": (language, parts),
+        "late": {**late, "parts": parts},
     }
-    cache.set(key, refilled, refilled["fresh_until"] - refilled["stored_at"] + _stale_seconds())
+    # Its Age and lifetimes stay those of its render, which its Cache-Control counts from.
+    cache.set(key, refilled, refilled["fresh_until"] - time.time() + _stale_seconds())
     return _from_entry(refilled, "hit; detail=refilled")
 
 
 def splice(
-    content: bytes,
-    parts: list[tuple[int, int, str]],
-    texts: dict[str, str],
-    charset: str = settings.DEFAULT_CHARSET,
+    content: bytes, parts: list[tuple[int, int, str]], texts: dict[str, str], charset: str
 ) -> tuple[bytes, list[tuple[int, int, str]]]:
     """The content with its parts (start, end, tag), in order, replaced by the texts of
     their tags (those without one left as they are), and where each part is now."""

@@ -104,7 +104,8 @@ class VarnishTests(LiveServerTestCase):
             capture_output=True,
             text=True,
         ).stdout.split()
-        return int(shown[1]) if shown else 0
+        self.assertEqual(shown[0], "MAIN.cache_hitmiss")
+        return int(shown[1])
 
     def setUp(self):
         SiteSettings.load()

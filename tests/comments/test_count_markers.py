@@ -4,7 +4,8 @@ each count it shows, which the page replaces with the label before anyone sees i
 from unittest import mock
 
 from django.db import OperationalError
-from django.test import Client, TestCase, override_settings
+from django.http import HttpResponse
+from django.test import Client, RequestFactory, TestCase, override_settings
 
 from blog import views
 from blog.models import Article
@@ -110,6 +111,16 @@ class FilledInTests(TestCase):
         self.assertEqual(response["Cache-Status"], "Carnet; fwd=stale; stored")
         self.assertContains(response, '<a href="#comments">1 commentaire</a>')
         self.assertEqual(rendered.call_count, 1)
+
+    def test_a_count_shown_where_it_stands_too_is_left_to_the_render(self):
+        article = Article.objects.get(pk=self.articles[0].pk)
+        request = RequestFactory().get("/")
+        self.assertEqual(counts.shown(request, article), "1 commentaire")  # nothing kept
+        response = HttpResponse(f"<p><!--{MARKER}:{article.pk}--></p>")
+        counts.fill_in(request, response)
+        self.assertEqual(response.content, b"<p>1 commentaire</p>")
+        # The page cache could not fill in the count where it stands: no part to fill.
+        self.assertEqual(request.filled_late["parts"], [])
 
     def test_a_kept_fragment_holds_markers_not_counts(self):
         with mock.patch.object(fragments.cache, "set", wraps=fragments.cache.set) as kept:
