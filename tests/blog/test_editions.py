@@ -248,7 +248,7 @@ class NeighbourPlanTests(TestCase):
         cls.oldest = Article.objects.order_by("published_at").first()
 
     def rows_read(self, neighbour) -> int:
-        """The rows the neighbour's query read, planned once for every value."""
+        """The articles' rows the neighbour's query read, planned once for every value."""
         asked = []
 
         def keep(execute, sql, params, many, context):
@@ -274,8 +274,10 @@ class NeighbourPlanTests(TestCase):
                 cursor.execute("DEALLOCATE neighbour")
 
         def read(node: dict) -> int:
+            # The articles' rows only: how the plan joins their authors or categories
+            # (61 of each here) follows those tables' statistics, not the article's date.
             own = node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)
-            if "Scan" not in node["Node Type"]:
+            if node.get("Relation Name") != Article._meta.db_table:
                 own = 0
             return own + sum(read(child) for child in node.get("Plans", []))
 
