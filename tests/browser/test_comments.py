@@ -50,6 +50,13 @@ def test_a_reader_comments_and_a_moderator_approves_it(demo, browsing):
     passer_by = browsing(locale="en")
     passer_by.go(demo.get_absolute_url())
     expect(passer_by.page.locator(f"#comment-{comment.pk}")).to_have_count(0)
+    # The front page, kept as it was read, shows the story's count without it.
+    front = browsing(locale="en")
+    for _ in range(2):
+        front.go("/en/")
+    card_count = front.page.locator(f'a[href$="/{demo.slug}/#comments"]').first
+    expect(card_count).not_to_have_text("")
+    count_before = card_count.inner_text()
 
     moderator = browsing(locale="en")
     log_in(moderator.page, "moderator")
@@ -71,6 +78,14 @@ def test_a_reader_comments_and_a_moderator_approves_it(demo, browsing):
     passer_by.page.reload()
     expect(passer_by.page.locator(f"#comment-{comment.pk}")).to_contain_text("Une analyse")
     assert EMAIL not in passer_by.page.content()
+
+    # The front page's kept copy gets the new count, filled in where it stands.
+    answer = front.page.reload()
+    expect(card_count).to_have_text(label)
+    assert count_before != label
+    assert "detail=refilled" in answer.headers["cache-status"]
+    assert EMAIL not in front.page.content()
+    front.assert_accessible("the front page with a count filled in again")
 
 
 def test_a_reader_replies_to_a_comment(demo, reader, approved_comment):
